@@ -1,0 +1,66 @@
+// payment.* payloads (payments.payments). Billing settles bills from the allocations; notification
+// sends the receipt; the telecom's billing system restores lines — none of them calls orchestration.
+import { z } from 'zod';
+import { moneySchema } from '../../money.ts';
+import { accountNoSchema, businessDateSchema, idSchema, msisdnSchema, timestampSchema } from '../../primitives.ts';
+
+export const allocationSchema = z.object({
+  billId: idSchema,
+  // Carried so the telecom's billing system can match without knowing our bill ids.
+  externalBillId: z.string().min(1).max(128),
+  amount: moneySchema,
+});
+export type Allocation = z.infer<typeof allocationSchema>;
+
+export const paymentSources = ['channel', 'intent'] as const;
+
+const paymentShape = {
+  paymentId: idSchema,
+  // Human-readable, unique, sortable by day; printed on the customer's receipt.
+  receiptNo: z.string().min(1).max(64),
+  // `channel`: the channel debited its customer and notified us; `intent`: the gateway pulled it.
+  source: z.enum(paymentSources),
+  clientId: idSchema,
+  channelId: idSchema,
+  channelTxnId: z.string().min(1).max(128),
+  billerId: idSchema,
+  accountNo: accountNoSchema,
+  // Money applied to bills; the allocations sum to it. The fee is on top and is not the biller's.
+  amount: moneySchema,
+  fee: moneySchema,
+  allocations: z.array(allocationSchema).min(1),
+  // When the channel says the customer paid; businessDate is the settlement day it counts in.
+  paidAt: timestampSchema,
+  businessDate: businessDateSchema,
+  intentId: idSchema.nullable(),
+  inquiryRef: z.string().min(1).max(128).nullable(),
+  // Who to send the receipt to when known (intent payer); otherwise the account's contact number.
+  payerMsisdn: msisdnSchema.nullable(),
+};
+
+type PaymentLike = { amount: { amount: number; currency: string }; fee: { currency: string }; allocations: { amount: { amount: number; currency: string } }[] };
+
+function allocationsAddUp(p: PaymentLike): boolean {
+  return (
+    p.fee.currency === p.amount.currency &&
+    p.allocations.every((a) => a.amount.currency === p.amount.currency) &&
+    p.allocations.reduce((s, a) => s + a.amount.amount, 0) === p.amount.amount
+  );
+}
+const allocationsCheck = {
+  error: 'allocations must be in the payment currency and sum exactly to amount; fee in the same currency',
+  path: ['allocations'],
+};
+
+export const paymentCompletedV1 = z.object(paymentShape).refine(allocationsAddUp, allocationsCheck);
+
+export const paymentReversedV1 = z
+  .object({
+    ...paymentShape,
+    reversalId: idSchema,
+    reason: z.string().min(1).max(500),
+    reversedAt: timestampSchema,
+    // The settlement day of the reversal (before the channel's cut-off of the payment's day).
+    reversalBusinessDate: businessDateSchema,
+  })
+  .refine(allocationsAddUp, allocationsCheck);

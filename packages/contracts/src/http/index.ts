@@ -1,0 +1,3 @@
+export * from './common.ts';
+export * from './payment-orchestration.ts';
+export * from './billing.ts';
