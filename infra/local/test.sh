@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `npm test`: the same setup as `npm start` (install what is missing, start real Postgres, Redis and
+# Kafka), then lint, typecheck and every test. Ends with one line `N passed, N failed`, where lint and
+# typecheck count as one check each, and exits non-zero on any failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+bash infra/local/install.sh || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
+# npm ci may just have created node_modules/.bin: put the project's Node 24 first from here on.
+export PATH="$ROOT/node_modules/.bin:$PATH"
+bash infra/local/infra-up.sh || { echo "infrastructure did not start"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=/dev/null
+source infra/local/env.sh
+
+passed=0
+failed=0
+check() {
+  local name="$1"; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else echo "== $name FAILED"; failed=$((failed + 1)); fi
+}
+check lint eslint . --max-warnings=0
+check typecheck tsc -p tsconfig.json
+
+summary="$ROOT/.data/test-summary.json"
+rm -f "$summary"
+echo "== tests"
+TEST_SUMMARY_FILE="$summary" node --experimental-vm-modules --disable-warning=ExperimentalWarning \
+  node_modules/jest/bin/jest.js "$@"
+jest_status=$?
+if [[ -f "$summary" ]]; then
+  passed=$((passed + $(node -p "require('$summary').passed")))
+  failed=$((failed + $(node -p "require('$summary').failed")))
+fi
+# jest can fail without a failed test (no tests found, a crash in global setup): still a failure.
+if [[ $jest_status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,109 @@
+// What every service connects to at start, in the one order that makes shutdown safe. Each service's
+// main.ts calls this, then builds its app over the returned handles; the steps registered here run in
+// reverse on SIGTERM: the relay flushes the outbox before the pool it reads from is closed.
+import type { TopicName } from '@gateway/contracts';
+import { topics as topicCatalog } from '@gateway/contracts';
+import { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { loadClients } from '../auth/clients.ts';
+import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
+import type { CommonConfig } from '../config/load-config.ts';
+import { createPool, checkPostgres } from '../db/pool.ts';
+import { runMigrations } from '../db/migrate.ts';
+import type { ReadinessCheck } from '../http/health-routes.ts';
+import { createKafka } from '../kafka/client.ts';
+import { checkKafka } from '../kafka/health.ts';
+import { ensureTopics } from '../kafka/topics.ts';
+import { DependencyUnavailableError } from '../lifecycle/startup-failure.ts';
+import type { Shutdown } from '../lifecycle/shutdown.ts';
+import { createOutboxRelay } from '../outbox/relay.ts';
+import type { OutboxRelay } from '../outbox/relay.ts';
+
+export interface StartInfrastructureOptions {
+  service: string;
+  config: CommonConfig;
+  logger: Logger;
+  shutdown: Shutdown;
+  /** The service's own migrations folder (the kit's tables are applied first). */
+  migrationsDir: string;
+  /** Topics this service publishes to; created (with their DLQs) if missing. */
+  topics: readonly TopicName[];
+}
+
+export interface ServiceInfrastructure {
+  pool: Pool;
+  kafka: Kafka;
+  redis: Redis;
+  relay: OutboxRelay;
+  registry: Registry;
+  auth: SignatureAuthOptions;
+  readiness: ReadinessCheck[];
+}
+
+function hostOf(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port}`;
+}
+
+/** Turns a dependency's first failure into the one-line start-up error an operator can act on. */
+async function reach<T>(dependency: string, address: string, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (cause) {
+    throw new DependencyUnavailableError(dependency, address, cause);
+  }
+}
+
+export async function startInfrastructure(options: StartInfrastructureOptions): Promise<ServiceInfrastructure> {
+  const { service, config, logger, shutdown } = options;
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+
+  // Read before anything connects: a bad clients file is a configuration error, not a runtime one.
+  const clients = await loadClients(config.CLIENTS_FILE);
+
+  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: service, logger });
+  shutdown.register('postgres pool', () => pool.end());
+  const pgAddress = hostOf(config.DATABASE_URL);
+  await reach('Postgres', pgAddress, () => checkPostgres(pool, 5_000));
+  await reach('Postgres', pgAddress, () => runMigrations({ databaseUrl: config.DATABASE_URL, dir: options.migrationsDir, logger }));
+
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
+  // ioredis reconnects by itself; without a listener an outage would crash the process instead.
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  shutdown.register('redis', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  await reach('Redis', hostOf(config.REDIS_URL), () => redis.connect());
+
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger });
+  const brokers = config.KAFKA_BROKERS.join(',');
+  // The first contact goes through a silent client: an unreachable broker must read as the one
+  // start-up line, not as a page of kafkajs retry stack traces.
+  const probe = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger: logger.child({}, { level: 'silent' }) });
+  await reach('Kafka', brokers, () => checkKafka(probe, 5_000));
+  await reach('Kafka', brokers, () =>
+    ensureTopics(
+      kafka,
+      options.topics.map((name) => ({ topic: name, numPartitions: topicCatalog[name].partitions })),
+    ),
+  );
+
+  const relay = createOutboxRelay({ pool, kafka, logger, registry, listen: true });
+  relay.start();
+  shutdown.register('outbox relay', async () => {
+    const left = await relay.flush(Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS / 2));
+    if (left > 0) logger.warn({ pending: left }, 'outbox not fully flushed; the next start publishes the rest');
+    await relay.stop();
+  });
+
+  const readiness: ReadinessCheck[] = [
+    { name: 'postgres', check: () => checkPostgres(pool) },
+    { name: 'redis', check: () => redis.ping() },
+    { name: 'kafka', check: () => checkKafka(kafka) },
+  ];
+  return { pool, kafka, redis, relay, registry, auth: { clients, redis, logger }, readiness };
+}
