@@ -1,0 +1,60 @@
+// The kit's one reader of process.env (as a default argument, so tests pass their own map). Services
+// call it once from their config.ts with their schema and get typed values or a ConfigError that names
+// every bad or missing variable at once: fixing them one restart at a time is how outages get longer.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+import { envBrokerList, envDurationMs, envLogLevel, envPort, envString, envUrl } from './env-fields.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The repository root, so paths in configuration mean the same thing whatever the process's cwd is (npm workspaces change it). */
+export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** A file path; a relative one is taken from the repository root, not from the cwd. */
+export function envFilePath() {
+  return envString().transform((value) => path.resolve(repoRoot, value));
+}
+
+/**
+ * Fields every service has. A service extends it with its own (and gives HTTP_PORT its default port):
+ * `commonConfigSchema.extend({ HTTP_PORT: envPort().default(3002), ... })`.
+ */
+export const commonConfigSchema = z.object({
+  HTTP_HOST: envString().default('127.0.0.1'),
+  HTTP_PORT: envPort(),
+  DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
+  KAFKA_BROKERS: envBrokerList(),
+  REDIS_URL: envUrl(['redis:', 'rediss:']),
+  LOG_LEVEL: envLogLevel().default('info'),
+  CLIENTS_FILE: envFilePath().default(path.join(repoRoot, 'infra/local/clients.json')),
+  SHUTDOWN_TIMEOUT_MS: envDurationMs().default(10_000),
+});
+export type CommonConfig = z.output<typeof commonConfigSchema>;
+
+export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.env): z.output<S> {
+  // `export FOO=` leaves an empty string; treating it as unset lets defaults apply and "is required" read true.
+  const input: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const name = issue.path.length > 0 ? issue.path.map(String).join('.') : '(configuration)';
+    if (problems.has(name)) continue;
+    problems.set(name, describe(name, issue, input));
+  }
+  throw new ConfigError([...problems.values()]);
+}
+
+function describe(name: string, issue: z.core.$ZodIssue, input: Record<string, string>): string {
+  const topLevel = issue.path[0];
+  if (typeof topLevel === 'string' && issue.path.length === 1 && input[topLevel] === undefined) return `${name} is required`;
+  const message = issue.message;
+  if (/^(must|is|should) /.test(message)) return `${name} ${message}`;
+  return `${name} is invalid (${message})`;
+}

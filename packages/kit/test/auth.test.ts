@@ -1,0 +1,326 @@
+// Fastify plugins, handlers and opossum actions are async by contract even where a body has nothing to await.
+/* eslint-disable @typescript-eslint/require-await */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { testInfra } from '@gateway/testkit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createSigner, httpbis } from 'http-message-signatures';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { contentDigest, loadClients, parseClients, requireClient, signRequest } from '../src/auth/index.ts';
+import type { AuthRefusal, ClientsFile } from '../src/auth/index.ts';
+import { repoRoot } from '../src/config/index.ts';
+import { createHttpServer } from '../src/http/index.ts';
+import type { HttpServer } from '../src/http/index.ts';
+import { createLogger } from '../src/logger/index.ts';
+
+const secret = () => randomBytes(32).toString('base64');
+// Unique per run, so nonces stored in the shared Redis by an earlier run never collide with this one.
+const run = randomUUID().slice(0, 8);
+const clients: ClientsFile = [
+  { clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keys: [{ keyId: `bank-alpha-k1-${run}`, secret: secret() }, { keyId: `bank-alpha-k2-${run}`, secret: secret() }] },
+  { clientId: 'citizen-portal', kind: 'portal', keys: [{ keyId: `citizen-portal-k1-${run}`, secret: secret() }] },
+];
+const [bank, portal] = clients as [ClientsFile[number], ClientsFile[number]];
+const bankK1 = bank.keys[0]!;
+const bankK2 = bank.keys[1]!;
+
+const HOST = '127.0.0.1:3002';
+const BASE = `http://${HOST}`;
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.post('/v1/payments', { schema: { body: z.object({ channelTxnId: z.string(), amount: z.number() }) } }, async (request, reply) => {
+    const client = requireClient(request);
+    return reply.code(201).send({ client, received: request.body, rawLength: request.rawBody?.length });
+  });
+  app.get('/v1/bills', async (request) => ({ client: requireClient(request), query: request.query }));
+  app.delete('/v1/payments', async (request) => ({ client: requireClient(request) }));
+};
+
+// The fields these tests read, from either a route's answer or an error body.
+interface SentBody {
+  client: { clientId: string; kind: string; channelId?: string; keyId: string };
+  received: unknown;
+  rawLength: number;
+  error: { code: string; message: string; details: { reason: string } };
+}
+
+interface SendOptions {
+  method?: string;
+  path?: string;
+  body?: string;
+  key?: { keyId: string; secret: string };
+  created?: number;
+  nonce?: string;
+  /** Changes what is sent after signing. */
+  sentBody?: string;
+  sentPath?: string;
+  sentMethod?: string;
+  headers?: Record<string, string>;
+  edit?: (headers: Record<string, string>) => void;
+}
+
+describe('signatureAuth', () => {
+  const infra = testInfra();
+  const refusals: AuthRefusal[] = [];
+  let redis: Redis;
+  let app: HttpServer;
+
+  beforeAll(async () => {
+    redis = new Redis(infra.redisUrl);
+    const logger = createLogger({ service: 'kit-auth-test', level: 'silent' });
+    app = createHttpServer({
+      service: 'kit-auth-test',
+      version: '0',
+      logger,
+      routes: [routes],
+      auth: { clients, redis, logger, onRefused: (r) => void refusals.push(r) },
+    });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await redis.quit();
+  });
+
+  async function send(options: SendOptions = {}) {
+    const method = options.method ?? 'POST';
+    const path = options.path ?? '/v1/payments';
+    const body = options.body ?? (method === 'GET' ? undefined : JSON.stringify({ channelTxnId: `t-${randomUUID()}`, amount: 15000 }));
+    const key = options.key ?? bankK1;
+    const signed = await signRequest({ method, url: `${BASE}${path}`, body, keyId: key.keyId, secret: key.secret, created: options.created, nonce: options.nonce });
+    const headers: Record<string, string> = { host: HOST, ...options.headers, ...(signed as unknown as Record<string, string>) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    options.edit?.(headers);
+    const res = await app.inject({ method: (options.sentMethod ?? method) as 'GET', url: options.sentPath ?? path, headers, payload: options.sentBody ?? body });
+    return { status: res.statusCode, json: res.json<SentBody>(), headers: res.headers };
+  }
+
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('accepts a validly signed request and tells the route who the client is', async () => {
+    const res = await send({ body: '{"channelTxnId":"t-1","amount":15000}' });
+    expect(res.status).toBe(201);
+    expect(res.json.client).toEqual({ clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keyId: bankK1.keyId });
+    expect(res.json.received).toEqual({ channelTxnId: 't-1', amount: 15000 });
+    expect(res.json.rawLength).toBe(37);
+  });
+
+  it('accepts a GET without a body (no Content-Digest), query string included', async () => {
+    const res = await send({ method: 'GET', path: '/v1/bills?billerId=syt&accountNo=0114567890', key: portal.keys[0] });
+    expect(res.status).toBe(200);
+    expect(res.json.client).toMatchObject({ clientId: 'citizen-portal', kind: 'portal' });
+    expect(res.json.client.channelId).toBeUndefined();
+  });
+
+  it('accepts the second key of a client during rotation', async () => {
+    const res = await send({ key: bankK2 });
+    expect(res.status).toBe(201);
+    expect(res.json.client).toMatchObject({ clientId: 'bank-alpha', keyId: bankK2.keyId });
+  });
+
+  it('refuses a tampered body (digest mismatch), and a tampered body with a recomputed digest (bad signature)', async () => {
+    const tampered = await send({ body: '{"channelTxnId":"t-2","amount":100}', sentBody: '{"channelTxnId":"t-2","amount":900}' });
+    expect(tampered.status).toBe(401);
+    expect(tampered.json.error).toMatchObject({ code: 'unauthenticated', details: { reason: 'digest_mismatch' } });
+    expect(tampered.headers['x-request-id']).toBeDefined();
+
+    const forgedBody = '{"channelTxnId":"t-3","amount":900}';
+    const redigested = await send({ body: '{"channelTxnId":"t-3","amount":100}', sentBody: forgedBody, edit: (h) => (h['content-digest'] = contentDigest(Buffer.from(forgedBody))) });
+    expect(redigested.status).toBe(401);
+    expect(redigested.json.error.details.reason).toBe('bad_signature');
+  });
+
+  it('refuses a request sent to another path, query or method than the one signed', async () => {
+    const path = await send({ method: 'GET', path: '/v1/bills?accountNo=0111111111', sentPath: '/v1/bills?accountNo=0222222222' });
+    expect(path.status).toBe(401);
+    expect(path.json.error.details.reason).toBe('bad_signature');
+    const method = await send({ method: 'GET', path: '/v1/payments', sentMethod: 'DELETE' });
+    expect(method.status).toBe(401);
+  });
+
+  it('refuses an unknown key', async () => {
+    const res = await send({ key: { keyId: 'bank-zeta-k1', secret: secret() } });
+    expect(res.status).toBe(401);
+    expect(res.json.error.details.reason).toBe('unknown_key');
+  });
+
+  it('refuses a key used with the wrong secret', async () => {
+    const res = await send({ key: { keyId: bankK1.keyId, secret: bankK2.secret } });
+    expect(res.status).toBe(401);
+    expect(res.json.error.details.reason).toBe('bad_signature');
+  });
+
+  it('refuses a created more than 300 s in the past or in the future, and accepts one just inside', async () => {
+    const stale = await send({ created: now() - 301 });
+    expect(stale.status).toBe(401);
+    expect(stale.json.error.details.reason).toBe('stale_signature');
+    const future = await send({ created: now() + 301 });
+    expect(future.status).toBe(401);
+    expect(future.json.error.details.reason).toBe('future_signature');
+    expect((await send({ created: now() - 290 })).status).toBe(201);
+    expect((await send({ created: now() + 290 })).status).toBe(201);
+  });
+
+  it('refuses a reused nonce, even on an otherwise new request', async () => {
+    const nonce = `n-${randomUUID()}`;
+    expect((await send({ nonce })).status).toBe(201);
+    const replay = await send({ nonce });
+    expect(replay.status).toBe(401);
+    expect(replay.json.error.details.reason).toBe('replayed_nonce');
+    expect(await redis.ttl(`nonce:${bankK1.keyId}:${nonce}`)).toBeGreaterThan(590);
+  });
+
+  it('does not let a forged request burn a real nonce', async () => {
+    const nonce = `n-${randomUUID()}`;
+    expect((await send({ nonce, key: { keyId: bankK1.keyId, secret: secret() } })).status).toBe(401);
+    expect((await send({ nonce })).status).toBe(201);
+  });
+
+  it('refuses missing or malformed headers, a missing or foreign alg, and uncovered components', async () => {
+    const missing = await app.inject({ method: 'POST', url: '/v1/payments', headers: { host: HOST }, payload: { channelTxnId: 'x', amount: 1 } });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json<{ error: { details: { reason: string } } }>().error.details.reason).toBe('missing_signature');
+
+    const garbage = await send({ edit: (h) => (h['signature-input'] = 'sig1=("@method" "@target-uri"') });
+    expect(garbage.json.error.details.reason).toBe('malformed_signature');
+
+    const wrongLabel = await send({ edit: (h) => (h.signature = h.signature!.replace('sig1=', 'sig2=')) });
+    expect(wrongLabel.json.error.details.reason).toBe('malformed_signature');
+
+    const noAlg = await send({ edit: (h) => (h['signature-input'] = h['signature-input']!.replace(';alg="hmac-sha256"', '')) });
+    expect(noAlg.status).toBe(401);
+    expect(noAlg.json.error.details.reason).toBe('unsupported_algorithm');
+
+    const otherAlg = await send({ edit: (h) => (h['signature-input'] = h['signature-input']!.replace('hmac-sha256', 'rsa-pss-sha512')) });
+    expect(otherAlg.json.error.details.reason).toBe('unsupported_algorithm');
+
+    const noNonce = await send({ edit: (h) => (h['signature-input'] = h['signature-input']!.replace(/;nonce="[^"]*"/, '')) });
+    expect(noNonce.json.error.details.reason).toBe('malformed_signature');
+
+    // Signed correctly but over @method only: the target and the body are unprotected.
+    const body = '{"channelTxnId":"t-9","amount":1}';
+    const partial = await httpbis.signMessage(
+      {
+        key: createSigner(Buffer.from(bankK1.secret, 'base64'), 'hmac-sha256', bankK1.keyId),
+        name: 'sig1',
+        fields: ['@method'],
+        params: ['created', 'nonce', 'keyid', 'alg'],
+        paramValues: { created: new Date(), nonce: randomUUID(), keyid: bankK1.keyId, alg: 'hmac-sha256' },
+      },
+      { method: 'POST', url: `${BASE}/v1/payments`, headers: { 'content-digest': contentDigest(Buffer.from(body)) } },
+    );
+    const uncovered = await app.inject({ method: 'POST', url: '/v1/payments', headers: { ...(partial.headers as Record<string, string>), host: HOST, 'content-type': 'application/json' }, payload: body });
+    expect(uncovered.statusCode).toBe(401);
+    expect(uncovered.json<{ error: { details: { reason: string } } }>().error.details.reason).toBe('uncovered_components');
+
+    // A body signed without Content-Digest at all.
+    const noDigest = await send({ edit: (h) => delete h['content-digest'] });
+    expect(noDigest.json.error.details.reason).toBe('missing_digest');
+  });
+
+  it('checks the signature before parsing: an unsigned caller gets 401, not a validation error', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/payments', headers: { host: HOST, 'content-type': 'application/json' }, payload: '{not json' });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('reports each refusal for the audit log, with the key and client but no secrets', async () => {
+    refusals.length = 0;
+    await send({ created: now() - 1000 });
+    expect(refusals).toHaveLength(1);
+    const refusal = refusals[0]!;
+    expect(refusal).toMatchObject({ reason: 'stale_signature', keyId: bankK1.keyId, clientId: 'bank-alpha', method: 'POST', path: '/v1/payments' });
+    expect(refusal.requestId).toBeDefined();
+    expect(JSON.stringify(refusal)).not.toContain(bankK1.secret);
+  });
+
+  it('verifies what a real HTTP client sends over a socket (fetch signs the URL it requests)', async () => {
+    const logger = createLogger({ service: 'kit-auth-test', level: 'silent' });
+    const server = createHttpServer({ service: 'socket', version: '0', logger, routes: [routes], auth: { clients, redis } });
+    try {
+      const address = await server.listen({ host: '127.0.0.1', port: 0 });
+      const url = `${address}/v1/payments?note=${encodeURIComponent('a b/ç')}`;
+      const body = JSON.stringify({ channelTxnId: 'sock-1', amount: 5 });
+      const signed = await signRequest({ method: 'POST', url, body, keyId: bankK2.keyId, secret: bankK2.secret });
+      const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...signed } });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('x-request-id')).toBeTruthy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps /healthz, /metrics and /docs public', async () => {
+    for (const url of ['/healthz', '/metrics', '/docs/json']) {
+      expect((await app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    }
+  });
+
+  it('signs with RFC 9421 signature base exactly as API.md describes (known-answer check)', async () => {
+    const key = Buffer.from('demo-key-demo-key-demo-key-32byt');
+    const body = '{"hello":"world"}';
+    const headers = await signRequest({ method: 'post', url: 'https://gateway.example/v1/payments?x=1', body, keyId: 'k1', secret: key.toString('base64'), created: 1_700_000_000, nonce: 'abc' });
+    const params = '("@method" "@target-uri" "content-digest");created=1700000000;nonce="abc";keyid="k1";alg="hmac-sha256"';
+    const digest = contentDigest(Buffer.from(body));
+    const base = [`"@method": POST`, `"@target-uri": https://gateway.example/v1/payments?x=1`, `"content-digest": ${digest}`, `"@signature-params": ${params}`].join('\n');
+    expect(headers).toEqual({
+      'content-digest': digest,
+      'signature-input': `sig1=${params}`,
+      signature: `sig1=:${createHmac('sha256', key).update(base).digest('base64')}:`,
+    });
+  });
+});
+
+describe('@target-uri behind a proxy', () => {
+  const infra = testInfra();
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(infra.redisUrl);
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  async function sendViaProxy(trustProxy: boolean) {
+    const logger = createLogger({ service: 'kit-auth-test', level: 'silent' });
+    const app = createHttpServer({ service: 'proxy', version: '0', logger, routes: [routes], auth: { clients, redis }, trustProxy });
+    try {
+      // The client signed the public https URL; the proxy forwarded over plain http.
+      const signed = await signRequest({ method: 'GET', url: 'https://pay.example.sy/v1/bills', keyId: bankK1.keyId, secret: bankK1.secret });
+      const res = await app.inject({ method: 'GET', url: '/v1/bills', headers: { host: 'pay.example.sy', 'x-forwarded-proto': 'https', ...(signed as unknown as Record<string, string>) } });
+      return res.statusCode;
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('uses X-Forwarded-Proto only when trustProxy is set', async () => {
+    expect(await sendViaProxy(true)).toBe(200);
+    expect(await sendViaProxy(false)).toBe(401);
+  });
+});
+
+describe('loadClients', () => {
+  it('loads the demo clients of infra/local/clients.json: 32-byte keys, two keys for bank-alpha', async () => {
+    const demo = await loadClients(path.join(repoRoot, 'infra/local/clients.json'));
+    const byId = new Map(demo.map((c) => [c.clientId, c]));
+    expect([...byId.keys()].sort()).toEqual(['bank-alpha', 'citizen-portal', 'ops-console', 'telecom-billing', 'wallet-one', 'wallet-two']);
+    expect(byId.get('bank-alpha')?.keys.map((k) => k.keyId)).toEqual(['bank-alpha-k1', 'bank-alpha-k2']);
+    expect(byId.get('wallet-one')).toMatchObject({ kind: 'channel', channelId: 'wallet-one' });
+    expect(byId.get('telecom-billing')?.kind).toBe('biller');
+    expect(byId.get('ops-console')?.kind).toBe('operator');
+    for (const client of demo) for (const key of client.keys) expect(Buffer.from(key.secret, 'base64')).toHaveLength(32);
+  });
+
+  it('names the file and the problem when it is missing or invalid', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'clients-'));
+    await expect(loadClients(path.join(dir, 'absent.json'))).rejects.toThrow(`cannot load clients from ${path.join(dir, 'absent.json')}: the file does not exist`);
+    const bad = path.join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify([{ clientId: 'x', kind: 'bank', keys: [] }]));
+    await expect(loadClients(bad)).rejects.toThrow(new RegExp(`^cannot load clients from ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 0\\.kind: `));
+    expect(() => parseClients('{oops', 'c.json')).toThrow(/^cannot load clients from c\.json: not valid JSON/);
+  });
+});
