@@ -26,7 +26,7 @@ check typecheck tsc -p tsconfig.json
 summary="$ROOT/.data/test-summary.json"
 rm -f "$summary"
 echo "== tests"
-TEST_SUMMARY_FILE="$summary" node --experimental-vm-modules --disable-warning=ExperimentalWarning \
+TEST_SUMMARY_FILE="$summary" node --experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning \
   node_modules/jest/bin/jest.js "$@"
 jest_status=$?
 if [[ -f "$summary" ]]; then

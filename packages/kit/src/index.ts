@@ -10,3 +10,4 @@ export * from './http/index.ts';
 export * from './auth/index.ts';
 export * from './breaker/index.ts';
 export * from './lifecycle/index.ts';
+export * from './service/index.ts';

@@ -1,0 +1,7 @@
+export { createPool, checkPostgres } from './pool.ts';
+export type { CreatePoolOptions } from './pool.ts';
+export { withTransaction, isRetryableTransactionError } from './transaction.ts';
+export type { IsolationLevel, TransactionOptions } from './transaction.ts';
+export { runMigrations, kitMigrationsDir, kitMigrationsTable, serviceMigrationsTable } from './migrate.ts';
+export type { RunMigrationsOptions, MigrationsApplied } from './migrate.ts';
+export { ensureDatabase, databaseUrl, quoteIdentifier } from './ensure-database.ts';

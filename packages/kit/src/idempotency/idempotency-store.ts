@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
+
+/** API.md: 1–255 visible ASCII characters. */
+export function isValidIdempotencyKey(key: string): boolean {
+  return /^[\x21-\x7e]{1,255}$/.test(key);
+}
+
+/**
+ * Fingerprint of a request, stored with its key: the same key with a different fingerprint is
+ * `idempotency_key_reused`. Hashes the exact body bytes (not re-serialized JSON), so any change at
+ * all counts as a different request. `path` should include the query string.
+ */
+export function hashRequest(method: string, path: string, body: string | Uint8Array = ''): string {
+  return createHash('sha256').update(`${method.toUpperCase()}\n${path}\n`).update(body).digest('hex');
+}
+
+export interface BeginIdempotentInput {
+  clientId: string;
+  key: string;
+  requestHash: string;
+  /** How long a duplicate waits for the first request to finish before getting `in_progress`. */
+  lockTimeoutMs?: number;
+  ttlDays?: number;
+  /**
+   * Only matters if a caller commits the row while still `in_progress` (a request split across
+   * transactions): after this, a retry with the same body may take the key over.
+   */
+  leaseMs?: number;
+}
+
+export type StoredResponse = { status: number; headers: Record<string, string>; body: string };
+
+export type BeginIdempotentResult =
+  | { kind: 'new' }
+  | ({ kind: 'replay' } & StoredResponse)
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+interface KeyRow {
+  request_hash: string;
+  status: 'in_progress' | 'completed';
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+}
+
+// A fresh row, or a takeover of an expired one (30 days on: the key is free again) or of an
+// abandoned in-progress one with the same request.
+const claimSql = `
+  INSERT INTO idempotency_keys (client_id, key, request_hash, status, expires_at, locked_until)
+  VALUES ($1, $2, $3, 'in_progress', now() + make_interval(days => $4), now() + make_interval(secs => $5))
+  ON CONFLICT (client_id, key) DO UPDATE SET
+    request_hash = EXCLUDED.request_hash, status = 'in_progress',
+    response_status = NULL, response_headers = NULL, response_body = NULL,
+    created_at = now(), expires_at = EXCLUDED.expires_at, locked_until = EXCLUDED.locked_until
+  WHERE idempotency_keys.expires_at <= now()
+     OR (idempotency_keys.status = 'in_progress' AND idempotency_keys.locked_until <= now()
+         AND idempotency_keys.request_hash = EXCLUDED.request_hash)
+  RETURNING 1`;
+
+/**
+ * Starts an idempotent request. `client` must be inside a transaction that will also carry the
+ * request's whole effect and `completeIdempotent`: then concurrent duplicates queue on the key's
+ * primary key until the first commits (and replay its response) or rolls back (and one of them runs
+ * fresh), and a crash leaves no row, so the client's retry simply runs again. A duplicate that waits
+ * longer than `lockTimeoutMs` gets `in_progress` (409, safe to retry) instead of hanging.
+ */
+export async function beginIdempotent(client: PoolClient, input: BeginIdempotentInput): Promise<BeginIdempotentResult> {
+  const lockTimeoutMs = Math.max(1, Math.floor(input.lockTimeoutMs ?? 5_000));
+  const ttlDays = input.ttlDays ?? 30;
+  const leaseSeconds = (input.leaseMs ?? 60_000) / 1000;
+  for (let round = 0; round < 3; round++) {
+    // The savepoint lets a lock timeout be answered without aborting the caller's transaction, and
+    // rolling back to it also undoes the SET LOCAL below.
+    await client.query('SAVEPOINT idempotency_begin');
+    const { rows: prev } = await client.query<{ lock_timeout: string }>(`SELECT current_setting('lock_timeout') AS lock_timeout`);
+    await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
+    let claimed: boolean;
+    try {
+      const result = await client.query(claimSql, [input.clientId, input.key, input.requestHash, ttlDays, leaseSeconds]);
+      claimed = result.rowCount === 1;
+    } catch (err) {
+      await client.query('ROLLBACK TO SAVEPOINT idempotency_begin');
+      await client.query('RELEASE SAVEPOINT idempotency_begin');
+      if ((err as { code?: string }).code === '55P03') return { kind: 'in_progress' };
+      throw err;
+    }
+    // The route's own statements must not inherit our short lock timeout.
+    await client.query(`SELECT set_config('lock_timeout', $1, true)`, [prev[0]?.lock_timeout ?? '0']);
+    await client.query('RELEASE SAVEPOINT idempotency_begin');
+    if (claimed) return { kind: 'new' };
+
+    const { rows } = await client.query<KeyRow>(
+      `SELECT request_hash, status, response_status, response_headers, response_body
+       FROM idempotency_keys WHERE client_id = $1 AND key = $2`,
+      [input.clientId, input.key],
+    );
+    const row = rows[0];
+    // Purged between our insert and this read: go round again, it will insert this time.
+    if (!row) continue;
+    if (row.request_hash !== input.requestHash) return { kind: 'mismatch' };
+    if (row.status === 'in_progress') return { kind: 'in_progress' };
+    return { kind: 'replay', status: row.response_status ?? 500, headers: row.response_headers ?? {}, body: row.response_body ?? '' };
+  }
+  throw new Error(`idempotency key ${input.key} could not be claimed`);
+}
+
+export interface CompleteIdempotentInput extends StoredResponse {
+  clientId: string;
+  key: string;
+}
+
+/** Stores the response to replay; call in the same transaction as beginIdempotent returned 'new'. */
+export async function completeIdempotent(client: PoolClient, input: CompleteIdempotentInput): Promise<void> {
+  const result = await client.query(
+    `UPDATE idempotency_keys
+     SET status = 'completed', response_status = $3, response_headers = $4, response_body = $5, locked_until = NULL
+     WHERE client_id = $1 AND key = $2 AND status = 'in_progress'`,
+    [input.clientId, input.key, input.status, JSON.stringify(input.headers), input.body],
+  );
+  if (result.rowCount !== 1) throw new Error(`idempotency key ${input.key} is not in progress for client ${input.clientId}`);
+}

@@ -1,0 +1,11 @@
+export { createKafka } from './client.ts';
+export type { CreateKafkaOptions } from './client.ts';
+export { createProducer } from './producer.ts';
+export type { CreateProducerOptions } from './producer.ts';
+export { ensureTopics, dlqTopicFor } from './topics.ts';
+export type { TopicToEnsure, EnsureTopicsOptions } from './topics.ts';
+export { checkKafka } from './health.ts';
+export { createConsumer } from './consumer.ts';
+export type { CreateConsumerOptions, EventConsumer, EventHandler, MessageContext, BackoffOptions } from './consumer.ts';
+export { dlqHeaders, decodeHeaders } from './dlq.ts';
+export type { DeadLetterKind } from './dlq.ts';

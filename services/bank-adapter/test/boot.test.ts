@@ -1,0 +1,3 @@
+import { describeServiceBoot } from '@gateway/testkit';
+
+describeServiceBoot('bank-adapter', new URL('../src/main.ts', import.meta.url));

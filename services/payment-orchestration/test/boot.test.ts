@@ -1,0 +1,3 @@
+import { describeServiceBoot } from '@gateway/testkit';
+
+describeServiceBoot('payment-orchestration', new URL('../src/main.ts', import.meta.url));
