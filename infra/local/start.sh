@@ -44,8 +44,10 @@ trap 'stop_all; exit 0' INT TERM
 
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name port db <<<"$entry"
+  # setsid: a terminal's Ctrl-C reaches only this script, which then sends each service ONE SIGTERM
+  # (a second signal would make a service skip its graceful drain). Log lines carry the service name.
   HTTP_PORT="$port" DATABASE_URL="postgres://gateway:gateway@127.0.0.1:5432/$db" \
-    node "services/$name/src/main.ts" > >(sed -u "s/^/[$name] /") 2>&1 &
+    setsid node --disable-warning=TimeoutNegativeWarning "services/$name/src/main.ts" &
   pids+=("$!")
 done
 
