@@ -1,3 +1,3 @@
 export { enqueueEvent, eventHeaders, outboxChannel } from './enqueue.ts';
-export { createOutboxRelay, purgePublishedOutbox } from './relay.ts';
-export type { OutboxRelay, OutboxRelayOptions } from './relay.ts';
+export { createOutboxRelay, kafkaRejection, listParkedOutbox, purgePublishedOutbox, replayParkedOutbox } from './relay.ts';
+export type { OutboxRelay, OutboxRelayOptions, ParkedOutboxRow } from './relay.ts';
