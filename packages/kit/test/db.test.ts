@@ -1,11 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, testInfra, testLogger, uniqueName } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
-import { checkPostgres, createPool, databaseUrl, ensureDatabase, runMigrations, withTransaction } from '../src/db/index.ts';
+import { checkPostgres, createPool, databaseUrl, ensureDatabase, kitMigrationsDir, runMigrations, withTransaction } from '../src/db/index.ts';
+
+// Every kit migration file, in order: the kit's own tables are applied to each service's database.
+function kitMigrationNames(): string[] {
+  return readdirSync(kitMigrationsDir).filter((f) => f.endsWith('.sql')).sort().map((f) => f.replace(/\.sql$/, ''));
+}
 
 const logger = testLogger();
 let db: TestDatabase;
@@ -157,7 +162,7 @@ describe('ensureDatabase and runMigrations', () => {
       // Exactly one of the two did the work; the other waited, then found nothing to do.
       const applied = [a, b].find((r) => r.service.length > 0);
       const idle = [a, b].find((r) => r.service.length === 0);
-      expect(applied?.kit).toEqual(['1767225600000_outbox', '1767225600001_inbox', '1767225600002_idempotency-keys']);
+      expect(applied?.kit).toEqual(kitMigrationNames());
       expect(applied?.service).toEqual(['1767225600000_widgets', '1767225600001_widget-names']);
       expect(idle).toEqual({ kit: [], service: [] });
 
@@ -181,7 +186,7 @@ describe('ensureDatabase and runMigrations', () => {
     try {
       expect(other.name).not.toBe(db.name);
       const { rows } = await other.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM kit_migrations');
-      expect(rows[0]?.n).toBe(3);
+      expect(rows[0]?.n).toBe(kitMigrationNames().length);
       // Isolation: the table this file created is not in the other database.
       await expect(other.pool.query('SELECT 1 FROM things')).rejects.toMatchObject({ code: '42P01' });
     } finally {

@@ -1,11 +1,13 @@
 // buildApp wires routes over the handles main.ts (or a test) passes in; it never listens.
 import { createHttpServer } from '@gateway/kit';
 import type { HttpServer, Logger, ServiceInfrastructure } from '@gateway/kit';
+import { billingRoutes } from './http/routes.ts';
+import type { BillingRouteDeps } from './http/routes.ts';
 
 export const serviceName = 'billing';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { logger: Logger };
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { logger: Logger } & Omit<BillingRouteDeps, 'logger'>;
 
 export function buildApp(deps: AppDeps): HttpServer {
   return createHttpServer({
@@ -16,6 +18,6 @@ export function buildApp(deps: AppDeps): HttpServer {
     auth: deps.auth,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
-    routes: [],
+    routes: [billingRoutes({ pool: deps.pool, logger: deps.logger, policy: deps.policy, currency: deps.currency, now: deps.now })],
   });
 }

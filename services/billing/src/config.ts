@@ -1,12 +1,51 @@
-// The only place in this service that reads the environment (see kit's loadConfig for the rules).
-import { commonConfigSchema, envPort, loadConfig } from '@gateway/kit';
+// The only place in this service that reads the environment (see kit's loadConfig for the rules), and
+// the one that reads the late-fee policy file it names, so a bad policy stops the start with one line.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { commonConfigSchema, ConfigError, envBoolean, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
+import { LateFeePolicyError, loadLateFeePolicy } from './domain/late-fee-policy.ts';
+import type { LateFeePolicy } from './domain/late-fee-policy.ts';
+
+export const defaultLateFeePolicyFile = path.join(repoRoot, 'services/billing/config/late-fee-policy.json');
 
 export const configSchema = commonConfigSchema.extend({
   HTTP_PORT: envPort().default(3001),
+  LATE_FEE_POLICY_FILE: envFilePath().default(defaultLateFeePolicyFile),
+  // Off only for an instance that must not run the daily job (the advisory lock already keeps two
+  // instances from running it at once, so leaving it on everywhere is safe).
+  LATE_FEE_RUN_ENABLED: envBoolean().default(true),
+  LATE_FEE_CHUNK_SIZE: envInteger({ min: 1, max: 10_000 }).default(500),
+  // The topic settlement consumes and its group; overridable so a test or a replay can use its own.
+  PAYMENTS_TOPIC: envString().default('payments.payments'),
+  SETTLEMENT_GROUP_ID: envString().default('billing.settlement'),
 });
 
-export function readConfig(env: Env = process.env) {
-  return loadConfig(configSchema, env);
-}
 export type BillingConfig = ReturnType<typeof readConfig>;
+
+/** Reads and validates the policy file; every problem is named with the file it is in. */
+export function readLateFeePolicyFile(file: string): LateFeePolicy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`LATE_FEE_POLICY_FILE cannot be read (${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`LATE_FEE_POLICY_FILE is not valid JSON (${file}: ${(error as Error).message})`]);
+  }
+  try {
+    return loadLateFeePolicy(json);
+  } catch (error) {
+    if (error instanceof LateFeePolicyError) throw new ConfigError(error.problems.map((p) => `LATE_FEE_POLICY_FILE ${file}: ${p}`));
+    throw error;
+  }
+}
+
+export function readConfig(env: Env = process.env) {
+  const config = loadConfig(configSchema, env);
+  return { ...config, lateFeePolicy: readLateFeePolicyFile(config.LATE_FEE_POLICY_FILE) };
+}

@@ -1,9 +1,13 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
-import { createLogger, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
+import { topics } from '@gateway/contracts';
+import { createLogger, ensureTopics, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
 import { readConfig } from './config.ts';
 import type { BillingConfig } from './config.ts';
+import { runLateFees } from './events/late-fee-run.ts';
+import { createLateFeeScheduler } from './events/late-fee.scheduler.ts';
+import { createSettlementConsumer } from './events/settlement.consumer.ts';
 import { publishedTopics } from './events/topics.ts';
 
 let config: BillingConfig;
@@ -28,8 +32,36 @@ await runService({
       migrationsDir: new URL('../migrations', import.meta.url).pathname,
       topics: publishedTopics,
     });
-    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry });
+    const policy = config.lateFeePolicy;
+
+    // The consumed topic (and its DLQ) may not exist yet if payment orchestration never started;
+    // subscribing to a missing topic fails, so billing creates it with the contract's partitions.
+    await ensureTopics(infra.kafka, [{ topic: config.PAYMENTS_TOPIC, numPartitions: topics['payments.payments'].partitions }]);
+    const settlement = createSettlementConsumer({
+      kafka: infra.kafka,
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      policy,
+      topic: config.PAYMENTS_TOPIC,
+      groupId: config.SETTLEMENT_GROUP_ID,
+    });
+    // Registered after the infrastructure, so on SIGTERM it stops before the relay and the pool.
+    shutdown.register('settlement consumer', () => settlement.stop());
+    await settlement.start();
+
+    if (config.LATE_FEE_RUN_ENABLED) {
+      const scheduler = createLateFeeScheduler({
+        logger,
+        run: (businessDate) =>
+          runLateFees({ pool: infra.pool, policy, logger, registry: infra.registry, chunkSize: config.LATE_FEE_CHUNK_SIZE }, businessDate),
+      });
+      shutdown.register('late-fee scheduler', () => scheduler.stop());
+      scheduler.start();
+    }
+
+    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
-    logger.info({ url }, `${serviceName} listening`);
+    logger.info({ url, lateFeePolicy: policy.name }, `${serviceName} listening`);
   },
 });

@@ -1,0 +1,32 @@
+// GET /v1/accounts/{accountNo}: the account behind a billing number, for the telecom's billing
+// system and operators. The holder's full name is shown: unlike the channel-facing inquiry, these
+// callers are the ones who hold the subscriber's records.
+import { accountParamsSchema, accountResponseSchema } from '@gateway/contracts';
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { accountView, loadAccount } from './account-lookup.ts';
+import { requireClientKind } from './client-kinds.ts';
+import type { BillingRouteDeps } from './route-deps.ts';
+
+export function accountRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.get(
+      '/v1/accounts/:accountNo',
+      {
+        schema: {
+          tags: ['billing'],
+          summary: 'An account: holder, class, contact mobile, entity and governorate',
+          headers: signatureHeadersSchema,
+          params: accountParamsSchema,
+          response: { 200: accountResponseSchema, ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        requireClientKind(request, ['biller', 'operator']);
+        const account = await loadAccount(deps.pool, request.params.accountNo);
+        return accountView(account);
+      },
+    );
+  };
+}

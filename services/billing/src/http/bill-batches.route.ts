@@ -1,0 +1,62 @@
+// POST /v1/bill-batches: one batch of a billing cycle from the telecom's billing system (API.md).
+// Rows are validated one by one: a bad row is rejected with its reason, the rest are accepted.
+// The batchId is the idempotency key of this route: a repeat returns the stored answer and changes
+// nothing (see pg-bill-import.ts for retries of a batch that failed halfway).
+import { ApiError, billBatchBodySchema, billBatchResponseSchema, idempotentReplayedHeaderName } from '@gateway/contracts';
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { importBatch } from '../store/pg-bill-import.ts';
+import { requireClientKind } from './client-kinds.ts';
+import type { BillingRouteDeps } from './route-deps.ts';
+
+// A cycle of 50,000 rows is some 25 MB of JSON; the limit leaves room for line items.
+export const billBatchBodyLimit = 100 * 1024 * 1024;
+
+// Hands the rows to the import one at a time and lets go of each, so the parsed batch shrinks as the
+// import advances instead of living beside the chunks built from it.
+function* releasingRows(rows: unknown[]): Generator<unknown> {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    rows[i] = undefined;
+    yield row;
+  }
+}
+
+export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.post(
+      '/v1/bill-batches',
+      {
+        bodyLimit: billBatchBodyLimit,
+        schema: {
+          tags: ['billing'],
+          summary: 'Import a batch of bills (one billing cycle or part of one)',
+          description:
+            'Each row is checked on its own; rejected rows are listed with their reason and the rest are imported. ' +
+            'A repeated batchId returns the first answer with replayed: true. A bill whose externalBillId was imported ' +
+            'before with the same data is accepted with its original billId; with different data it is rejected.',
+          headers: signatureHeadersSchema,
+          body: billBatchBodySchema,
+          response: { 202: billBatchResponseSchema, ...errorResponses(400, 401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        requireClientKind(request, ['biller']);
+        // The signature check kept the raw bytes; the parsed body is all the import needs.
+        request.rawBody = undefined;
+        const { batchId, bills } = request.body;
+        const result = await importBatch(
+          { pool: deps.pool, policy: deps.policy, currency: deps.currency, ...(deps.now ? { now: deps.now } : {}) },
+          { batchId, rows: releasingRows(bills), correlationId: request.correlationId, causationId: request.id, collectAccepted: true },
+        );
+        if (result.kind === 'in_progress') {
+          throw new ApiError('idempotency_key_in_use', `Batch ${batchId} is still being imported; retry later for its result.`);
+        }
+        if (result.kind === 'replayed') void reply.header(idempotentReplayedHeaderName, 'true');
+        else request.log.info({ batchId, accepted: result.response.acceptedCount, rejected: result.response.rejectedCount, inserted: result.inserted }, 'bill batch imported');
+        return reply.code(202).send(result.response);
+      },
+    );
+  };
+}

@@ -1,0 +1,15 @@
+// What billing's routes are built from; main.ts (through app.ts) or a test passes it in.
+import type { CurrencyCode } from '@gateway/contracts';
+import type { Logger } from '@gateway/kit';
+import type { Pool } from 'pg';
+import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
+
+export type BillingRouteDeps = {
+  pool: Pool;
+  logger: Logger;
+  policy: LateFeePolicy;
+  /** The biller's currency: bills in any other are rejected at import, and empty statements are in it. */
+  currency?: CurrencyCode | undefined;
+  /** The instant "now" for amounts due; the real clock unless a test moves it. */
+  now?: () => Date;
+};

@@ -1,0 +1,18 @@
+// Every route of billing's API, as one plugin that app.ts mounts behind signature authentication.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { accountBillsRoute } from './account-bills.route.ts';
+import { accountRoute } from './account.route.ts';
+import { billBatchesRoute } from './bill-batches.route.ts';
+import { entityStatementRoute } from './entity-statement.route.ts';
+import type { BillingRouteDeps } from './route-deps.ts';
+
+export type { BillingRouteDeps } from './route-deps.ts';
+
+export function billingRoutes(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    await app.register(billBatchesRoute(deps));
+    await app.register(accountRoute(deps));
+    await app.register(accountBillsRoute(deps));
+    await app.register(entityStatementRoute(deps));
+  };
+}

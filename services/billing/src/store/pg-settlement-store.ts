@@ -1,0 +1,217 @@
+// Applies payment.completed and payment.reversed to bills, inside the consumer's inbox transaction.
+// Every anomaly (an unknown bill, an over-payment, another currency, a voided bill, a reversal of a
+// payment we never applied) is a value: it is recorded in billing_unapplied_payments and reported,
+// and the event still commits. Throwing would only retry the same facts five times and dead-letter a
+// payment whose other allocations were fine; money already moved, so billing must record it, not refuse it.
+import { createEvent, isPositive, money } from '@gateway/contracts';
+import type { EventOf, Money } from '@gateway/contracts';
+import { enqueueEvent } from '@gateway/kit';
+import type { PoolClient } from 'pg';
+import type { BillRecord } from '../domain/bill-records.ts';
+import { toBillSnapshot } from '../domain/bill-snapshot.ts';
+import { applyPayment, applyReversal, isAdministrativelyClosed } from '../domain/bill-state.ts';
+import { businessDateOf } from '../domain/business-date.ts';
+import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
+import { lockBills, saveBillState } from './pg-bill-state-store.ts';
+
+export const billingProducer = 'billing';
+
+export type UnappliedReason = 'unknown_bill' | 'overpayment' | 'currency_mismatch' | 'bill_closed' | 'reversal_without_payment';
+
+export type Unapplied = { billId: string; reason: UnappliedReason; amount: Money };
+
+export type SettlementReport = {
+  /** Bills this event brought to zero due (bill.settled emitted). */
+  settled: string[];
+  /** Bills paid in part (nothing emitted: the payment side knows its own payments). */
+  partial: string[];
+  /** Bills a reversal made payable again (bill.reopened emitted). */
+  reopened: string[];
+  /** Bills this payment or reversal had already been applied to under another event id. */
+  alreadyApplied: string[];
+  unapplied: Unapplied[];
+};
+
+export type SettlementContext = { policy: LateFeePolicy; now: Date };
+
+type Allocated = { billId: string; amount: Money };
+
+// One payment may name a bill twice (two lines of a bulk payment); apply the sum once, in bill order.
+function byBill(allocations: readonly { billId: string; amount: Money }[]): Allocated[] {
+  const sums = new Map<string, Money>();
+  for (const a of allocations) {
+    const prev = sums.get(a.billId);
+    sums.set(a.billId, prev ? money(prev.amount + a.amount.amount, a.amount.currency) : a.amount);
+  }
+  return [...sums.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([billId, amount]) => ({ billId, amount }));
+}
+
+function emptyReport(): SettlementReport {
+  return { settled: [], partial: [], reopened: [], alreadyApplied: [], unapplied: [] };
+}
+
+type PaymentEventBase = { eventId: string; correlationId: string; payload: { paymentId: string; accountNo: string } };
+
+async function recordUnapplied(
+  client: PoolClient,
+  event: PaymentEventBase,
+  kind: 'payment' | 'reversal',
+  item: Unapplied,
+  occurredAt: string,
+  report: SettlementReport,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO billing_unapplied_payments (payment_id, bill_id, account_no, kind, reason, amount, currency, event_id, occurred_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+    [event.payload.paymentId, item.billId, event.payload.accountNo, kind, item.reason, item.amount.amount, item.amount.currency, event.eventId, occurredAt],
+  );
+  report.unapplied.push(item);
+}
+
+async function wasOverdue(client: PoolClient, bill: BillRecord): Promise<boolean> {
+  if (bill.status === 'overdue') return true;
+  // A bill paid in part after its cut-off is still suspended even if its status moved on.
+  const { rowCount } = await client.query('SELECT 1 FROM bill_overdue_notices WHERE bill_id = $1 LIMIT 1', [bill.billId]);
+  return (rowCount ?? 0) > 0;
+}
+
+async function livePaymentIds(client: PoolClient, billId: string): Promise<string[]> {
+  const { rows } = await client.query<{ payment_id: string }>(
+    `SELECT p.payment_id FROM bill_payments p
+     WHERE p.bill_id = $1 AND p.kind = 'payment' AND p.applied_amount > 0
+       AND NOT EXISTS (SELECT 1 FROM bill_payments r WHERE r.bill_id = p.bill_id AND r.payment_id = p.payment_id AND r.kind = 'reversal')
+     ORDER BY p.occurred_at, p.payment_id`,
+    [billId],
+  );
+  return rows.map((r) => r.payment_id);
+}
+
+export async function settlePayment(client: PoolClient, event: EventOf<'payment.completed'>, ctx: SettlementContext): Promise<SettlementReport> {
+  const { payload } = event;
+  const report = emptyReport();
+  const allocations = byBill(payload.allocations);
+  const locked = await lockBills(
+    client,
+    allocations.map((a) => a.billId),
+  );
+  const today = businessDateOf(ctx.now);
+  for (const allocation of allocations) {
+    const found = locked.get(allocation.billId);
+    if (!found) {
+      await recordUnapplied(client, event, 'payment', { billId: allocation.billId, reason: 'unknown_bill', amount: allocation.amount }, payload.paidAt, report);
+      continue;
+    }
+    const { bill, account } = found;
+    if (bill.amount.currency !== allocation.amount.currency) {
+      await recordUnapplied(client, event, 'payment', { billId: bill.billId, reason: 'currency_mismatch', amount: allocation.amount }, payload.paidAt, report);
+      continue;
+    }
+    const outcome = applyPayment(bill, allocation.amount, today);
+    const inserted = await client.query(
+      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, currency, event_id, occurred_at)
+       VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [payload.paymentId, bill.billId, allocation.amount.amount, outcome.applied.amount, allocation.amount.currency, event.eventId, payload.paidAt],
+    );
+    if (inserted.rowCount !== 1) {
+      report.alreadyApplied.push(bill.billId);
+      continue;
+    }
+    if (isPositive(outcome.excess)) {
+      const reason = isAdministrativelyClosed(bill.status) ? 'bill_closed' : 'overpayment';
+      await recordUnapplied(client, event, 'payment', { billId: bill.billId, reason, amount: outcome.excess }, payload.paidAt, report);
+    }
+    if (!isPositive(outcome.applied)) continue;
+    const restoreService = outcome.settled && (await wasOverdue(client, bill));
+    const updated = await saveBillState(client, bill, outcome.state, { cause: 'payment', causeId: payload.paymentId, at: ctx.now });
+    if (outcome.settled) {
+      await enqueueEvent(
+        client,
+        createEvent('bill.settled', {
+          producer: billingProducer,
+          key: bill.accountNo,
+          correlationId: event.correlationId,
+          causationId: event.eventId,
+          payload: {
+            ...toBillSnapshot(updated, account, ctx.policy, ctx.now),
+            settledAt: ctx.now.toISOString(),
+            paymentIds: await livePaymentIds(client, bill.billId),
+            restoreService,
+          },
+        }),
+      );
+      report.settled.push(bill.billId);
+    } else {
+      report.partial.push(bill.billId);
+    }
+  }
+  return report;
+}
+
+type PaymentRow = { amount: number; applied_amount: number; currency: string };
+
+export async function reversePayment(client: PoolClient, event: EventOf<'payment.reversed'>, ctx: SettlementContext): Promise<SettlementReport> {
+  const { payload } = event;
+  const report = emptyReport();
+  const allocations = byBill(payload.allocations);
+  const locked = await lockBills(
+    client,
+    allocations.map((a) => a.billId),
+  );
+  const today = businessDateOf(ctx.now);
+  for (const allocation of allocations) {
+    // Whatever of this payment sat unapplied (an over-payment, an unknown bill) went back to the payer.
+    const resolved = await client.query(
+      `UPDATE billing_unapplied_payments SET resolved_at = $3, resolution = 'payment reversed: ' || $4
+       WHERE payment_id = $1 AND bill_id = $2 AND kind = 'payment' AND resolved_at IS NULL`,
+      [payload.paymentId, allocation.billId, ctx.now, payload.reversalId],
+    );
+    const found = locked.get(allocation.billId);
+    const original = found
+      ? (
+          await client.query<PaymentRow>(
+            `SELECT amount, applied_amount, currency FROM bill_payments WHERE payment_id = $1 AND bill_id = $2 AND kind = 'payment'`,
+            [payload.paymentId, allocation.billId],
+          )
+        ).rows[0]
+      : undefined;
+    if (!found || !original) {
+      // Nothing of it reached the bill: fine when it sat unapplied, a question for operators otherwise.
+      if ((resolved.rowCount ?? 0) === 0) {
+        await recordUnapplied(client, event, 'reversal', { billId: allocation.billId, reason: 'reversal_without_payment', amount: allocation.amount }, payload.reversedAt, report);
+      }
+      continue;
+    }
+    const { bill, account } = found;
+    const inserted = await client.query(
+      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, currency, event_id, reversal_id, occurred_at)
+       VALUES ($1, $2, 'reversal', $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [payload.paymentId, bill.billId, original.amount, original.applied_amount, original.currency, event.eventId, payload.reversalId, payload.reversedAt],
+    );
+    if (inserted.rowCount !== 1) {
+      report.alreadyApplied.push(bill.billId);
+      continue;
+    }
+    const applied = money(original.applied_amount, original.currency.trim());
+    if (!isPositive(applied)) continue;
+    const outcome = applyReversal(bill, applied, today);
+    const updated = await saveBillState(client, bill, outcome.state, { cause: 'reversal', causeId: payload.reversalId, at: ctx.now });
+    await enqueueEvent(
+      client,
+      createEvent('bill.reopened', {
+        producer: billingProducer,
+        key: bill.accountNo,
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+        payload: {
+          ...toBillSnapshot(updated, account, ctx.policy, ctx.now),
+          reopenedAt: ctx.now.toISOString(),
+          paymentId: payload.paymentId,
+          reversalId: payload.reversalId,
+          reason: payload.reason,
+        },
+      }),
+    );
+    report.reopened.push(bill.billId);
+  }
+  return report;
+}

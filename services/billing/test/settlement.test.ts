@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EventOf } from '@gateway/contracts';
+import type { EventConsumer } from '@gateway/kit';
+import { anEvent, createTestDatabase, createTestKafka, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
+import type { TestDatabase } from '@gateway/testkit';
+import { v7 as uuidv7 } from 'uuid';
+import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
+import { createSettlementConsumer, createSettlementHandler } from '../src/events/settlement.consumer.ts';
+import { billingMigrationsDir, billRow, insertBill, outboxEvents } from './support/bill-fixtures.ts';
+import type { BillFixture } from './support/bill-fixtures.ts';
+
+const logger = testLogger('settlement');
+const tk = createTestKafka(testKafka());
+// Before the default due date (2026-05-31): a reopened bill is open again, not overdue.
+const now = new Date('2026-05-20T09:15:00Z');
+let db: TestDatabase;
+let topic: string;
+let consumer: EventConsumer | undefined;
+
+const syp = (amount: number) => ({ amount, currency: 'SYP' as const });
+
+function payment(bills: { bill: BillFixture | { billId: string; accountNo: string }; amount: number }[], accountNo?: string): EventOf<'payment.completed'> {
+  const total = bills.reduce((s, b) => s + b.amount, 0);
+  return anEvent('payment.completed', {
+    payload: {
+      paymentId: `pay_${uuidv7()}`,
+      channelTxnId: uniqueName('txn'),
+      accountNo: accountNo ?? bills[0]!.bill.accountNo,
+      amount: syp(total),
+      allocations: bills.map((b) => ({ billId: b.bill.billId, externalBillId: 'STE-X', amount: syp(b.amount) })),
+    },
+  });
+}
+
+function reversalOf(paid: EventOf<'payment.completed'>): EventOf<'payment.reversed'> {
+  return anEvent('payment.reversed', {
+    payload: {
+      ...paid.payload,
+      reversalId: `rev_${uuidv7()}`,
+      reason: 'Customer debited twice at the bank',
+      reversedAt: '2026-05-20T11:00:00.000Z',
+      reversalBusinessDate: '2026-05-20',
+    },
+  });
+}
+
+async function count(sql: string, params: unknown[]): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) x`, params);
+  return rows[0]?.n ?? -1;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase({ migrationsDir: billingMigrationsDir });
+  topic = await tk.createTopic('payments', 1);
+  consumer = createSettlementConsumer({
+    kafka: testKafka(),
+    pool: db.pool,
+    logger,
+    policy: defaultLateFeePolicy,
+    clock: () => now,
+    topic,
+    groupId: uniqueName('billing-settlement'),
+    consumerOptions: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300 },
+  });
+  await consumer.start();
+  await consumer.joined();
+});
+
+afterAll(async () => {
+  await consumer?.stop();
+  await tk.close();
+  await db?.drop();
+});
+
+async function deliver(events: { key: string; eventId: string }[], copies = 1): Promise<void> {
+  const messages = events.flatMap((e) => Array.from({ length: copies }, () => ({ key: e.key, value: JSON.stringify(e) })));
+  await tk.produce(topic, messages);
+}
+
+// One partition, so once a marker sent after `events` is applied, every earlier delivery was handled.
+async function deliverAndDrain(events: { key: string; eventId: string }[], copies: number): Promise<void> {
+  const marker = await insertBill(db.pool, { amount: 100 });
+  const markerPayment = payment([{ bill: marker, amount: 100 }]);
+  await deliver(events, copies);
+  await deliver([markerPayment]);
+  await waitFor(async () => (await billRow(db.pool, marker.billId)).status === 'paid', { timeoutMs: 30_000, message: 'marker payment applied' });
+}
+
+describe('settlement through Kafka', () => {
+  it('settles a bill once when its payment event is delivered three times, and emits bill.settled once', async () => {
+    const bill = await insertBill(db.pool);
+    const paid = payment([{ bill, amount: 150_000 }]);
+    await deliverAndDrain([paid], 3);
+
+    expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'paid', paid_amount: 150_000, late_fee: 0, revision: 2 });
+    expect(await count('SELECT 1 FROM bill_payments WHERE bill_id = $1', [bill.billId])).toBe(1);
+    expect(await count('SELECT 1 FROM inbox WHERE event_id = $1', [paid.eventId])).toBe(1);
+    const settled = (await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId);
+    expect(settled).toHaveLength(1);
+    expect(settled[0]!.key).toBe(bill.accountNo);
+    expect(settled[0]!.payload).toMatchObject({
+      status: 'paid',
+      amountDue: syp(0),
+      paidAmount: syp(150_000),
+      paymentIds: [paid.payload.paymentId],
+      restoreService: false,
+      revision: 2,
+    });
+  });
+
+  it('reopens the bill on a reversal (delivered twice): status back, bill.reopened once, both history rows kept', async () => {
+    const bill = await insertBill(db.pool);
+    const paid = payment([{ bill, amount: 150_000 }]);
+    await deliverAndDrain([paid], 1);
+    const reversed = reversalOf(paid);
+    await deliverAndDrain([reversed], 2);
+
+    expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'open', paid_amount: 0, late_fee: 0, revision: 3 });
+    const { rows } = await db.pool.query<{ kind: string; amount: number; reversal_id: string | null }>(
+      'SELECT kind, amount, reversal_id FROM bill_payments WHERE bill_id = $1 ORDER BY kind',
+      [bill.billId],
+    );
+    expect(rows).toEqual([
+      { kind: 'payment', amount: 150_000, reversal_id: null },
+      { kind: 'reversal', amount: 150_000, reversal_id: reversed.payload.reversalId },
+    ]);
+    const reopened = (await outboxEvents(db.pool, 'bill.reopened')).filter((e) => e.payload.billId === bill.billId);
+    expect(reopened).toHaveLength(1);
+    expect(reopened[0]!.payload).toMatchObject({
+      status: 'open',
+      amountDue: syp(150_000),
+      paymentId: paid.payload.paymentId,
+      reversalId: reversed.payload.reversalId,
+    });
+    const history = await db.pool.query<{ revision: number; status: string; cause: string }>(
+      'SELECT revision, status, cause FROM bill_history WHERE bill_id = $1 ORDER BY revision',
+      [bill.billId],
+    );
+    expect(history.rows).toEqual([
+      { revision: 2, status: 'paid', cause: 'payment' },
+      { revision: 3, status: 'open', cause: 'reversal' },
+    ]);
+  });
+});
+
+describe('settlement rules (handler on the real database)', () => {
+  const handle = () => createSettlementHandler({ pool: db.pool, logger, policy: defaultLateFeePolicy, clock: () => now });
+  const ctx = { topic: 't', partition: 0, offset: '0', key: null, headers: {}, attempt: 1 };
+
+  it('records an unknown bill and an over-payment as unapplied without failing the event', async () => {
+    const bill = await insertBill(db.pool);
+    const ghost = { billId: `bil_${uuidv7()}`, accountNo: bill.accountNo };
+    const paid = payment([
+      { bill, amount: 200_000 },
+      { bill: ghost, amount: 1_000 },
+    ]);
+    await handle()(paid, ctx);
+
+    expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'paid', paid_amount: 150_000 });
+    const { rows } = await db.pool.query<{ bill_id: string; reason: string; amount: number }>(
+      'SELECT bill_id, reason, amount FROM billing_unapplied_payments WHERE payment_id = $1 ORDER BY reason',
+      [paid.payload.paymentId],
+    );
+    expect(rows).toEqual([
+      { bill_id: bill.billId, reason: 'overpayment', amount: 50_000 },
+      { bill_id: ghost.billId, reason: 'unknown_bill', amount: 1_000 },
+    ]);
+    // The reversal of that payment gives back the unapplied money too: the rows are resolved, not lost.
+    await handle()(reversalOf(paid), ctx);
+    expect(await count('SELECT 1 FROM billing_unapplied_payments WHERE payment_id = $1 AND resolved_at IS NULL', [paid.payload.paymentId])).toBe(0);
+    expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'open', paid_amount: 0 });
+  });
+
+  it('applies partial payments without an event, then settles with every payment id', async () => {
+    const bill = await insertBill(db.pool, { holderClass: 'business' });
+    const first = payment([{ bill, amount: 50_000 }]);
+    await handle()(first, ctx);
+    expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'partially_paid', paid_amount: 50_000 });
+    expect((await outboxEvents(db.pool)).filter((e) => e.payload.billId === bill.billId)).toEqual([]);
+
+    const second = payment([{ bill, amount: 100_000 }]);
+    await handle()(second, ctx);
+    const settled = (await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId);
+    expect(settled.map((e) => e.payload['paymentIds'])).toEqual([[first.payload.paymentId, second.payload.paymentId]]);
+  });
+
+  it('does not apply the same payment twice when it comes back under a new event id', async () => {
+    const bill = await insertBill(db.pool, { holderClass: 'business' });
+    const first = payment([{ bill, amount: 50_000 }]);
+    await handle()(first, ctx);
+    const again = anEvent('payment.completed', { payload: first.payload });
+    expect(again.eventId).not.toBe(first.eventId);
+    await handle()(again, ctx);
+    expect(await billRow(db.pool, bill.billId)).toMatchObject({ paid_amount: 50_000, revision: 2 });
+  });
+
+  it('asks for the line to be restored when an overdue bill is settled', async () => {
+    const bill = await insertBill(db.pool, { dueDate: '2026-04-30', status: 'overdue' });
+    await handle()(payment([{ bill, amount: 150_000 }]), ctx);
+    const settled = (await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId);
+    expect(settled[0]?.payload).toMatchObject({ restoreService: true, status: 'paid' });
+  });
+
+  it('reopens a bill past its due date as overdue', async () => {
+    const bill = await insertBill(db.pool, { dueDate: '2026-05-10' });
+    const paid = payment([{ bill, amount: 150_000 }]);
+    await handle()(paid, ctx);
+    await handle()(reversalOf(paid), ctx);
+    expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'overdue', paid_amount: 0 });
+  });
+});
