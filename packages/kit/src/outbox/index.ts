@@ -1,3 +1,3 @@
-export { enqueueEvent, eventHeaders, outboxChannel } from './enqueue.ts';
+export { enqueueEvent, enqueueEvents, eventHeaders, outboxChannel } from './enqueue.ts';
 export { createOutboxRelay, kafkaRejection, listParkedOutbox, purgePublishedOutbox, replayParkedOutbox } from './relay.ts';
 export type { OutboxRelay, OutboxRelayOptions, ParkedOutboxRow } from './relay.ts';

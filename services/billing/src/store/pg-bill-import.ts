@@ -17,7 +17,7 @@
 //     advisory lock), so a client retrying a slow upload gets a retryable answer, not double work.
 import { createEvent } from '@gateway/contracts';
 import type { BillBatchResponse, CurrencyCode } from '@gateway/contracts';
-import { enqueueEvent, withTransaction } from '@gateway/kit';
+import { enqueueEvents, withTransaction } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import { checkBillRow, classifyDuplicate, planAccount } from '../domain/bill-import.ts';
 import type { BillRowRejection, ValidBillRow } from '../domain/bill-import.ts';
@@ -184,10 +184,10 @@ async function importChunk(
   const stored = await insertBills(client, input.batchId, bills);
   out.inserted = stored.length;
   const at = (deps.now ?? (() => new Date()))();
-  for (const bill of stored) {
+  const issued = stored.map((bill) => {
     const account = accounts.get(bill.accountNo) as AccountRecord;
     const snapshot = toBillSnapshot(bill, account, deps.policy, at);
-    const event = createEvent('bill.issued', {
+    return createEvent('bill.issued', {
       producer: 'billing',
       key: bill.accountNo,
       correlationId: input.correlationId,
@@ -195,8 +195,8 @@ async function importChunk(
       occurredAt: at,
       payload: { ...snapshot, lines: bill.lines },
     });
-    await enqueueEvent(client, event);
-  }
+  });
+  await enqueueEvents(client, issued);
 
   // Rows the unique index turned away: this batch's own rows from an earlier run, repeats, conflicts.
   const byExternal = new Map(stored.map((b) => [b.externalBillId, b]));
