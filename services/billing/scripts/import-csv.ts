@@ -1,6 +1,8 @@
 // Imports a billing cycle exported by the telecom's billing system as CSV, through the same import
 // code as POST /v1/bill-batches (validation, accounts, bills, bill.issued events, idempotency by
 // batch id and by externalBillId). The file is streamed: a cycle of any size is read row by row.
+// No Idempotency-Key: that is the HTTP rule for clients retrying a request; here the batch id is the
+// whole identity of a run, and a rerun of it changes nothing.
 //
 //   node services/billing/scripts/import-csv.ts <file.csv> --batch-id <id> [--chunk 1000]
 //        [--database-url postgres://…] [--policy services/billing/config/late-fee-policy.json]

@@ -18,12 +18,22 @@ const HOST = '127.0.0.1:3001';
 
 export type Caller = ClientKind | 'unsigned';
 
-export type SendOptions = { as?: Caller; body?: unknown; rawBody?: string };
+export type SendOptions = {
+  as?: Caller;
+  body?: unknown;
+  rawBody?: string;
+  /** Sent as Idempotency-Key on a POST: a fresh key per request unless given; null sends none. */
+  idempotencyKey?: string | null;
+};
 
 export type Harness = {
   db: TestDatabase;
   app: HttpServer;
-  send<T = ErrorBody>(method: 'GET' | 'POST', path: string, options?: SendOptions): Promise<{ status: number; body: T; headers: Record<string, unknown> }>;
+  send<T = ErrorBody>(
+    method: 'GET' | 'POST',
+    path: string,
+    options?: SendOptions,
+  ): Promise<{ status: number; body: T; headers: Record<string, unknown>; payload: string }>;
   count(table: string, where?: string): Promise<number>;
   close(): Promise<void>;
 };
@@ -57,12 +67,14 @@ export async function startHarness(overrides: Partial<BillingRouteDeps> = {}): P
       const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
       const headers: Record<string, string> = { host: HOST };
       if (body !== undefined) headers['content-type'] = 'application/json';
+      const idempotencyKey = options.idempotencyKey === undefined ? (method === 'POST' ? `test-${randomUUID()}` : null) : options.idempotencyKey;
+      if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
       if (as !== 'unsigned') {
         const key = clients.find((c) => c.kind === as)!.keys[0]!;
         Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body, keyId: key.keyId, secret: key.secret }));
       }
       const res = await app.inject({ method, url: path, headers, ...(body === undefined ? {} : { payload: body }) });
-      return { status: res.statusCode, body: res.json<T>(), headers: res.headers };
+      return { status: res.statusCode, body: res.json<T>(), headers: res.headers, payload: res.payload };
     },
     async count(table, where = 'true') {
       const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { billIssuedV1, parseEvent } from '@gateway/contracts';
 import type { BillBatchResponse } from '@gateway/contracts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
+import { billBatchBodyLimit } from '../src/http/bill-batches.route.ts';
 import { importBatch } from '../src/store/pg-bill-import.ts';
 import { aLandline, aRow, startHarness } from './import-harness.ts';
 import type { Harness } from './import-harness.ts';
@@ -24,14 +25,23 @@ describe('POST /v1/bill-batches', () => {
   it('imports a cycle, and the same cycle sent again changes nothing', async () => {
     const bills = [aRow(), aRow(), aRow({ lines: [{ code: 'RENT', description: 'Line rental', amount: { amount: 100_000, currency: 'SYP' } }, { code: 'CALLS', description: 'Calls', amount: { amount: 50_000, currency: 'SYP' } }], amount: { amount: 150_000, currency: 'SYP' } })];
     const body = { batchId: 'cycle-2026-01-a', bills };
-    const first = await h.send<BillBatchResponse>('POST', path, { body });
+    const first = await h.send<BillBatchResponse>('POST', path, { body, idempotencyKey: 'cycle-2026-01-a-key' });
     expect(first.status).toBe(202);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(first.body).toMatchObject({ batchId: 'cycle-2026-01-a', replayed: false, acceptedCount: 3, rejectedCount: 0, rejected: [] });
     expect(first.body.accepted.map((a) => a.index)).toEqual([0, 1, 2]);
     expect(first.body.accepted.every((a) => /^bil_[0-9a-f-]{36}$/.test(a.billId))).toBe(true);
     const before = await tableCounts();
 
-    const again = await h.send<BillBatchResponse>('POST', path, { body });
+    // A retry with the same key: the first answer, byte for byte.
+    const retried = await h.send<BillBatchResponse>('POST', path, { body, idempotencyKey: 'cycle-2026-01-a-key' });
+    expect(retried.status).toBe(202);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.payload).toBe(first.payload);
+    expect(await tableCounts()).toEqual(before);
+
+    // The same batchId under another key: the batch is known, so its stored answer, marked replayed.
+    const again = await h.send<BillBatchResponse>('POST', path, { body, idempotencyKey: 'another-key' });
     expect(again.status).toBe(202);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual({ ...first.body, replayed: true });
@@ -115,6 +125,38 @@ describe('POST /v1/bill-batches', () => {
     expect(await h.count('bills')).toBe(before + 2);
   });
 
+  it('rejects rows with text or dates the database cannot hold, and keeps the batch', async () => {
+    const nul = '\u0000';
+    const lone = '\udc00';
+    const rows: [unknown, string, string[]][] = [
+      [aRow({ externalBillId: `ext-${nul}` }), 'externalBillId: must not contain NUL', ['externalBillId']],
+      [aRow({ externalBillId: `ext-${lone}` }), 'externalBillId: must not contain NUL (U+0000) or unpaired surrogate', ['externalBillId']],
+      [aRow({ holder: { name: `Rami${nul}`, class: 'individual', msisdn: '0944123456' } }), 'holder.name', ['holder.name']],
+      [aRow({ billerId: `ste${lone}` }), 'billerId', ['billerId']],
+      [aRow({ holder: { name: 'M', class: 'public_entity', msisdn: '0944123456', entityId: `ent${nul}` } }), 'holder.entityId', ['holder.entityId']],
+      [
+        aRow({ amount: { amount: 10, currency: 'SYP' }, lines: [{ code: 'RENT', description: `Rental ${lone}`, amount: { amount: 10, currency: 'SYP' } }] }),
+        'lines.0.description',
+        ['lines.0.description'],
+      ],
+      [aRow({ period: { from: '0000-01-01', to: '0000-01-31' } }), 'period.from: year 0000', ['period.from', 'period.to']],
+      [aRow({ issueDate: '0000-12-01', dueDate: '2026-02-28' }), 'issueDate: year 0000', ['issueDate']],
+    ];
+    const res = await h.send<BillBatchResponse>('POST', path, { body: { batchId: 'cycle-unstorable', bills: [...rows.map((r) => r[0]), aRow()] } });
+    expect(res.status).toBe(202);
+    expect(res.body.accepted.map((a) => a.index)).toEqual([rows.length]);
+    expect(res.body.rejected.map((r) => r.index)).toEqual(rows.map((_, i) => i));
+    for (const rejection of res.body.rejected) {
+      const [, reason, fields] = rows[rejection.index]!;
+      expect(rejection.reason).toContain(reason);
+      expect(rejection.fields).toEqual(fields);
+    }
+    // An id that cannot be stored is not echoed in the stored answer.
+    expect(res.body.rejected[0]!.externalBillId).toBeNull();
+    const replay = await h.send<BillBatchResponse>('POST', path, { body: { batchId: 'cycle-unstorable', bills: [aRow()] } });
+    expect(replay.body.rejected).toEqual(res.body.rejected);
+  });
+
   it('creates an unknown account from the row holder data, and refuses it without', async () => {
     const accountNo = aLandline();
     const refused = await h.send<BillBatchResponse>('POST', path, { body: { batchId: 'cycle-new-acc-1', bills: [aRow({ accountNo, holder: undefined })] } });
@@ -194,6 +236,83 @@ describe('POST /v1/bill-batches', () => {
     expect(await h.count('bills', `batch_id = '${batchId}'`)).toBe(0);
   });
 
+  describe('Idempotency-Key', () => {
+    it('is stored with the batch, with the client that sent it', async () => {
+      await h.send<BillBatchResponse>('POST', path, { body: { batchId: 'keyed-stored', bills: [aRow()] }, idempotencyKey: 'key-stored-1' });
+      const { rows } = await h.db.pool.query('SELECT client_id, idempotency_key FROM bill_batches WHERE batch_id = $1', ['keyed-stored']);
+      expect(rows).toEqual([{ client_id: 'test-biller', idempotency_key: 'key-stored-1' }]);
+    });
+
+    it.each([
+      ['missing', null],
+      ['empty', ''],
+      ['with a space', 'cycle 2026'],
+      ['not ASCII', 'clé-2026'],
+      ['256 characters long', 'k'.repeat(256)],
+    ])('400 invalid_request naming the header when it is %s, and nothing is imported', async (_, idempotencyKey) => {
+      const batchId = `bad-key-${String(idempotencyKey?.length ?? 'none')}-${Date.now()}`;
+      const res = await h.send('POST', path, { body: { batchId, bills: [aRow()] }, idempotencyKey });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.message).toContain('Idempotency-Key');
+      expect(await h.count('bill_batches', `batch_id = '${batchId}'`)).toBe(0);
+      expect(await h.count('bills', `batch_id = '${batchId}'`)).toBe(0);
+    });
+
+    it('accepts a key of 255 visible ASCII characters', async () => {
+      const res = await h.send<BillBatchResponse>('POST', path, { body: { batchId: 'key-255', bills: [aRow()] }, idempotencyKey: `~!${'k'.repeat(253)}` });
+      expect(res.status).toBe(202);
+    });
+
+    it('422 idempotency_key_reused for the same key with another batchId, which is not imported', async () => {
+      const key = `reused-${Date.now()}`;
+      const first = await h.send<BillBatchResponse>('POST', path, { body: { batchId: 'reuse-a', bills: [aRow()] }, idempotencyKey: key });
+      expect(first.status).toBe(202);
+      const outboxBefore = await h.count('outbox');
+      const res = await h.send('POST', path, { body: { batchId: 'reuse-b', bills: [aRow()] }, idempotencyKey: key });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('idempotency_key_reused');
+      expect(res.body.error.message).toContain('reuse-a');
+      expect(await h.count('bill_batches', "batch_id = 'reuse-b'")).toBe(0);
+      expect(await h.count('bills', "batch_id = 'reuse-b'")).toBe(0);
+      expect(await h.count('outbox')).toBe(outboxBefore);
+    });
+
+    it('422 idempotency_key_reused for the same key and batchId with another body', async () => {
+      const key = `reused-body-${Date.now()}`;
+      const first = await h.send<BillBatchResponse>('POST', path, { body: { batchId: 'reuse-body', bills: [aRow()] }, idempotencyKey: key });
+      expect(first.status).toBe(202);
+      const res = await h.send('POST', path, { body: { batchId: 'reuse-body', bills: [aRow(), aRow()] }, idempotencyKey: key });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('idempotency_key_reused');
+      expect(await h.count('bills', "batch_id = 'reuse-body'")).toBe(1);
+    });
+
+    it('replays rejections byte for byte too (their stored order of fields is not the answer\'s)', async () => {
+      const body = { batchId: 'replay-rejections', bills: [aRow(), aRow({ accountNo: '0944123456' }), 'not an object'] };
+      const first = await h.send<BillBatchResponse>('POST', path, { body, idempotencyKey: 'replay-rejections-key' });
+      expect(first.body.rejectedCount).toBe(2);
+      const again = await h.send<BillBatchResponse>('POST', path, { body, idempotencyKey: 'replay-rejections-key' });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.payload).toBe(first.payload);
+    });
+
+    it('409 idempotency_key_in_use while another batch runs under the same key', async () => {
+      const key = `busy-key-${Date.now()}`;
+      const holder = await h.db.pool.connect();
+      try {
+        await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`bill-batch-key:test-biller\n${key}`]);
+        const res = await h.send('POST', path, { body: { batchId: 'busy-key-batch', bills: [aRow()] }, idempotencyKey: key });
+        expect(res.status).toBe(409);
+        expect(res.body.error.code).toBe('idempotency_key_in_use');
+      } finally {
+        await holder.query('SELECT pg_advisory_unlock_all()');
+        holder.release();
+      }
+      expect(await h.count('bills', "batch_id = 'busy-key-batch'")).toBe(0);
+    });
+  });
+
   describe('refusals', () => {
     it('403 forbidden for a channel, a portal or an operator client', async () => {
       for (const as of ['channel', 'portal', 'operator'] as const) {
@@ -219,6 +338,22 @@ describe('POST /v1/bill-batches', () => {
       const res = await h.send('POST', path, { body });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_request');
+    });
+
+    it('400 invalid_request naming the field for a batchId with a NUL or an unpaired surrogate', async () => {
+      for (const batchId of ['cycle\u0000x', 'cycle\ud800x']) {
+        const res = await h.send('POST', path, { body: { batchId, bills: [aRow()] } });
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+        expect(res.body.error.message).toContain('body.batchId');
+      }
+    });
+
+    it('400 invalid_request for a body over the limit', async () => {
+      const name = 'x'.repeat(billBatchBodyLimit);
+      const res = await h.send('POST', path, { body: { batchId: 'too-big', bills: [aRow({ holder: { name, class: 'individual', msisdn: '0944123456' } })] } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'invalid_request', message: 'The request body is too large.' });
     });
 
     it('400 invalid_request for a body that is not JSON', async () => {

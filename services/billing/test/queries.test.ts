@@ -88,6 +88,37 @@ describe('GET /v1/accounts/{accountNo} and /bills', () => {
     }
   });
 
+  it.each([
+    ['with spaces', '011%20999%209999'],
+    ['in Arabic-Indic digits', '%D9%A0%D9%A1%D9%A1%D9%A9%D9%A9%D9%A9%D9%A9%D9%A9%D9%A9%D9%A9'],
+    ['in Arabic letters', '%D8%B1%D9%82%D9%85'],
+  ])('404 account_not_found for a number %s', async (_, number) => {
+    for (const suffix of ['', '/bills']) {
+      const res = await h.send('GET', `/v1/accounts/${number}${suffix}`);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('account_not_found');
+    }
+  });
+
+  it.each([
+    ['with a NUL', '0112%00345678'],
+    ['with an unpaired surrogate escaped in UTF-8', '0112%ED%A0%80'],
+    ['300 characters long', '1'.repeat(300)],
+    ['blank', '%20%20'],
+  ])('400 invalid_request, never 500, for a number %s', async (_, number) => {
+    for (const suffix of ['', '/bills']) {
+      const res = await h.send('GET', `/v1/accounts/${number}${suffix}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+  });
+
+  it('400 invalid_request for an unknown status filter', async () => {
+    const res = await h.send('GET', `/v1/accounts/${accountNo}/bills?status=settled-ish`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('querystring.status');
+  });
+
   it('403 for channel and portal clients, 401 unsigned', async () => {
     for (const as of ['channel', 'portal'] as const) {
       for (const suffix of ['', '/bills']) {

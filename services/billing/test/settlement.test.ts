@@ -201,6 +201,72 @@ describe('settlement rules (handler on the real database)', () => {
     expect(settled[0]?.payload).toMatchObject({ restoreService: true, status: 'paid' });
   });
 
+  describe('a payment arriving after its own reversal', () => {
+    async function unappliedRows(paymentId: string) {
+      const { rows } = await db.pool.query<{ kind: string; reason: string; amount: number; resolved: boolean }>(
+        'SELECT kind, reason, amount, resolved_at IS NOT NULL AS resolved FROM billing_unapplied_payments WHERE payment_id = $1 ORDER BY kind',
+        [paymentId],
+      );
+      return rows;
+    }
+
+    it('is not applied when the reversal came first (the payment was dead-lettered, then replayed)', async () => {
+      const bill = await insertBill(db.pool);
+      const paid = payment([{ bill, amount: 150_000 }]);
+      await handle()(reversalOf(paid), ctx);
+      // The reversal found nothing to undo: recorded for operators, and the bill untouched.
+      expect(await unappliedRows(paid.payload.paymentId)).toEqual([{ kind: 'reversal', reason: 'reversal_without_payment', amount: 150_000, resolved: false }]);
+
+      await handle()(paid, ctx);
+      await handle()(anEvent('payment.completed', { payload: paid.payload }), ctx);
+      expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'open', paid_amount: 0, late_fee: 0, revision: 1 });
+      expect(await count('SELECT 1 FROM bill_payments WHERE bill_id = $1', [bill.billId])).toBe(0);
+      expect((await outboxEvents(db.pool)).filter((e) => e.payload.billId === bill.billId)).toEqual([]);
+      // Both halves are answered: the payment came, late, and was not applied.
+      expect(await unappliedRows(paid.payload.paymentId)).toEqual([
+        { kind: 'payment', reason: 'already_reversed', amount: 150_000, resolved: true },
+        { kind: 'reversal', reason: 'reversal_without_payment', amount: 150_000, resolved: true },
+      ]);
+    });
+
+    it('applies the other allocations of the same payment that were not reversed', async () => {
+      const reversedBill = await insertBill(db.pool);
+      const otherBill = await insertBill(db.pool, { accountNo: reversedBill.accountNo });
+      const paid = payment([
+        { bill: reversedBill, amount: 150_000 },
+        { bill: otherBill, amount: 150_000 },
+      ]);
+      const reversed = reversalOf(paid);
+      await handle()({ ...reversed, payload: { ...reversed.payload, allocations: [paid.payload.allocations[0]!] } }, ctx);
+      await handle()(paid, ctx);
+      expect(await billRow(db.pool, reversedBill.billId)).toMatchObject({ status: 'open', paid_amount: 0 });
+      expect(await billRow(db.pool, otherBill.billId)).toMatchObject({ status: 'paid', paid_amount: 150_000 });
+    });
+
+    it('is not applied again when it comes back after its reversal (payment, reversal, payment)', async () => {
+      const bill = await insertBill(db.pool);
+      const paid = payment([{ bill, amount: 150_000 }]);
+      await handle()(paid, ctx);
+      await handle()(reversalOf(paid), ctx);
+      await handle()(anEvent('payment.completed', { payload: paid.payload }), ctx);
+      expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'open', paid_amount: 0, late_fee: 0, revision: 3 });
+      expect((await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId)).toHaveLength(1);
+    });
+
+    it('is not applied to a bill imported after the payment sat unapplied and was reversed', async () => {
+      const accountBill = await insertBill(db.pool);
+      const ghost = { billId: `bil_${uuidv7()}`, accountNo: accountBill.accountNo };
+      const paid = payment([{ bill: ghost, amount: 150_000 }]);
+      await handle()(paid, ctx);
+      await handle()(reversalOf(paid), ctx);
+      // Both rows resolved: the money went back to the payer with the reversal.
+      expect(await count('SELECT 1 FROM billing_unapplied_payments WHERE payment_id = $1 AND resolved_at IS NULL', [paid.payload.paymentId])).toBe(0);
+      await insertBill(db.pool, { billId: ghost.billId, accountNo: ghost.accountNo });
+      await handle()(anEvent('payment.completed', { payload: paid.payload }), ctx);
+      expect(await billRow(db.pool, ghost.billId)).toMatchObject({ status: 'open', paid_amount: 0, revision: 1 });
+    });
+  });
+
   it('reopens a bill past its due date as overdue', async () => {
     const bill = await insertBill(db.pool, { dueDate: '2026-05-10' });
     const paid = payment([{ bill, amount: 150_000 }]);

@@ -94,4 +94,80 @@ describe('GET /v1/entities/{entityId}/statement', () => {
     const res = await h.send('GET', `/v1/entities/${entityId}/statement?period=2026-01`, { as: 'channel' });
     expect(res.status).toBe(403);
   });
+
+  it('400 invalid_request for a month of year 0000, which no database date can hold', async () => {
+    const res = await h.send('GET', `/v1/entities/${entityId}/statement?period=0000-01`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.message).toContain('querystring.period');
+  });
+
+  it.each([
+    // Longer than the router takes a path parameter: refused before the schema sees it.
+    ['300 characters long', 'e'.repeat(300), 'The request is not valid.'],
+    ['with a NUL', 'ent%00moe', 'params.entityId: must not contain NUL'],
+  ])('400 invalid_request for an entityId %s', async (_, id, message) => {
+    const res = await h.send('GET', `/v1/entities/${id}/statement?period=2026-01`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.message).toContain(message);
+  });
+
+  it.each([
+    ['spaces and Arabic', 'وزارة%20التربية%20moe'],
+    ['a malformed percent-escape', '%E0%A4%A'],
+  ])('4xx, never 500, for an entityId with %s', async (_, id) => {
+    const res = await h.send('GET', `/v1/entities/${id}/statement?period=2026-01`);
+    expect([400, 404]).toContain(res.status);
+  });
+});
+
+describe('GET /v1/entities/{entityId}/statement with bills in more than one currency', () => {
+  let h: Harness;
+  const mixed = 'ent-mixed-currency';
+  const [syp, usd] = ['0113000001', '0213000002'];
+  const month = (m: string) => ({ period: { from: `2026-${m}-01`, to: `2026-${m}-28` }, issueDate: `2026-${m}-28`, dueDate: `2026-${m}-28` });
+  const holder = (i: number) => ({ name: 'Ministry of Tourism', class: 'public_entity', msisdn: `09440001${10 + i}`, entityId: mixed });
+  const dollars = (amount: number) => ({ amount, currency: 'USD' });
+  const pounds = (amount: number) => ({ amount, currency: 'SYP' });
+
+  beforeAll(async () => {
+    // No biller currency configured: the import takes any supported currency, as a deployment that
+    // configured one only later would have.
+    h = await startHarness({ now: () => new Date('2026-03-15T09:00:00Z') });
+    const res = await h.send<BillBatchResponse>('POST', '/v1/bill-batches', {
+      body: {
+        batchId: 'mixed-currency-setup',
+        bills: [
+          // March: one line in pounds, the other in dollars.
+          aRow({ ...month('03'), accountNo: syp, holder: holder(0), amount: pounds(150_000) }),
+          aRow({ ...month('03'), accountNo: usd, holder: holder(1), amount: dollars(2_500) }),
+          // May: both currencies on the same line.
+          aRow({ ...month('05'), accountNo: syp, holder: holder(0), amount: pounds(150_000) }),
+          aRow({ ...month('05'), accountNo: syp, holder: holder(0), amount: dollars(1_000) }),
+          // April: dollars only.
+          aRow({ ...month('04'), accountNo: usd, holder: holder(1), amount: dollars(2_500) }),
+        ],
+      },
+    });
+    expect(res.body.rejectedCount).toBe(0);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it.each(['2026-03', '2026-05'])('422 currency_mismatch naming the currencies for %s', async (period) => {
+    const res = await h.send('GET', `/v1/entities/${mixed}/statement?period=${period}`, { as: 'operator' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('currency_mismatch');
+    expect(res.body.error.message).toContain('(SYP, USD)');
+    expect(res.body.error.message).toContain(period);
+  });
+
+  it('adds up a month whose bills share one currency in that currency', async () => {
+    const res = await h.send<EntityStatementResponse>('GET', `/v1/entities/${mixed}/statement?period=2026-04`, { as: 'operator' });
+    expect(res.status).toBe(200);
+    expect(res.body.totals.amount).toEqual(dollars(2_500));
+    expect(res.body.lines.map((l) => l.amount)).toEqual([dollars(0), dollars(2_500)]);
+  });
 });

@@ -5,6 +5,7 @@ import { billBatchRowSchema } from '@gateway/contracts';
 import type { BusinessDate, CurrencyCode, HolderClass, Money } from '@gateway/contracts';
 import type { AccountRecord, BillLine } from './bill-records.ts';
 import { parseLandline, parseMobile } from './landline.ts';
+import { isStorableDate, isStorableText, unstorableTextMessage, unstorableTextPath } from './storable-text.ts';
 
 export type ImportedHolder = {
   name: string;
@@ -50,7 +51,9 @@ export type ImportRules = {
 function externalIdOf(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const value = (raw as { externalBillId?: unknown }).externalBillId;
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  // An id that cannot be stored is not echoed: the rejection is kept with the batch, and the index
+  // still says which row it was.
+  return typeof value === 'string' && value.trim() !== '' && isStorableText(value) ? value.trim() : null;
 }
 
 function reject(index: number, raw: unknown, reason: string, fields?: string[]): RowCheck {
@@ -67,6 +70,17 @@ export function checkBillRow(raw: unknown, index: number, rules: ImportRules = {
     return reject(index, raw, issues.map((i) => `${i.field}: ${i.message}`).join('; '), [...new Set(issues.map((i) => i.field))]);
   }
   const row = parsed.data;
+  // The parsed row, not the raw one: unknown keys are gone and only what is stored is checked.
+  const badText = unstorableTextPath(row);
+  if (badText !== undefined) return reject(index, raw, `${badText}: ${unstorableTextMessage}`, [badText]);
+  const dates: [string, string][] = [
+    ['period.from', row.period.from],
+    ['period.to', row.period.to],
+    ['issueDate', row.issueDate],
+    ['dueDate', row.dueDate],
+  ];
+  const badDates = dates.filter(([, date]) => !isStorableDate(date)).map(([field]) => field);
+  if (badDates.length > 0) return reject(index, raw, badDates.map((f) => `${f}: year 0000 is not a date billing can store`).join('; '), badDates);
 
   const landline = parseLandline(row.accountNo);
   if (!landline.ok) return reject(index, raw, landline.reason, ['accountNo']);

@@ -34,6 +34,21 @@ export function monthRange(period: string): { from: BusinessDate; to: BusinessDa
 }
 
 /**
+ * The one currency a statement can be added up in: its bills' currency, or `fallback` when it has
+ * none. Totals are one Money per figure, so bills in more than one currency (a line billed in
+ * another currency, or imported before the biller's currency was configured) have no statement;
+ * the caller is told which currencies met instead of getting sums of unlike amounts.
+ */
+export function statementCurrency(
+  bills: readonly BillRecord[],
+  fallback: CurrencyCode,
+): { ok: true; currency: CurrencyCode } | { ok: false; currencies: CurrencyCode[] } {
+  const currencies = [...new Set(bills.map((b) => b.amount.currency))].sort();
+  if (currencies.length > 1) return { ok: false, currencies };
+  return { ok: true, currency: currencies[0] ?? fallback };
+}
+
+/**
  * Builds the statement as of `at`. Every account of the entity is a line, including lines with no
  * bill that month (a treasury checks that no line is missing). `view` turns each bill's snapshot
  * into what the caller shows; amounts come from the snapshot, so "due" is the same figure a

@@ -1,12 +1,19 @@
 // POST /v1/bill-batches: one batch of a billing cycle from the telecom's billing system (API.md).
 // Rows are validated one by one: a bad row is rejected with its reason, the rest are accepted.
-// The batchId is the idempotency key of this route: a repeat returns the stored answer and changes
-// nothing (see pg-bill-import.ts for retries of a batch that failed halfway).
-import { ApiError, billBatchBodySchema, billBatchResponseSchema, idempotentReplayedHeaderName } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+// Like every state-changing POST it requires an Idempotency-Key (API.md); the batchId stays the
+// business identity: a repeat of it returns the stored answer and changes nothing, whatever its key
+// (see pg-bill-import.ts for the rules, and for retries of a batch that failed halfway).
+import {
+  ApiError,
+  billBatchResponseSchema,
+  idempotencyHeadersSchema,
+  idempotentReplayedHeaderName,
+} from '@gateway/contracts';
+import { errorResponses, hashRequest, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { importBatch } from '../store/pg-bill-import.ts';
 import { requireClientKind } from './client-kinds.ts';
+import { billingBatchBodySchema } from './edge-schemas.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 // A cycle of 50,000 rows is some 25 MB of JSON; the limit leaves room for line items.
@@ -34,24 +41,35 @@ export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod 
           summary: 'Import a batch of bills (one billing cycle or part of one)',
           description:
             'Each row is checked on its own; rejected rows are listed with their reason and the rest are imported. ' +
-            'A repeated batchId returns the first answer with replayed: true. A bill whose externalBillId was imported ' +
-            'before with the same data is accepted with its original billId; with different data it is rejected.',
-          headers: signatureHeadersSchema,
-          body: billBatchBodySchema,
-          response: { 202: billBatchResponseSchema, ...errorResponses(400, 401, 403, 409) },
+            'Requires an Idempotency-Key: the same key and body again returns the first answer byte for byte with ' +
+            'Idempotent-Replayed: true; the same key with another batchId or body is 422 idempotency_key_reused. ' +
+            'A repeated batchId under another key returns the stored answer with replayed: true. A bill whose externalBillId ' +
+            'was imported before with the same data is accepted with its original billId; with different data it is rejected.',
+          headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
+          body: billingBatchBodySchema,
+          response: { 202: billBatchResponseSchema, ...errorResponses(400, 401, 403, 409, 422) },
         },
       },
       async (request, reply) => {
-        requireClientKind(request, ['biller']);
-        // The signature check kept the raw bytes; the parsed body is all the import needs.
+        const client = requireClientKind(request, ['biller']);
+        // The exact bytes tell a retry from a key reused for another body; after that the signature
+        // check's copy of them goes, and the parsed body is all the import needs.
+        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(request.body));
         request.rawBody = undefined;
         const { batchId, bills } = request.body;
         const result = await importBatch(
           { pool: deps.pool, policy: deps.policy, currency: deps.currency, ...(deps.now ? { now: deps.now } : {}) },
-          { batchId, rows: releasingRows(bills), correlationId: request.correlationId, causationId: request.id, collectAccepted: true },
+          {
+            batchId,
+            rows: releasingRows(bills),
+            correlationId: request.correlationId,
+            causationId: request.id,
+            collectAccepted: true,
+            idempotency: { clientId: client.clientId, key: request.headers['idempotency-key'], requestHash },
+          },
         );
         if (result.kind === 'in_progress') {
-          throw new ApiError('idempotency_key_in_use', `Batch ${batchId} is still being imported; retry later for its result.`);
+          throw new ApiError('idempotency_key_in_use', `Batch ${batchId} (or another batch under this Idempotency-Key) is still being imported; retry later for its result.`);
         }
         if (result.kind === 'replayed') void reply.header(idempotentReplayedHeaderName, 'true');
         else request.log.info({ batchId, accepted: result.response.acceptedCount, rejected: result.response.rejectedCount, inserted: result.inserted }, 'bill batch imported');

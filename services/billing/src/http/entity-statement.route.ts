@@ -1,14 +1,15 @@
 // GET /v1/entities/{entityId}/statement?period=YYYY-MM: a public entity's consolidated statement over
 // all its lines, for the bills whose billing period starts in that month.
-import { ApiError, entityParamsSchema, entityStatementQuerySchema, entityStatementResponseSchema } from '@gateway/contracts';
+import { ApiError, entityStatementResponseSchema } from '@gateway/contracts';
 import type { CurrencyCode } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { buildEntityStatement, monthRange } from '../domain/entity-statement.ts';
+import { buildEntityStatement, monthRange, statementCurrency } from '../domain/entity-statement.ts';
 import { findEntity, findEntityAccounts } from '../store/pg-account-store.ts';
 import { findBillsStartingIn } from '../store/pg-bill-store.ts';
 import { billView } from './bill-view.ts';
 import { requireClientKind } from './client-kinds.ts';
+import { billingEntityParamsSchema, billingStatementQuerySchema } from './edge-schemas.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 // Only names the zero of a statement that has no bill at all when no biller currency is configured.
@@ -23,10 +24,13 @@ export function entityStatementRoute(deps: BillingRouteDeps): FastifyPluginAsync
         schema: {
           tags: ['billing'],
           summary: "A public entity's consolidated statement for a month",
+          description:
+            'Every line of the entity with its bills whose period starts in the month, and totals. Totals are one amount ' +
+            'per figure: when the month holds bills in more than one currency the answer is 422 currency_mismatch, naming them.',
           headers: signatureHeadersSchema,
-          params: entityParamsSchema,
-          querystring: entityStatementQuerySchema,
-          response: { 200: entityStatementResponseSchema, ...errorResponses(400, 401, 403, 404) },
+          params: billingEntityParamsSchema,
+          querystring: billingStatementQuerySchema,
+          response: { 200: entityStatementResponseSchema, ...errorResponses(400, 401, 403, 404, 422) },
         },
       },
       async (request) => {
@@ -43,7 +47,14 @@ export function entityStatementRoute(deps: BillingRouteDeps): FastifyPluginAsync
           from,
           to,
         );
-        const currency = deps.currency ?? bills[0]?.amount.currency ?? fallbackCurrency;
+        const chosen = statementCurrency(bills, deps.currency ?? fallbackCurrency);
+        if (!chosen.ok) {
+          throw new ApiError(
+            'currency_mismatch',
+            `The bills of entity ${entityId} for ${period} are in more than one currency (${chosen.currencies.join(', ')}); a statement adds them up in one.`,
+          );
+        }
+        const currency = chosen.currency;
         const statement = buildEntityStatement(accounts, bills, deps.policy, deps.now?.() ?? new Date(), currency, billView);
         return { entityId, name: entity.name, period, lines: statement.lines, totals: statement.totals };
       },

@@ -15,7 +15,18 @@
 //     original billId and nothing is stored; with different data it is rejected as a conflict.
 //   - Two runs of one batchId at once: the second is told the batch is in progress (a session
 //     advisory lock), so a client retrying a slow upload gets a retryable answer, not double work.
-import { createEvent } from '@gateway/contracts';
+//
+// The HTTP route also passes the request's Idempotency-Key (API.md's common rule); the CSV command
+// has none. The key is recorded with the batch and checked before the batchId:
+//   - same client, same key, same request: the first answer again, byte for byte (`keyReplay`);
+//   - same key, another batchId or another body: ApiError idempotency_key_reused (422), thrown
+//     rather than returned so callers without a key (the CSV command, the bench) see no new case;
+//   - a batchId already imported, under another key or none: the batchId replay as before. The
+//     batch is the business identity: the telecom's billing system may lose the key it used (a
+//     restarted exporter mints a new one) but never the cycle's batchId, and refusing that retry
+//     would make it import the cycle under a new batchId, where every bill is a known duplicate.
+//     The new key is not recorded: the batch keeps the key it was imported under.
+import { ApiError, createEvent } from '@gateway/contracts';
 import type { BillBatchResponse, CurrencyCode } from '@gateway/contracts';
 import { enqueueEvents, withTransaction } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
@@ -30,6 +41,9 @@ import { findBatchBills, findBillKeys, insertBills, newBillId } from './pg-bill-
 import type { NewBill } from './pg-bill-store.ts';
 
 export const defaultChunkSize = 1_000;
+
+/** API.md: keys live 30 days; after that a client may use the key again for another batch. */
+export const idempotencyKeyLifetimeDays = 30;
 
 export type BillImportDeps = {
   pool: Pool;
@@ -53,12 +67,21 @@ export type BillImportInput = {
   collectAccepted?: boolean;
   /** Called after each committed chunk, for progress output. */
   onChunk?: (progress: { rows: number; accepted: number; rejected: number; inserted: number }) => void;
+  /** The caller's Idempotency-Key, its client and a fingerprint of the request (the HTTP route). */
+  idempotency?: BatchIdempotency;
 };
+
+export type BatchIdempotency = { clientId: string; key: string; requestHash: string };
 
 export type AcceptedRow = { index: number; externalBillId: string; billId: string };
 
 export type BillImportResult =
-  | { kind: 'imported' | 'replayed'; response: BillBatchResponse; inserted: number }
+  | { kind: 'imported'; response: BillBatchResponse; inserted: number }
+  /**
+   * `keyReplay`: the same key and request as the import that produced this answer, which is then
+   * rebuilt exactly as first sent (`replayed: false` included); otherwise a repeat of the batchId.
+   */
+  | { kind: 'replayed'; response: BillBatchResponse; inserted: 0; keyReplay: boolean }
   | { kind: 'in_progress' };
 
 // What bill_batches.response keeps: the rows that are not bills of this batch. The batch's own
@@ -68,27 +91,57 @@ type StoredOutcome = { rejected: BillRowRejection[]; acceptedEarlier: AcceptedRo
 type ChunkOutcome = { accepted: AcceptedRow[]; acceptedEarlier: AcceptedRow[]; rejected: BillRowRejection[]; inserted: number };
 
 export async function importBatch(deps: BillImportDeps, input: BillImportInput): Promise<BillImportResult> {
-  const lockKey = `bill-batch:${input.batchId}`;
+  const { idempotency } = input;
+  // The key's lock first, then the batch's: two uploads under one key (whatever their batchIds) or of
+  // one batchId (whatever their keys) never run at once, so neither the key check below nor the batch
+  // record can race. Both are try-locks, and a miss is the retryable "in progress".
+  const lockKeys = [...(idempotency ? [`bill-batch-key:${idempotency.clientId}\n${idempotency.key}`] : []), `bill-batch:${input.batchId}`];
   const lockClient = await deps.pool.connect();
+  const held: string[] = [];
   let broken: Error | undefined;
   try {
-    const { rows: locked } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [lockKey]);
-    if (!locked[0]?.locked) return { kind: 'in_progress' };
-    try {
-      const stored = await loadBatchResponse(deps.pool, input.batchId, input.collectAccepted ?? true);
-      if (stored !== undefined) return { kind: 'replayed', response: stored, inserted: 0 };
-      return await runImport(deps, input);
-    } finally {
-      try {
-        await lockClient.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
-      } catch (error) {
-        // Ending the session frees the lock too: the connection goes back broken, to be closed.
-        broken = error instanceof Error ? error : new Error(String(error));
+    for (const lockKey of lockKeys) {
+      const { rows: locked } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [lockKey]);
+      if (!locked[0]?.locked) return { kind: 'in_progress' };
+      held.push(lockKey);
+    }
+    const collect = input.collectAccepted ?? true;
+    if (idempotency) {
+      const earlier = await findKeyedBatch(deps.pool, idempotency);
+      if (earlier !== undefined) {
+        if (earlier.batchId !== input.batchId) {
+          throw new ApiError('idempotency_key_reused', `This Idempotency-Key was used for batch ${earlier.batchId}, not ${input.batchId}; send a new key for a new batch.`);
+        }
+        if (earlier.requestHash !== idempotency.requestHash) {
+          throw new ApiError('idempotency_key_reused', `This Idempotency-Key was used for batch ${input.batchId} with another body; send the same body to retry, or a new key.`);
+        }
+        const stored = await loadBatchResponse(deps.pool, input.batchId, collect);
+        if (stored !== undefined) return { kind: 'replayed', response: { ...stored, replayed: false }, inserted: 0, keyReplay: true };
       }
     }
+    const stored = await loadBatchResponse(deps.pool, input.batchId, collect);
+    if (stored !== undefined) return { kind: 'replayed', response: stored, inserted: 0, keyReplay: false };
+    return await runImport(deps, input);
   } finally {
+    try {
+      for (const lockKey of held.reverse()) await lockClient.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
+    } catch (error) {
+      // Ending the session frees the locks too: the connection goes back broken, to be closed.
+      broken = error instanceof Error ? error : new Error(String(error));
+    }
     lockClient.release(broken);
   }
+}
+
+/** The batch this client imported under this key within the key's lifetime, if any. */
+async function findKeyedBatch(pool: Pool, idempotency: BatchIdempotency): Promise<{ batchId: string; requestHash: string | null } | undefined> {
+  const { rows } = await pool.query<{ batch_id: string; request_hash: string | null }>(
+    `SELECT batch_id, request_hash FROM bill_batches
+     WHERE client_id = $1 AND idempotency_key = $2 AND received_at > now() - make_interval(days => $3)`,
+    [idempotency.clientId, idempotency.key, idempotencyKeyLifetimeDays],
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : { batchId: row.batch_id, requestHash: row.request_hash };
 }
 
 async function runImport(deps: BillImportDeps, input: BillImportInput): Promise<BillImportResult> {
@@ -119,11 +172,23 @@ async function runImport(deps: BillImportDeps, input: BillImportInput): Promise<
   }
   if (chunk.length > 0) await flush();
 
-  await deps.pool.query(
-    `INSERT INTO bill_batches (batch_id, received_at, accepted, rejected, response) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (batch_id) DO NOTHING`,
-    [input.batchId, receivedAt, acceptedCount, outcome.rejected.length, JSON.stringify(outcome)],
-  );
+  const key = input.idempotency;
+  await withTransaction(deps.pool, async (client) => {
+    if (key) {
+      // An expired use of the key lets go of it, so the unique index takes the new batch.
+      await client.query(
+        `UPDATE bill_batches SET client_id = NULL, idempotency_key = NULL, request_hash = NULL
+         WHERE client_id = $1 AND idempotency_key = $2 AND received_at <= now() - make_interval(days => $3)`,
+        [key.clientId, key.key, idempotencyKeyLifetimeDays],
+      );
+    }
+    await client.query(
+      `INSERT INTO bill_batches (batch_id, received_at, accepted, rejected, response, client_id, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (batch_id) DO NOTHING`,
+      [input.batchId, receivedAt, acceptedCount, outcome.rejected.length, JSON.stringify(outcome), key?.clientId ?? null, key?.key ?? null, key?.requestHash ?? null],
+    );
+  });
   accepted.sort((a, b) => a.index - b.index);
   return {
     kind: 'imported',

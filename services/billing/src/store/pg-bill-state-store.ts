@@ -1,86 +1,37 @@
 // Reading a bill for a change and writing its new state back: the part settlement and the late-fee run
 // share. Bills are always locked in bill_id order, so two transactions touching overlapping sets of
 // bills (a bulk payment of a ministry and the daily run) wait for each other instead of deadlocking.
-import { money } from '@gateway/contracts';
-import type { BillStatus } from '@gateway/contracts';
 import type { PoolClient } from 'pg';
-import type { AccountRecord, BillLine, BillRecord } from '../domain/bill-records.ts';
+import type { AccountRecord, BillRecord } from '../domain/bill-records.ts';
 import type { BillState } from '../domain/bill-state.ts';
 import { accountFromRow } from './pg-account-store.ts';
 import type { AccountRow } from './pg-account-store.ts';
+import { billColumnsOf, billFromRow } from './pg-bill-store.ts';
+import type { BillRow } from './pg-bill-store.ts';
 
 export type BillWithAccount = { bill: BillRecord; account: AccountRecord };
 
-type BillRow = {
-  bill_id: string;
-  external_bill_id: string;
-  account_no: string;
-  bill_biller_id: string;
-  period_from: string | null;
-  period_to: string | null;
-  issue_date: string | null;
-  due_date: string | null;
-  amount: number;
-  currency: string;
-  lines: { code: string; description: string; amount: number | { amount: number; currency: string } }[];
-  paid_amount: number;
-  late_fee: number;
-  status: BillStatus;
-  essential: boolean;
-  revision: number;
-  batch_id: string | null;
-  overdue_notified_on: string | null;
-  bill_created_at: Date;
-  bill_updated_at: Date;
+// The bill's columns keep their own names, so pg-bill-store's billFromRow reads them; the three
+// account columns a bill also has (biller_id, created_at, updated_at) come back prefixed instead.
+// account_no is the join key, the same value on both sides.
+type AccountColumns = Omit<AccountRow, 'account_no' | 'biller_id' | 'created_at' | 'updated_at'> & {
+  account_biller_id: string;
+  account_created_at: Date;
+  account_updated_at: Date;
 };
 
-// Dates come back as text: node-pg would turn a `date` into a Date at local midnight of the process's
-// zone, which is exactly the kind of shift a business date must never suffer.
+type BillWithAccountRow = BillRow & AccountColumns;
+
 const selectBillWithAccount = `
-  SELECT b.bill_id, b.external_bill_id, b.account_no, b.biller_id AS bill_biller_id,
-         b.period_from::text AS period_from, b.period_to::text AS period_to,
-         b.issue_date::text AS issue_date, b.due_date::text AS due_date,
-         b.amount, b.currency, b.lines, b.paid_amount, b.late_fee, b.status, b.essential, b.revision,
-         b.batch_id, b.overdue_notified_on::text AS overdue_notified_on,
-         b.created_at AS bill_created_at, b.updated_at AS bill_updated_at,
-         a.holder_name, a.holder_class, a.msisdn, a.locale, a.entity_id, a.governorate, a.biller_id,
-         a.created_at, a.updated_at
+  SELECT ${billColumnsOf('b')},
+         a.holder_name, a.holder_class, a.msisdn, a.locale, a.entity_id, a.governorate,
+         a.biller_id AS account_biller_id, a.created_at AS account_created_at, a.updated_at AS account_updated_at
   FROM bills b JOIN accounts a ON a.account_no = b.account_no`;
 
-function required(value: string | null, column: string, billId: string): string {
-  // The import refuses rows without these dates; a null here is a data bug worth failing loudly on.
-  if (value === null) throw new Error(`bill ${billId} has no ${column}`);
-  return value;
-}
-
-export function billFromRow(row: BillRow): BillRecord {
-  const currency = row.currency.trim();
-  // A line's amount is stored as Money; a bare number means the bill's own currency.
-  const lines: BillLine[] = row.lines.map((l) => ({
-    code: l.code,
-    description: l.description,
-    amount: typeof l.amount === 'number' ? money(l.amount, currency) : money(l.amount.amount, l.amount.currency),
-  }));
+function fromRow(row: BillWithAccountRow): BillWithAccount {
   return {
-    billId: row.bill_id,
-    externalBillId: row.external_bill_id,
-    accountNo: row.account_no,
-    billerId: row.bill_biller_id,
-    periodFrom: required(row.period_from, 'period_from', row.bill_id),
-    periodTo: required(row.period_to, 'period_to', row.bill_id),
-    issueDate: required(row.issue_date, 'issue_date', row.bill_id),
-    dueDate: required(row.due_date, 'due_date', row.bill_id),
-    amount: money(row.amount, currency),
-    lines,
-    paidAmount: money(row.paid_amount, currency),
-    lateFee: money(row.late_fee, currency),
-    status: row.status,
-    essential: row.essential,
-    revision: row.revision,
-    batchId: row.batch_id,
-    overdueNotifiedOn: row.overdue_notified_on,
-    createdAt: row.bill_created_at,
-    updatedAt: row.bill_updated_at,
+    bill: billFromRow(row),
+    account: accountFromRow({ ...row, biller_id: row.account_biller_id, created_at: row.account_created_at, updated_at: row.account_updated_at }),
   };
 }
 
@@ -88,19 +39,19 @@ export function billFromRow(row: BillRow): BillRecord {
 export async function lockBills(client: PoolClient, billIds: readonly string[]): Promise<Map<string, BillWithAccount>> {
   const found = new Map<string, BillWithAccount>();
   if (billIds.length === 0) return found;
-  const { rows } = await client.query<BillRow & AccountRow>(
+  const { rows } = await client.query<BillWithAccountRow>(
     `${selectBillWithAccount} WHERE b.bill_id = ANY($1::text[]) ORDER BY b.bill_id FOR UPDATE OF b`,
     [[...new Set(billIds)].sort()],
   );
-  for (const row of rows) found.set(row.bill_id, { bill: billFromRow(row), account: accountFromRow(row) });
+  for (const row of rows) found.set(row.bill_id, fromRow(row));
   return found;
 }
 
 /** Same read without a lock, for tests and for callers that only present a bill. */
 export async function readBill(client: PoolClient, billId: string): Promise<BillWithAccount | undefined> {
-  const { rows } = await client.query<BillRow & AccountRow>(`${selectBillWithAccount} WHERE b.bill_id = $1`, [billId]);
+  const { rows } = await client.query<BillWithAccountRow>(`${selectBillWithAccount} WHERE b.bill_id = $1`, [billId]);
   const row = rows[0];
-  return row === undefined ? undefined : { bill: billFromRow(row), account: accountFromRow(row) };
+  return row === undefined ? undefined : fromRow(row);
 }
 
 export type StateChange = { cause: 'payment' | 'reversal' | 'late_fee' | 'overdue'; causeId: string | null; at: Date };

@@ -9,20 +9,29 @@ import type { BillLine, BillRecord } from '../domain/bill-records.ts';
 
 type Queryable = Pool | PoolClient;
 
-export const billColumns = `bill_id, external_bill_id, account_no, biller_id,
-  period_from::text AS period_from, period_to::text AS period_to, issue_date::text AS issue_date, due_date::text AS due_date,
-  amount, currency, lines, paid_amount, late_fee, status, essential, revision, batch_id, batch_row,
-  overdue_notified_on::text AS overdue_notified_on, created_at, updated_at`;
+// Every column of a bill, named as `BillRow` expects. `table` qualifies them for a query that joins
+// another table with columns of the same name (accounts has account_no, biller_id, created_at and
+// updated_at): the bill's own keep their names, so one mapper serves every read of a bill.
+export function billColumnsOf(table?: string): string {
+  const q = table === undefined ? '' : `${table}.`;
+  return `${q}bill_id, ${q}external_bill_id, ${q}account_no, ${q}biller_id,
+  ${q}period_from::text AS period_from, ${q}period_to::text AS period_to, ${q}issue_date::text AS issue_date, ${q}due_date::text AS due_date,
+  ${q}amount, ${q}currency, ${q}lines, ${q}paid_amount, ${q}late_fee, ${q}status, ${q}essential, ${q}revision, ${q}batch_id, ${q}batch_row,
+  ${q}overdue_notified_on::text AS overdue_notified_on, ${q}created_at, ${q}updated_at`;
+}
+
+export const billColumns = billColumnsOf();
 
 export type BillRow = {
   bill_id: string;
   external_bill_id: string;
   account_no: string;
   biller_id: string;
-  period_from: BusinessDate;
-  period_to: BusinessDate;
-  issue_date: BusinessDate;
-  due_date: BusinessDate;
+  // Nullable in the table (a bill row predates the import's checks); billFromRow insists on them.
+  period_from: string | null;
+  period_to: string | null;
+  issue_date: string | null;
+  due_date: string | null;
   amount: number;
   currency: string;
   lines: { code: string; description: string; amount: { amount: number; currency: string } }[];
@@ -38,18 +47,27 @@ export type BillRow = {
   updated_at: Date;
 };
 
+function required(value: string | null, column: string, billId: string): BusinessDate {
+  // The import refuses rows without these dates; a null here is a data bug worth failing loudly on,
+  // not a bill to quote, settle or fine with an undefined due date.
+  if (value === null) throw new Error(`bill ${billId} has no ${column}`);
+  return value;
+}
+
 export function billFromRow(row: BillRow): BillRecord {
-  const currency = row.currency;
+  // char(3): trimmed so a code stored short never reaches Money padded.
+  const currency = row.currency.trim();
   return {
     billId: row.bill_id,
     externalBillId: row.external_bill_id,
     accountNo: row.account_no,
     billerId: row.biller_id,
-    periodFrom: row.period_from,
-    periodTo: row.period_to,
-    issueDate: row.issue_date,
-    dueDate: row.due_date,
+    periodFrom: required(row.period_from, 'period_from', row.bill_id),
+    periodTo: required(row.period_to, 'period_to', row.bill_id),
+    issueDate: required(row.issue_date, 'issue_date', row.bill_id),
+    dueDate: required(row.due_date, 'due_date', row.bill_id),
     amount: money(row.amount, currency),
+    // Lines are stored as the import checked them: Money each (checkBillRow refuses anything else).
     lines: row.lines.map((line): BillLine => ({ code: line.code, description: line.description, amount: money(line.amount.amount, line.amount.currency) })),
     paidAmount: money(row.paid_amount, currency),
     lateFee: money(row.late_fee, currency),
@@ -113,16 +131,17 @@ export async function findBillKeys(db: Queryable, externalBillIds: readonly stri
   if (externalBillIds.length === 0) return found;
   const { rows } = await db.query<BillRow>(`SELECT ${billColumns} FROM bills WHERE external_bill_id = ANY($1::text[])`, [externalBillIds]);
   for (const row of rows) {
-    found.set(row.external_bill_id, {
-      billId: row.bill_id,
-      accountNo: row.account_no,
-      batchId: row.batch_id,
+    const bill = billFromRow(row);
+    found.set(bill.externalBillId, {
+      billId: bill.billId,
+      accountNo: bill.accountNo,
+      batchId: bill.batchId,
       batchRow: row.batch_row,
-      periodFrom: row.period_from,
-      periodTo: row.period_to,
-      issueDate: row.issue_date,
-      dueDate: row.due_date,
-      amount: money(row.amount, row.currency),
+      periodFrom: bill.periodFrom,
+      periodTo: bill.periodTo,
+      issueDate: bill.issueDate,
+      dueDate: bill.dueDate,
+      amount: bill.amount,
     });
   }
   return found;

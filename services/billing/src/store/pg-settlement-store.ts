@@ -3,6 +3,11 @@
 // payment we never applied) is a value: it is recorded in billing_unapplied_payments and reported,
 // and the event still commits. Throwing would only retry the same facts five times and dead-letter a
 // payment whose other allocations were fine; money already moved, so billing must record it, not refuse it.
+//
+// Order: a reversal may reach billing before its payment (the payment dead-lettered and replayed
+// later, or the two events reordered). The reversal then finds nothing to undo and is recorded as
+// 'reversal_without_payment'; that record is what the late payment looks for, and finding it, the
+// payment is not applied (reason 'already_reversed'): the channel has given the money back already.
 import { createEvent, isPositive, money } from '@gateway/contracts';
 import type { EventOf, Money } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
@@ -16,7 +21,7 @@ import { lockBills, saveBillState } from './pg-bill-state-store.ts';
 
 export const billingProducer = 'billing';
 
-export type UnappliedReason = 'unknown_bill' | 'overpayment' | 'currency_mismatch' | 'bill_closed' | 'reversal_without_payment';
+export type UnappliedReason = 'unknown_bill' | 'overpayment' | 'currency_mismatch' | 'bill_closed' | 'reversal_without_payment' | 'already_reversed';
 
 export type Unapplied = { billId: string; reason: UnappliedReason; amount: Money };
 
@@ -58,14 +63,47 @@ async function recordUnapplied(
   kind: 'payment' | 'reversal',
   item: Unapplied,
   occurredAt: string,
-  report: SettlementReport,
+  /** Null for a row that is no news: recorded already resolved, nothing for operators. */
+  report: SettlementReport | null,
+  resolved?: { at: Date; resolution: string },
 ): Promise<void> {
   await client.query(
-    `INSERT INTO billing_unapplied_payments (payment_id, bill_id, account_no, kind, reason, amount, currency, event_id, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-    [event.payload.paymentId, item.billId, event.payload.accountNo, kind, item.reason, item.amount.amount, item.amount.currency, event.eventId, occurredAt],
+    `INSERT INTO billing_unapplied_payments (payment_id, bill_id, account_no, kind, reason, amount, currency, event_id, occurred_at, resolved_at, resolution)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+    [
+      event.payload.paymentId,
+      item.billId,
+      event.payload.accountNo,
+      kind,
+      item.reason,
+      item.amount.amount,
+      item.amount.currency,
+      event.eventId,
+      occurredAt,
+      resolved?.at ?? null,
+      resolved?.resolution ?? null,
+    ],
   );
-  report.unapplied.push(item);
+  report?.unapplied.push(item);
+}
+
+/**
+ * The bills among `billIds` whose share of this payment was reversed before the payment itself was
+ * applied: the reversal found nothing to undo and was recorded as unapplied. (A reversal of an
+ * applied payment sits in bill_payments beside the payment row, whose key already stops a second
+ * application; it is matched here too so the rule does not hang on that.)
+ */
+async function reversedBeforeApplied(client: PoolClient, paymentId: string, billIds: readonly string[]): Promise<Set<string>> {
+  if (billIds.length === 0) return new Set();
+  const { rows } = await client.query<{ bill_id: string }>(
+    `SELECT bill_id FROM billing_unapplied_payments WHERE payment_id = $1 AND bill_id = ANY($2::text[]) AND kind = 'reversal'
+     UNION
+     SELECT r.bill_id FROM bill_payments r
+     WHERE r.payment_id = $1 AND r.bill_id = ANY($2::text[]) AND r.kind = 'reversal'
+       AND NOT EXISTS (SELECT 1 FROM bill_payments p WHERE p.payment_id = r.payment_id AND p.bill_id = r.bill_id AND p.kind = 'payment')`,
+    [paymentId, billIds],
+  );
+  return new Set(rows.map((r) => r.bill_id));
 }
 
 async function wasOverdue(client: PoolClient, bill: BillRecord): Promise<boolean> {
@@ -95,7 +133,29 @@ export async function settlePayment(client: PoolClient, event: EventOf<'payment.
     allocations.map((a) => a.billId),
   );
   const today = businessDateOf(ctx.now);
+  // Read after the bills are locked: a reversal of this payment being recorded right now holds the
+  // same locks, so it is either committed and seen here, or it will find this payment applied.
+  const reversed = await reversedBeforeApplied(
+    client,
+    payload.paymentId,
+    allocations.map((a) => a.billId),
+  );
   for (const allocation of allocations) {
+    if (reversed.has(allocation.billId)) {
+      // Kept for the audit trail, resolved at once: nothing is owed either way. The reversal's own
+      // "without payment" question is answered too: its payment did come, late.
+      const resolution = `payment arrived after its reversal: not applied (event ${event.eventId})`;
+      await client.query(
+        `UPDATE billing_unapplied_payments SET resolved_at = $3, resolution = $4
+         WHERE payment_id = $1 AND bill_id = $2 AND kind = 'reversal' AND resolved_at IS NULL`,
+        [payload.paymentId, allocation.billId, ctx.now, resolution],
+      );
+      await recordUnapplied(client, event, 'payment', { billId: allocation.billId, reason: 'already_reversed', amount: allocation.amount }, payload.paidAt, report, {
+        at: ctx.now,
+        resolution,
+      });
+      continue;
+    }
     const found = locked.get(allocation.billId);
     if (!found) {
       await recordUnapplied(client, event, 'payment', { billId: allocation.billId, reason: 'unknown_bill', amount: allocation.amount }, payload.paidAt, report);
@@ -175,10 +235,19 @@ export async function reversePayment(client: PoolClient, event: EventOf<'payment
         ).rows[0]
       : undefined;
     if (!found || !original) {
-      // Nothing of it reached the bill: fine when it sat unapplied, a question for operators otherwise.
-      if ((resolved.rowCount ?? 0) === 0) {
-        await recordUnapplied(client, event, 'reversal', { billId: allocation.billId, reason: 'reversal_without_payment', amount: allocation.amount }, payload.reversedAt, report);
-      }
+      // Nothing of it reached the bill: fine when it sat unapplied (recorded resolved), a question for
+      // operators otherwise. Recorded either way, so every reversal leaves a row (here or in
+      // bill_payments) that stops its payment being applied should it come (again) later.
+      const satUnapplied = (resolved.rowCount ?? 0) > 0;
+      await recordUnapplied(
+        client,
+        event,
+        'reversal',
+        { billId: allocation.billId, reason: 'reversal_without_payment', amount: allocation.amount },
+        payload.reversedAt,
+        satUnapplied ? null : report,
+        satUnapplied ? { at: ctx.now, resolution: `its payment sat unapplied and went back with it: ${payload.reversalId}` } : undefined,
+      );
       continue;
     }
     const { bill, account } = found;

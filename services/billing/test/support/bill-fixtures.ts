@@ -20,7 +20,18 @@ export type BillFixture = {
 
 export async function insertBill(
   pool: Pool,
-  options: { amount?: number; dueDate?: string; holderClass?: HolderClass; accountNo?: string; status?: string; paidAmount?: number } = {},
+  options: {
+    /** An id decided before the bill exists (an event that named it before it was imported). */
+    billId?: string;
+    amount?: number;
+    dueDate?: string;
+    holderClass?: HolderClass;
+    accountNo?: string;
+    status?: string;
+    paidAmount?: number;
+    /** Stored as the import stores them: each amount a Money. */
+    lines?: { code: string; description: string; amount: { amount: number; currency: string } }[];
+  } = {},
 ): Promise<BillFixture> {
   sequence += 1;
   const accountNo = options.accountNo ?? `011${String(Date.now() % 10_000_000).padStart(7, '0')}${sequence}`;
@@ -30,7 +41,7 @@ export async function insertBill(
      ON CONFLICT DO NOTHING`,
     [accountNo, holderClass],
   );
-  const billId = `bil_${uuidv7()}`;
+  const billId = options.billId ?? `bil_${uuidv7()}`;
   const fixture: BillFixture = {
     billId,
     accountNo,
@@ -41,8 +52,8 @@ export async function insertBill(
   };
   await pool.query(
     `INSERT INTO bills (bill_id, external_bill_id, account_no, biller_id, period_from, period_to, issue_date, due_date, amount, currency, lines, status, paid_amount)
-     VALUES ($1, $2, $3, 'ste-landline', '2026-03-01', '2026-04-30', '2026-05-01', $4, $5, 'SYP', '[]', $6, $7)`,
-    [billId, `STE-${randomUUID()}`, accountNo, fixture.dueDate, fixture.amount, fixture.status, options.paidAmount ?? 0],
+     VALUES ($1, $2, $3, 'ste-landline', '2026-03-01', '2026-04-30', '2026-05-01', $4, $5, 'SYP', $8, $6, $7)`,
+    [billId, `STE-${randomUUID()}`, accountNo, fixture.dueDate, fixture.amount, fixture.status, options.paidAmount ?? 0, JSON.stringify(options.lines ?? [])],
   );
   return fixture;
 }
