@@ -1,13 +1,25 @@
 // buildApp wires routes over the handles main.ts (or a test) passes in; it never listens.
 import { createHttpServer } from '@gateway/kit';
-import type { HttpServer, Logger, ServiceInfrastructure } from '@gateway/kit';
+import type { HttpServer, ServiceInfrastructure } from '@gateway/kit';
+import type { OtpForwarder } from './events/intent-otp-forwarder.ts';
+import { intentRoutes } from './http/intent-routes.ts';
+import { paymentRoutes } from './http/routes.ts';
+import type { RouteDeps } from './http/routes.ts';
 
 export const serviceName = 'payment-orchestration';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { logger: Logger };
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> &
+  RouteDeps & {
+    /** Without it the intent routes are not mounted (a test of the channel API alone). */
+    otpForwarder?: OtpForwarder | undefined;
+    intentTtlMs?: number | undefined;
+  };
 
 export function buildApp(deps: AppDeps): HttpServer {
+  const routeDeps: RouteDeps = { pool: deps.pool, redis: deps.redis, logger: deps.logger, config: deps.config, now: deps.now };
+  // Intents sit behind the same signature check and the same per-client rate limit as the rest.
+  const extra = deps.otpForwarder === undefined ? [] : [intentRoutes({ ...routeDeps, otpForwarder: deps.otpForwarder, intentTtlMs: deps.intentTtlMs })];
   return createHttpServer({
     service: serviceName,
     version: serviceVersion,
@@ -16,6 +28,6 @@ export function buildApp(deps: AppDeps): HttpServer {
     auth: deps.auth,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
-    routes: [],
+    routes: [paymentRoutes(routeDeps, extra)],
   });
 }

@@ -1,12 +1,65 @@
-// The only place in this service that reads the environment (see kit's loadConfig for the rules).
-import { commonConfigSchema, envPort, loadConfig } from '@gateway/kit';
+// The only place in this service that reads the environment (see kit's loadConfig for the rules), and
+// the one that reads the catalogue files it names (billers, channels, fees), so a bad file stops the
+// start with one line naming it.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { commonConfigSchema, ConfigError, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
+import type { z } from 'zod';
+import { billerCatalogueSchema, channelCatalogueSchema } from './domain/catalogues.ts';
+import type { BillerCatalogue, ChannelCatalogue } from './domain/catalogues.ts';
+import { feeScheduleSchema } from './domain/fees.ts';
+import type { FeeSchedule } from './domain/fees.ts';
+
+const configDir = path.join(repoRoot, 'services/payment-orchestration/config');
 
 export const configSchema = commonConfigSchema.extend({
   HTTP_PORT: envPort().default(3002),
+  BILLERS_FILE: envFilePath().default(path.join(configDir, 'billers.json')),
+  CHANNELS_FILE: envFilePath().default(path.join(configDir, 'channels.json')),
+  FEES_FILE: envFilePath().default(path.join(configDir, 'fees.json')),
+  // How long a bill inquiry's quoted amounts are honoured.
+  INQUIRY_TTL: envDurationMs().default(600_000),
+  // Requests per client per minute, counted in Redis across instances.
+  RATE_LIMIT_PER_MINUTE: envInteger({ min: 1, max: 1_000_000 }).default(600),
+  // Consumed topics and groups; overridable so a test or a replay can use its own.
+  BILLS_TOPIC: envString().default('billing.bills'),
+  BILL_READ_MODEL_GROUP_ID: envString().default('payments.bill-read-model'),
+  CHANNEL_RESULTS_TOPIC: envString().default('channels.results'),
+  CHANNEL_HEALTH_GROUP_ID: envString().default('payments.channel-health'),
+  CHANNEL_RESULTS_GROUP_ID: envString().default('payments.channel-results'),
 });
 
+type Parsed = z.infer<typeof configSchema>;
+
+export type Catalogues = { billers: BillerCatalogue; channels: ChannelCatalogue; fees: FeeSchedule };
+
+/** Reads one JSON catalogue and validates it; every problem is named with its variable and file. */
+export function readCatalogueFile<T>(variable: string, file: string, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError([`${variable} cannot be read as JSON (${file}: ${reason})`]);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${variable} ${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+export function readCatalogues(config: Pick<Parsed, 'BILLERS_FILE' | 'CHANNELS_FILE' | 'FEES_FILE'>): Catalogues {
+  return {
+    billers: readCatalogueFile('BILLERS_FILE', config.BILLERS_FILE, billerCatalogueSchema),
+    channels: readCatalogueFile('CHANNELS_FILE', config.CHANNELS_FILE, channelCatalogueSchema),
+    fees: readCatalogueFile('FEES_FILE', config.FEES_FILE, feeScheduleSchema),
+  };
+}
+
 export function readConfig(env: Env = process.env) {
-  return loadConfig(configSchema, env);
+  const config = loadConfig(configSchema, env);
+  return { ...config, catalogues: readCatalogues(config) };
 }
 export type PaymentOrchestrationConfig = ReturnType<typeof readConfig>;

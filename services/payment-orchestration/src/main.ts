@@ -1,9 +1,15 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
-import { createLogger, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
+import { topics } from '@gateway/contracts';
+import { createLogger, ensureTopics, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
 import { readConfig } from './config.ts';
 import type { PaymentOrchestrationConfig } from './config.ts';
+import { createBillReadModelConsumer } from './events/bill-read-model.consumer.ts';
+import { createChannelHealthConsumer } from './events/channel-health.consumer.ts';
+import { createChannelResultsConsumer } from './events/channel-results.consumer.ts';
+import { createIntentExpirySweeper } from './events/intent-expiry.sweeper.ts';
+import { createOtpForwarder } from './events/intent-otp-forwarder.ts';
 import { publishedTopics } from './events/topics.ts';
 
 let config: PaymentOrchestrationConfig;
@@ -28,7 +34,64 @@ await runService({
       migrationsDir: new URL('../migrations', import.meta.url).pathname,
       topics: publishedTopics,
     });
-    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry });
+
+    // Consumed topics may not exist yet if billing or the bank adapter never started; subscribing to a
+    // missing topic fails, so they are created here with the contract's partition counts.
+    await ensureTopics(infra.kafka, [
+      { topic: config.BILLS_TOPIC, numPartitions: topics['billing.bills'].partitions },
+      { topic: config.CHANNEL_RESULTS_TOPIC, numPartitions: topics['channels.results'].partitions },
+    ]);
+    const billReadModel = createBillReadModelConsumer({
+      kafka: infra.kafka,
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      topic: config.BILLS_TOPIC,
+      groupId: config.BILL_READ_MODEL_GROUP_ID,
+    });
+    const channelHealth = createChannelHealthConsumer({
+      kafka: infra.kafka,
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      topic: config.CHANNEL_RESULTS_TOPIC,
+      groupId: config.CHANNEL_HEALTH_GROUP_ID,
+    });
+    const channelResults = createChannelResultsConsumer({
+      kafka: infra.kafka,
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      catalogues: config.catalogues,
+      topic: config.CHANNEL_RESULTS_TOPIC,
+      groupId: config.CHANNEL_RESULTS_GROUP_ID,
+    });
+    const sweeper = createIntentExpirySweeper({ pool: infra.pool, logger, registry: infra.registry });
+    const otpForwarder = createOtpForwarder({ kafka: infra.kafka, logger });
+    // Registered after the infrastructure, so on SIGTERM they stop before the relay and the pool.
+    shutdown.register('otp forwarder', () => otpForwarder.stop());
+    shutdown.register('intent expiry sweeper', () => sweeper.stop());
+    // One step for the three consumers: each may need seconds to leave its group, and stopped one
+    // after another they would not fit in the shutdown timeout.
+    const consumers = [billReadModel, channelHealth, channelResults];
+    shutdown.register('consumers', async () => {
+      await Promise.all(consumers.map((c) => c.stop()));
+    });
+    await billReadModel.start();
+    await channelHealth.start();
+    await channelResults.start();
+    sweeper.start();
+
+    const app = buildApp({
+      logger,
+      auth: infra.auth,
+      readiness: infra.readiness,
+      registry: infra.registry,
+      pool: infra.pool,
+      redis: infra.redis,
+      config,
+      otpForwarder,
+    });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url }, `${serviceName} listening`);
   },

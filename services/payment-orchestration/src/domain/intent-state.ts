@@ -1,0 +1,217 @@
+// The payment-intent state machine (DESIGN.md, "The two payment flows"), as plain functions over plain
+// data. The store locks the row, asks `decideIntent` what an input does, and applies the answer; the
+// consumer, the routes and the expiry sweeper all go through here, so every rule lives in one place.
+//
+// Rules that are not obvious:
+//   - A timeout is UNKNOWN, never FAILED: only the channel (through the adapter) can say "no money
+//     moved", and only debit-failed carries that statement.
+//   - Terminal states absorb late results, with one exception: a debit-succeeded after cancel or
+//     expiry means money moved. It is never dropped: the payment is recorded anyway (the intent
+//     becomes `succeeded`, the bill is paid as the payer wanted), or, if recording is refused (the
+//     bill was paid by another channel meanwhile), the intent goes to the reconciliation queue so an
+//     operator refunds the payer. No acknowledged debit is ever lost.
+//   - Cancel is allowed only while the channel waits for the payer's OTP: no debit can happen without
+//     it, and we never send it after a cancel. While `processing` or `unknown` the debit may be in
+//     flight or done, and a cancel we could not honour would lie to the payer, so it is refused.
+//   - Reconciliation is a flag beside the status, not a status: the portal still sees `unknown` (or
+//     the terminal status) while an operator works the queue, and a later result clears the flag.
+import type { FailureReason, IntentStatus } from '@gateway/contracts';
+
+export const terminalIntentStatuses = ['succeeded', 'failed', 'canceled'] as const satisfies readonly IntentStatus[];
+export type TerminalIntentStatus = (typeof terminalIntentStatuses)[number];
+
+export function isTerminal(status: IntentStatus): status is TerminalIntentStatus {
+  return (terminalIntentStatuses as readonly IntentStatus[]).includes(status);
+}
+
+/** Why an intent sits in the reconciliation queue; the dashboard groups by it. */
+export const reconciliationReasons = [
+  // The adapter's status inquiries gave up: nobody knows whether the payer was debited.
+  'status_inquiry_exhausted',
+  // No outcome within expiry plus grace (the adapter never answered at all).
+  'expired_without_outcome',
+  // The channel debited the payer but the payment could not be recorded (e.g. bill paid meanwhile).
+  'payment_refused',
+  // The channel debited another amount than we asked for.
+  'amount_mismatch',
+  // A second, different debit for an intent that already has its payment.
+  'second_debit',
+  // A result that contradicts what we know (a failure after a recorded success, an unknown after a
+  // cancel): money may have moved where we believe it did not.
+  'contradictory_result',
+] as const;
+export type ReconciliationReason = (typeof reconciliationReasons)[number];
+
+export type Reconciliation = { reason: ReconciliationReason; detail: string };
+
+export type IntentError = { reason: FailureReason; message: string; channelCode: string | null };
+
+export type IntentState = {
+  status: IntentStatus;
+  /** RFC 3339; after it a payer can no longer confirm, and after it plus grace nothing is left hanging. */
+  expiresAt: string;
+  reconciliation: Reconciliation | null;
+  lastError: IntentError | null;
+  /** The channel's id of the debit recorded as this intent's payment. */
+  channelTxnId: string | null;
+};
+
+export type IntentInput =
+  // Commands (portal routes and the sweeper).
+  | { type: 'confirm'; at: string }
+  | { type: 'cancel'; at: string }
+  | { type: 'tick'; at: string; graceMs: number }
+  // Channel results (through the bank adapter).
+  | { type: 'otp-required'; reason: 'initial' | 'invalid_otp'; attemptsLeft: number | null }
+  | { type: 'debit-failed'; error: IntentError }
+  | { type: 'debit-unknown'; stage: 'resolving' | 'exhausted'; lastError: string | null }
+  | { type: 'debit-succeeded'; channelTxnId: string; amountMatches: boolean }
+  // The answer of recordPayment to a debit-succeeded that decideIntent sent to be recorded.
+  | { type: 'payment-recorded'; channelTxnId: string }
+  | { type: 'payment-refused'; code: string; message: string };
+
+export type IntentEventType =
+  | 'intent.requires-confirmation'
+  | 'intent.succeeded'
+  | 'intent.failed'
+  | 'intent.canceled'
+  | 'intent.unknown'
+  | 'intent.reconciliation-required';
+
+export type IntentCommandType = 'channel.otp-submitted' | 'channel.status-requested';
+
+export type IntentDecision =
+  /** Apply `state`, then emit the events and send the commands, all in the same transaction. */
+  | { kind: 'change'; state: IntentState; emit: IntentEventType[]; commands: IntentCommandType[] }
+  /** A debit-succeeded to hand to recordPayment; its outcome comes back as payment-recorded/-refused. */
+  | { kind: 'record-payment' }
+  /** A command the intent cannot take in its state; nothing changes. */
+  | { kind: 'refused'; message: string }
+  /** A stale or duplicate result, or a command already satisfied; nothing changes. */
+  | { kind: 'ignored'; why: string };
+
+const moneyMayHaveMoved = (status: IntentStatus): boolean => status === 'processing' || status === 'unknown';
+
+function change(state: IntentState, next: Partial<IntentState>, commands: IntentCommandType[] = []): IntentDecision {
+  const after: IntentState = { ...state, ...next };
+  const emit: IntentEventType[] = [];
+  const byStatus: Record<IntentStatus, IntentEventType | null> = {
+    requires_confirmation: 'intent.requires-confirmation',
+    processing: null,
+    succeeded: 'intent.succeeded',
+    failed: 'intent.failed',
+    canceled: 'intent.canceled',
+    unknown: 'intent.unknown',
+  };
+  const type = byStatus[after.status];
+  // A new OTP request (after a wrong OTP) keeps the status but must reach the portal again.
+  if (type !== null && (after.status !== state.status || after.status === 'requires_confirmation')) emit.push(type);
+  const opened = after.reconciliation !== null && (state.reconciliation === null || state.reconciliation.reason !== after.reconciliation.reason);
+  if (opened) emit.push('intent.reconciliation-required');
+  return { kind: 'change', state: after, emit, commands };
+}
+
+/**
+ * Reasons that only say "we do not know yet"; a later result settles them and clears the flag. The
+ * others record money that moved where it should not have: only an operator closes those.
+ */
+export const doubtReasons = ['status_inquiry_exhausted', 'expired_without_outcome'] as const satisfies readonly ReconciliationReason[];
+
+export function isMoneyMovedReconciliation(reconciliation: Reconciliation | null): boolean {
+  return reconciliation !== null && !(doubtReasons as readonly string[]).includes(reconciliation.reason);
+}
+
+/** What a settling result leaves of the flag: doubt is cleared, a record of moved money stays. */
+const settled = (state: IntentState): Reconciliation | null => (isMoneyMovedReconciliation(state.reconciliation) ? state.reconciliation : null);
+
+/** Into reconciliation; a status that is not terminal becomes `unknown`, since nobody knows the outcome. */
+function reconcile(state: IntentState, reason: ReconciliationReason, detail: string): IntentDecision {
+  if (state.reconciliation?.reason === reason) return { kind: 'ignored', why: `already in reconciliation for ${reason}` };
+  return change(state, { status: isTerminal(state.status) ? state.status : 'unknown', reconciliation: { reason, detail } });
+}
+
+const ms = (timestamp: string): number => Date.parse(timestamp);
+
+export function decideIntent(state: IntentState, input: IntentInput): IntentDecision {
+  const { status } = state;
+  switch (input.type) {
+    case 'confirm':
+      if (status !== 'requires_confirmation') return { kind: 'refused', message: `The intent is ${status}; an OTP is taken only when it is requires_confirmation.` };
+      if (ms(input.at) >= ms(state.expiresAt)) return { kind: 'refused', message: 'The intent has expired; create a new one.' };
+      return change(state, { status: 'processing', lastError: null }, ['channel.otp-submitted']);
+
+    case 'cancel':
+      if (status === 'canceled') return { kind: 'ignored', why: 'already canceled' };
+      if (status !== 'requires_confirmation') {
+        const why = moneyMayHaveMoved(status)
+          ? 'the debit may already be at the channel; wait for its outcome'
+          : `it is already ${status}`;
+        return { kind: 'refused', message: `The intent cannot be canceled: ${why}.` };
+      }
+      return change(state, { status: 'canceled' });
+
+    case 'tick': {
+      const at = ms(input.at);
+      if (status === 'requires_confirmation' && at >= ms(state.expiresAt)) {
+        // The channel is waiting for an OTP we will now never send: no money moved.
+        return change(state, { status: 'failed', lastError: { reason: 'expired', message: 'The payer did not confirm in time.', channelCode: null } });
+      }
+      if (moneyMayHaveMoved(status) && state.reconciliation === null && at >= ms(state.expiresAt) + input.graceMs) {
+        return change(
+          state,
+          { status: 'unknown', reconciliation: { reason: 'expired_without_outcome', detail: `No outcome from the channel within expiry plus ${input.graceMs} ms.` } },
+          // The adapter asks the channel once more; its answer comes back as a normal result.
+          ['channel.status-requested'],
+        );
+      }
+      return { kind: 'ignored', why: 'nothing due' };
+    }
+
+    case 'otp-required':
+      if (isTerminal(status)) return { kind: 'ignored', why: `late otp-required on a ${status} intent` };
+      if (isMoneyMovedReconciliation(state.reconciliation)) return { kind: 'ignored', why: 'money moved; an operator reconciles this intent' };
+      // The channel says it waits for the OTP, so no debit happened: any doubt is cleared.
+      return change(state, {
+        status: 'requires_confirmation',
+        reconciliation: null,
+        lastError: input.reason === 'invalid_otp' ? { reason: 'invalid_otp', message: 'The OTP was not correct.', channelCode: null } : null,
+      });
+
+    case 'debit-failed':
+      if (status === 'succeeded') {
+        return reconcile(state, 'contradictory_result', `debit-failed (${input.error.reason}) after the payment was recorded`);
+      }
+      if (isTerminal(status)) return { kind: 'ignored', why: `late debit-failed on a ${status} intent (no money moved)` };
+      if (isMoneyMovedReconciliation(state.reconciliation)) return { kind: 'ignored', why: 'money moved; an operator reconciles this intent' };
+      return change(state, { status: 'failed', lastError: input.error, reconciliation: null });
+
+    case 'debit-unknown':
+      if (status === 'succeeded') return { kind: 'ignored', why: 'the outcome is known: succeeded' };
+      if (isTerminal(status)) {
+        return reconcile(state, 'contradictory_result', `debit-unknown (${input.stage}) after the intent was ${status}: money may have moved`);
+      }
+      if (isMoneyMovedReconciliation(state.reconciliation)) return { kind: 'ignored', why: 'money moved; an operator reconciles this intent' };
+      if (input.stage === 'exhausted') {
+        return reconcile(state, 'status_inquiry_exhausted', input.lastError ?? 'The adapter gave up asking the channel for the status.');
+      }
+      if (status === 'unknown') return { kind: 'ignored', why: 'already being resolved' };
+      return change(state, { status: 'unknown' });
+
+    case 'debit-succeeded':
+      if (status === 'succeeded') {
+        return input.channelTxnId === state.channelTxnId
+          ? { kind: 'ignored', why: 'this debit is already recorded' }
+          : reconcile(state, 'second_debit', `A second debit ${input.channelTxnId} after ${state.channelTxnId ?? '?'} was recorded.`);
+      }
+      if (!input.amountMatches) return reconcile(state, 'amount_mismatch', `Debit ${input.channelTxnId} is not for the amount requested.`);
+      return { kind: 'record-payment' };
+
+    case 'payment-recorded':
+      if (status === 'succeeded') return { kind: 'ignored', why: 'already succeeded' };
+      return change(state, { status: 'succeeded', channelTxnId: input.channelTxnId, reconciliation: settled(state), lastError: null });
+
+    case 'payment-refused':
+      if (status === 'succeeded') return { kind: 'ignored', why: 'already succeeded' };
+      return reconcile(state, 'payment_refused', `The payer was debited but the payment was refused: ${input.code}: ${input.message}`);
+  }
+}

@@ -1,0 +1,145 @@
+// POST /v1/payment-intents: the citizen portal asks the gateway to pull the money for some bills from
+// a wallet or a bank account. The bills and the amount are checked exactly as a channel's payment
+// would be (the same pure quotePayment over the same read model), the fee is fixed now (the payer
+// approves amount + fee, and that is what the channel debits), and in ONE transaction: the
+// Idempotency-Key record, the intent (`processing`), intent.created and channel.debit-requested in
+// the outbox. The debit's reference is the intent id, so a channel that deduplicates by it makes any
+// retry of the command harmless.
+//
+// A channel whose breaker is open (or forced off) fails fast with 503 channel_unavailable: no intent,
+// no command, no money moved. That answer is thrown, not stored under the key, so the portal can
+// retry the same request later and have it run.
+import {
+  ApiError,
+  createEvent,
+  createIntentBodySchema,
+  errorBody,
+  httpStatusOf,
+  idempotencyHeadersSchema,
+ 
+  intentResponseSchema,
+} from '@gateway/contracts';
+import type { ErrorCode } from '@gateway/contracts';
+import { enqueueEvent, errorResponses, hashRequest, idempotent, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { v7 as uuidv7 } from 'uuid';
+import { quotePayment } from '../domain/allocation.ts';
+import { debitAmount, intentView } from '../domain/intent-record.ts';
+import type { IntentRecord } from '../domain/intent-record.ts';
+import { channelStateOf, enqueueIntentEvent, insertIntent, intentProducer } from '../store/pg-intent-store.ts';
+import { lockAccountBills } from '../store/pg-payment-store.ts';
+import { requireClientKind } from './client-kinds.ts';
+import { sendIdempotent } from './idempotent-reply.ts';
+import { defaultIntentTtlMs } from './intent-routes.ts';
+import type { IntentRouteDeps } from './intent-routes.ts';
+
+// Breaker states in which the adapter would refuse the debit at once anyway.
+const unavailableStates = new Set(['open', 'forced_off']);
+
+export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
+  const { catalogues } = deps.config;
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.post(
+      '/v1/payment-intents',
+      {
+        schema: {
+          tags: ['payment intents'],
+          summary: 'Create a payment intent: pull the money for bills from a wallet or bank account',
+          description:
+            'Portal clients only. Requires Idempotency-Key (API.md rules). The amount goes to the named bills, or to the oldest ' +
+            'open bills first; the fee is fixed now and the payer is debited amount + fee. The answer is usually `processing`; ' +
+            'poll GET /v1/payment-intents/{id} for `requires_confirmation` (then confirm the OTP), `succeeded` or `failed`. ' +
+            '503 channel_unavailable when the channel is down: nothing was created and no money moved; retry later.',
+          headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
+          body: createIntentBodySchema,
+          response: { 201: intentResponseSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 429, 503) },
+        },
+      },
+      async (request, reply) => {
+        const client = requireClientKind(request, ['portal']);
+        const body = request.body;
+        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(body));
+        const now = deps.now?.() ?? new Date();
+        const refuse = (code: ErrorCode, message: string) => ({ status: httpStatusOf(code), body: errorBody(code, request.id, message) });
+
+        const response = await idempotent({ pool: deps.pool, clientId: client.clientId, key: request.headers['idempotency-key'], requestHash }, async (tx) => {
+          const biller = catalogues.billers.billers.find((b) => b.billerId === body.billerId);
+          if (biller === undefined) return refuse('biller_not_found', `Biller ${body.billerId} is not known to the gateway.`);
+          const channel = catalogues.channels.channels.find((c) => c.channelId === body.channelId);
+          if (channel === undefined) return refuse('invalid_request', `Channel ${body.channelId} is not a channel of the gateway (see GET /v1/channels).`);
+          // A wallet pulls from a mobile number, a bank from an account: without it the channel can only refuse.
+          if (channel.kind === 'wallet' && body.payer.msisdn === undefined) return refuse('invalid_request', `Channel ${channel.channelId} is a wallet: payer.msisdn is required.`);
+          if (channel.kind === 'bank' && body.payer.accountNo === undefined) return refuse('invalid_request', `Channel ${channel.channelId} is a bank: payer.accountNo is required.`);
+          const state = await channelStateOf(tx, channel.channelId);
+          if (state !== null && unavailableStates.has(state)) {
+            throw new ApiError('channel_unavailable', `Channel ${channel.channelId} is unavailable (${state}); no money was moved.`);
+          }
+
+          const bills = await lockAccountBills(tx, body.billerId, body.accountNo);
+          if (bills.length === 0) return refuse('account_not_found', `No bills are known for account ${body.accountNo} of ${body.billerId}.`);
+          const quote = quotePayment({ bills, billIds: body.billIds, amount: body.amount, feeSchedule: catalogues.fees });
+          if (quote.kind === 'refused') return refuse(quote.code, quote.message);
+
+          const intentId = `pi_${uuidv7()}`;
+          const record: IntentRecord = {
+            intentId,
+            clientId: client.clientId,
+            billerId: body.billerId,
+            accountNo: body.accountNo,
+            requestedBillIds: body.billIds ?? null,
+            quotedBillIds: quote.allocations.map((a) => a.billId),
+            amount: body.amount,
+            fee: quote.fee,
+            channelId: channel.channelId,
+            reference: intentId,
+            payer: { msisdn: body.payer.msisdn ?? null, accountNo: body.payer.accountNo ?? null },
+            status: 'processing',
+            expiresAt: new Date(now.getTime() + (deps.intentTtlMs ?? defaultIntentTtlMs)).toISOString(),
+            reconciliation: null,
+            reconciliationSince: null,
+            lastError: null,
+            channelTxnId: null,
+            otp: null,
+            channelRef: null,
+            unknownSince: null,
+            unknownAttempts: 0,
+            paymentId: null,
+            receiptNo: null,
+            correlationId: request.correlationId,
+            createdAt: now.toISOString(),
+          };
+          await insertIntent(tx, record);
+          const ctx = { now, correlationId: request.correlationId, causationId: null, topics: deps.topics };
+          await enqueueIntentEvent(tx, 'intent.created', record, ctx);
+          await enqueueEvent(
+            tx,
+            createEvent('channel.debit-requested', {
+              producer: intentProducer,
+              key: intentId,
+              correlationId: request.correlationId,
+              causationId: null,
+              occurredAt: now,
+              payload: {
+                intentId,
+                channelId: channel.channelId,
+                reference: record.reference,
+                amount: debitAmount(record),
+                payer: record.payer,
+                billerId: record.billerId,
+                accountNo: record.accountNo,
+                description: `${biller.name.en} ${record.accountNo}`.slice(0, 140),
+                requestedAt: record.createdAt,
+                expiresAt: record.expiresAt,
+              },
+            }),
+            deps.topics?.commands,
+          );
+          request.log.info({ intentId, channelId: channel.channelId, billerId: record.billerId }, 'payment intent created');
+          return { status: 201, body: intentView(record) };
+        });
+        return sendIdempotent(reply, response);
+      },
+    );
+  };
+}

@@ -1,0 +1,84 @@
+// POST /v1/payments: a channel has debited its customer and tells us. In ONE transaction (kit's
+// idempotent): the Idempotency-Key record, the payment, its allocations (guarded so no bill is paid
+// twice across channels), the ledger entries and the outbox payment.completed. Refusals (already
+// paid, out of range, …) are stored under the key and replayed like successes: they are answers.
+//
+// channelTxnId: one payment per channel transaction. The same channelTxnId under a NEW key with the
+// same content is a channel retry that lost its key: it gets the original payment back (201, same
+// paymentId and receipt), as the scheme wants a repeat answered with the original success. With other
+// content it is 409 duplicate_payment.
+import {
+  errorBody,
+  httpStatusOf,
+  idempotencyHeadersSchema,
+  paymentNotificationBodySchema,
+  paymentNotificationResponseSchema,
+} from '@gateway/contracts';
+import { errorResponses, hashRequest, idempotent, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { paymentContext, recordPayment } from '../store/pg-payment-store.ts';
+import { requireChannelClient } from './client-kinds.ts';
+import { sendIdempotent } from './idempotent-reply.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.post(
+      '/v1/payments',
+      {
+        schema: {
+          tags: ['payments'],
+          summary: 'Payment notification: the channel has debited its customer',
+          description:
+            'Requires Idempotency-Key. Same key and body: the first response replayed byte for byte with Idempotent-Replayed: true. ' +
+            'Same key, other body: 422 idempotency_key_reused; while the first is running: 409 idempotency_key_in_use. ' +
+            'The same channelTxnId under another key: the original payment (same content) or 409 duplicate_payment (other content).',
+          headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
+          body: paymentNotificationBodySchema,
+          response: { 201: paymentNotificationResponseSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
+        },
+      },
+      async (request, reply) => {
+        const client = requireChannelClient(request);
+        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(request.body));
+        const body = request.body;
+        const now = deps.now?.() ?? new Date();
+        const response = await idempotent(
+          { pool: deps.pool, clientId: client.clientId, key: request.headers['idempotency-key'], requestHash },
+          async (tx) => {
+            const outcome = await recordPayment(
+              tx,
+              {
+                clientId: client.clientId,
+                channelId: client.channelId,
+                channelTxnId: body.channelTxnId,
+                source: 'channel',
+                intentId: null,
+                billerId: body.billerId,
+                accountNo: body.accountNo,
+                billIds: body.billIds,
+                amount: body.amount,
+                paidAt: body.paidAt,
+                inquiryRef: body.inquiryRef ?? null,
+                payerMsisdn: null,
+                correlationId: request.correlationId,
+                causationId: null,
+              },
+              paymentContext(deps.config.catalogues, now),
+            );
+            if (outcome.kind === 'refused') {
+              return { status: httpStatusOf(outcome.code), body: errorBody(outcome.code, request.id, outcome.message) };
+            }
+            const p = outcome.payment;
+            return {
+              status: 201,
+              body: { paymentId: p.paymentId, receiptNo: p.receiptNo, status: 'completed', allocations: p.allocations, amount: p.amount, fee: p.fee },
+            };
+          },
+        );
+        return sendIdempotent(reply, response);
+      },
+    );
+  };
+}

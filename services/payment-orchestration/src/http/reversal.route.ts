@@ -1,0 +1,66 @@
+// POST /v1/payments/{paymentId}/reversals: the channel undoes a payment before its day's settlement
+// cut-off. Idempotent like every state-changing POST; a payment is reversed at most once, so asking
+// again under a new key returns that same reversal.
+//
+// After the cut-off the answer is 403 `forbidden` with details.reason = "settlement_closed" (and the
+// cut-off instant). API.md's catalogue is fixed and has no "settlement closed" code; `forbidden` is
+// the one that says truthfully "this is not allowed (any longer)" and is not retryable, whereas the
+// 409/422 codes all name another cause (already paid, amount, inquiry, key) that a bank would map to
+// the wrong screen.
+import {
+  errorBody,
+  httpStatusOf,
+  idempotencyHeadersSchema,
+  paymentIdParamsSchema,
+  reversalBodySchema,
+  reversalResponseSchema,
+} from '@gateway/contracts';
+import { errorResponses, hashRequest, idempotent, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { paymentContext } from '../store/pg-payment-store.ts';
+import { reversePayment } from '../store/pg-reversal-store.ts';
+import { requireChannelClient } from './client-kinds.ts';
+import { sendIdempotent } from './idempotent-reply.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+export function reversalRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.post(
+      '/v1/payments/:paymentId/reversals',
+      {
+        schema: {
+          tags: ['payments'],
+          summary: 'Reverse a payment before the channel’s settlement cut-off',
+          description: 'After the cut-off: 403 forbidden with details.reason "settlement_closed". A payment is reversed once; a repeat returns that reversal.',
+          headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
+          params: paymentIdParamsSchema,
+          body: reversalBodySchema,
+          response: { 201: reversalResponseSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
+        },
+      },
+      async (request, reply) => {
+        const client = requireChannelClient(request);
+        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(request.body));
+        const now = deps.now?.() ?? new Date();
+        const response = await idempotent(
+          { pool: deps.pool, clientId: client.clientId, key: request.headers['idempotency-key'], requestHash },
+          async (tx) => {
+            const outcome = await reversePayment(
+              tx,
+              { clientId: client.clientId, paymentId: request.params.paymentId, reason: request.body.reason, correlationId: request.correlationId },
+              paymentContext(deps.config.catalogues, now),
+            );
+            if (outcome.kind === 'refused') {
+              const error = errorBody(outcome.code, request.id, outcome.message);
+              if (outcome.details !== undefined) error.error.details = outcome.details;
+              return { status: httpStatusOf(outcome.code), body: error };
+            }
+            return { status: 201, body: outcome.reversal };
+          },
+        );
+        return sendIdempotent(reply, response);
+      },
+    );
+  };
+}

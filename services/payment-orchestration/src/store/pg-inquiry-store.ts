@@ -1,0 +1,100 @@
+// Bill inquiry: what an account owes now, and a quote (inquiryRef) that a payment may rely on until
+// it expires, even if a late fee lands in between.
+import { money } from '@gateway/contracts';
+import type { BillInquiryResponse } from '@gateway/contracts';
+import type { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { dueOf } from '../domain/allocation.ts';
+import type { PayableBill, QuotedBill } from '../domain/allocation.ts';
+import { maskHolderName } from '../domain/holder-name.ts';
+
+type InquiryRow = {
+  bill_id: string;
+  external_bill_id: string;
+  currency: string;
+  amount: string;
+  late_fee: string;
+  allocated: string;
+  allow_partial: boolean;
+  min_amount: string;
+  max_amount: string;
+  essential: boolean;
+  closed_externally: boolean;
+  status: string;
+  holder_name: string | null;
+  period_from: string;
+  period_to: string;
+  issue_date: string;
+  due_date: string;
+};
+
+export type InquiryOutcome = { kind: 'found'; response: BillInquiryResponse } | { kind: 'account_not_found' };
+
+export async function inquireBills(
+  pool: Pool,
+  input: { clientId: string; billerId: string; accountNo: string; ttlMs: number; now: Date },
+): Promise<InquiryOutcome> {
+  const { rows } = await pool.query<InquiryRow>(
+    `SELECT b.bill_id, b.external_bill_id, b.currency, b.amount, b.late_fee, b.allow_partial, b.min_amount, b.max_amount,
+            b.essential, b.closed_externally, b.status, b.holder_name,
+            to_char(b.period_from, 'YYYY-MM-DD') AS period_from, to_char(b.period_to, 'YYYY-MM-DD') AS period_to,
+            to_char(b.issue_date, 'YYYY-MM-DD') AS issue_date, to_char(b.due_date, 'YYYY-MM-DD') AS due_date,
+            COALESCE((SELECT sum(a.amount + a.waived) FROM payment_allocations a WHERE a.bill_id = b.bill_id AND a.reversed_at IS NULL), 0) AS allocated
+     FROM payable_bills b WHERE b.biller_id = $1 AND b.account_no = $2
+     ORDER BY b.period_from, b.due_date, b.bill_id`,
+    [input.billerId, input.accountNo],
+  );
+  if (rows.length === 0) return { kind: 'account_not_found' };
+
+  const open = rows
+    .map((row) => ({ row, bill: toBill(row) }))
+    .map((x) => ({ ...x, due: x.bill.open ? dueOf(x.bill) : 0 }))
+    .filter((x) => x.due > 0);
+  const quoted: QuotedBill[] = open.map(({ bill }) => ({ billId: bill.billId, total: bill.amount + bill.lateFee, currency: bill.currency }));
+  const inquiryRef = `inq_${uuidv7()}`;
+  const expiresAt = new Date(input.now.getTime() + input.ttlMs);
+  await pool.query(
+    `INSERT INTO inquiries (inquiry_ref, client_id, biller_id, account_no, quoted, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [inquiryRef, input.clientId, input.billerId, input.accountNo, JSON.stringify(quoted), input.now, expiresAt],
+  );
+  const holder = rows[rows.length - 1]?.holder_name ?? null;
+  return {
+    kind: 'found',
+    response: {
+      accountNo: input.accountNo,
+      holderName: maskHolderName(holder),
+      bills: open.map(({ row, bill, due }) => ({
+        billId: bill.billId,
+        period: { from: row.period_from, to: row.period_to },
+        issueDate: row.issue_date,
+        dueDate: row.due_date,
+        amountDue: money(due, bill.currency),
+        lateFee: money(bill.lateFee, bill.currency),
+        allowPartial: bill.allowPartial,
+        // Billing's range was computed against its own view of what is due; ours is fresher.
+        minAmount: money(bill.allowPartial ? Math.min(bill.minAmount, due) : due, bill.currency),
+        maxAmount: money(due, bill.currency),
+      })),
+      inquiryRef,
+      inquiryExpiresAt: expiresAt.toISOString(),
+    },
+  };
+}
+
+function toBill(row: InquiryRow): PayableBill {
+  return {
+    billId: row.bill_id,
+    externalBillId: row.external_bill_id,
+    currency: row.currency as PayableBill['currency'],
+    amount: Number(row.amount),
+    lateFee: Number(row.late_fee),
+    allocated: Number(row.allocated),
+    allowPartial: row.allow_partial,
+    minAmount: Number(row.min_amount),
+    maxAmount: Number(row.max_amount),
+    essential: row.essential,
+    open: !row.closed_externally && row.status !== 'canceled',
+    periodFrom: row.period_from,
+    dueDate: row.due_date,
+  };
+}

@@ -1,0 +1,325 @@
+// Payment intents in Postgres. Every change goes: lock the row (FOR UPDATE), ask the pure state
+// machine (decideIntent), then write the new state, the reconciliation queue entry and the outbox
+// rows in the caller's transaction, so a state change and the events announcing it commit together.
+import { createEvent, money } from '@gateway/contracts';
+import type { CurrencyCode, FailureReason, IntentStatus } from '@gateway/contracts';
+import { enqueueEvent } from '@gateway/kit';
+import type { PoolClient } from 'pg';
+import type { IntentEventKind, IntentRecord } from '../domain/intent-record.ts';
+import { intentEventPayload } from '../domain/intent-record.ts';
+import { doubtReasons, isMoneyMovedReconciliation } from '../domain/intent-state.ts';
+import type { IntentDecision, ReconciliationReason } from '../domain/intent-state.ts';
+
+export const intentProducer = 'payment-orchestration';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** Where intent events and channel commands go; tests point them at topics of their own. */
+export type IntentTopics = { intents?: string | undefined; commands?: string | undefined };
+
+type IntentRow = {
+  intent_id: string;
+  client_id: string;
+  biller_id: string;
+  account_no: string;
+  requested_bill_ids: string[] | null;
+  quoted_bill_ids: string[];
+  amount: string;
+  fee: string;
+  currency: string;
+  channel_id: string;
+  reference: string;
+  payer_msisdn: string | null;
+  payer_account_no: string | null;
+  status: IntentStatus;
+  otp_length: number | null;
+  otp_attempts_left: number | null;
+  otp_expires_at: Date | null;
+  channel_ref: string | null;
+  last_error_reason: FailureReason | null;
+  last_error_message: string | null;
+  last_error_channel_code: string | null;
+  reconciliation_reason: ReconciliationReason | null;
+  reconciliation_detail: string | null;
+  reconciliation_since: Date | null;
+  unknown_since: Date | null;
+  unknown_attempts: number;
+  payment_id: string | null;
+  receipt_no: string | null;
+  channel_txn_id: string | null;
+  correlation_id: string;
+  created_at: Date;
+  expires_at: Date;
+};
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+function toRecord(row: IntentRow): IntentRecord {
+  const currency = row.currency as CurrencyCode;
+  return {
+    intentId: row.intent_id,
+    clientId: row.client_id,
+    billerId: row.biller_id,
+    accountNo: row.account_no,
+    requestedBillIds: row.requested_bill_ids,
+    quotedBillIds: row.quoted_bill_ids,
+    amount: money(BigInt(row.amount), currency),
+    fee: money(BigInt(row.fee), currency),
+    channelId: row.channel_id,
+    reference: row.reference,
+    payer: { msisdn: row.payer_msisdn, accountNo: row.payer_account_no },
+    status: row.status,
+    expiresAt: row.expires_at.toISOString(),
+    otp:
+      row.otp_length !== null && row.otp_expires_at !== null
+        ? { length: row.otp_length, attemptsLeft: row.otp_attempts_left, expiresAt: row.otp_expires_at.toISOString() }
+        : null,
+    channelRef: row.channel_ref,
+    lastError:
+      row.last_error_reason !== null
+        ? { reason: row.last_error_reason, message: row.last_error_message ?? '', channelCode: row.last_error_channel_code }
+        : null,
+    reconciliation: row.reconciliation_reason !== null ? { reason: row.reconciliation_reason, detail: row.reconciliation_detail ?? '' } : null,
+    reconciliationSince: iso(row.reconciliation_since),
+    unknownSince: iso(row.unknown_since),
+    unknownAttempts: row.unknown_attempts,
+    paymentId: row.payment_id,
+    receiptNo: row.receipt_no,
+    channelTxnId: row.channel_txn_id,
+    correlationId: row.correlation_id,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function insertIntent(client: PoolClient, record: IntentRecord): Promise<void> {
+  await client.query(
+    `INSERT INTO payment_intents (intent_id, client_id, biller_id, account_no, requested_bill_ids, quoted_bill_ids, amount, fee,
+       currency, channel_id, reference, payer_msisdn, payer_account_no, status, correlation_id, created_at, expires_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16)`,
+    [
+      record.intentId,
+      record.clientId,
+      record.billerId,
+      record.accountNo,
+      record.requestedBillIds,
+      record.quotedBillIds,
+      record.amount.amount,
+      record.fee.amount,
+      record.amount.currency,
+      record.channelId,
+      record.reference,
+      record.payer.msisdn,
+      record.payer.accountNo,
+      record.status,
+      record.correlationId,
+      record.createdAt,
+      record.expiresAt,
+    ],
+  );
+}
+
+/** The intent, locked until the caller's transaction ends; results and commands on it queue here. */
+export async function lockIntent(client: PoolClient, intentId: string): Promise<IntentRecord | null> {
+  const { rows } = await client.query<IntentRow>('SELECT * FROM payment_intents WHERE intent_id = $1 FOR UPDATE', [intentId]);
+  return rows[0] === undefined ? null : toRecord(rows[0]);
+}
+
+/** A client sees only its own intents: another client's is simply not found. */
+export async function findClientIntent(db: Queryable, clientId: string, intentId: string, options: { lock?: boolean } = {}): Promise<IntentRecord | null> {
+  const { rows } = await db.query<IntentRow>(
+    `SELECT * FROM payment_intents WHERE intent_id = $1 AND client_id = $2${options.lock === true ? ' FOR UPDATE' : ''}`,
+    [intentId, clientId],
+  );
+  return rows[0] === undefined ? null : toRecord(rows[0]);
+}
+
+/**
+ * Intents the expiry sweeper must look at now, locked with SKIP LOCKED so two sweepers (two
+ * instances of the service) share the work instead of handling one intent twice, and a consumer
+ * holding an intent's lock is not waited for (its result may settle it anyway).
+ */
+export async function claimDueIntents(client: PoolClient, now: Date, graceMs: number, limit: number): Promise<IntentRecord[]> {
+  const { rows } = await client.query<IntentRow>(
+    `SELECT * FROM payment_intents
+     WHERE reconciliation_reason IS NULL
+       AND ((status = 'requires_confirmation' AND expires_at <= $1)
+         OR (status IN ('processing', 'unknown') AND expires_at <= $1::timestamptz - make_interval(secs => $2::double precision / 1000)))
+     ORDER BY expires_at
+     LIMIT $3
+     FOR UPDATE SKIP LOCKED`,
+    [now, graceMs, limit],
+  );
+  return rows.map(toRecord);
+}
+
+async function saveIntent(client: PoolClient, r: IntentRecord, now: Date): Promise<void> {
+  await client.query(
+    `UPDATE payment_intents SET status = $2, otp_length = $3, otp_attempts_left = $4, otp_expires_at = $5, channel_ref = $6,
+       last_error_reason = $7, last_error_message = $8, last_error_channel_code = $9,
+       reconciliation_reason = $10, reconciliation_detail = $11, reconciliation_since = $12,
+       unknown_since = $13, unknown_attempts = $14, payment_id = $15, receipt_no = $16, channel_txn_id = $17, updated_at = $18
+     WHERE intent_id = $1`,
+    [
+      r.intentId,
+      r.status,
+      r.otp?.length ?? null,
+      r.otp?.attemptsLeft ?? null,
+      r.otp?.expiresAt ?? null,
+      r.channelRef,
+      r.lastError?.reason ?? null,
+      r.lastError?.message.slice(0, 500) ?? null,
+      r.lastError?.channelCode ?? null,
+      r.reconciliation?.reason ?? null,
+      r.reconciliation?.detail.slice(0, 500) ?? null,
+      r.reconciliationSince,
+      r.unknownSince,
+      r.unknownAttempts,
+      r.paymentId,
+      r.receiptNo,
+      r.channelTxnId,
+      now,
+    ],
+  );
+}
+
+export type IntentChangeContext = {
+  now: Date;
+  correlationId: string;
+  /** The event or request that caused the change. */
+  causationId: string | null;
+  topics?: IntentTopics | undefined;
+  /** The channel result that caused it, kept on a reconciliation entry. */
+  eventId?: string | null | undefined;
+  /** Free text for the events that carry one (cancel reason, unknown's last error). */
+  reason?: string | null | undefined;
+};
+
+export async function enqueueIntentEvent(client: PoolClient, type: IntentEventKind, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
+  await enqueueEvent(
+    client,
+    createEvent(type, {
+      producer: intentProducer,
+      key: record.intentId,
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      occurredAt: ctx.now,
+      payload: intentEventPayload(type, record, ctx.now.toISOString(), ctx.reason),
+    }),
+    ctx.topics?.intents,
+  );
+}
+
+/** Asks the adapter to ask the channel what happened to our debit (reconciliation). */
+export async function enqueueStatusRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
+  await enqueueEvent(
+    client,
+    createEvent('channel.status-requested', {
+      producer: intentProducer,
+      key: record.intentId,
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      occurredAt: ctx.now,
+      payload: {
+        intentId: record.intentId,
+        channelId: record.channelId,
+        reference: record.reference,
+        channelRef: record.channelRef,
+        reason: 'reconciliation',
+        requestedAt: ctx.now.toISOString(),
+      },
+    }),
+    ctx.topics?.commands,
+  );
+}
+
+export type QueueEntry = {
+  intentId: string;
+  channelId: string;
+  reason: ReconciliationReason;
+  detail: string;
+  status: IntentStatus | null;
+  moneyMoved: 'yes' | 'unknown';
+  channelTxnId?: string | null | undefined;
+  amount?: { amount: number; currency: string } | null | undefined;
+  eventId?: string | null | undefined;
+};
+
+/** Puts a problem on the operators' queue; the same open problem for the same intent is queued once. */
+export async function queueReconciliation(client: PoolClient, entry: QueueEntry): Promise<void> {
+  await client.query(
+    `INSERT INTO intent_reconciliation (intent_id, channel_id, reason, detail, status, money_moved, channel_txn_id, amount, currency, event_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (intent_id, reason) WHERE resolved_at IS NULL DO NOTHING`,
+    [
+      entry.intentId,
+      entry.channelId,
+      entry.reason,
+      entry.detail.slice(0, 2000),
+      entry.status,
+      entry.moneyMoved,
+      entry.channelTxnId ?? null,
+      entry.amount?.amount ?? null,
+      entry.amount?.currency ?? null,
+      entry.eventId ?? null,
+    ],
+  );
+}
+
+/**
+ * Applies a `change` decision: the new state (with `extra` fields the state machine does not model,
+ * such as the OTP request or the payment ids), the queue entry it opens or the doubt it settles, and
+ * the intent events and outbox commands it calls for. `channel.otp-submitted` is not written here:
+ * the OTP must never reach the database, so the confirm route forwards it straight to Kafka.
+ */
+export async function applyIntentChange(
+  client: PoolClient,
+  before: IntentRecord,
+  decision: Extract<IntentDecision, { kind: 'change' }>,
+  ctx: IntentChangeContext,
+  extra: Partial<IntentRecord> & { channelTxnIdForQueue?: string | null; moneyMoved?: 'yes' | 'unknown' } = {},
+): Promise<IntentRecord> {
+  const { channelTxnIdForQueue, moneyMoved, ...fields } = extra;
+  const at = ctx.now.toISOString();
+  // Only the state machine's own fields come from the decision (it may have been handed the whole record).
+  const { status, expiresAt, reconciliation, lastError, channelTxnId } = decision.state;
+  const after: IntentRecord = { ...before, ...fields, status, expiresAt, reconciliation, lastError, channelTxnId };
+  if (after.status === 'unknown' && before.status !== 'unknown') after.unknownSince = at;
+  const opened = decision.emit.includes('intent.reconciliation-required');
+  if (opened) after.reconciliationSince = at;
+  if (after.reconciliation === null) after.reconciliationSince = null;
+  await saveIntent(client, after, ctx.now);
+
+  // Doubt ("we do not know yet") is settled by the result that ended it; a record of moved money is
+  // left open for an operator whatever happens next.
+  const settledDoubt = before.reconciliation !== null && !isMoneyMovedReconciliation(before.reconciliation) && after.reconciliation?.reason !== before.reconciliation.reason;
+  if (settledDoubt) {
+    await client.query(
+      `UPDATE intent_reconciliation SET resolved_at = $2, resolution = $3
+       WHERE intent_id = $1 AND resolved_at IS NULL AND reason = ANY($4::text[])`,
+      [after.intentId, ctx.now, `settled by the channel: ${after.status}`, [...doubtReasons]],
+    );
+  }
+  if (opened && after.reconciliation !== null) {
+    await queueReconciliation(client, {
+      intentId: after.intentId,
+      channelId: after.channelId,
+      reason: after.reconciliation.reason,
+      detail: after.reconciliation.detail,
+      status: after.status,
+      moneyMoved: moneyMoved ?? (isMoneyMovedReconciliation(after.reconciliation) ? 'yes' : 'unknown'),
+      channelTxnId: channelTxnIdForQueue ?? after.channelTxnId,
+      amount: { amount: before.amount.amount + before.fee.amount, currency: before.amount.currency },
+      eventId: ctx.eventId,
+    });
+  }
+
+  for (const type of decision.emit) await enqueueIntentEvent(client, type, after, ctx);
+  if (decision.commands.includes('channel.status-requested')) await enqueueStatusRequest(client, after, ctx);
+  return after;
+}
+
+/** The channel's breaker state as the adapter last reported it (channel_health); null if never reported. */
+export async function channelStateOf(db: Queryable, channelId: string): Promise<string | null> {
+  const { rows } = await db.query<{ state: string }>('SELECT state FROM channel_health WHERE channel_id = $1', [channelId]);
+  return rows[0]?.state ?? null;
+}

@@ -1,0 +1,136 @@
+// Reversal of a payment before its channel's settlement cut-off: in the caller's transaction, the
+// reversal row, the payment marked reversed, its allocations released (the bills are payable again
+// here at once, without waiting for billing), mirrored ledger entries and the outbox payment.reversed.
+import { createEvent, money } from '@gateway/contracts';
+import type { ErrorCode, Money, ReversalResponse } from '@gateway/contracts';
+import { enqueueEvent } from '@gateway/kit';
+import type { PoolClient } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { reversalLedgerLines } from '../domain/allocation.ts';
+import { businessDateOf, cutOffInstant } from '../domain/business-day.ts';
+import { cutOffOf } from '../domain/catalogues.ts';
+import type { PaymentContext } from './pg-payment-store.ts';
+import { producerName, writeLedger } from './pg-payment-store.ts';
+
+export type ReversePaymentInput = { clientId: string; paymentId: string; reason: string; correlationId: string };
+
+export type ReversePaymentOutcome =
+  | { kind: 'reversed'; reversal: ReversalResponse; repeated: boolean }
+  | { kind: 'refused'; code: ErrorCode; message: string; details?: Record<string, unknown> };
+
+type PaymentRow = {
+  payment_id: string;
+  receipt_no: string;
+  source: 'channel' | 'intent';
+  client_id: string;
+  channel_id: string;
+  channel_txn_id: string;
+  biller_id: string;
+  account_no: string;
+  amount: string;
+  fee: string;
+  currency: string;
+  paid_at: Date;
+  business_date: string;
+  intent_id: string | null;
+  inquiry_ref: string | null;
+  payer_msisdn: string | null;
+};
+
+function reversalView(row: { reversal_id: string; status: 'completed' | 'pending'; payment_id: string; amount: string; currency: string; reversed_at: Date }): ReversalResponse {
+  return {
+    reversalId: row.reversal_id,
+    status: row.status,
+    paymentId: row.payment_id,
+    amount: money(BigInt(row.amount), row.currency),
+    reversedAt: row.reversed_at.toISOString(),
+  };
+}
+
+export async function reversePayment(client: PoolClient, input: ReversePaymentInput, ctx: PaymentContext): Promise<ReversePaymentOutcome> {
+  // The payment row lock serialises two reversals of one payment (under different keys).
+  const { rows } = await client.query<PaymentRow>(
+    `SELECT payment_id, receipt_no, source, client_id, channel_id, channel_txn_id, biller_id, account_no, amount, fee, currency,
+            paid_at, to_char(business_date, 'YYYY-MM-DD') AS business_date, intent_id, inquiry_ref, payer_msisdn
+     FROM payments WHERE payment_id = $1 AND client_id = $2 FOR UPDATE`,
+    [input.paymentId, input.clientId],
+  );
+  const payment = rows[0];
+  if (payment === undefined) return { kind: 'refused', code: 'not_found', message: `Payment ${input.paymentId} was not found.` };
+
+  // A payment is reversed once: asking again (under any key) returns that one reversal.
+  const prior = await client.query<{ reversal_id: string; status: 'completed' | 'pending'; payment_id: string; amount: string; currency: string; reversed_at: Date }>(
+    `SELECT reversal_id, status, payment_id, amount, currency, reversed_at FROM reversals WHERE payment_id = $1`,
+    [payment.payment_id],
+  );
+  if (prior.rows[0] !== undefined) return { kind: 'reversed', reversal: reversalView(prior.rows[0]), repeated: true };
+
+  const tz = ctx.channels.timezone;
+  const cutOff = cutOffOf(ctx.channels, payment.channel_id);
+  const closesAt = cutOffInstant(payment.business_date, cutOff, tz);
+  if (ctx.now.getTime() >= closesAt.getTime()) {
+    // After the cut-off the day's statement is final and the money is in settlement: undoing it is a
+    // refund through a complaint, not a reversal. See the route for why this code.
+    return {
+      kind: 'refused',
+      code: 'forbidden',
+      message: `The settlement day ${payment.business_date} of this payment closed at ${closesAt.toISOString()}; it can no longer be reversed.`,
+      details: { reason: 'settlement_closed', businessDate: payment.business_date, cutOffAt: closesAt.toISOString() },
+    };
+  }
+
+  const reversalId = `rev_${uuidv7()}`;
+  const reversedAt = ctx.now.toISOString();
+  const reversalBusinessDate = businessDateOf(ctx.now, cutOff, tz);
+  const amount: Money = money(BigInt(payment.amount), payment.currency);
+  const fee: Money = money(BigInt(payment.fee), payment.currency);
+
+  await client.query(
+    `INSERT INTO reversals (reversal_id, payment_id, client_id, channel_id, reason, amount, fee, currency, status, reversed_at, business_date)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'completed', $9, $10)`,
+    [reversalId, payment.payment_id, input.clientId, payment.channel_id, input.reason, amount.amount, fee.amount, amount.currency, reversedAt, reversalBusinessDate],
+  );
+  await client.query(`UPDATE payments SET status = 'reversed' WHERE payment_id = $1`, [payment.payment_id]);
+  const { rows: allocations } = await client.query<{ bill_id: string; external_bill_id: string; amount: string }>(
+    `UPDATE payment_allocations SET reversed_at = $2 WHERE payment_id = $1 AND reversed_at IS NULL
+     RETURNING bill_id, external_bill_id, amount`,
+    [payment.payment_id, reversedAt],
+  );
+  await writeLedger(client, reversalId, reversalLedgerLines({ channelId: payment.channel_id, billerId: payment.biller_id, amount, fee }));
+
+  await enqueueEvent(
+    client,
+    createEvent('payment.reversed', {
+      producer: producerName,
+      key: payment.account_no,
+      correlationId: input.correlationId,
+      causationId: null,
+      occurredAt: ctx.now,
+      payload: {
+        paymentId: payment.payment_id,
+        receiptNo: payment.receipt_no,
+        source: payment.source,
+        clientId: payment.client_id,
+        channelId: payment.channel_id,
+        channelTxnId: payment.channel_txn_id,
+        billerId: payment.biller_id,
+        accountNo: payment.account_no,
+        amount,
+        fee,
+        allocations: allocations
+          .sort((a, b) => (a.bill_id < b.bill_id ? -1 : 1))
+          .map((a) => ({ billId: a.bill_id, externalBillId: a.external_bill_id, amount: money(BigInt(a.amount), payment.currency) })),
+        paidAt: payment.paid_at.toISOString(),
+        businessDate: payment.business_date,
+        intentId: payment.intent_id,
+        inquiryRef: payment.inquiry_ref,
+        payerMsisdn: payment.payer_msisdn,
+        reversalId,
+        reason: input.reason,
+        reversedAt,
+        reversalBusinessDate,
+      },
+    }),
+  );
+  return { kind: 'reversed', reversal: { reversalId, status: 'completed', paymentId: payment.payment_id, amount, reversedAt }, repeated: false };
+}
