@@ -22,6 +22,12 @@ export const configSchema = commonConfigSchema.extend({
   INQUIRY_TTL: envDurationMs().default(600_000),
   // Requests per client per minute, counted in Redis across instances.
   RATE_LIMIT_PER_MINUTE: envInteger({ min: 1, max: 1_000_000 }).default(600),
+  // Gateway-initiated payments: how long an intent may wait for its debit (and OTP), how long past
+  // that before an unresolved one goes to reconciliation (DESIGN.md: expiry plus a grace period),
+  // and how often the sweeper looks.
+  INTENT_TTL: envDurationMs().default(900_000),
+  INTENT_RECONCILIATION_GRACE: envDurationMs().default(600_000),
+  INTENT_SWEEP_INTERVAL: envDurationMs().default(15_000),
   // Consumed topics and groups; overridable so a test or a replay can use its own.
   BILLS_TOPIC: envString().default('billing.bills'),
   BILL_READ_MODEL_GROUP_ID: envString().default('payments.bill-read-model'),

@@ -66,7 +66,13 @@ await runService({
       topic: config.CHANNEL_RESULTS_TOPIC,
       groupId: config.CHANNEL_RESULTS_GROUP_ID,
     });
-    const sweeper = createIntentExpirySweeper({ pool: infra.pool, logger, registry: infra.registry });
+    const sweeper = createIntentExpirySweeper({
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      intervalMs: config.INTENT_SWEEP_INTERVAL,
+      graceMs: config.INTENT_RECONCILIATION_GRACE,
+    });
     const otpForwarder = createOtpForwarder({ kafka: infra.kafka, logger });
     // Registered after the infrastructure, so on SIGTERM they stop before the relay and the pool.
     shutdown.register('otp forwarder', () => otpForwarder.stop());
@@ -91,6 +97,7 @@ await runService({
       redis: infra.redis,
       config,
       otpForwarder,
+      intentTtlMs: config.INTENT_TTL,
     });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url }, `${serviceName} listening`);
