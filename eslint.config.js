@@ -24,8 +24,8 @@ export default tseslint.config(
   },
   {
     // process.env is read in exactly one place per service: its config.ts (and the kit's config loader).
-    files: ['services/*/src/**/*.ts'],
-    ignores: ['services/*/src/config.ts'],
+    files: ['services/*/src/**/*.ts', 'simulators/*/src/**/*.ts'],
+    ignores: ['services/*/src/config.ts', 'simulators/*/src/config.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in config.ts only.' }],
     },
