@@ -1,0 +1,168 @@
+// Runtime faults over real HTTP, because they are about sockets and clocks: a dropped reply after
+// commit, an outage, injected failures, latency, and the /control endpoint that turns them on.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { DEMO_OTP } from '../src/domain/debit.ts';
+import { bank, debitBody, keyHeader, wallet } from './simulator-fixture.ts';
+import type { SimulatorFixture } from './simulator-fixture.ts';
+
+const account = '0123456789012';
+let sim: SimulatorFixture;
+
+afterEach(async () => {
+  await sim.close();
+});
+
+function call(base: string, method: string, path: string, body?: unknown, timeoutMs = 5_000): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { ...keyHeader, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+async function control(base: string, settings: unknown): Promise<Response> {
+  return fetch(`${base}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
+}
+
+async function truth(base: string, reference?: string): Promise<{ transactions: { debitId: string; status: string }[] }> {
+  const query = reference === undefined ? '' : `?reference=${encodeURIComponent(reference)}`;
+  return (await (await fetch(`${base}/transactions${query}`)).json()) as { transactions: { debitId: string; status: string }[] };
+}
+
+describe('dropReplyRate', () => {
+  it('commits a bank debit, never answers; the client times out, yet exactly one debit exists and inquiry says succeeded', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    expect((await control(base, { dropReplyRate: 1 })).status).toBe(200);
+    const body = debitBody({ accountNo: account });
+    const started = Date.now();
+    await expect(call(base, 'POST', '/debits', body, 500)).rejects.toThrow(/timeout|aborted/i);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    expect((await truth(base)).transactions).toHaveLength(1);
+    const inquiry = await call(base, 'GET', `/debits?reference=${encodeURIComponent(body.reference)}`);
+    expect(inquiry.status).toBe(200);
+    expect(await inquiry.json()).toMatchObject({ reference: body.reference, status: 'succeeded', txnId: expect.any(String) });
+    expect(sim.state.balanceOf(account)).toBe(10_000_000 - body.amount.amount);
+  });
+
+  it('commits a wallet confirm, never answers; a retried confirm replays the success with one debit', async () => {
+    sim = wallet();
+    const base = await sim.listen();
+    const created = (await (await call(base, 'POST', '/debits', debitBody({ msisdn: '+963912345678' }))).json()) as { debitId: string };
+    await control(base, { dropReplyRate: 1 });
+    await expect(call(base, 'POST', `/debits/${created.debitId}/confirm`, { otp: DEMO_OTP }, 500)).rejects.toThrow(/timeout|aborted/i);
+    await control(base, { dropReplyRate: 0 });
+    const retry = await call(base, 'POST', `/debits/${created.debitId}/confirm`, { otp: DEMO_OTP });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ status: 'succeeded' });
+    expect((await truth(base)).transactions).toHaveLength(1);
+  });
+
+  it('lets the server close at once while a dropped reply is held', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    await control(base, { dropReplyRate: 1 });
+    const pending = call(base, 'POST', '/debits', debitBody({ accountNo: account }), 20_000).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    // Wait for the commit, then close: the held socket must not keep close() waiting for 30 s.
+    for (let i = 0; i < 50 && sim.state.transactions().length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    await sim.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await pending).toBe('dropped');
+    sim = bank(); // afterEach closes something
+  });
+});
+
+describe('outage', () => {
+  it('answers every API call 503 with Connection: close, while /control and /transactions keep answering', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    await control(base, { outage: true });
+    for (const [method, path, body] of [
+      ['POST', '/debits', debitBody({ accountNo: account })],
+      ['GET', '/debits?reference=x', undefined],
+      ['GET', '/debits/dbt_x', undefined],
+    ] as const) {
+      const res = await call(base, method, path, body);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('connection')).toBe('close');
+    }
+    expect((await truth(base)).transactions).toHaveLength(0);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(((await (await fetch(`${base}/control`)).json()) as { outage: boolean }).outage).toBe(true);
+    await control(base, { outage: false });
+    expect((await call(base, 'POST', '/debits', debitBody({ accountNo: account }))).status).toBe(201);
+  });
+});
+
+describe('failureRate', () => {
+  it('answers 500 before any effect: nothing debited, and the reference is unknown afterwards', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    await control(base, { failureRate: 1 });
+    const body = debitBody({ accountNo: account });
+    const res = await call(base, 'POST', '/debits', body);
+    expect(res.status).toBe(500);
+    expect((await truth(base)).transactions).toHaveLength(0);
+    await fetch(`${base}/control/reset`, { method: 'POST' });
+    const inquiry = await call(base, 'GET', `/debits?reference=${encodeURIComponent(body.reference)}`);
+    expect(inquiry.status).toBe(404);
+    expect(await inquiry.json()).toEqual({ status: 'not_found' });
+  });
+});
+
+describe('latencyMs', () => {
+  it('delays every API answer, fixed or within a range', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    await control(base, { latencyMs: 300 });
+    let started = Date.now();
+    expect((await call(base, 'GET', '/debits/dbt_x')).status).toBe(404);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    await control(base, { latencyMs: { min: 100, max: 150 } });
+    started = Date.now();
+    await call(base, 'GET', '/debits/dbt_x');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    // /control itself is never delayed.
+    started = Date.now();
+    await fetch(`${base}/control`);
+    expect(Date.now() - started).toBeLessThan(90);
+  });
+});
+
+describe('/control', () => {
+  it('merges partial settings, returns them, and resets to defaults', async () => {
+    sim = bank();
+    const set = await sim.app.inject({ method: 'POST', url: '/control', payload: { failureRate: 0.25, latencyMs: { min: 5, max: 10 } } });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({ latencyMs: { min: 5, max: 10 }, failureRate: 0.25, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0 });
+    const more = await sim.app.inject({ method: 'POST', url: '/control', payload: { outage: true } });
+    expect(more.json()).toMatchObject({ failureRate: 0.25, outage: true });
+    expect((await sim.app.inject({ method: 'GET', url: '/control' })).json()).toEqual(more.json());
+    const reset = await sim.app.inject({ method: 'POST', url: '/control/reset' });
+    expect(reset.json()).toEqual({ latencyMs: 0, failureRate: 0, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0 });
+  });
+
+  it('refuses bad input with 400 and changes nothing', async () => {
+    sim = bank();
+    for (const payload of [
+      { failureRate: 1.5 },
+      { dropReplyRate: -0.1 },
+      { outage: 'yes' },
+      { latencyMs: -1 },
+      { latencyMs: { min: 10, max: 5 } },
+      { latencyMs: 'slow' },
+      { failurerate: 1 },
+    ]) {
+      const res = await sim.app.inject({ method: 'POST', url: '/control', payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+    expect((await sim.app.inject({ method: 'GET', url: '/control' })).json()).toMatchObject({ failureRate: 0, outage: false, latencyMs: 0 });
+  });
+});
