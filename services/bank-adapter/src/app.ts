@@ -1,21 +1,23 @@
 // buildApp wires routes over the handles main.ts (or a test) passes in; it never listens.
 import { createHttpServer } from '@gateway/kit';
-import type { HttpServer, Logger, ServiceInfrastructure } from '@gateway/kit';
+import type { HttpServer, ServiceInfrastructure } from '@gateway/kit';
+import { adapterRoutes } from './http/routes.ts';
+import type { RouteDeps } from './http/routes.ts';
 
 export const serviceName = 'bank-adapter';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { logger: Logger };
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & RouteDeps;
 
 export function buildApp(deps: AppDeps): HttpServer {
   return createHttpServer({
     service: serviceName,
     version: serviceVersion,
-    description: 'One connector and circuit breaker per bank or wallet channel.',
+    description: 'One connector and circuit breaker per bank or wallet channel; operator API for channel switches and settlement files.',
     logger: deps.logger,
     auth: deps.auth,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
-    routes: [],
+    routes: [adapterRoutes({ pool: deps.pool, logger: deps.logger, gateway: deps.gateway, switches: deps.switches, resultsTopic: deps.resultsTopic, now: deps.now })],
   });
 }

@@ -1,12 +1,46 @@
-// The only place in this service that reads the environment (see kit's loadConfig for the rules).
-import { commonConfigSchema, envPort, loadConfig } from '@gateway/kit';
+// The only place in this service that reads the environment (see kit's loadConfig for the rules), and
+// the one that reads the channel registry file it names, so a bad file stops the start with one line
+// naming it.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { commonConfigSchema, ConfigError, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
+import { channelRegistrySchema } from './domain/channel-registry.ts';
+import type { ChannelRegistry } from './domain/channel-registry.ts';
 
 export const configSchema = commonConfigSchema.extend({
   HTTP_PORT: envPort().default(3003),
+  CHANNELS_FILE: envFilePath().default(path.join(repoRoot, 'services/bank-adapter/config/channels.json')),
+  // Consumed and published topics and the consumer group; overridable so a test or a replay can use its own.
+  COMMANDS_TOPIC: envString().default('channels.commands'),
+  COMMANDS_GROUP_ID: envString().default('bank-adapter.channel-commands'),
+  RESULTS_TOPIC: envString().default('channels.results'),
+  // Partitions of channels.commands handled at once by one replica (each waits on its channel call).
+  COMMANDS_CONCURRENCY: envInteger({ min: 1, max: 64 }).default(3),
+  // How often the poller looks for due status inquiries; an inquiry is late by at most this much.
+  STATUS_POLL_INTERVAL: envDurationMs().default(500),
+  // How often a replica re-reads the operators' channel switches from Redis.
+  SWITCH_SYNC_INTERVAL: envDurationMs().default(1_000),
 });
 
+/** Reads and validates the channel registry; every problem is named with its variable and file. */
+export function readChannelRegistry(file: string): ChannelRegistry {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError([`CHANNELS_FILE cannot be read as JSON (${file}: ${reason})`]);
+  }
+  const parsed = channelRegistrySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `CHANNELS_FILE ${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
 export function readConfig(env: Env = process.env) {
-  return loadConfig(configSchema, env);
+  const config = loadConfig(configSchema, env);
+  return { ...config, channels: readChannelRegistry(config.CHANNELS_FILE) };
 }
 export type BankAdapterConfig = ReturnType<typeof readConfig>;

@@ -1,10 +1,18 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
-import { createLogger, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
+import { topics } from '@gateway/contracts';
+import { createLogger, ensureTopics, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
+import { createChannelGateway } from './channels/channel-gateway.ts';
+import { createChannelSwitchSync } from './channels/channel-switch-sync.ts';
 import { readConfig } from './config.ts';
 import type { BankAdapterConfig } from './config.ts';
+import { createChannelCommandsConsumer } from './events/channel-commands.consumer.ts';
+import { startChannelHealthPublisher } from './events/channel-health.publisher.ts';
+import { createDebitProcessor } from './events/debit-processor.ts';
+import { createStatusInquiryPoller } from './events/status-inquiry.poller.ts';
 import { publishedTopics } from './events/topics.ts';
+import { createChannelSwitchStore } from './store/redis-channel-switch-store.ts';
 
 let config: BankAdapterConfig;
 try {
@@ -28,8 +36,47 @@ await runService({
       migrationsDir: new URL('../migrations', import.meta.url).pathname,
       topics: publishedTopics,
     });
-    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry });
+    // The commands topic may not exist yet if orchestration never started; subscribing to a missing
+    // topic fails, so it is created here with the contract's partition count.
+    await ensureTopics(infra.kafka, [
+      { topic: config.COMMANDS_TOPIC, numPartitions: topics['channels.commands'].partitions },
+      { topic: config.RESULTS_TOPIC, numPartitions: topics['channels.results'].partitions },
+    ]);
+
+    const gateway = createChannelGateway({ registry: config.channels, logger, metricsRegistry: infra.registry });
+    const switches = createChannelSwitchStore(infra.redis);
+    const switchSync = createChannelSwitchSync({ store: switches, gateway, logger, intervalMs: config.SWITCH_SYNC_INTERVAL });
+    // Before the first command: a channel an operator switched off stays off across a restart.
+    await switchSync.sync();
+    const health = startChannelHealthPublisher({ pool: infra.pool, gateway, logger, topic: config.RESULTS_TOPIC });
+    const processor = createDebitProcessor({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC });
+    const poller = createStatusInquiryPoller({ pool: infra.pool, processor, gateway, logger, intervalMs: config.STATUS_POLL_INTERVAL, registry: infra.registry });
+    const commands = createChannelCommandsConsumer({
+      kafka: infra.kafka,
+      processor,
+      logger,
+      registry: infra.registry,
+      topic: config.COMMANDS_TOPIC,
+      groupId: config.COMMANDS_GROUP_ID,
+      partitionsConsumedConcurrently: config.COMMANDS_CONCURRENCY,
+    });
+
+    // Registered after the infrastructure, so on SIGTERM they stop before the relay and the pool:
+    // calls in flight finish and record their answers; the breakers' timers stop last.
+    shutdown.register('breakers', () => {
+      gateway.shutdown();
+    });
+    shutdown.register('channel health publisher', () => health.stop());
+    shutdown.register('channel switch sync', () => switchSync.stop());
+    shutdown.register('status inquiry poller', () => poller.stop());
+    shutdown.register('channel commands consumer', () => commands.stop());
+
+    await commands.start();
+    poller.start();
+    switchSync.start();
+
+    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
-    logger.info({ url }, `${serviceName} listening`);
+    logger.info({ url, channels: config.channels.channels.map((c) => c.channelId) }, `${serviceName} listening`);
   },
 });

@@ -1,0 +1,70 @@
+// POST /v1/settlement-files/{channelId}/{businessDate}: fetch that channel's statement for the day
+// and keep it for reconciliation. GET the same path: the stored copy. Operators only.
+//
+// No event announces a fetched file yet: the contracts have no settlement event. Reconciliation reads
+// it here until one is added (a contracts change: channel.settlement-file-fetched on channels.results).
+import { ApiError, businessDateSchema, idSchema } from '@gateway/contracts';
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { fetchSettlementFile } from '../channels/settlement-files.ts';
+import { findSettlementFile } from '../store/pg-settlement-file-store.ts';
+import { requireOperator } from './operator-client.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const paramsSchema = z.object({ channelId: idSchema, businessDate: businessDateSchema });
+
+const summarySchema = z.object({
+  channelId: z.string(),
+  businessDate: z.string(),
+  sha256: z.string(),
+  rowCount: z.number().int(),
+  fetchedAt: z.string(),
+  fetchedBy: z.string(),
+});
+const fileSchema = summarySchema.extend({ content: z.string() });
+
+export function settlementFilesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.post(
+      '/v1/settlement-files/:channelId/:businessDate',
+      {
+        schema: {
+          tags: ['settlement'],
+          summary: 'Fetch a channel’s settlement statement for a business date and store it',
+          headers: signatureHeadersSchema,
+          params: paramsSchema,
+          response: { 201: summarySchema, ...errorResponses(400, 401, 403, 404, 503) },
+        },
+      },
+      async (request, reply) => {
+        const operator = requireOperator(request);
+        const { channelId, businessDate } = request.params;
+        if (deps.gateway.definition(channelId) === undefined) throw new ApiError('not_found', `No channel ${channelId}.`);
+        const fetched = await fetchSettlementFile(deps, { channelId, businessDate, actor: operator.clientId, requestId: request.id });
+        if (fetched.kind === 'unavailable') throw new ApiError('channel_unavailable', `The channel did not deliver its statement: ${fetched.message}`);
+        const { content: _content, ...summary } = fetched.file;
+        return reply.code(201).send(summary);
+      },
+    );
+    app.get(
+      '/v1/settlement-files/:channelId/:businessDate',
+      {
+        schema: {
+          tags: ['settlement'],
+          summary: 'A stored settlement statement (CSV as fetched)',
+          headers: signatureHeadersSchema,
+          params: paramsSchema,
+          response: { 200: fileSchema, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        requireOperator(request);
+        const file = await findSettlementFile(deps.pool, request.params.channelId, request.params.businessDate);
+        if (file === null) throw new ApiError('not_found', 'No statement stored for that channel and date; POST to fetch it.');
+        return file;
+      },
+    );
+  };
+}
