@@ -51,8 +51,12 @@ for entry in "${SERVICES[@]}"; do
   pids+=("$!")
 done
 
+# The channel simulators (one bank, two wallets) stand in for the external banks and wallets.
+setsid node --disable-warning=TimeoutNegativeWarning simulators/channel-simulator/src/main.ts &
+pids+=("$!")
+
 # A service that dies at boot has already printed its one-line reason; stop the rest too.
-for entry in "${SERVICES[@]}"; do
+for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simulator wallet-one:4002:" "channel-simulator wallet-two:4003:"; do
   IFS=: read -r name port _ <<<"$entry"
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
@@ -72,6 +76,9 @@ cat <<MSG
   bank-adapter            http://127.0.0.1:3003   docs http://127.0.0.1:3003/docs
   notification            http://127.0.0.1:3004   docs http://127.0.0.1:3004/docs
   each also serves /healthz, /readyz and /metrics
+
+  channel simulators      bank-alpha http://127.0.0.1:4001, wallet-one :4002, wallet-two :4003
+                          POST /control for faults, GET /transactions for what was really debited
 
   Ctrl-C stops everything.
 MSG

@@ -71,6 +71,17 @@ describe('amountDue by example (default policy)', () => {
     expect(amountDue(individual(150_000), payments, defaultLateFeePolicy, at('2026-07-01T09:00:00Z'))).toEqual(syp(157_500));
   });
 
+  it('takes a waived late fee off what is due (a quote honoured across the fee), and owes it again once reversed', () => {
+    const paid: PaymentEntry = { kind: 'payment', amount: syp(150_000), waivedLateFee: syp(7_500), occurredAt: '2026-07-01T09:00:00Z' };
+    const a = assessBill(individual(150_000), [paid], defaultLateFeePolicy, at('2026-07-01T12:00:00Z'));
+    expect(a.lateFee).toEqual(syp(7_500));
+    expect(a.waived).toEqual(syp(7_500));
+    expect(a.amountDue).toEqual(syp(0));
+    expect(a.overpaid).toEqual(syp(0));
+    const reversal: PaymentEntry = { ...paid, kind: 'reversal', occurredAt: '2026-07-01T10:00:00Z' };
+    expect(amountDue(individual(150_000), [paid, reversal], defaultLateFeePolicy, at('2026-07-01T12:00:00Z'))).toEqual(syp(157_500));
+  });
+
   it('defers public entities by 60 days and exempts a class marked exempt', () => {
     const entity: DueBill = { amount: syp(1_000_000), dueDate: '2026-05-31', holderClass: 'public_entity' };
     expect(firstFeeDate('2026-05-31', defaultLateFeePolicy.classes.public_entity)).toBe('2026-08-30');
@@ -148,7 +159,8 @@ const instantOn = (date: BusinessDate, ms: number) => new Date(startOfBusinessDa
 const instantNearArb = (bill: DueBill) =>
   fc.tuple(fc.integer({ min: -5, max: 200 }), msInDayArb).map(([offset, ms]) => instantOn(addDays(bill.dueDate, offset), ms));
 
-// Payments up to the bill's amount, some of them later reversed (a reversal never exceeds its payment).
+// Payments up to the bill's amount, some of them later reversed (a reversal never exceeds its payment),
+// some forgiving a late fee (an inquiry quote honoured across a fee), which their reversal undoes.
 const paymentsArb = (bill: DueBill): fc.Arbitrary<PaymentEntry[]> =>
   fc
     .array(
@@ -156,6 +168,7 @@ const paymentsArb = (bill: DueBill): fc.Arbitrary<PaymentEntry[]> =>
         amount: fc.integer({ min: 1, max: Math.max(1, bill.amount.amount) }),
         paidOffset: fc.integer({ min: -30, max: 150 }),
         reversedAfter: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+        waived: fc.option(fc.integer({ min: 0, max: 60_000 }), { nil: undefined }),
         ms: msInDayArb,
       }),
       { maxLength: 4 },
@@ -163,9 +176,10 @@ const paymentsArb = (bill: DueBill): fc.Arbitrary<PaymentEntry[]> =>
     .map((items) =>
       items.flatMap((p) => {
         const paidOn = addDays(bill.dueDate, p.paidOffset);
-        const entries: PaymentEntry[] = [{ kind: 'payment', amount: syp(p.amount), occurredAt: instantOn(paidOn, p.ms) }];
+        const waivedLateFee = p.waived === undefined ? undefined : syp(p.waived);
+        const entries: PaymentEntry[] = [{ kind: 'payment', amount: syp(p.amount), waivedLateFee, occurredAt: instantOn(paidOn, p.ms) }];
         if (p.reversedAfter !== undefined) {
-          entries.push({ kind: 'reversal', amount: syp(p.amount), occurredAt: instantOn(addDays(paidOn, p.reversedAfter), p.ms) });
+          entries.push({ kind: 'reversal', amount: syp(p.amount), waivedLateFee, occurredAt: instantOn(addDays(paidOn, p.reversedAfter), p.ms) });
         }
         return entries;
       }),
@@ -177,6 +191,12 @@ function net(payments: readonly PaymentEntry[]): number {
   return payments.reduce((s, p) => s + (p.kind === 'payment' ? p.amount.amount : 0 - p.amount.amount), 0);
 }
 
+function netWaived(payments: readonly PaymentEntry[]): number {
+  return payments.reduce((s, p) => s + (p.kind === 'payment' ? 1 : -1) * (p.waivedLateFee?.amount ?? 0), 0);
+}
+
+const withoutWaivers = (payments: readonly PaymentEntry[]): PaymentEntry[] => payments.map((p) => ({ ...p, waivedLateFee: undefined }));
+
 describe('amountDue properties', () => {
   it('is never negative', () => {
     fc.assert(
@@ -187,7 +207,7 @@ describe('amountDue properties', () => {
     );
   });
 
-  it('equals amount + fees − payments (floored at zero, the rest reported as overpaid)', () => {
+  it('equals amount + fees − waivers − payments (floored at zero, the rest reported as overpaid)', () => {
     fc.assert(
       fc.property(scenarioArb, ([bill, payments, policy, instant]) => {
         const a = assessBill(bill, payments, policy, instant);
@@ -195,10 +215,26 @@ describe('amountDue properties', () => {
           a.fees.map((f) => f.amount),
           'SYP',
         ).amount;
-        const gross = bill.amount.amount + fees - net(payments);
+        // A waiver forgives fees only: never more than they come to, never below none.
+        const waived = Math.min(Math.max(netWaived(payments), 0), fees);
+        const gross = bill.amount.amount + fees - waived - net(payments);
         expect(a.lateFee.amount).toBe(fees);
+        expect(a.waived.amount).toBe(waived);
         expect(a.amountDue.amount).toBe(Math.max(0, gross));
         expect(a.overpaid.amount).toBe(Math.max(0, -gross));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a waiver lowers what is due by at most the late fee, and never changes the fees charged', () => {
+    fc.assert(
+      fc.property(scenarioArb, ([bill, payments, policy, instant]) => {
+        const withWaivers = assessBill(bill, payments, policy, instant);
+        const without = assessBill(bill, withoutWaivers(payments), policy, instant);
+        expect(withWaivers.fees).toEqual(without.fees);
+        expect(withWaivers.amountDue.amount).toBeLessThanOrEqual(without.amountDue.amount);
+        expect(withWaivers.amountDue.amount).toBeGreaterThanOrEqual(without.amountDue.amount - without.lateFee.amount);
       }),
       { numRuns: 500 },
     );

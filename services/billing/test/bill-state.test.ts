@@ -33,6 +33,20 @@ describe('bill state machine', () => {
     expect(outstandingOf(withFee)).toEqual(syp(7_500));
   });
 
+  it('settles a quoted payment with its waiver off the late fee, forgives no more than is left, and a reversal owes the fee again', () => {
+    const overdue: BillState = { ...fresh(), lateFee: syp(15_000), status: 'overdue' };
+    const quoted = applyPayment(overdue, syp(150_000), '2026-07-01', syp(15_000));
+    expect([quoted.applied, quoted.waived, quoted.excess, quoted.settled]).toEqual([syp(150_000), syp(15_000), syp(0), true]);
+    expect(quoted.state).toMatchObject({ status: 'paid', lateFee: syp(0), paidAmount: syp(150_000) });
+    // More waiver than fee, or than the money left owed: only what is still owed is forgiven.
+    expect(applyPayment(overdue, syp(160_000), '2026-07-01', syp(20_000)).waived).toEqual(syp(5_000));
+    expect(applyPayment({ ...overdue, status: 'canceled' }, syp(150_000), '2026-07-01', syp(15_000)).waived).toEqual(syp(0));
+    const back = applyReversal(quoted.state, quoted.applied, '2026-07-02', quoted.waived);
+    expect(back.reopened).toBe(true);
+    expect(back.state).toMatchObject({ status: 'overdue', lateFee: syp(15_000), paidAmount: syp(0) });
+    expect(outstandingOf(back.state)).toEqual(syp(165_000));
+  });
+
   it('by property: paid exactly when nothing is owed; revision always grows; paid never exceeds what was owed', () => {
     fc.assert(
       fc.property(

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventOf } from '@gateway/contracts';
+import { money } from '@gateway/contracts';
+import { withTransaction } from '@gateway/kit';
 import type { EventConsumer } from '@gateway/kit';
 import { anEvent, createTestDatabase, createTestKafka, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { v7 as uuidv7 } from 'uuid';
+import { assessBill } from '../src/domain/amount-due.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import { createSettlementConsumer, createSettlementHandler } from '../src/events/settlement.consumer.ts';
+import { applyLateFeesToBill, paymentEntriesOf } from '../src/store/pg-late-fee-store.ts';
 import { billingMigrationsDir, billRow, insertBill, outboxEvents } from './support/bill-fixtures.ts';
 import type { BillFixture } from './support/bill-fixtures.ts';
 
@@ -140,6 +144,91 @@ describe('settlement through Kafka', () => {
       { revision: 2, status: 'paid', cause: 'payment' },
       { revision: 3, status: 'open', cause: 'reversal' },
     ]);
+  });
+});
+
+// An inquiry quoted 150 000 before the first late fee (7 500 from 2026-05-16 on a bill due 2026-04-15);
+// orchestration honoured the quote and told billing it waived the fee.
+describe('a payment that waived a late fee (an inquiry quote honoured across the fee)', () => {
+  const ctx = { topic: 't', partition: 0, offset: '0', key: null, headers: {}, attempt: 1 };
+  const handle = () => createSettlementHandler({ pool: db.pool, logger, policy: defaultLateFeePolicy, clock: () => now });
+
+  async function overdueBillWithFee(): Promise<BillFixture> {
+    const bill = await insertBill(db.pool, { dueDate: '2026-04-15', status: 'overdue' });
+    await withTransaction(db.pool, (client) => applyLateFeesToBill(client, bill.billId, { policy: defaultLateFeePolicy, businessDate: '2026-05-20', now, correlationId: 'test' }));
+    expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'overdue', late_fee: 7_500 });
+    return bill;
+  }
+
+  function quotedPayment(bill: BillFixture): EventOf<'payment.completed'> {
+    const paid = payment([{ bill, amount: 150_000 }]);
+    return { ...paid, payload: { ...paid.payload, allocations: paid.payload.allocations.map((a) => ({ ...a, waivedLateFee: money(7_500, 'SYP') })) } };
+  }
+
+  /** What the pure amountDue makes of the stored history: must be what the stored state owes. */
+  async function computedDue(bill: BillFixture): Promise<number> {
+    const client = await db.pool.connect();
+    try {
+      const entries = await paymentEntriesOf(client, bill.billId);
+      return assessBill({ amount: money(bill.amount, 'SYP'), dueDate: bill.dueDate, holderClass: bill.holderClass }, entries, defaultLateFeePolicy, now).amountDue.amount;
+    } finally {
+      client.release();
+    }
+  }
+
+  it('settles the bill, restores the line and emits bill.settled once even when delivered three times', async () => {
+    const bill = await overdueBillWithFee();
+    const paid = quotedPayment(bill);
+    await deliverAndDrain([paid], 3);
+
+    expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'paid', paid_amount: 150_000, late_fee: 0, revision: 3 });
+    const { rows } = await db.pool.query<{ applied_amount: number; waived_late_fee: number; applied_waiver: number }>(
+      'SELECT applied_amount, waived_late_fee, applied_waiver FROM bill_payments WHERE bill_id = $1',
+      [bill.billId],
+    );
+    expect(rows).toEqual([{ applied_amount: 150_000, waived_late_fee: 7_500, applied_waiver: 7_500 }]);
+    expect(await computedDue(bill)).toBe(0);
+    const settled = (await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId);
+    expect(settled).toHaveLength(1);
+    expect(settled[0]!.payload).toMatchObject({
+      status: 'paid',
+      amountDue: syp(0),
+      lateFee: syp(0),
+      paidAmount: syp(150_000),
+      paymentIds: [paid.payload.paymentId],
+      restoreService: true,
+    });
+    // The waiver is in the bill's history: the payment's revision shows the fee gone.
+    const history = await db.pool.query<{ status: string; late_fee: number; cause: string }>(
+      `SELECT status, late_fee, cause FROM bill_history WHERE bill_id = $1 AND cause = 'payment'`,
+      [bill.billId],
+    );
+    expect(history.rows).toEqual([{ status: 'paid', late_fee: 0, cause: 'payment' }]);
+  });
+
+  it('owes the waived fee again when the payment is reversed (the reversal applied once)', async () => {
+    const bill = await overdueBillWithFee();
+    const paid = quotedPayment(bill);
+    await handle()(paid, ctx);
+    const reversed = reversalOf(paid);
+    await handle()(reversed, ctx);
+    await handle()(reversed, ctx);
+    await handle()(anEvent('payment.reversed', { payload: reversed.payload }), ctx);
+
+    expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'overdue', paid_amount: 0, late_fee: 7_500, revision: 4 });
+    expect(await computedDue(bill)).toBe(157_500);
+    const reopened = (await outboxEvents(db.pool, 'bill.reopened')).filter((e) => e.payload.billId === bill.billId);
+    expect(reopened).toHaveLength(1);
+    expect(reopened[0]!.payload).toMatchObject({ status: 'overdue', lateFee: syp(7_500), amountDue: syp(157_500), reversalId: reversed.payload.reversalId });
+  });
+
+  it('forgives no more than the fee still owed, and nothing of a bill the money alone did not pay', async () => {
+    const bill = await overdueBillWithFee();
+    const paid = payment([{ bill, amount: 100_000 }]);
+    // A waiver on a payment that leaves more than the fee owed forgives the fee only.
+    await handle()({ ...paid, payload: { ...paid.payload, allocations: paid.payload.allocations.map((a) => ({ ...a, waivedLateFee: money(20_000, 'SYP') })) } }, ctx);
+    expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'overdue', paid_amount: 100_000, late_fee: 0 });
+    expect(await computedDue(bill)).toBe(50_000);
   });
 });
 

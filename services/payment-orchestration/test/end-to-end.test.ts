@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isEventOf } from '@gateway/contracts';
 import type { BillInquiryResponse, PaymentNotificationResponse } from '@gateway/contracts';
 import { signRequest } from '@gateway/kit';
-import { createTestDatabase, serviceEnv, startServiceProcess, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
+import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
 import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
 
 type Key = { keyId: string; secret: string };
@@ -34,17 +34,33 @@ describe('bill import → inquiry → payment → bill.settled, over real Kafka'
   beforeAll(async () => {
     [billingDb, paymentsDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
     bills = await watchTopic('billing.bills');
-    // Fresh consumer groups: this run's services must not share offsets with `npm start` or an earlier run.
+    // Fresh consumer groups, so this run's services share no offsets with `npm start` or an earlier
+    // run, started at the topics' current end: on a long-lived local Kafka the shared topics hold
+    // every earlier run's events, and replaying them all would only slow this test down.
+    const settlementGroup = uniqueName('e2e-settlement');
+    const readModelGroup = uniqueName('e2e-read-model');
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      // kafkajs' resetOffsets commits -1 ("latest"), which a group without offsets reads as "none" and
+      // starts from its fromBeginning setting; explicit end offsets are what a fresh group honours.
+      for (const [groupId, topic] of [[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']] as const) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      }
+    } finally {
+      await admin.disconnect();
+    }
     [billing, orchestration] = await Promise.all([
       startServiceProcess(
         new URL('../../billing/src/main.ts', import.meta.url),
-        serviceEnv({ DATABASE_URL: billingDb.url, SETTLEMENT_GROUP_ID: uniqueName('e2e-settlement'), LATE_FEE_RUN_ENABLED: 'false' }),
+        serviceEnv({ DATABASE_URL: billingDb.url, SETTLEMENT_GROUP_ID: settlementGroup, LATE_FEE_RUN_ENABLED: 'false' }),
       ),
       startServiceProcess(
         new URL('../src/main.ts', import.meta.url),
         serviceEnv({
           DATABASE_URL: paymentsDb.url,
-          BILL_READ_MODEL_GROUP_ID: uniqueName('e2e-read-model'),
+          BILL_READ_MODEL_GROUP_ID: readModelGroup,
           CHANNEL_HEALTH_GROUP_ID: uniqueName('e2e-health'),
           CHANNEL_RESULTS_GROUP_ID: uniqueName('e2e-results'),
         }),

@@ -94,6 +94,24 @@ describe('bill inquiry', () => {
     expect(paid.body.allocations).toEqual([{ billId: bill.billId, amount: syp(150_000) }]);
     const again = await h.send('POST', '/v1/payments', { body: aPayment(bill, { amount: syp(15_000) }) });
     expect(again.body.error.code).toBe('bill_already_paid');
+
+    // Billing is told of the waiver, or it would see 150 000 of 165 000 paid, leave the bill overdue
+    // and never send bill.settled (the line would stay cut).
+    const paymentEvents = async (type: string) =>
+      (
+        await h.db.pool.query<{ payload: { type: string; payload: { allocations: unknown[] } } }>(
+          `SELECT payload FROM outbox WHERE payload->>'type' = $1 AND payload->'payload'->>'paymentId' = $2`,
+          [type, paid.body.paymentId],
+        )
+      ).rows.map((r) => r.payload.payload);
+    const [completed] = await paymentEvents('payment.completed');
+    expect(completed?.allocations).toEqual([{ billId: bill.billId, externalBillId: bill.externalBillId, amount: syp(150_000), waivedLateFee: syp(15_000) }]);
+
+    // A reversal names the waiver too: billing owes the fee again with the bill reopened.
+    const reversal = await h.send('POST', `/v1/payments/${paid.body.paymentId}/reversals`, { body: { reason: 'customer disputed' } });
+    expect(reversal.status).toBe(201);
+    const [reversed] = await paymentEvents('payment.reversed');
+    expect(reversed?.allocations).toEqual([{ billId: bill.billId, externalBillId: bill.externalBillId, amount: syp(150_000), waivedLateFee: syp(15_000) }]);
     h.setNow(t0);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AnyEvent, BillSnapshot, ErrorBody, IntentResponse } from '@gateway/contracts';
-import { testLogger } from '@gateway/testkit';
+import type { AnyEvent, BillSnapshot, ErrorBody, IntentResponse, PaymentNotificationResponse } from '@gateway/contracts';
+import { testLogger, waitFor } from '@gateway/testkit';
 import { createIntentExpirySweeper } from '../src/events/intent-expiry.sweeper.ts';
 import { graceMs, intentTtlMs, startIntentHarness, syp } from './support/intent-harness.ts';
 import type { IntentHarness } from './support/intent-harness.ts';
@@ -16,10 +16,18 @@ afterAll(async () => {
 
 const walletPayer = { msisdn: '+963944123456' };
 
+const intentBody = (bill: BillSnapshot, overrides: Record<string, unknown> = {}) => ({
+  billerId: bill.billerId,
+  accountNo: bill.accountNo,
+  billIds: [bill.billId],
+  amount: bill.amountDue,
+  channelId: 'wallet-one',
+  payer: walletPayer,
+  ...overrides,
+});
+
 async function createIntent(bill: BillSnapshot, overrides: Record<string, unknown> = {}): Promise<IntentResponse> {
-  const res = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
-    body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'wallet-one', payer: walletPayer, ...overrides },
-  });
+  const res = await h.send<IntentResponse>('POST', '/v1/payment-intents', { body: intentBody(bill, overrides) });
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -196,19 +204,144 @@ describe('payment intents', () => {
     expect(rows).toEqual([{ reason: 'status_inquiry_exhausted', money_moved: 'unknown', resolved_at: null }]);
   });
 
-  it('sends a debit whose payment is refused (bill paid meanwhile) to reconciliation: money moved, nothing lost', async () => {
+  it('takes a channel payment while an intent is open (its customer is already debited); the intent\'s debit then goes to reconciliation', async () => {
+    const bill = await h.issueBill();
+    const intent = await createIntent(bill);
+    // A wallet's own payment is not held back by the open intent: money already moved at the channel.
+    const paid = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', {
+      as: 'wallet-one',
+      body: { channelTxnId: 'W1-CH-1', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
+    });
+    expect(paid.status).toBe(201);
+    expect(paid.body.allocations).toEqual([{ billId: bill.billId, amount: bill.amountDue }]);
+
+    await h.publishResult('channel.debit-succeeded', intent, { channelTxnId: 'W1-DUP-2', amount: intent.amount });
+    const queued = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.reconciliation-required'));
+    expect(queued.payload).toMatchObject({ reason: expect.stringContaining('bill_already_paid') });
+    expect((await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body.status).toBe('unknown');
+    const { rows } = await h.db.pool.query('SELECT reason, money_moved, channel_txn_id, amount FROM intent_reconciliation WHERE intent_id = $1', [intent.intentId]);
+    expect(rows).toEqual([{ reason: 'payment_refused', money_moved: 'yes', channel_txn_id: 'W1-DUP-2', amount: 150000 }]);
+    expect(await h.count('payments', 'intent_id = $1', [intent.intentId])).toBe(0);
+  });
+
+  it('refuses a second intent for a bill an open intent holds: of two concurrent creations one is created, the other is 409 naming it', async () => {
+    const bill = await h.issueBill();
+    const body = intentBody(bill);
+    // Hold the bill's row so both creations (different keys: two taps, two tabs) are inside their
+    // transactions and waiting on it at once; then let them go and see which one wins.
+    const gate = await h.db.pool.connect();
+    await gate.query('BEGIN');
+    await gate.query('SELECT 1 FROM payable_bills WHERE bill_id = $1 FOR UPDATE', [bill.billId]);
+    const racing = Promise.all([h.send<unknown>('POST', '/v1/payment-intents', { body }), h.send<unknown>('POST', '/v1/payment-intents', { body })]);
+    try {
+      await waitFor(
+        async () => {
+          const { rows } = await h.db.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM payable_bills%'`,
+          );
+          return rows[0]!.n >= 2 ? true : undefined;
+        },
+        { message: 'both creations to wait on the bill' },
+      );
+    } finally {
+      await gate.query('COMMIT');
+      gate.release();
+    }
+    const replies = await racing;
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+    const created = replies.find((r) => r.status === 201)!.body as IntentResponse;
+    const refused = replies.find((r) => r.status === 409)!.body as ErrorBody;
+    expect(refused.error).toMatchObject({
+      code: 'duplicate_payment',
+      message: expect.stringContaining(created.intentId),
+      details: { billId: bill.billId, intentId: created.intentId, status: 'processing' },
+    });
+    expect(await h.count('payment_intents', 'account_no = $1', [bill.accountNo])).toBe(1);
+    expect(await h.count('outbox', `payload->>'type' = 'channel.debit-requested' AND payload->'payload'->>'accountNo' = $1`, [bill.accountNo])).toBe(1);
+    await h.commands.expectEvent(forIntent(created.intentId, 'channel.debit-requested'));
+
+    // The refusal is an answer like any other: stored under its key and replayed.
+    const again = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body, idempotencyKey: 'second-tap' });
+    const replay = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body, idempotencyKey: 'second-tap' });
+    expect(again.status).toBe(409);
+    expect(replay.payload).toBe(again.payload);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    // Another client (the payer's USSD session) is refused too, without the id of an intent it cannot see.
+    const ussd = await h.send<ErrorBody>('POST', '/v1/payment-intents', { as: 'other-portal', body });
+    expect(ussd.status).toBe(409);
+    expect(ussd.body.error.code).toBe('duplicate_payment');
+    expect(ussd.body.error.details).toEqual({ billId: bill.billId });
+
+    expect(h.commands.messages.filter((m) => m.event?.type === 'channel.debit-requested' && (m.event.payload as { accountNo?: string }).accountNo === bill.accountNo)).toHaveLength(1);
+  });
+
+  it('releases the bills when the intent ends: after a decline, a cancel or a success the next intent is judged on the bill alone', async () => {
     const bill = await h.issueBill();
     const first = await createIntent(bill);
+    expect((await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: intentBody(bill) })).status).toBe(409);
+    await h.publishResult('channel.debit-failed', first, { reason: 'insufficient_funds', message: 'The wallet balance is too low', channelCode: 'E51' });
+    await h.waitForStatus(first.intentId, 'failed');
+
     const second = await createIntent(bill);
-    await h.publishResult('channel.debit-succeeded', first, { channelTxnId: 'W1-DUP-1', amount: first.amount });
-    await h.waitForStatus(first.intentId, 'succeeded');
-    await h.publishResult('channel.debit-succeeded', second, { channelTxnId: 'W1-DUP-2', amount: second.amount });
-    const queued = await h.intents.expectEvent(forIntent(second.intentId, 'intent.reconciliation-required'));
+    await h.publishResult('channel.otp-required', second, { reason: 'initial', attemptsLeft: 3 });
+    await h.waitForStatus(second.intentId, 'requires_confirmation');
+    const blocked = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: intentBody(bill) });
+    expect(blocked.body.error.details).toMatchObject({ intentId: second.intentId, status: 'requires_confirmation' });
+    expect((await h.send<IntentResponse>('POST', `/v1/payment-intents/${second.intentId}/cancel`)).body.status).toBe('canceled');
+
+    const third = await createIntent(bill);
+    await h.publishResult('channel.debit-succeeded', third, { channelTxnId: 'W1-REL-1', amount: third.amount });
+    await h.waitForStatus(third.intentId, 'succeeded');
+    // Paid now: the allocation guard answers, not the hold.
+    const after = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: intentBody(bill) });
+    expect(after.status).toBe(409);
+    expect(after.body.error.code).toBe('bill_already_paid');
+    expect(await h.count('intent_bills', 'bill_id = $1 AND held', [bill.billId])).toBe(0);
+  });
+
+  it('takes the bills again when a failed intent turns out to have maybe moved money', async () => {
+    const bill = await h.issueBill();
+    const failed = await createIntent(bill);
+    await h.publishResult('channel.debit-failed', failed, { reason: 'declined', message: 'Declined', channelCode: null });
+    await h.waitForStatus(failed.intentId, 'failed');
+    // The adapter then says the outcome is unknown after all: money may have moved, so no new pull.
+    await h.publishResult('channel.debit-unknown', failed, { stage: 'resolving', attempts: 1, lastError: 'late timeout' });
+    await h.intents.expectEvent(forIntent(failed.intentId, 'intent.reconciliation-required'));
+    const refused = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: intentBody(bill) });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'duplicate_payment', details: { intentId: failed.intentId, status: 'failed' } });
+  });
+
+  it('oldest-first intents hold the bills their quote chose, block each other, and pay exactly those bills', async () => {
+    const old = await h.issueBill({ period: { from: '2026-01-01', to: '2026-02-28' }, dueDate: '2026-03-31' });
+    const recent = await h.issueBill({ accountNo: old.accountNo, period: { from: '2026-03-01', to: '2026-04-30' }, dueDate: '2026-05-31' });
+    const oldestFirst = { ...intentBody(old), billIds: undefined };
+
+    const first = await h.send<IntentResponse>('POST', '/v1/payment-intents', { body: oldestFirst });
+    expect(first.status).toBe(201);
+    const second = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: oldestFirst });
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatchObject({ code: 'duplicate_payment', details: { billId: old.billId, intentId: first.body.intentId } });
+    // Both bills at once, oldest first, touch the held one: refused as well.
+    const both = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: { ...oldestFirst, amount: syp(300_000) } });
+    expect(both.body.error).toMatchObject({ code: 'duplicate_payment', details: { billId: old.billId } });
+    // The recent bill is free: an intent naming it is taken.
+    const other = await createIntent(recent);
+
+    // A channel pays the old bill meanwhile. The first intent's debit is recorded on the bill it held
+    // and nothing else: refused (reconciliation), not moved on to the recent bill the other intent holds.
+    const paid = await h.send('POST', '/v1/payments', {
+      as: 'wallet-one',
+      body: { channelTxnId: 'W1-OLD-1', billerId: old.billerId, accountNo: old.accountNo, billIds: [old.billId], amount: old.amountDue, paidAt: h.clock().toISOString() },
+    });
+    expect(paid.status).toBe(201);
+    await h.publishResult('channel.debit-succeeded', first.body, { channelTxnId: 'W1-OLD-2', amount: first.body.amount });
+    const queued = await h.intents.expectEvent(forIntent(first.body.intentId, 'intent.reconciliation-required'));
     expect(queued.payload).toMatchObject({ reason: expect.stringContaining('bill_already_paid') });
-    expect((await h.send<IntentResponse>('GET', `/v1/payment-intents/${second.intentId}`)).body.status).toBe('unknown');
-    const { rows } = await h.db.pool.query('SELECT reason, money_moved, channel_txn_id, amount FROM intent_reconciliation WHERE intent_id = $1', [second.intentId]);
-    expect(rows).toEqual([{ reason: 'payment_refused', money_moved: 'yes', channel_txn_id: 'W1-DUP-2', amount: 150000 }]);
-    expect(await h.count('payments', 'intent_id = $1', [second.intentId])).toBe(0);
+    await h.publishResult('channel.debit-succeeded', other, { channelTxnId: 'W1-REC-1', amount: other.amount });
+    const done = await h.waitForStatus(other.intentId, 'succeeded');
+    const { rows } = await h.db.pool.query('SELECT bill_id, amount FROM payment_allocations WHERE payment_id = $1', [done.paymentId]);
+    expect(rows).toEqual([{ bill_id: recent.billId, amount: 150000 }]);
   });
 
   it('replays a create with the same key, and refuses the key with another body', async () => {

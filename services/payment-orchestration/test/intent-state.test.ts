@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { failureReasons, intentStatuses } from '@gateway/contracts';
 import fc from 'fast-check';
-import { decideIntent, isMoneyMovedReconciliation, isTerminal } from '../src/domain/intent-state.ts';
+import { decideIntent, holdsBills, isMoneyMovedReconciliation, isTerminal } from '../src/domain/intent-state.ts';
 import type { IntentDecision, IntentInput, IntentState } from '../src/domain/intent-state.ts';
 
 const created = '2026-05-20T09:00:00.000Z';
@@ -139,6 +139,23 @@ describe('intent state machine, by example', () => {
     expect(decideIntent(failed, { type: 'debit-failed', error: { reason: 'declined', message: 'x', channelCode: null } }).kind).toBe('ignored');
     expect(decideIntent(state({ status: 'succeeded', channelTxnId: 'x' }), { type: 'debit-unknown', stage: 'exhausted', lastError: null }).kind).toBe('ignored');
   });
+
+  it('holds its bills while it may still debit, or while a failed or canceled one is queued because money may have moved', () => {
+    const flag = { reason: 'contradictory_result' as const, detail: 'x' };
+    for (const status of ['requires_confirmation', 'processing', 'unknown'] as const) {
+      expect(holdsBills(state({ status }))).toBe(true);
+      expect(holdsBills(state({ status, reconciliation: { reason: 'expired_without_outcome', detail: 'x' } }))).toBe(true);
+    }
+    for (const status of ['failed', 'canceled'] as const) {
+      expect(holdsBills(state({ status }))).toBe(false);
+      expect(holdsBills(state({ status, reconciliation: flag }))).toBe(true);
+    }
+    expect(holdsBills(state({ status: 'succeeded', channelTxnId: 'x' }))).toBe(false);
+    expect(holdsBills(state({ status: 'succeeded', channelTxnId: 'x', reconciliation: { reason: 'second_debit', detail: 'x' } }))).toBe(false);
+    // A late debit-unknown on a failed intent takes the bills again.
+    const failed = state({ status: 'failed' });
+    expect(holdsBills(changed(decideIntent(failed, { type: 'debit-unknown', stage: 'resolving', lastError: null })).state)).toBe(true);
+  });
 });
 
 // ---- properties
@@ -192,6 +209,8 @@ describe('intent state machine, by property', () => {
         for (const { input, recording } of steps) current = run(current, input, recording).state;
         const swept = run(current, { type: 'tick', at: afterGrace, graceMs }).state;
         expect(isTerminal(swept.status) || swept.reconciliation !== null).toBe(true);
+        // No bill stays held against new intents without an operator seeing why.
+        if (holdsBills(swept)) expect(swept.reconciliation).not.toBeNull();
       }),
       { numRuns: 2_000 },
     );

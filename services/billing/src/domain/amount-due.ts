@@ -1,4 +1,5 @@
-// What a bill costs at an instant: amount + late fees owed − payments, never negative. Pure: the fees
+// What a bill costs at an instant: amount + late fees owed − late fees waived − payments, never
+// negative. Pure: the fees
 // depend only on the business date of the instant (Asia/Damascus) against the due date, the holder
 // class's policy and what was still unpaid when each step started. Two instants of the same local day
 // therefore always give the same answer, which is what lets a channel's quote hold for the day and
@@ -11,8 +12,13 @@ import type { ClassLateFeePolicy, LateFeePolicy } from './late-fee-policy.ts';
 
 export type DueBill = { amount: Money; dueDate: BusinessDate; holderClass: HolderClass };
 
-/** One movement of money on the bill: what a payment applied, or what a reversal took back. */
-export type PaymentEntry = { kind: 'payment' | 'reversal'; amount: Money; occurredAt: Date | string };
+/**
+ * One movement of money on the bill: what a payment applied, or what a reversal took back.
+ * `waivedLateFee`: the late fee the payment forgave (an inquiry quote honoured across a fee), or on a
+ * reversal the waiver it undid. It lowers the fee owed, never the unpaid base a fee step is charged
+ * on: forgiving a fee pays none of the bill.
+ */
+export type PaymentEntry = { kind: 'payment' | 'reversal'; amount: Money; waivedLateFee?: Money | undefined; occurredAt: Date | string };
 
 export type FeeOwed = {
   /** 1-based, in policy order: the unit the daily run applies exactly once. */
@@ -27,11 +33,14 @@ export type Assessment = {
   businessDate: BusinessDate;
   amount: Money;
   fees: FeeOwed[];
+  /** The fees owed by the policy, before waivers. */
   lateFee: Money;
+  /** Late fee forgiven by payments still standing, never more than lateFee. */
+  waived: Money;
   /** Net of reversals. */
   paid: Money;
   amountDue: Money;
-  /** Paid beyond amount + fees: not owed, and surfaced so it can be refunded. */
+  /** Paid beyond amount + fees − waived: not owed, and surfaced so it can be refunded. */
   overpaid: Money;
 };
 
@@ -44,6 +53,13 @@ export function firstFeeDate(dueDate: BusinessDate, rules: ClassLateFeePolicy): 
 
 function signed(entry: PaymentEntry): Money {
   return entry.kind === 'payment' ? entry.amount : subtractMoney(zeroMoney(entry.amount.currency), entry.amount);
+}
+
+function signedWaiver(entry: PaymentEntry, currency: Money['currency']): Money {
+  // A waiver in another currency than the bill's cannot forgive any of its fee; settlement never
+  // records one, so this only keeps the sum well-defined.
+  const waiver = entry.waivedLateFee !== undefined && entry.waivedLateFee.currency === currency ? entry.waivedLateFee : zeroMoney(currency);
+  return entry.kind === 'payment' ? waiver : subtractMoney(zeroMoney(currency), waiver);
 }
 
 /** Net payments whose business date is before `date` (all of them when `date` is null). */
@@ -106,20 +122,24 @@ export function assessBill(bill: DueBill, payments: readonly PaymentEntry[], pol
     currency,
   );
   const paid = paidBefore(payments, currency, null);
-  const gross = subtractMoney(addMoney(bill.amount, lateFee), paid);
   const zero = zeroMoney(currency);
+  // Like paid, every standing waiver counts whatever its date. It only ever forgives fees: clamped to
+  // the fee owed, it can neither make the bill owe less than amount − paid nor owe more than with none.
+  const waived = maxMoney(minMoney(sumMoney(payments.map((p) => signedWaiver(p, currency)), currency), lateFee), zero);
+  const gross = subtractMoney(subtractMoney(addMoney(bill.amount, lateFee), waived), paid);
   return {
     businessDate,
     amount: bill.amount,
     fees,
     lateFee,
+    waived,
     paid,
     amountDue: maxMoney(gross, zero),
     overpaid: maxMoney(subtractMoney(zero, gross), zero),
   };
 }
 
-/** amount + fees owed at `instant` − payments, never negative. */
+/** amount + fees owed at `instant` − fees waived − payments, never negative. */
 export function amountDue(bill: DueBill, payments: readonly PaymentEntry[], policy: LateFeePolicy, instant: Date): Money {
   return assessBill(bill, payments, policy, instant).amountDue;
 }

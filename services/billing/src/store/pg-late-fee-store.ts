@@ -29,13 +29,16 @@ export async function payableBillsPastDue(pool: Pool, businessDate: BusinessDate
   return rows.map((r) => r.bill_id);
 }
 
-/** What went to the bill and came back off it, dated: the input amountDue's fee bases need. */
+/** What went to the bill and came back off it, dated, with the fee each waived: the input amountDue's fee bases and waivers need. */
 export async function paymentEntriesOf(client: PoolClient, billId: string): Promise<PaymentEntry[]> {
-  const { rows } = await client.query<{ kind: 'payment' | 'reversal'; applied_amount: number; currency: string; occurred_at: Date }>(
-    `SELECT kind, applied_amount, currency, occurred_at FROM bill_payments WHERE bill_id = $1 ORDER BY occurred_at`,
+  const { rows } = await client.query<{ kind: 'payment' | 'reversal'; applied_amount: number; applied_waiver: number; currency: string; occurred_at: Date }>(
+    `SELECT kind, applied_amount, applied_waiver, currency, occurred_at FROM bill_payments WHERE bill_id = $1 ORDER BY occurred_at`,
     [billId],
   );
-  return rows.map((r) => ({ kind: r.kind, amount: money(r.applied_amount, r.currency.trim()), occurredAt: r.occurred_at }));
+  return rows.map((r) => {
+    const currency = r.currency.trim();
+    return { kind: r.kind, amount: money(r.applied_amount, currency), waivedLateFee: money(r.applied_waiver, currency), occurredAt: r.occurred_at };
+  });
 }
 
 export type BillRunResult = { feesApplied: number; overdueNotices: number };

@@ -8,6 +8,12 @@
 // later, or the two events reordered). The reversal then finds nothing to undo and is recorded as
 // 'reversal_without_payment'; that record is what the late payment looks for, and finding it, the
 // payment is not applied (reason 'already_reversed'): the channel has given the money back already.
+//
+// Waivers: an allocation may carry waivedLateFee, the late fee orchestration forgave because the
+// channel paid an inquiry quote honoured across a fee that landed after it. It comes off the bill's
+// late fee after the money (so the quoted payment settles the bill and the line is restored), is
+// recorded on the payment's bill_payments row (the same key keeps it to one application), and a
+// reversal reinstates exactly what that row says was waived, whatever its own event carries.
 import { createEvent, isPositive, money } from '@gateway/contracts';
 import type { EventOf, Money } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
@@ -39,16 +45,27 @@ export type SettlementReport = {
 
 export type SettlementContext = { policy: LateFeePolicy; now: Date };
 
-type Allocated = { billId: string; amount: Money };
+type Allocated = { billId: string; amount: Money; waivedLateFee: Money };
+
+// A waiver in another currency than its allocation forgives nothing: no fee of the bill can be
+// compared with it, and guessing a rate is not billing's to do (the money still applies).
+function waiverOf(a: { amount: Money; waivedLateFee?: Money | undefined }): number {
+  return a.waivedLateFee !== undefined && a.waivedLateFee.currency === a.amount.currency ? a.waivedLateFee.amount : 0;
+}
 
 // One payment may name a bill twice (two lines of a bulk payment); apply the sum once, in bill order.
-function byBill(allocations: readonly { billId: string; amount: Money }[]): Allocated[] {
-  const sums = new Map<string, Money>();
+function byBill(allocations: readonly { billId: string; amount: Money; waivedLateFee?: Money | undefined }[]): Allocated[] {
+  const sums = new Map<string, Allocated>();
   for (const a of allocations) {
     const prev = sums.get(a.billId);
-    sums.set(a.billId, prev ? money(prev.amount + a.amount.amount, a.amount.currency) : a.amount);
+    sums.set(
+      a.billId,
+      prev
+        ? { billId: a.billId, amount: money(prev.amount.amount + a.amount.amount, a.amount.currency), waivedLateFee: money(prev.waivedLateFee.amount + waiverOf(a), a.amount.currency) }
+        : { billId: a.billId, amount: a.amount, waivedLateFee: money(waiverOf(a), a.amount.currency) },
+    );
   }
-  return [...sums.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([billId, amount]) => ({ billId, amount }));
+  return [...sums.values()].sort((x, y) => (x.billId < y.billId ? -1 : x.billId > y.billId ? 1 : 0));
 }
 
 function emptyReport(): SettlementReport {
@@ -166,11 +183,21 @@ export async function settlePayment(client: PoolClient, event: EventOf<'payment.
       await recordUnapplied(client, event, 'payment', { billId: bill.billId, reason: 'currency_mismatch', amount: allocation.amount }, payload.paidAt, report);
       continue;
     }
-    const outcome = applyPayment(bill, allocation.amount, today);
+    const outcome = applyPayment(bill, allocation.amount, today, allocation.waivedLateFee);
     const inserted = await client.query(
-      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, currency, event_id, occurred_at)
-       VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-      [payload.paymentId, bill.billId, allocation.amount.amount, outcome.applied.amount, allocation.amount.currency, event.eventId, payload.paidAt],
+      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, occurred_at)
+       VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [
+        payload.paymentId,
+        bill.billId,
+        allocation.amount.amount,
+        outcome.applied.amount,
+        allocation.waivedLateFee.amount,
+        outcome.waived.amount,
+        allocation.amount.currency,
+        event.eventId,
+        payload.paidAt,
+      ],
     );
     if (inserted.rowCount !== 1) {
       report.alreadyApplied.push(bill.billId);
@@ -207,7 +234,7 @@ export async function settlePayment(client: PoolClient, event: EventOf<'payment.
   return report;
 }
 
-type PaymentRow = { amount: number; applied_amount: number; currency: string };
+type PaymentRow = { amount: number; applied_amount: number; waived_late_fee: number; applied_waiver: number; currency: string };
 
 export async function reversePayment(client: PoolClient, event: EventOf<'payment.reversed'>, ctx: SettlementContext): Promise<SettlementReport> {
   const { payload } = event;
@@ -229,7 +256,8 @@ export async function reversePayment(client: PoolClient, event: EventOf<'payment
     const original = found
       ? (
           await client.query<PaymentRow>(
-            `SELECT amount, applied_amount, currency FROM bill_payments WHERE payment_id = $1 AND bill_id = $2 AND kind = 'payment'`,
+            `SELECT amount, applied_amount, waived_late_fee, applied_waiver, currency FROM bill_payments
+             WHERE payment_id = $1 AND bill_id = $2 AND kind = 'payment'`,
             [payload.paymentId, allocation.billId],
           )
         ).rows[0]
@@ -251,18 +279,31 @@ export async function reversePayment(client: PoolClient, event: EventOf<'payment
       continue;
     }
     const { bill, account } = found;
+    // The reversal row mirrors the payment row, waiver included: what was forgiven is owed again.
     const inserted = await client.query(
-      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, currency, event_id, reversal_id, occurred_at)
-       VALUES ($1, $2, 'reversal', $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [payload.paymentId, bill.billId, original.amount, original.applied_amount, original.currency, event.eventId, payload.reversalId, payload.reversedAt],
+      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, reversal_id, occurred_at)
+       VALUES ($1, $2, 'reversal', $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+      [
+        payload.paymentId,
+        bill.billId,
+        original.amount,
+        original.applied_amount,
+        original.waived_late_fee,
+        original.applied_waiver,
+        original.currency,
+        event.eventId,
+        payload.reversalId,
+        payload.reversedAt,
+      ],
     );
     if (inserted.rowCount !== 1) {
       report.alreadyApplied.push(bill.billId);
       continue;
     }
     const applied = money(original.applied_amount, original.currency.trim());
-    if (!isPositive(applied)) continue;
-    const outcome = applyReversal(bill, applied, today);
+    const reinstated = money(original.applied_waiver, original.currency.trim());
+    if (!isPositive(applied) && !isPositive(reinstated)) continue;
+    const outcome = applyReversal(bill, applied, today, reinstated);
     const updated = await saveBillState(client, bill, outcome.state, { cause: 'reversal', causeId: payload.reversalId, at: ctx.now });
     await enqueueEvent(
       client,

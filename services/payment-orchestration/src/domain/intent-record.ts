@@ -10,7 +10,7 @@ export type IntentRecord = IntentState & {
   clientId: string;
   billerId: string;
   accountNo: string;
-  /** Bills the payer named; null means "oldest open bills first" when the payment is recorded. */
+  /** Bills the payer named; null means the oldest open bills first, as quoted at creation (quotedBillIds). */
   requestedBillIds: string[] | null;
   /** Bills the amount went to when the intent was quoted. */
   quotedBillIds: string[];
@@ -31,6 +31,16 @@ export type IntentRecord = IntentState & {
   correlationId: string;
   createdAt: string;
 };
+
+/**
+ * The bills the intent pays, fixed at creation: the ones the payer named, or the ones the quote gave
+ * the amount to (oldest first). The intent holds exactly these against other intents, so its payment
+ * is recorded on exactly these too: were it to go "oldest first" again when the debit lands, it could
+ * reach a bill it never held, one another intent is paying meanwhile.
+ */
+export function intentBillIds(record: Pick<IntentRecord, 'requestedBillIds' | 'quotedBillIds'>): string[] {
+  return record.requestedBillIds ?? record.quotedBillIds;
+}
 
 /** The total the channel is asked to debit: the bills plus the fee fixed at creation. */
 export function debitAmount(record: Pick<IntentRecord, 'amount' | 'fee'>): Money {

@@ -121,6 +121,20 @@ export function isMoneyMovedReconciliation(reconciliation: Reconciliation | null
   return reconciliation !== null && !(doubtReasons as readonly string[]).includes(reconciliation.reason);
 }
 
+/**
+ * Whether the intent keeps its bills from other intents (intent_bills.held): a second intent for them
+ * is refused at creation, since both could debit the payer. An intent that is not terminal may still
+ * debit; a failed or canceled one in the reconciliation queue was told otherwise afterwards (a debit
+ * may have landed after all), so until an operator settles it nobody should pull for those bills
+ * again. A succeeded intent releases them whatever its flag says: its payment is on the bills, and the
+ * allocation guard, not this hold, stops anything paying them twice; a flag on it is about refunding
+ * the payer, which a new intent for the rest of a bill does not make worse.
+ */
+export function holdsBills(state: Pick<IntentState, 'status' | 'reconciliation'>): boolean {
+  if (!isTerminal(state.status)) return true;
+  return state.status !== 'succeeded' && state.reconciliation !== null;
+}
+
 /** What a settling result leaves of the flag: doubt is cleared, a record of moved money stays. */
 const settled = (state: IntentState): Reconciliation | null => (isMoneyMovedReconciliation(state.reconciliation) ? state.reconciliation : null);
 

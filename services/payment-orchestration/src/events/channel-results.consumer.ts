@@ -21,7 +21,7 @@ import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts';
 import type { FeeSchedule } from '../domain/fees.ts';
-import { debitAmount } from '../domain/intent-record.ts';
+import { debitAmount, intentBillIds } from '../domain/intent-record.ts';
 import type { IntentRecord } from '../domain/intent-record.ts';
 import { decideIntent } from '../domain/intent-state.ts';
 import type { IntentDecision, IntentInput } from '../domain/intent-state.ts';
@@ -152,7 +152,7 @@ export async function applyChannelResult(client: PoolClient, event: ChannelResul
         intentId: intent.intentId,
         billerId: intent.billerId,
         accountNo: intent.accountNo,
-        billIds: intent.requestedBillIds ?? undefined,
+        billIds: intentBillIds(intent),
         amount: intent.amount,
         fee: intent.fee,
         paidAt: succeeded.debitedAt,

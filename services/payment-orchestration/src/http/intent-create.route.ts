@@ -9,6 +9,13 @@
 // A channel whose breaker is open (or forced off) fails fast with 503 channel_unavailable: no intent,
 // no command, no money moved. That answer is thrown, not stored under the key, so the portal can
 // retry the same request later and have it run.
+//
+// Nothing is charged twice: an intent holds the bills it will pay (intent_bills) from creation until
+// it ends (holdsBills), and a second intent for any of them is refused here, before its debit is ever
+// requested (the payer tapped Pay twice, two tabs, portal and USSD). The bills' rows are locked first,
+// so two creations for one bill queue and the second sees the first's hold. A channel's own payment
+// (POST /v1/payments) is not held back: its customer is already debited, so it is taken, and the open
+// intent's later debit goes to reconciliation as before.
 import {
   ApiError,
   createEvent,
@@ -24,9 +31,10 @@ import { enqueueEvent, errorResponses, hashRequest, idempotent, signatureHeaders
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { v7 as uuidv7 } from 'uuid';
 import { quotePayment } from '../domain/allocation.ts';
-import { debitAmount, intentView } from '../domain/intent-record.ts';
+import { debitAmount, intentBillIds, intentView } from '../domain/intent-record.ts';
 import type { IntentRecord } from '../domain/intent-record.ts';
-import { channelStateOf, enqueueIntentEvent, insertIntent, intentProducer } from '../store/pg-intent-store.ts';
+import { channelStateOf, enqueueIntentEvent, findBillHolder, insertIntent, intentProducer } from '../store/pg-intent-store.ts';
+import type { BillHolder } from '../store/pg-intent-store.ts';
 import { lockAccountBills } from '../store/pg-payment-store.ts';
 import { requireClientKind } from './client-kinds.ts';
 import { sendIdempotent } from './idempotent-reply.ts';
@@ -35,6 +43,24 @@ import type { IntentRouteDeps } from './intent-routes.ts';
 
 // Breaker states in which the adapter would refuse the debit at once anyway.
 const unavailableStates = new Set(['open', 'forced_off']);
+
+/**
+ * The refusal of an intent for a bill another intent holds. API.md has no code for "being paid right
+ * now"; duplicate_payment (409) is the scheme's word for a second payment of what is already being
+ * paid, and a 409 tells the portal that retrying as is will not help. bill_already_paid would be
+ * untrue (nothing is paid yet, and the holder may still fail), and idempotency_key_in_use is about
+ * the key and means "retry". The portal can resume its own holder (details.intentId: confirm its OTP,
+ * or wait for its outcome); another client's intent (the USSD session of the same payer) is not named,
+ * since a client sees only its own objects, and it could do nothing with the id anyway.
+ */
+function inProgress(holder: BillHolder, clientId: string, requestId: string) {
+  const own = holder.clientId === clientId;
+  const message = own
+    ? `A payment for bill ${holder.billId} is already in progress (intent ${holder.intentId}, ${holder.status}); resume it or wait for its outcome.`
+    : `A payment for bill ${holder.billId} is already in progress from another client; wait for its outcome.`;
+  const details = own ? { billId: holder.billId, intentId: holder.intentId, status: holder.status } : { billId: holder.billId };
+  return { status: httpStatusOf('duplicate_payment'), body: { error: { ...errorBody('duplicate_payment', requestId, message).error, details } } };
+}
 
 export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
   const { catalogues } = deps.config;
@@ -50,6 +76,8 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
             'Portal clients only. Requires Idempotency-Key (API.md rules). The amount goes to the named bills, or to the oldest ' +
             'open bills first; the fee is fixed now and the payer is debited amount + fee. The answer is usually `processing`; ' +
             'poll GET /v1/payment-intents/{id} for `requires_confirmation` (then confirm the OTP), `succeeded` or `failed`. ' +
+            '409 duplicate_payment when another intent that has not ended already covers one of the bills (details.billId, and ' +
+            'details.intentId when it is your own: resume that one instead). ' +
             '503 channel_unavailable when the channel is down: nothing was created and no money moved; retry later.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
           body: createIntentBodySchema,
@@ -76,10 +104,20 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
             throw new ApiError('channel_unavailable', `Channel ${channel.channelId} is unavailable (${state}); no money was moved.`);
           }
 
+          // Every bill of the account, locked FOR UPDATE in bill_id order: the order recordPayment
+          // locks them in (no deadlock with a payment), and what makes a concurrent creation for the
+          // same bills wait here until this one commits its hold.
           const bills = await lockAccountBills(tx, body.billerId, body.accountNo);
           if (bills.length === 0) return refuse('account_not_found', `No bills are known for account ${body.accountNo} of ${body.billerId}.`);
           const quote = quotePayment({ bills, billIds: body.billIds, amount: body.amount, feeSchedule: catalogues.fees });
           if (quote.kind === 'refused') return refuse(quote.code, quote.message);
+          // Without named bills the quote's oldest-first choice is what the intent holds and later pays.
+          const quotedBillIds = quote.allocations.map((a) => a.billId);
+          const holder = await findBillHolder(tx, intentBillIds({ requestedBillIds: body.billIds ?? null, quotedBillIds }));
+          if (holder !== null) {
+            request.log.info({ blockingIntentId: holder.intentId, billId: holder.billId }, 'payment intent refused: bill held by an open intent');
+            return inProgress(holder, client.clientId, request.id);
+          }
 
           const intentId = `pi_${uuidv7()}`;
           const record: IntentRecord = {
@@ -88,7 +126,7 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
             billerId: body.billerId,
             accountNo: body.accountNo,
             requestedBillIds: body.billIds ?? null,
-            quotedBillIds: quote.allocations.map((a) => a.billId),
+            quotedBillIds,
             amount: body.amount,
             fee: quote.fee,
             channelId: channel.channelId,

@@ -6,8 +6,8 @@ import type { CurrencyCode, FailureReason, IntentStatus } from '@gateway/contrac
 import { enqueueEvent } from '@gateway/kit';
 import type { PoolClient } from 'pg';
 import type { IntentEventKind, IntentRecord } from '../domain/intent-record.ts';
-import { intentEventPayload } from '../domain/intent-record.ts';
-import { doubtReasons, isMoneyMovedReconciliation } from '../domain/intent-state.ts';
+import { intentBillIds, intentEventPayload } from '../domain/intent-record.ts';
+import { doubtReasons, holdsBills, isMoneyMovedReconciliation } from '../domain/intent-state.ts';
 import type { IntentDecision, ReconciliationReason } from '../domain/intent-state.ts';
 
 export const intentProducer = 'payment-orchestration';
@@ -91,6 +91,31 @@ function toRecord(row: IntentRow): IntentRecord {
   };
 }
 
+/** The intent that holds a bill against new intents (see holdsBills), as the creation route reports it. */
+export type BillHolder = { intentId: string; clientId: string; billId: string; status: IntentStatus };
+
+/**
+ * The intent holding any of `billIds`, if one does (the lowest bill id's holder when several do).
+ * The caller must hold the bills' payable_bills rows FOR UPDATE: a creation for the same bills
+ * waits there, and this query, a new statement under READ COMMITTED, then sees its hold.
+ */
+export async function findBillHolder(db: Queryable, billIds: readonly string[]): Promise<BillHolder | null> {
+  const { rows } = await db.query<{ intent_id: string; client_id: string; bill_id: string; status: IntentStatus }>(
+    `SELECT b.intent_id, i.client_id, b.bill_id, i.status
+     FROM intent_bills b JOIN payment_intents i ON i.intent_id = b.intent_id
+     WHERE b.held AND b.bill_id = ANY($1::text[])
+     ORDER BY b.bill_id LIMIT 1`,
+    [billIds],
+  );
+  const row = rows[0];
+  return row === undefined ? null : { intentId: row.intent_id, clientId: row.client_id, billId: row.bill_id, status: row.status };
+}
+
+/**
+ * Writes a new intent and the bills it pays, held by it (intent_bills). The caller has checked with
+ * findBillHolder under the bills' locks; the partial unique index would refuse a second holder anyway
+ * (a 500 and a rollback, so still no second debit).
+ */
 export async function insertIntent(client: PoolClient, record: IntentRecord): Promise<void> {
   await client.query(
     `INSERT INTO payment_intents (intent_id, client_id, biller_id, account_no, requested_bill_ids, quoted_bill_ids, amount, fee,
@@ -115,6 +140,36 @@ export async function insertIntent(client: PoolClient, record: IntentRecord): Pr
       record.createdAt,
       record.expiresAt,
     ],
+  );
+  await client.query(`INSERT INTO intent_bills (intent_id, bill_id, held) SELECT $1, unnest($2::text[]), $3`, [
+    record.intentId,
+    intentBillIds(record),
+    holdsBills(record),
+  ]);
+}
+
+/**
+ * Keeps intent_bills.held in step with holdsBills when a change moves it. Releasing is a plain update.
+ * Taking the bills again (a failed or canceled intent flagged for reconciliation) first locks their
+ * payable_bills rows in bill_id order, as creation and recordPayment do, so it never deadlocks with
+ * them and sees any hold a creation committed meanwhile; a bill another intent took since the release
+ * stays with that one (it is open, so it blocks new intents just the same), and the unique index is
+ * never hit on a channel result's path.
+ */
+async function syncBillHold(client: PoolClient, before: IntentRecord, after: IntentRecord): Promise<void> {
+  const held = holdsBills(before);
+  const holds = holdsBills(after);
+  if (held === holds) return;
+  if (!holds) {
+    await client.query('UPDATE intent_bills SET held = false WHERE intent_id = $1 AND held', [after.intentId]);
+    return;
+  }
+  await client.query('SELECT bill_id FROM payable_bills WHERE bill_id = ANY($1::text[]) ORDER BY bill_id FOR UPDATE', [intentBillIds(after)]);
+  await client.query(
+    `UPDATE intent_bills b SET held = true
+     WHERE b.intent_id = $1 AND NOT b.held
+       AND NOT EXISTS (SELECT 1 FROM intent_bills o WHERE o.bill_id = b.bill_id AND o.held)`,
+    [after.intentId],
   );
 }
 
@@ -267,9 +322,10 @@ export async function queueReconciliation(client: PoolClient, entry: QueueEntry)
 
 /**
  * Applies a `change` decision: the new state (with `extra` fields the state machine does not model,
- * such as the OTP request or the payment ids), the queue entry it opens or the doubt it settles, and
- * the intent events and outbox commands it calls for. `channel.otp-submitted` is not written here:
- * the OTP must never reach the database, so the confirm route forwards it straight to Kafka.
+ * such as the OTP request or the payment ids), the bills it releases or takes again (syncBillHold),
+ * the queue entry it opens or the doubt it settles, and the intent events and outbox commands it
+ * calls for. `channel.otp-submitted` is not written here: the OTP must never reach the database, so
+ * the confirm route forwards it straight to Kafka.
  */
 export async function applyIntentChange(
   client: PoolClient,
@@ -288,6 +344,7 @@ export async function applyIntentChange(
   if (opened) after.reconciliationSince = at;
   if (after.reconciliation === null) after.reconciliationSince = null;
   await saveIntent(client, after, ctx.now);
+  await syncBillHold(client, before, after);
 
   // Doubt ("we do not know yet") is settled by the result that ended it; a record of moved money is
   // left open for an operator whatever happens next.

@@ -260,7 +260,13 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   );
   await writeLedger(client, paymentId, paymentLedgerLines({ channelId: input.channelId, billerId: input.billerId, amount: input.amount, fee: quote.fee }));
 
-  const allocations = quote.allocations.map((a) => ({ billId: a.billId, externalBillId: a.externalBillId, amount: money(a.amount, quote.currency) }));
+  // Billing must hear of a waiver, or it applies a payment smaller than its amount due, leaves the
+  // bill overdue and never emits bill.settled (the line stays cut). Only where something was waived:
+  // an absent field is the contract's "none", and keeps every other event as it was.
+  const allocations = quote.allocations.map((a) => {
+    const line = { billId: a.billId, externalBillId: a.externalBillId, amount: money(a.amount, quote.currency) };
+    return a.waived > 0 ? { ...line, waivedLateFee: money(a.waived, quote.currency) } : line;
+  });
   await enqueueEvent(
     client,
     createEvent('payment.completed', {

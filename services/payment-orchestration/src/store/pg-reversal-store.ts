@@ -91,9 +91,9 @@ export async function reversePayment(client: PoolClient, input: ReversePaymentIn
     [reversalId, payment.payment_id, input.clientId, payment.channel_id, input.reason, amount.amount, fee.amount, amount.currency, reversedAt, reversalBusinessDate],
   );
   await client.query(`UPDATE payments SET status = 'reversed' WHERE payment_id = $1`, [payment.payment_id]);
-  const { rows: allocations } = await client.query<{ bill_id: string; external_bill_id: string; amount: string }>(
+  const { rows: allocations } = await client.query<{ bill_id: string; external_bill_id: string; amount: string; waived: string }>(
     `UPDATE payment_allocations SET reversed_at = $2 WHERE payment_id = $1 AND reversed_at IS NULL
-     RETURNING bill_id, external_bill_id, amount`,
+     RETURNING bill_id, external_bill_id, amount, waived`,
     [payment.payment_id, reversedAt],
   );
   await writeLedger(client, reversalId, reversalLedgerLines({ channelId: payment.channel_id, billerId: payment.biller_id, amount, fee }));
@@ -119,7 +119,13 @@ export async function reversePayment(client: PoolClient, input: ReversePaymentIn
         fee,
         allocations: allocations
           .sort((a, b) => (a.bill_id < b.bill_id ? -1 : 1))
-          .map((a) => ({ billId: a.bill_id, externalBillId: a.external_bill_id, amount: money(BigInt(a.amount), payment.currency) })),
+          .map((a) => {
+            const line = { billId: a.bill_id, externalBillId: a.external_bill_id, amount: money(BigInt(a.amount), payment.currency) };
+            // The waiver goes with its payment: the reversal names it so billing owes the late fee
+            // again (billing reinstates what it recorded as waived, not this figure, as it does with
+            // the money it applied).
+            return BigInt(a.waived) > 0n ? { ...line, waivedLateFee: money(BigInt(a.waived), payment.currency) } : line;
+          }),
         paidAt: payment.paid_at.toISOString(),
         businessDate: payment.business_date,
         intentId: payment.intent_id,

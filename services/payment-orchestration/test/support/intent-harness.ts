@@ -1,8 +1,8 @@
-// The payment-intent tests' world: a fresh migrated database, the intent routes behind the real
-// signature check, the real outbox relay publishing to Kafka topics of this test file, the real
-// channel-results consumer reading a results topic this file publishes to (as the bank adapter
-// would), the expiry sweeper on a movable clock, and bills fed to the read model through its own
-// bill.* handler. Not a test file itself.
+// The payment-intent tests' world: a fresh migrated database, the intent routes (and the channels'
+// POST /v1/payments) behind the real signature check, the real outbox relay publishing to Kafka
+// topics of this test file, the real channel-results consumer reading a results topic this file
+// publishes to (as the bank adapter would), the expiry sweeper on a movable clock, and bills fed to
+// the read model through its own bill.* handler. Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { BillSnapshot, ErrorBody, EventOf, IntentResponse } from '@gateway/contracts';
 import { topics as catalogueTopics } from '@gateway/contracts';
@@ -21,6 +21,7 @@ import type { IntentExpirySweeper } from '../../src/events/intent-expiry.sweeper
 import { createOtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
 import type { OtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
 import { intentRoutes } from '../../src/http/intent-routes.ts';
+import { paymentNotificationRoute } from '../../src/http/payment-notification.route.ts';
 
 export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
 const HOST = '127.0.0.1:3002';
@@ -91,7 +92,8 @@ export async function startIntentHarness(): Promise<IntentHarness> {
     service: 'payment-intents-test',
     version: '0',
     logger,
-    routes: [intentRoutes({ pool: db.pool, redis, logger, config, now: clock, otpForwarder, intentTtlMs, topics })],
+    // The channels' own payments too: a wallet's payment must get through while an intent is open.
+    routes: [intentRoutes({ pool: db.pool, redis, logger, config, now: clock, otpForwarder, intentTtlMs, topics }), paymentNotificationRoute({ pool: db.pool, redis, logger, config, now: clock })],
     auth: { clients, redis, logger },
   });
   await app.ready();
