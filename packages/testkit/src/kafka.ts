@@ -2,7 +2,7 @@ import { parseEvent } from '@gateway/contracts';
 import type { AnyEvent } from '@gateway/contracts';
 import { createKafka, createProducer, decodeHeaders, ensureTopics } from '@gateway/kit';
 import type { Kafka, Producer } from 'kafkajs';
-import { testInfra } from './infra.ts';
+import { testInfra, waitFor } from './infra.ts';
 import { testLogger } from './logger.ts';
 import { uniqueName } from './names.ts';
 
@@ -108,7 +108,10 @@ export async function watchTopic(topic: string, options: WatchOptions = {}): Pro
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const p of await admin.fetchTopicOffsets(topic)) startAt.set(p.partition, BigInt(p.high));
+      // A topic created a moment ago (on a fresh broker, as in CI) may not have its partition leaders
+      // known yet; the offsets are asked again until they are, instead of failing the test.
+      const ends = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 250, message: `the end offsets of ${topic}` });
+      for (const p of ends) startAt.set(p.partition, BigInt(p.high));
     } finally {
       await admin.disconnect();
     }

@@ -5,9 +5,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { isEventOf } from '@gateway/contracts';
+import { isEventOf, topics } from '@gateway/contracts';
 import type { BillInquiryResponse, PaymentNotificationResponse } from '@gateway/contracts';
-import { signRequest } from '@gateway/kit';
+import { ensureTopics, signRequest } from '@gateway/kit';
 import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
 import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
 
@@ -33,6 +33,11 @@ describe('bill import → inquiry → payment → bill.settled, over real Kafka'
 
   beforeAll(async () => {
     [billingDb, paymentsDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    // On a fresh broker (CI) no service has created the shared topics yet; watching needs them now.
+    await ensureTopics(
+      testKafka(),
+      (['billing.bills', 'payments.payments'] as const).map((name) => ({ topic: name, numPartitions: topics[name].partitions })),
+    );
     bills = await watchTopic('billing.bills');
     // Fresh consumer groups, so this run's services share no offsets with `npm start` or an earlier
     // run, started at the topics' current end: on a long-lived local Kafka the shared topics hold
@@ -45,7 +50,7 @@ describe('bill import → inquiry → payment → bill.settled, over real Kafka'
       // kafkajs' resetOffsets commits -1 ("latest"), which a group without offsets reads as "none" and
       // starts from its fromBeginning setting; explicit end offsets are what a fresh group honours.
       for (const [groupId, topic] of [[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']] as const) {
-        const ends = await admin.fetchTopicOffsets(topic);
+        const ends = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 250, message: `the end offsets of ${topic}` });
         await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
       }
     } finally {
