@@ -1,21 +1,15 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
-import { createLogger, ensureTopics, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
+import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
 import { readConfig } from './config.ts';
-import type { BillingConfig } from './config.ts';
 import { runLateFees } from './events/late-fee-run.ts';
 import { createLateFeeScheduler } from './events/late-fee.scheduler.ts';
 import { createSettlementConsumer } from './events/settlement.consumer.ts';
 import { publishedTopics } from './events/topics.ts';
 
-let config: BillingConfig;
-try {
-  config = readConfig();
-} catch (error) {
-  startupFailure(undefined, error, { service: serviceName });
-}
+const config = configOrExit(serviceName, readConfig);
 
 const logger = createLogger({ service: serviceName, level: config.LOG_LEVEL });
 

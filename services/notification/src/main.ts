@@ -1,17 +1,11 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
-import { createLogger, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
+import { configOrExit, createLogger, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
 import { readConfig } from './config.ts';
-import type { NotificationConfig } from './config.ts';
 import { publishedTopics } from './events/topics.ts';
 
-let config: NotificationConfig;
-try {
-  config = readConfig();
-} catch (error) {
-  startupFailure(undefined, error, { service: serviceName });
-}
+const config = configOrExit(serviceName, readConfig);
 
 const logger = createLogger({ service: serviceName, level: config.LOG_LEVEL });
 

@@ -1,10 +1,9 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
-import { createLogger, ensureTopics, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
+import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
 import { readConfig } from './config.ts';
-import type { PaymentOrchestrationConfig } from './config.ts';
 import { createBillReadModelConsumer } from './events/bill-read-model.consumer.ts';
 import { createChannelHealthConsumer } from './events/channel-health.consumer.ts';
 import { createChannelResultsConsumer } from './events/channel-results.consumer.ts';
@@ -12,12 +11,7 @@ import { createIntentExpirySweeper } from './events/intent-expiry.sweeper.ts';
 import { createOtpForwarder } from './events/intent-otp-forwarder.ts';
 import { publishedTopics } from './events/topics.ts';
 
-let config: PaymentOrchestrationConfig;
-try {
-  config = readConfig();
-} catch (error) {
-  startupFailure(undefined, error, { service: serviceName });
-}
+const config = configOrExit(serviceName, readConfig);
 
 const logger = createLogger({ service: serviceName, level: config.LOG_LEVEL });
 

@@ -1,23 +1,17 @@
 // Composition root: ONE process serving every configured channel, each on its own port (API.md:
 // bank-alpha :4001, wallet-one :4002, wallet-two :4003). SIGTERM closes them all and exits 0.
-import { createLogger, listenHttp, runService, startupFailure } from '@gateway/kit';
+import { configOrExit, createLogger, listenHttp, runService } from '@gateway/kit';
 import { buildSimulatorApp, serviceName } from './app.ts';
 import { readChannelsFile, readConfig } from './config.ts';
-import type { SimulatorConfig } from './config.ts';
-import type { Channel } from './domain/channel.ts';
 import { createChannelState } from './store/channel-state.ts';
 
 // Long enough for answers held by latencyMs; held (dropped) replies are cut at close.
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-let config: SimulatorConfig;
-let channels: Channel[];
-try {
-  config = readConfig();
-  channels = readChannelsFile(config.CHANNELS_FILE);
-} catch (error) {
-  startupFailure(undefined, error, { service: serviceName });
-}
+const { config, channels } = configOrExit(serviceName, () => {
+  const config = readConfig();
+  return { config, channels: readChannelsFile(config.CHANNELS_FILE) };
+});
 
 const logger = createLogger({ service: serviceName, level: config.LOG_LEVEL });
 

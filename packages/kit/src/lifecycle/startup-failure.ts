@@ -66,3 +66,15 @@ export function startupFailure(logger: Logger | undefined, error: unknown, optio
   }
   return exit(1);
 }
+
+/**
+ * The first line of every composition root: the service's configuration, or the one-line reason it
+ * cannot start (before a logger exists, since the log level is itself configuration).
+ */
+export function configOrExit<T>(service: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    return startupFailure(undefined, error, { service });
+  }
+}
