@@ -1,0 +1,141 @@
+// The SMS texts, in Arabic (the default) and English, keyed by the contracts' template names so that
+// `notification.sms-sent` names exactly what was rendered. Texts are short on purpose: every UCS-2
+// part holds only 67 characters, and each part is paid for. Each one that asks for money says how to
+// pay electronically, which is the point of the whole programme.
+//
+// Amounts go through the contracts' `formatMoney` (integer minor units to an exact decimal string, no
+// float); dates are business dates (calendar days in Asia/Damascus). Arabic uses Arabic-Indic digits
+// for amounts, dates and counts, as Intl's 'ar-SY' does; account and receipt numbers stay as issued,
+// since the subscriber may have to type them into an app or read them to an agent.
+import { formatMoney } from '@gateway/contracts';
+import type { BusinessDate, Money, SmsTemplate } from '@gateway/contracts';
+
+export type SmsLocale = 'ar' | 'en';
+export const defaultSmsLocale: SmsLocale = 'ar';
+
+export type SuspensionKind = 'one_way' | 'two_way';
+
+/** What each template needs; the consumers take it from the bill.*, payment.* and intent.* events. */
+export type SmsTemplateData = {
+  bill_issued: { accountNo: string; amountDue: Money; dueDate: BusinessDate };
+  /** `daysBefore`: the configured lead of the reminder (0 = due today). */
+  bill_reminder: { accountNo: string; amountDue: Money; dueDate: BusinessDate; daysBefore: number };
+  late_fee_applied: { accountNo: string; fee: Money; amountDue: Money };
+  bill_overdue: { accountNo: string; amountDue: Money; suspensionDate: BusinessDate; suspensionKind: SuspensionKind };
+  /** `restoreService`: the payment lifts a suspension (bill.settled carries it). */
+  bill_settled: { accountNo: string; restoreService: boolean };
+  /** `channel`: the bank or wallet as the subscriber knows it, already in the message's language. */
+  payment_receipt: { accountNo: string; amount: Money; receiptNo: string; channel: string };
+  payment_reversed: { accountNo: string; amount: Money; receiptNo: string };
+  intent_unknown: { accountNo: string; amount: Money };
+  /** An operator's campaign text, per locale, sent as written. */
+  campaign: { text: string };
+};
+
+type Renderers = { [T in SmsTemplate]: (data: SmsTemplateData[T]) => string };
+
+const payHowAr = 'ادفع إلكترونياً عبر تطبيق مصرفك أو محفظتك.';
+const payHowEn = 'Pay electronically in your bank app or e-wallet.';
+
+const arabic: Renderers = {
+  bill_issued: (d) => `صدرت فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)}، وتستحق في ${dateAr(d.dueDate)}. ${payHowAr}`,
+  bill_reminder: (d) =>
+    `تذكير: فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)} تستحق ${whenAr(d.daysBefore)} في ${dateAr(d.dueDate)}. ${payHowAr}`,
+  late_fee_applied: (d) =>
+    `أصبح المبلغ المستحق ${amountAr(d.amountDue)} بعد إضافة غرامة تأخير ${amountAr(d.fee)} إلى فاتورة الرقم ${d.accountNo}. ${payHowAr}`,
+  bill_overdue: (d) =>
+    `فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)} متأخرة عن الدفع. ` +
+    `${d.suspensionKind === 'one_way' ? 'ستتوقف المكالمات الصادرة' : 'سيُقطع الخط'} في ${dateAr(d.suspensionDate)} إن لم تُدفع. ${payHowAr}`,
+  bill_settled: (d) => `سُددت فاتورة الرقم ${d.accountNo} بالكامل${d.restoreService ? ' وطُلبت إعادة الخدمة' : ''}. شكراً لك.`,
+  payment_receipt: (d) =>
+    `استلمنا دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} عبر ${d.channel}. رقم الإيصال: ${d.receiptNo}. شكراً لك.`,
+  payment_reversed: (d) =>
+    `أُلغيت دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo}، رقم الإيصال: ${d.receiptNo}. أصبحت الفاتورة مستحقة الدفع من جديد.`,
+  intent_unknown: (d) => `دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} قيد التأكيد، لا تدفع مجدداً.`,
+  campaign: (d) => d.text,
+};
+
+const english: Renderers = {
+  bill_issued: (d) => `Your bill for ${d.accountNo} is ${amountEn(d.amountDue)}, due ${dateEn(d.dueDate)}. ${payHowEn}`,
+  bill_reminder: (d) =>
+    `Reminder: your bill for ${d.accountNo} of ${amountEn(d.amountDue)} is due ${whenEn(d.daysBefore)}, ${dateEn(d.dueDate)}. ${payHowEn}`,
+  late_fee_applied: (d) =>
+    `A late fee of ${amountEn(d.fee)} was added to the bill for ${d.accountNo}. Now due: ${amountEn(d.amountDue)}. ${payHowEn}`,
+  bill_overdue: (d) =>
+    `Your bill for ${d.accountNo} is overdue: ${amountEn(d.amountDue)}. ` +
+    `${d.suspensionKind === 'one_way' ? 'Outgoing calls will be barred' : 'The line will be cut'} on ${dateEn(d.suspensionDate)} unless paid. Pay now in your bank app or e-wallet.`,
+  bill_settled: (d) => `The bill for ${d.accountNo} is fully paid.${d.restoreService ? ' Your line is being restored.' : ''} Thank you.`,
+  payment_receipt: (d) => `Payment received: ${amountEn(d.amount)} for ${d.accountNo} via ${d.channel}. Receipt no. ${d.receiptNo}. Thank you.`,
+  payment_reversed: (d) =>
+    `Your payment of ${amountEn(d.amount)} for ${d.accountNo} (receipt ${d.receiptNo}) was reversed. The bill is due again.`,
+  intent_unknown: (d) => `Your payment of ${amountEn(d.amount)} for ${d.accountNo} is being confirmed. Do not pay again.`,
+  campaign: (d) => d.text,
+};
+
+const renderers: Record<SmsLocale, Renderers> = { ar: arabic, en: english };
+
+/** The text of one SMS. Pure: the same template, locale and data always give the same text. */
+export function renderSms<T extends SmsTemplate>(template: T, locale: SmsLocale, data: SmsTemplateData[T]): string {
+  const render = renderers[locale][template] as (d: SmsTemplateData[T]) => string;
+  return render(data);
+}
+
+function amountAr(value: Money): string {
+  return formatMoney(value, 'ar-SY');
+}
+
+// Intl puts a no-break space between the currency code and the number ("SYP 12,345.67"). U+00A0 is
+// not in the GSM alphabet, so left alone it would force every English SMS into UCS-2 and cut a part
+// from 160 to 70 characters. A plain space reads the same.
+function amountEn(value: Money): string {
+  return gsmSpaces(formatMoney(value, 'en'));
+}
+
+function gsmSpaces(text: string): string {
+  return text.replace(/[\u00a0\u202f]/g, ' ');
+}
+
+const arDate = new Intl.DateTimeFormat('ar-SY', { timeZone: 'Asia/Damascus', day: 'numeric', month: 'long', year: 'numeric' });
+const enDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Damascus', day: 'numeric', month: 'short', year: 'numeric' });
+const arNumber = new Intl.NumberFormat('ar-SY', { maximumFractionDigits: 0 });
+
+// A business date is a calendar day in Asia/Damascus. Noon UTC of that day falls on the same day in
+// Damascus (UTC+3), and stays on it for any offset within ±11 h, should the zone's rules change again.
+function instantOf(date: BusinessDate): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new RangeError(`not a business date: ${date}`);
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 12));
+}
+
+function dateAr(date: BusinessDate): string {
+  return arDate.format(instantOf(date));
+}
+
+function dateEn(date: BusinessDate): string {
+  return gsmSpaces(enDate.format(instantOf(date)));
+}
+
+function checkDays(days: number): number {
+  if (!Number.isSafeInteger(days) || days < 0) throw new RangeError(`daysBefore ${days} must be a non-negative integer`);
+  return days;
+}
+
+// Arabic counts agree with the number: يوم واحد، يومان، ٣–١٠ أيام، ١١ فما فوق يوماً.
+function whenAr(daysBefore: number): string {
+  const days = checkDays(daysBefore);
+  if (days === 0) return 'اليوم';
+  if (days === 1) return 'غداً';
+  if (days === 2) return 'بعد يومين';
+  const n = arNumber.format(days);
+  const lastTwo = days % 100;
+  if (lastTwo >= 3 && lastTwo <= 10) return `بعد ${n} أيام`;
+  if (lastTwo === 1 || lastTwo === 2 || lastTwo === 0) return `بعد ${n} يوم`;
+  return `بعد ${n} يوماً`;
+}
+
+function whenEn(daysBefore: number): string {
+  const days = checkDays(daysBefore);
+  if (days === 0) return 'today';
+  if (days === 1) return 'tomorrow';
+  return `in ${days} days`;
+}
