@@ -54,9 +54,12 @@ done
 # The channel simulators (one bank, two wallets) stand in for the external banks and wallets.
 setsid node --disable-warning=TimeoutNegativeWarning simulators/channel-simulator/src/main.ts &
 pids+=("$!")
+# The SMSC simulator stands in for the telecom's SMSC: SMPP on :2775, what it received on :4010.
+setsid node --disable-warning=TimeoutNegativeWarning simulators/smsc-simulator/src/main.ts &
+pids+=("$!")
 
 # A service that dies at boot has already printed its one-line reason; stop the rest too.
-for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simulator wallet-one:4002:" "channel-simulator wallet-two:4003:"; do
+for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simulator wallet-one:4002:" "channel-simulator wallet-two:4003:" "smsc-simulator:4010:"; do
   IFS=: read -r name port _ <<<"$entry"
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
@@ -79,6 +82,7 @@ cat <<MSG
 
   channel simulators      bank-alpha http://127.0.0.1:4001, wallet-one :4002, wallet-two :4003
                           POST /control for faults, GET /transactions for what was really debited
+  SMSC simulator          SMPP 127.0.0.1:2775, HTTP http://127.0.0.1:4010 (GET /messages?to=+9639…)
 
   Ctrl-C stops everything.
 MSG

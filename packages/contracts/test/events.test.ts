@@ -39,6 +39,8 @@ const required: EventType[] = [
   'channel.debit-failed',
   'channel.otp-required',
   'channel.debit-unknown',
+  'channel.health-changed',
+  'channel.settlement-file-fetched',
   'notification.sms-sent',
   'notification.sms-delivered',
   'notification.sms-failed',

@@ -3,7 +3,7 @@
 // naming it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { commonConfigSchema, ConfigError, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
+import { commonConfigSchema, ConfigError, envBoolean, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
 import { channelRegistrySchema } from './domain/channel-registry.ts';
 import type { ChannelRegistry } from './domain/channel-registry.ts';
@@ -21,6 +21,17 @@ export const configSchema = commonConfigSchema.extend({
   STATUS_POLL_INTERVAL: envDurationMs().default(500),
   // How often a replica re-reads the operators' channel switches from Redis.
   SWITCH_SYNC_INTERVAL: envDurationMs().default(1_000),
+  // The daily settlement fetch (previous business date, every channel). Off for a replica that should
+  // only serve commands; the store keeps replicas that all run it from storing a file twice.
+  SETTLEMENT_FETCH_ENABLED: envBoolean().default(true),
+  // Local time in Asia/Damascus; after midnight so the channel has closed and written the day.
+  SETTLEMENT_FETCH_AT: envString()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time as HH:MM (00:00–23:59)')
+    .default('00:30'),
+  // After a run in which a channel failed, the missing statements are asked for again this much later.
+  SETTLEMENT_FETCH_RETRY_INTERVAL: envDurationMs().default(600_000),
+  // Each run also fetches the statements of this many earlier days that are still missing.
+  SETTLEMENT_FETCH_CATCHUP_DAYS: envInteger({ min: 0, max: 31 }).default(3),
 });
 
 /** Reads and validates the channel registry; every problem is named with its variable and file. */

@@ -1,25 +1,20 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
-import { createLogger, ensureTopics, listenHttp, runService, startInfrastructure, startupFailure } from '@gateway/kit';
+import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
 import { createChannelGateway } from './channels/channel-gateway.ts';
 import { createChannelSwitchSync } from './channels/channel-switch-sync.ts';
 import { readConfig } from './config.ts';
-import type { BankAdapterConfig } from './config.ts';
 import { createChannelCommandsConsumer } from './events/channel-commands.consumer.ts';
 import { startChannelHealthPublisher } from './events/channel-health.publisher.ts';
 import { createDebitProcessor } from './events/debit-processor.ts';
+import { createSettlementFetchScheduler, runSettlementFetch } from './events/settlement-fetch.scheduler.ts';
 import { createStatusInquiryPoller } from './events/status-inquiry.poller.ts';
 import { publishedTopics } from './events/topics.ts';
 import { createChannelSwitchStore } from './store/redis-channel-switch-store.ts';
 
-let config: BankAdapterConfig;
-try {
-  config = readConfig();
-} catch (error) {
-  startupFailure(undefined, error, { service: serviceName });
-}
+const config = configOrExit(serviceName, readConfig);
 
 const logger = createLogger({ service: serviceName, level: config.LOG_LEVEL });
 
@@ -74,6 +69,20 @@ await runService({
     await commands.start();
     poller.start();
     switchSync.start();
+
+    if (config.SETTLEMENT_FETCH_ENABLED) {
+      const settlementDeps = { pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC, registry: infra.registry };
+      const settlementFetch = createSettlementFetchScheduler({
+        run: (options) => runSettlementFetch(settlementDeps, options),
+        logger,
+        at: config.SETTLEMENT_FETCH_AT,
+        catchUpDays: config.SETTLEMENT_FETCH_CATCHUP_DAYS,
+        retryIntervalMs: config.SETTLEMENT_FETCH_RETRY_INTERVAL,
+      });
+      // Registered after the breakers, so it stops (and its run in flight ends) before them and the pool.
+      shutdown.register('settlement fetch scheduler', () => settlementFetch.stop());
+      settlementFetch.start();
+    }
 
     const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);

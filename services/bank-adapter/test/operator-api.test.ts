@@ -98,6 +98,9 @@ describe('operator API', () => {
     expect(stored.status).toBe(200);
     expect(stored.body.sha256).toBe(fetched.body.sha256);
     expect(stored.body.content).toContain(debit.payload.reference);
+    // The same statement again: nothing stored, nothing announced.
+    const again = await send<{ changed: boolean; sha256: string }>('POST', `/v1/settlement-files/bank-alpha/${date}`);
+    expect(again).toMatchObject({ status: 200, body: { changed: false, sha256: fetched.body.sha256 } });
     expect((await send('GET', '/v1/settlement-files/bank-alpha/2020-01-01')).status).toBe(404);
   });
 });

@@ -234,6 +234,15 @@ export const eventCatalog = {
     description: "A channel's circuit breaker changed state (or an operator forced it off or on).",
     example: ex.channelHealthChangedExample,
   }),
+  'channel.settlement-file-fetched': defineEvent({
+    type: 'channel.settlement-file-fetched',
+    version: 1,
+    topic: 'channels.results',
+    payload: channel.channelSettlementFileFetchedV1,
+    keyedBy: 'channelId',
+    description: "A channel's daily settlement statement was fetched and stored (or a corrected one replaced it); rows are fetched from `location`.",
+    example: ex.channelSettlementFileFetchedExample,
+  }),
   'notification.sms-sent': defineEvent({
     type: 'notification.sms-sent',
     version: 1,

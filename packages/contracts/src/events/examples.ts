@@ -260,6 +260,20 @@ export const channelHealthChangedExample: In<typeof channelSchemas.channelHealth
   reason: '55% of 20 calls failed within 10 s',
 };
 
+export const channelSettlementFileFetchedExample: In<typeof channelSchemas.channelSettlementFileFetchedV1> = {
+  channelId: 'bank-alpha',
+  businessDate: '2026-05-20',
+  fileId: '0197a0f0-0a1b-7c2d-8e3f-4a5b6c7d8e9f',
+  fetchedAt: '2026-05-20T21:30:02.000Z',
+  sha256: '9f2b5c1e7a3d4f60b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5',
+  rowCount: 3,
+  totals: [
+    { currency: 'SYP', status: 'succeeded', count: 2, amount: syp(300000) },
+    { currency: 'SYP', status: 'reversed', count: 1, amount: syp(150000) },
+  ],
+  location: '/v1/settlement-files/bank-alpha/2026-05-20',
+};
+
 const sms: Omit<In<typeof notificationSchemas.notificationSmsDeliveredV1>, "smscMessageId" | "deliveredAt"> = {
   messageId: ids.message,
   to: '+963944123456',

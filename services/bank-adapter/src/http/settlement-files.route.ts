@@ -1,8 +1,7 @@
 // POST /v1/settlement-files/{channelId}/{businessDate}: fetch that channel's statement for the day
-// and keep it for reconciliation. GET the same path: the stored copy. Operators only.
-//
-// No event announces a fetched file yet: the contracts have no settlement event. Reconciliation reads
-// it here until one is added (a contracts change: channel.settlement-file-fetched on channels.results).
+// and keep it for reconciliation: 201 when a new (or corrected) version was stored and announced as
+// channel.settlement-file-fetched, 200 when the channel served the copy we already have. GET the same
+// path: the stored copy (the event's `location`). Operators only; the daily fetch is the scheduler's.
 import { ApiError, businessDateSchema, idSchema } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -17,11 +16,13 @@ const paramsSchema = z.object({ channelId: idSchema, businessDate: businessDateS
 const summarySchema = z.object({
   channelId: z.string(),
   businessDate: z.string(),
+  fileId: z.string(),
   sha256: z.string(),
   rowCount: z.number().int(),
   fetchedAt: z.string(),
   fetchedBy: z.string(),
 });
+const fetchedSchema = summarySchema.extend({ changed: z.boolean() });
 const fileSchema = summarySchema.extend({ content: z.string() });
 
 export function settlementFilesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -35,7 +36,7 @@ export function settlementFilesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Fetch a channel’s settlement statement for a business date and store it',
           headers: signatureHeadersSchema,
           params: paramsSchema,
-          response: { 201: summarySchema, ...errorResponses(400, 401, 403, 404, 503) },
+          response: { 200: fetchedSchema, 201: fetchedSchema, ...errorResponses(400, 401, 403, 404, 503) },
         },
       },
       async (request, reply) => {
@@ -44,8 +45,10 @@ export function settlementFilesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         if (deps.gateway.definition(channelId) === undefined) throw new ApiError('not_found', `No channel ${channelId}.`);
         const fetched = await fetchSettlementFile(deps, { channelId, businessDate, actor: operator.clientId, requestId: request.id });
         if (fetched.kind === 'unavailable') throw new ApiError('channel_unavailable', `The channel did not deliver its statement: ${fetched.message}`);
+        if (fetched.kind === 'unreadable') throw new ApiError('channel_unavailable', `The channel's statement cannot be read: ${fetched.message}`);
         const { content: _content, ...summary } = fetched.file;
-        return reply.code(201).send(summary);
+        const changed = fetched.kind === 'stored';
+        return reply.code(changed ? 201 : 200).send({ ...summary, changed });
       },
     );
     app.get(

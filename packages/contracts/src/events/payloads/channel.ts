@@ -2,8 +2,8 @@
 // (channels.results) come back. `reference` is our id for the debit: channels that deduplicate by it
 // make a retried debit safe, and the adapter never re-sends a debit to one that does not.
 import { z } from 'zod';
-import { moneySchema } from '../../money.ts';
-import { accountNoSchema, idSchema, timestampSchema } from '../../primitives.ts';
+import { currencyCodeSchema, moneySchema } from '../../money.ts';
+import { accountNoSchema, businessDateSchema, idSchema, timestampSchema } from '../../primitives.ts';
 import { failureReasonSchema, payerSchema } from './intent.ts';
 
 const commandShape = {
@@ -89,4 +89,34 @@ export const channelHealthChangedV1 = z.object({
   previousState: breakerStateSchema,
   changedAt: timestampSchema,
   reason: z.string().max(500).nullable(),
+});
+
+// One (currency, status) line of a settlement statement's totals: how many rows and their sum. The
+// status is the channel's own word as written in the file (`succeeded`, `reversed`, …), not one of
+// ours: a channel may add a status, and reconciliation must see it rather than have it dropped here.
+export const settlementTotalSchema = z
+  .object({
+    currency: currencyCodeSchema,
+    status: z.string().min(1).max(32),
+    count: z.number().int().min(1),
+    amount: moneySchema,
+  })
+  .refine((t) => t.amount.currency === t.currency, { error: 'amount.currency must equal currency', path: ['amount', 'currency'] });
+
+// Announces that a channel's daily statement was fetched and stored (again only when its content
+// changed: a corrected file gets a new fileId and sha256). The rows themselves are NOT in the event: a
+// busy channel's day can exceed Kafka's message size limit, so the event carries digest, counts and
+// totals, and `location` is the adapter's operator route that serves the stored CSV.
+export const channelSettlementFileFetchedV1 = z.object({
+  channelId: idSchema,
+  businessDate: businessDateSchema,
+  fileId: idSchema,
+  fetchedAt: timestampSchema,
+  // Hex SHA-256 of the CSV exactly as served at `location`; a consumer checks its copy against it.
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'sha256 must be 64 lower-case hex digits' }),
+  // Data rows (header excluded).
+  rowCount: z.number().int().min(0),
+  totals: z.array(settlementTotalSchema),
+  // Path on the bank adapter's operator API, e.g. /v1/settlement-files/{channelId}/{businessDate}.
+  location: z.string().min(1).max(500),
 });

@@ -1,0 +1,215 @@
+// The simulator over real SMPP: binds, submits (GSM 7-bit and concatenated UCS-2), delivery receipts,
+// faults, and mobile-originated messages, with what it received read back over HTTP.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import smpp from 'smpp';
+import type { MessageView } from '../src/store/smsc-state.ts';
+import { PASSWORD, boundClient, connectClient, startSmsc, ucs2 } from './smsc-fixture.ts';
+import type { SmscFixture, TestClient } from './smsc-fixture.ts';
+
+const RECEIPT_DELAY_MS = 200;
+
+describe('smsc-simulator', () => {
+  let fx: SmscFixture;
+  const clients: TestClient[] = [];
+
+  const client = async (mode?: 'bind_transceiver' | 'bind_transmitter'): Promise<TestClient> => {
+    const c = await boundClient(fx.port, mode);
+    clients.push(c);
+    return c;
+  };
+  const messagesTo = async (to: string): Promise<MessageView[]> => {
+    const res = await fx.app.inject({ method: 'GET', url: `/messages?to=${encodeURIComponent(to)}` });
+    expect(res.statusCode).toBe(200);
+    return res.json<{ messages: MessageView[] }>().messages;
+  };
+  const control = (body: Record<string, unknown>) => fx.app.inject({ method: 'POST', url: '/control', payload: body });
+
+  beforeAll(async () => {
+    fx = await startSmsc(RECEIPT_DELAY_MS);
+  });
+
+  afterEach(async () => {
+    // Waits for the server to see each close too, so the next test starts with no session bound.
+    await Promise.all(
+      clients.splice(0).map(async (c) => {
+        c.session.destroy();
+        await c.closed;
+      }),
+    );
+    for (let i = 0; i < 50 && fx.smsc.boundSessions() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await fx.app.inject({ method: 'POST', url: '/control/reset' });
+  });
+
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('binds as transceiver or transmitter with the right password, refuses a wrong one, answers enquire_link', async () => {
+    const trx = await connectClient(fx.port);
+    clients.push(trx);
+    const ok = await trx.request('bind_transceiver', { system_id: 'anyone', password: PASSWORD });
+    expect(ok.command_status).toBe(smpp.ESME_ROK);
+    expect(ok['system_id']).toBe('test-smsc');
+    expect((await trx.request('enquire_link')).command_status).toBe(smpp.ESME_ROK);
+
+    const tx = await connectClient(fx.port);
+    clients.push(tx);
+    expect((await tx.request('bind_transmitter', { system_id: 'other', password: PASSWORD })).command_status).toBe(smpp.ESME_ROK);
+
+    const wrong = await connectClient(fx.port);
+    clients.push(wrong);
+    expect((await wrong.request('bind_transceiver', { system_id: 'anyone', password: 'nope' })).command_status).toBe(smpp.ESME_RBINDFAIL);
+    // Unbound: no submit is taken.
+    expect((await wrong.request('submit_sm', { destination_addr: '963900000000', short_message: Buffer.from('x') })).command_status).toBe(
+      smpp.ESME_RINVBNDSTS,
+    );
+  });
+
+  it('stores a GSM 7-bit submit decoded, answers its message id, and sends a delivery receipt after the delay', async () => {
+    const c = await client();
+    // "Pay @ {now} €5" in the GSM 03.38 default alphabet, one septet per octet: @ is 0x00, and {, }
+    // and € are escapes (0x1B 0x28, 0x1B 0x29, 0x1B 0x65).
+    const bytes = Buffer.from([0x50, 0x61, 0x79, 0x20, 0x00, 0x20, 0x1b, 0x28, 0x6e, 0x6f, 0x77, 0x1b, 0x29, 0x20, 0x1b, 0x65, 0x35]);
+    const sentAt = Date.now();
+    const resp = await c.request('submit_sm', {
+      source_addr: 'GATEWAY',
+      source_addr_ton: 5,
+      destination_addr: '963911000001',
+      dest_addr_ton: 1,
+      dest_addr_npi: 1,
+      data_coding: 0,
+      registered_delivery: 1,
+      short_message: bytes,
+    });
+    expect(resp.command_status).toBe(smpp.ESME_ROK);
+    const messageId = resp['message_id'] as string;
+    expect(messageId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const [stored] = await messagesTo('+963911000001');
+    expect(stored).toMatchObject({ messageId, from: 'GATEWAY', to: '+963911000001', text: 'Pay @ {now} €5', complete: true, dataCoding: 0 });
+    expect(stored!.parts).toEqual([expect.objectContaining({ messageId, part: 1, total: 1, udh: false, shortMessage: bytes.toString('hex') })]);
+    expect(stored!.deliveredAt).toBeUndefined();
+    // The same subscriber in other spellings.
+    expect(await messagesTo('00963911000001')).toHaveLength(1);
+
+    const receipt = await c.nextDeliver();
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(RECEIPT_DELAY_MS - 20);
+    expect(receipt['esm_class']).toBe(0x04);
+    expect(receipt['receipted_message_id']).toBe(messageId);
+    expect(receipt['message_state']).toBe(2);
+    expect(receipt['source_addr']).toBe('963911000001');
+    expect(receipt['destination_addr']).toBe('GATEWAY');
+    const text = (receipt['short_message'] as { message: string }).message;
+    expect(text).toMatch(new RegExp(`^id:${messageId} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000 text:Pay @`));
+    expect((await messagesTo('+963911000001'))[0]!.deliveredAt).toEqual(expect.any(String));
+  });
+
+  it('sends no receipt when none was asked for (registered_delivery 0)', async () => {
+    const c = await client();
+    const resp = await c.request('submit_sm', { destination_addr: '963911000002', dest_addr_ton: 1, registered_delivery: 0, short_message: Buffer.from('hi') });
+    expect(resp.command_status).toBe(smpp.ESME_ROK);
+    await expect(c.nextDeliver(RECEIPT_DELAY_MS * 3)).rejects.toThrow('no deliver_sm');
+  });
+
+  it('reassembles a UCS-2 Arabic message sent in 3 concatenated parts with UDH, whatever their order', async () => {
+    const c = await client();
+    const original = 'عزيزي المشترك، صدرت فاتورتك لشهر تشرين الثاني بمبلغ ١٢٬٥٠٠ ليرة سورية. آخر موعد للدفع هو ١٥ كانون الأول. ادفع إلكترونياً عبر المصرف أو المحفظة لتجنب غرامة التأخير وقطع الخدمة.';
+    const chunks = [original.slice(0, 67), original.slice(67, 134), original.slice(134)];
+    expect(chunks[2]!.length).toBeGreaterThan(0);
+    const reference = 0x2a;
+    const ids: string[] = [];
+    for (const part of [3, 1, 2]) {
+      const udh = Buffer.from([0x05, 0x00, 0x03, reference, 3, part]);
+      const resp = await c.request('submit_sm', {
+        source_addr: 'GATEWAY',
+        destination_addr: '963911000003',
+        dest_addr_ton: 1,
+        esm_class: 0x40,
+        data_coding: 8,
+        registered_delivery: 1,
+        short_message: Buffer.concat([udh, ucs2(chunks[part - 1]!)]),
+      });
+      expect(resp.command_status).toBe(smpp.ESME_ROK);
+      ids.push(resp['message_id'] as string);
+    }
+    const messages = await messagesTo('+963911000003');
+    expect(messages).toHaveLength(1);
+    const message = messages[0]!;
+    expect(message.text).toBe(original);
+    expect(message.complete).toBe(true);
+    expect(message.dataCoding).toBe(8);
+    expect(message.messageId).toBe(ids[0]);
+    expect(message.parts.map((p) => [p.part, p.total, p.reference, p.udh])).toEqual([
+      [1, 3, reference, true],
+      [2, 3, reference, true],
+      [3, 3, reference, true],
+    ]);
+    expect(message.parts[0]!.shortMessage).toBe(Buffer.concat([Buffer.from([0x05, 0x00, 0x03, reference, 3, 1]), ucs2(chunks[0]!)]).toString('hex'));
+    // One receipt per part, as a real SMSC sends.
+    const receipts = [await c.nextDeliver(), await c.nextDeliver(), await c.nextDeliver()];
+    expect(receipts.map((r) => r['receipted_message_id']).sort()).toEqual([...ids].sort());
+  });
+
+  it('failRate 1 answers ESME_RSYSERR and stores nothing', async () => {
+    const c = await client();
+    expect((await control({ failRate: 1 })).json()).toMatchObject({ failRate: 1 });
+    const resp = await c.request('submit_sm', { destination_addr: '963911000004', dest_addr_ton: 1, short_message: Buffer.from('x') });
+    expect(resp.command_status).toBe(smpp.ESME_RSYSERR);
+    expect(await messagesTo('+963911000004')).toEqual([]);
+  });
+
+  it('throttle answers ESME_RTHROTTLED until turned off', async () => {
+    const c = await client();
+    await control({ throttle: true });
+    expect((await fx.app.inject({ method: 'GET', url: '/control' })).json()).toEqual({ failRate: 0, throttle: true, receiptDelayMs: RECEIPT_DELAY_MS });
+    const submit = () => c.request('submit_sm', { destination_addr: '963911000005', dest_addr_ton: 1, short_message: Buffer.from('x') });
+    expect((await submit()).command_status).toBe(smpp.ESME_RTHROTTLED);
+    expect(await messagesTo('+963911000005')).toEqual([]);
+    await control({ throttle: false });
+    expect((await submit()).command_status).toBe(smpp.ESME_ROK);
+  });
+
+  it('refuses an unknown control setting', async () => {
+    expect((await control({ failrate: 1 })).statusCode).toBe(400);
+    expect((await control({ failRate: 2 })).statusCode).toBe(400);
+  });
+
+  it('dropConnection closes every bound session once; a receipt due meanwhile reaches the next bind', async () => {
+    const first = await client();
+    const second = await client('bind_transmitter');
+    const resp = await first.request('submit_sm', { destination_addr: '963911000006', dest_addr_ton: 1, registered_delivery: 1, short_message: Buffer.from('x') });
+    const res = await control({ dropConnection: true });
+    expect(res.json()).toMatchObject({ droppedSessions: 2 });
+    await Promise.all([first.closed, second.closed]);
+    expect(fx.smsc.boundSessions()).toBe(0);
+    // Not remembered: the next bind stays up.
+    expect((await fx.app.inject({ method: 'GET', url: '/control' })).json()).not.toHaveProperty('dropConnection');
+    await new Promise((resolve) => setTimeout(resolve, RECEIPT_DELAY_MS + 50));
+    const again = await client();
+    const receipt = await again.nextDeliver();
+    expect(receipt['receipted_message_id']).toBe(resp['message_id']);
+    expect((await again.request('enquire_link')).command_status).toBe(smpp.ESME_ROK);
+  });
+
+  it('POST /mo delivers a mobile-originated deliver_sm to the bound client', async () => {
+    const none = await fx.app.inject({ method: 'POST', url: '/mo', payload: { from: '+963911000007', to: '1555', text: 'STOP' } });
+    expect(none.statusCode).toBe(409);
+
+    const c = await client();
+    const res = await fx.app.inject({ method: 'POST', url: '/mo', payload: { from: '+963911000007', to: '1555', text: 'STOP' } });
+    expect(res.statusCode).toBe(202);
+    const mo = await c.nextDeliver();
+    expect(mo['esm_class']).toBe(0);
+    expect(mo['source_addr']).toBe('963911000007');
+    expect(mo['source_addr_ton']).toBe(1);
+    expect(mo['destination_addr']).toBe('1555');
+    expect(mo['data_coding']).toBe(0);
+    expect((mo['short_message'] as { message: string }).message).toBe('STOP');
+
+    // An Arabic reply travels as UCS-2.
+    await fx.app.inject({ method: 'POST', url: '/mo', payload: { from: '+963911000007', to: '1555', text: 'إيقاف' } });
+    const arabic = await c.nextDeliver();
+    expect(arabic['data_coding']).toBe(8);
+    expect((arabic['short_message'] as { message: string }).message).toBe('إيقاف');
+  });
+});
