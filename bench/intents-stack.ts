@@ -7,25 +7,16 @@
 // failure at any step, a signal or the time bound still undoes everything that was started.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { databaseUrl, ensureDatabase } from '@gateway/kit';
+import { freePort } from '@gateway/testkit/processes';
 
 export const adminUrl = process.env['DATABASE_ADMIN_URL'] || 'postgres://gateway:gateway@127.0.0.1:5432/postgres';
 export const kafkaBrokers = process.env['KAFKA_BROKERS'] || '127.0.0.1:9092';
 export const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -12,5 +12,6 @@ export { startPrivateKafka } from './private-kafka.ts';
 export type { PrivateKafka } from './private-kafka.ts';
 export { anEvent } from './builders.ts';
 export type { EventOverrides } from './builders.ts';
-export { describeServiceBoot, startServiceProcess, runToExit, serviceEnv, freePort } from './service-process.ts';
+export { startServiceProcess, runToExit, serviceEnv, freePort } from './service-process.ts';
+export { describeServiceBoot } from './boot-suite.ts';
 export type { ServiceProcess } from './service-process.ts';

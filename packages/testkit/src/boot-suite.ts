@@ -1,0 +1,74 @@
+// The boot suite every service passes (see service-process.ts for the process helpers it drives).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort, runToExit, serviceEnv, startServiceProcess } from './service-process.ts';
+import type { ServiceProcess } from './service-process.ts';
+import { createTestDatabase } from './test-database.ts';
+import type { TestDatabase } from './test-database.ts';
+
+/**
+ * The boot suite every service passes: it starts for real and answers its operational endpoints;
+ * SIGTERM drains and exits 0; bad configuration and an unreachable dependency each stop it at start
+ * with one line naming the problem, not a stack trace.
+ */
+export function describeServiceBoot(service: string, entry: URL): void {
+  describe(`${service} boots`, () => {
+    let db: TestDatabase;
+    let proc: ServiceProcess | undefined;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      proc = await startServiceProcess(entry, serviceEnv({ DATABASE_URL: db.url }));
+    });
+
+    afterAll(async () => {
+      if (proc && proc.child.exitCode === null) proc.child.kill('SIGKILL');
+      await db.drop();
+    });
+
+    it('answers /healthz, /readyz, /metrics and /docs', async () => {
+      const base = proc!.baseUrl;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        checks: { postgres: { status: 'up' }, redis: { status: 'up' }, kafka: { status: 'up' } },
+      });
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toContain(`service="${service}"`);
+      expect(metrics).toContain('outbox_pending');
+      const docs = (await (await fetch(`${base}/docs/json`)).json()) as { info: { title: string } };
+      expect(docs.info.title).toBe(service);
+      expect((await fetch(`${base}/docs`, { redirect: 'follow' })).status).toBe(200);
+    });
+
+    it('applied the kit migrations to its own database', async () => {
+      const tables = await db.pool.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      );
+      expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['outbox', 'inbox', 'idempotency_keys']));
+    });
+
+    it('exits 0 on SIGTERM', async () => {
+      expect(await proc!.stop()).toBe(0);
+    });
+
+    it('refuses to start without DATABASE_URL, naming it in one line', async () => {
+      const run = await runToExit(entry, serviceEnv({ DATABASE_URL: undefined, HTTP_PORT: 'eighty' }));
+      expect(run.code).toBe(1);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('DATABASE_URL is required');
+      expect(lines[0]).toContain('HTTP_PORT must be');
+    });
+
+    it('refuses to start when Kafka cannot be reached, naming it in one line', async () => {
+      const closedPort = await freePort();
+      const run = await runToExit(entry, serviceEnv({ DATABASE_URL: db.url, KAFKA_BROKERS: `127.0.0.1:${closedPort}` }));
+      expect(run.code).toBe(1);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toEqual([`${service}: cannot reach Kafka at 127.0.0.1:${closedPort} (kafka did not answer within 5000 ms)`]);
+      expect(run.stdout).not.toContain('    at ');
+    });
+  });
+}
