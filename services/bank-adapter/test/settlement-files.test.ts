@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EventOf } from '@gateway/contracts';
 import { testLogger, waitFor } from '@gateway/testkit';
 import { fetchSettlementFile } from '../src/channels/settlement-files.ts';
-import { businessDateOf, nextLocalTime } from '../src/domain/business-date.ts';
+import { businessDateOf, nextLocalTime } from '@gateway/contracts';
 import { summarizeStatement } from '../src/domain/settlement-statement.ts';
 import { createSettlementFetchScheduler, previousBusinessDate, runSettlementFetch } from '../src/events/settlement-fetch.scheduler.ts';
 import type { SettlementRunOptions, SettlementRunReport } from '../src/events/settlement-fetch.scheduler.ts';

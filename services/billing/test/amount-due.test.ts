@@ -4,7 +4,7 @@ import type { BusinessDate, Money } from '@gateway/contracts';
 import fc from 'fast-check';
 import { amountDue, assessBill, feesOwedOn, firstFeeDate } from '../src/domain/amount-due.ts';
 import type { DueBill, PaymentEntry } from '../src/domain/amount-due.ts';
-import { addDays, businessDateOf, nextBusinessMidnight, startOfBusinessDate } from '../src/domain/business-date.ts';
+import { addDays, businessDateOf, nextBusinessMidnight, startOfBusinessDate } from '@gateway/contracts';
 import { defaultLateFeePolicy, loadLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import type { LateFeePolicy } from '../src/domain/late-fee-policy.ts';
 

@@ -18,7 +18,7 @@ import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ChannelGateway } from '../channels/channel-gateway.ts';
 import { fetchSettlementFile } from '../channels/settlement-files.ts';
-import { addDays, businessDateOf, nextLocalTime } from '../domain/business-date.ts';
+import { addDays, businessDateOf, nextLocalTime } from '@gateway/contracts';
 import { storedSettlementDates } from '../store/pg-settlement-file-store.ts';
 
 export const schedulerActor = 'settlement-fetch-scheduler';

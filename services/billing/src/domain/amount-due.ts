@@ -6,7 +6,7 @@
 // lets the daily run materialize exactly the fees this function computes.
 import { addMoney, CurrencyMismatchError, isPositive, maxMoney, minMoney, percentOf, subtractMoney, sumMoney, zeroMoney } from '@gateway/contracts';
 import type { BusinessDate, HolderClass, Money } from '@gateway/contracts';
-import { addDays, businessDateOf } from './business-date.ts';
+import { addDays, businessDateOf } from '@gateway/contracts';
 import { classPolicy } from './late-fee-policy.ts';
 import type { ClassLateFeePolicy, LateFeePolicy } from './late-fee-policy.ts';
 

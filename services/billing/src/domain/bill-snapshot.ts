@@ -4,7 +4,7 @@ import { isPositive, minMoney, money, zeroMoney } from '@gateway/contracts';
 import type { BillSnapshot, Money } from '@gateway/contracts';
 import type { AccountRecord, BillRecord } from './bill-records.ts';
 import { deriveBillStatus, outstandingOf } from './bill-state.ts';
-import { businessDateOf } from './business-date.ts';
+import { businessDateOf } from '@gateway/contracts';
 import { classPolicy } from './late-fee-policy.ts';
 import type { LateFeePolicy } from './late-fee-policy.ts';
 

@@ -4,7 +4,7 @@
 // timer or a long run cannot slide the schedule.
 import type { BusinessDate } from '@gateway/contracts';
 import type { Logger } from '@gateway/kit';
-import { businessDateOf, nextBusinessMidnight } from '../domain/business-date.ts';
+import { businessDateOf, nextBusinessMidnight } from '@gateway/contracts';
 
 export type LateFeeSchedulerOptions = {
   run: (businessDate: BusinessDate) => Promise<unknown>;

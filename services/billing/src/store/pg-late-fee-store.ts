@@ -10,7 +10,7 @@ import { feesOwedOn } from '../domain/amount-due.ts';
 import type { PaymentEntry } from '../domain/amount-due.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import { advanceToDate, applyLateFee, isAdministrativelyClosed, outstandingOf } from '../domain/bill-state.ts';
-import { addDays } from '../domain/business-date.ts';
+import { addDays } from '@gateway/contracts';
 import { classPolicy } from '../domain/late-fee-policy.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
 import { lockBills, saveBillState } from './pg-bill-state-store.ts';

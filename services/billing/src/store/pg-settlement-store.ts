@@ -21,7 +21,7 @@ import type { PoolClient } from 'pg';
 import type { BillRecord } from '../domain/bill-records.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import { applyPayment, applyReversal, isAdministrativelyClosed } from '../domain/bill-state.ts';
-import { businessDateOf } from '../domain/business-date.ts';
+import { businessDateOf } from '@gateway/contracts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
 import { lockBills, saveBillState } from './pg-bill-state-store.ts';
 

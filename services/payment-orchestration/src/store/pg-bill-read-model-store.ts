@@ -3,6 +3,7 @@
 // reordered event never rolls a bill back.
 import type { BillSnapshot } from '@gateway/contracts';
 import type { PoolClient } from 'pg';
+import type { PayableBill } from '../domain/allocation.ts';
 
 /**
  * How the event changes whether a bill is closed by something other than our own allocations:
@@ -64,4 +65,40 @@ export async function applyBillSnapshot(client: PoolClient, bill: BillSnapshot, 
 export async function allPaymentsKnown(client: PoolClient, paymentIds: readonly string[]): Promise<boolean> {
   const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE payment_id = ANY($1::text[])`, [paymentIds]);
   return Number(rows[0]?.n ?? 0) === new Set(paymentIds).size;
+}
+
+/** A payable_bills row with the live allocations summed: what inquiry and payment both decide on. */
+export type PayableBillRow = {
+  bill_id: string;
+  external_bill_id: string;
+  currency: string;
+  amount: string;
+  late_fee: string;
+  allocated: string;
+  allow_partial: boolean;
+  min_amount: string;
+  max_amount: string;
+  essential: boolean;
+  closed_externally: boolean;
+  status: string;
+  period_from: string;
+  due_date: string;
+};
+
+export function payableBillFromRow(row: PayableBillRow): PayableBill {
+  return {
+    billId: row.bill_id,
+    externalBillId: row.external_bill_id,
+    currency: row.currency as PayableBill['currency'],
+    amount: Number(row.amount),
+    lateFee: Number(row.late_fee),
+    allocated: Number(row.allocated),
+    allowPartial: row.allow_partial,
+    minAmount: Number(row.min_amount),
+    maxAmount: Number(row.max_amount),
+    essential: row.essential,
+    open: !row.closed_externally && row.status !== 'canceled',
+    periodFrom: row.period_from,
+    dueDate: row.due_date,
+  };
 }

@@ -5,28 +5,12 @@ import type { BillInquiryResponse } from '@gateway/contracts';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { dueOf } from '../domain/allocation.ts';
-import type { PayableBill, QuotedBill } from '../domain/allocation.ts';
+import type { QuotedBill } from '../domain/allocation.ts';
 import { maskHolderName } from '../domain/holder-name.ts';
+import { payableBillFromRow } from './pg-bill-read-model-store.ts';
+import type { PayableBillRow } from './pg-bill-read-model-store.ts';
 
-type InquiryRow = {
-  bill_id: string;
-  external_bill_id: string;
-  currency: string;
-  amount: string;
-  late_fee: string;
-  allocated: string;
-  allow_partial: boolean;
-  min_amount: string;
-  max_amount: string;
-  essential: boolean;
-  closed_externally: boolean;
-  status: string;
-  holder_name: string | null;
-  period_from: string;
-  period_to: string;
-  issue_date: string;
-  due_date: string;
-};
+type InquiryRow = PayableBillRow & { holder_name: string | null; period_to: string; issue_date: string };
 
 export type InquiryOutcome = { kind: 'found'; response: BillInquiryResponse } | { kind: 'account_not_found' };
 
@@ -47,7 +31,7 @@ export async function inquireBills(
   if (rows.length === 0) return { kind: 'account_not_found' };
 
   const open = rows
-    .map((row) => ({ row, bill: toBill(row) }))
+    .map((row) => ({ row, bill: payableBillFromRow(row) }))
     .map((x) => ({ ...x, due: x.bill.open ? dueOf(x.bill) : 0 }))
     .filter((x) => x.due > 0);
   const quoted: QuotedBill[] = open.map(({ bill }) => ({ billId: bill.billId, total: bill.amount + bill.lateFee, currency: bill.currency }));
@@ -81,20 +65,3 @@ export async function inquireBills(
   };
 }
 
-function toBill(row: InquiryRow): PayableBill {
-  return {
-    billId: row.bill_id,
-    externalBillId: row.external_bill_id,
-    currency: row.currency as PayableBill['currency'],
-    amount: Number(row.amount),
-    lateFee: Number(row.late_fee),
-    allocated: Number(row.allocated),
-    allowPartial: row.allow_partial,
-    minAmount: Number(row.min_amount),
-    maxAmount: Number(row.max_amount),
-    essential: row.essential,
-    open: !row.closed_externally && row.status !== 'canceled',
-    periodFrom: row.period_from,
-    dueDate: row.due_date,
-  };
-}

@@ -3,13 +3,15 @@
 // outbox all commit together or not at all). Business refusals come back as values.
 import { createHash } from 'node:crypto';
 import { createEvent, money } from '@gateway/contracts';
-import type { CurrencyCode, ErrorCode, Money, PaymentStatusResponse } from '@gateway/contracts';
+import type { ErrorCode, Money, PaymentStatusResponse } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { paymentLedgerLines, quotePayment } from '../domain/allocation.ts';
 import type { LedgerLine, PayableBill, QuotedBill } from '../domain/allocation.ts';
 import { businessDateOf } from '../domain/business-day.ts';
+import { payableBillFromRow } from './pg-bill-read-model-store.ts';
+import type { PayableBillRow } from './pg-bill-read-model-store.ts';
 import { cutOffOf } from '../domain/catalogues.ts';
 import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts';
 import type { FeeSchedule } from '../domain/fees.ts';
@@ -72,22 +74,6 @@ export function paymentContentHash(input: RecordPaymentInput): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-type BillRow = {
-  bill_id: string;
-  external_bill_id: string;
-  currency: string;
-  amount: string;
-  late_fee: string;
-  allocated: string;
-  allow_partial: boolean;
-  min_amount: string;
-  max_amount: string;
-  essential: boolean;
-  closed_externally: boolean;
-  status: string;
-  period_from: string;
-  due_date: string;
-};
 
 /**
  * The bills of one account, each row locked FOR UPDATE in bill_id order: two payments touching the
@@ -99,7 +85,7 @@ type BillRow = {
  * lock would miss the allocations of the payment we just waited for — and pay the bill twice.
  */
 export async function lockAccountBills(client: PoolClient, billerId: string, accountNo: string): Promise<PayableBill[]> {
-  const { rows } = await client.query<Omit<BillRow, 'allocated'>>(
+  const { rows } = await client.query<Omit<PayableBillRow, 'allocated'>>(
     `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
             closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
      FROM payable_bills WHERE biller_id = $1 AND account_no = $2 ORDER BY bill_id FOR UPDATE`,
@@ -112,26 +98,9 @@ export async function lockAccountBills(client: PoolClient, billerId: string, acc
     [rows.map((r) => r.bill_id)],
   );
   const allocated = new Map(sums.map((s) => [s.bill_id, s.allocated]));
-  return rows.map((row) => toPayableBill({ ...row, allocated: allocated.get(row.bill_id) ?? '0' }));
+  return rows.map((row) => payableBillFromRow({ ...row, allocated: allocated.get(row.bill_id) ?? '0' }));
 }
 
-function toPayableBill(row: BillRow): PayableBill {
-  return {
-    billId: row.bill_id,
-    externalBillId: row.external_bill_id,
-    currency: row.currency as CurrencyCode,
-    amount: Number(row.amount),
-    lateFee: Number(row.late_fee),
-    allocated: Number(row.allocated),
-    allowPartial: row.allow_partial,
-    minAmount: Number(row.min_amount),
-    maxAmount: Number(row.max_amount),
-    essential: row.essential,
-    open: !row.closed_externally && row.status !== 'canceled',
-    periodFrom: row.period_from,
-    dueDate: row.due_date,
-  };
-}
 
 export type InquiryCheck = { kind: 'valid'; quoted: QuotedBill[] } | { kind: 'refused'; code: ErrorCode; message: string };
 

@@ -58,6 +58,27 @@ export function syp(amount: number) {
   return { amount, currency: 'SYP' } as BillSnapshot['amount'];
 }
 
+/** A `bill.issued` for a fresh account: a whole bill of 1,500.00 SYP, no fee, no partial payment. */
+export function aBillIssued(overrides: Partial<BillSnapshot> = {}): EventOf<'bill.issued'> {
+  const amount = overrides.amount ?? syp(150_000);
+  return anEvent('bill.issued', {
+    payload: {
+      billId: `bil_${uuidv7()}`,
+      externalBillId: `STE-${randomUUID()}`,
+      billerId: 'telecom',
+      accountNo: aLandline(),
+      amount,
+      lateFee: syp(0),
+      paidAmount: syp(0),
+      amountDue: amount,
+      minAmount: amount,
+      maxAmount: amount,
+      allowPartial: false,
+      ...overrides,
+    },
+  });
+}
+
 /**
  * `redisDb` gives the harness its own logical Redis database, for a test that flushes Redis: FLUSHALL on
  * the shared one would reset the nonces and rate counters of the suites running beside it.
@@ -120,22 +141,7 @@ export async function startHarness(options: { env?: Record<string, string>; now?
       await handler(event, { topic: 'test', partition: 0, offset: '0', key: event.key, headers: {}, attempt: 1 });
     },
     async issueBill(overrides = {}) {
-      const amount = overrides.amount ?? syp(150_000);
-      const payload = {
-        billId: `bil_${uuidv7()}`,
-        externalBillId: `STE-${randomUUID()}`,
-        billerId: 'telecom',
-        accountNo: aLandline(),
-        amount,
-        lateFee: syp(0),
-        paidAmount: syp(0),
-        amountDue: amount,
-        minAmount: amount,
-        maxAmount: amount,
-        allowPartial: false,
-        ...overrides,
-      };
-      const event = anEvent('bill.issued', { payload });
+      const event = aBillIssued(overrides);
       await h.feed(event);
       const { lines: _lines, ...snapshot } = event.payload;
       return snapshot;

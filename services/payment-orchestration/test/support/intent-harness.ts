@@ -11,7 +11,6 @@ import type { ClientsFile, EventConsumer, HttpServer, OutboxRelay } from '@gatew
 import { anEvent, createTestDatabase, createTestKafka, testInfra, testKafka, testLogger, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
 import type { TestDatabase, TestKafka, TopicWatcher } from '@gateway/testkit';
 import { Redis } from 'ioredis';
-import { v7 as uuidv7 } from 'uuid';
 import { readConfig } from '../../src/config.ts';
 import type { PaymentOrchestrationConfig } from '../../src/config.ts';
 import { createBillReadModelHandler } from '../../src/events/bill-read-model.consumer.ts';
@@ -22,8 +21,10 @@ import { createOtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
 import type { OtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
 import { intentRoutes } from '../../src/http/intent-routes.ts';
 import { paymentNotificationRoute } from '../../src/http/payment-notification.route.ts';
+import { aBillIssued, migrationsDir } from './harness.ts';
 
-export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
+export { syp } from './harness.ts';
+
 const HOST = '127.0.0.1:3002';
 export const intentTtlMs = 15 * 60_000;
 export const graceMs = 10 * 60_000;
@@ -58,14 +59,6 @@ export type IntentHarness = {
   close(): Promise<void>;
 };
 
-let sequence = 0;
-const base = Math.floor(Math.random() * 5_000_000);
-function aLandline(): string {
-  sequence += 1;
-  return `021${String((base + sequence) % 10_000_000).padStart(7, '0')}`;
-}
-
-export const syp = (amount: number) => ({ amount, currency: 'SYP' }) as BillSnapshot['amount'];
 
 export async function startIntentHarness(): Promise<IntentHarness> {
   const db = await createTestDatabase({ migrationsDir });
@@ -144,23 +137,7 @@ export async function startIntentHarness(): Promise<IntentHarness> {
       return { status: res.statusCode, body: res.json<T>(), headers: res.headers, payload: res.payload };
     },
     async issueBill(overrides = {}) {
-      const amount = overrides.amount ?? syp(150_000);
-      const event = anEvent('bill.issued', {
-        payload: {
-          billId: `bil_${uuidv7()}`,
-          externalBillId: `STE-${randomUUID()}`,
-          billerId: 'telecom',
-          accountNo: aLandline(),
-          amount,
-          lateFee: syp(0),
-          paidAmount: syp(0),
-          amountDue: amount,
-          minAmount: amount,
-          maxAmount: amount,
-          allowPartial: false,
-          ...overrides,
-        },
-      });
+      const event = aBillIssued(overrides);
       await billHandler(event, { topic: 'test', partition: 0, offset: '0', key: event.key, headers: {}, attempt: 1 });
       const { lines: _lines, ...snapshot } = event.payload;
       return snapshot;
