@@ -11,3 +11,4 @@ export * from './auth/index.ts';
 export * from './breaker/index.ts';
 export * from './lifecycle/index.ts';
 export * from './service/index.ts';
+export * from './audit/index.ts';

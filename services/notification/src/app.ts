@@ -1,21 +1,23 @@
 // buildApp wires routes over the handles main.ts (or a test) passes in; it never listens.
 import { createHttpServer } from '@gateway/kit';
-import type { HttpServer, Logger, ServiceInfrastructure } from '@gateway/kit';
+import type { HttpServer, ServiceInfrastructure } from '@gateway/kit';
+import { notificationRoutes } from './http/routes.ts';
+import type { RouteDeps } from './http/routes.ts';
 
 export const serviceName = 'notification';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { logger: Logger };
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & RouteDeps;
 
 export function buildApp(deps: AppDeps): HttpServer {
   return createHttpServer({
     service: serviceName,
     version: serviceVersion,
-    description: 'SMS receipts, reminders and campaigns over SMPP.',
+    description: 'SMS receipts, reminders and campaigns over SMPP; operator API for campaigns and opt-outs.',
     logger: deps.logger,
     auth: deps.auth,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
-    routes: [],
+    routes: [notificationRoutes({ pool: deps.pool, logger: deps.logger, now: deps.now })],
   });
 }

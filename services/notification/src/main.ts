@@ -1,9 +1,18 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
-// unreachable dependency) end the process with one line naming them.
-import { configOrExit, createLogger, listenHttp, runService, startInfrastructure } from '@gateway/kit';
+// unreachable dependency) end the process with one line naming them. An unreachable SMSC is not one
+// of them: events are still consumed and SMS queued while the client keeps trying to bind, and the
+// queue drains once it does.
+import { topics } from '@gateway/contracts';
+import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp, serviceName } from './app.ts';
 import { readConfig } from './config.ts';
+import { createCampaignRunner } from './events/campaign.runner.ts';
+import { createNotificationConsumer } from './events/notification.consumer.ts';
+import { createReminderScheduler } from './events/reminder.scheduler.ts';
+import { createSmsDispatcher } from './events/sms-dispatcher.ts';
+import { createSmscInboundHandler } from './events/smsc-inbound.ts';
 import { publishedTopics } from './events/topics.ts';
+import { createSmscClient } from './smpp/smsc-client.ts';
 
 const config = configOrExit(serviceName, readConfig);
 
@@ -22,8 +31,82 @@ await runService({
       migrationsDir: new URL('../migrations', import.meta.url).pathname,
       topics: publishedTopics,
     });
-    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry });
+    const { pool, registry } = infra;
+    // The wake-up is late-bound: the consumer and the inbound handler are built before the dispatcher.
+    const wake = () => dispatcher.wake();
+
+    const smsc = createSmscClient({
+      host: config.SMSC_HOST,
+      port: config.SMSC_PORT,
+      systemId: config.SMSC_SYSTEM_ID,
+      password: config.SMSC_PASSWORD,
+      window: config.SMPP_WINDOW,
+      ratePerSecond: config.SMPP_RATE_PER_SECOND,
+      enquireLinkMs: config.SMPP_ENQUIRE_LINK_MS,
+      responseTimeoutMs: config.SMPP_RESPONSE_TIMEOUT_MS,
+      reconnect: { initialMs: config.SMPP_RECONNECT_INITIAL_MS, maxMs: config.SMPP_RECONNECT_MAX_MS },
+      logger,
+      registry,
+      onDeliverSm: createSmscInboundHandler({ pool, logger, registry, onQueued: wake }),
+    });
+    const dispatcher = createSmsDispatcher({
+      pool,
+      smsc,
+      logger,
+      registry,
+      sender: config.SMS_SENDER,
+      quietHours: config.quietHours,
+      concurrency: config.SMPP_WINDOW * 2,
+      pollMs: config.DISPATCH_POLL_MS,
+      leaseMs: config.DISPATCH_LEASE_MS,
+      maxAttempts: config.DISPATCH_MAX_ATTEMPTS,
+    });
+    // Registered in this order so that SIGTERM stops taking new work first, lets the dispatcher
+    // finish the parts in flight, and only then unbinds.
+    shutdown.register('smpp client', () => smsc.stop());
+    smsc.start();
+    shutdown.register('sms dispatcher', () => dispatcher.stop());
+    dispatcher.start();
+
+    // The consumed topics may not exist yet if their producers never started; subscribing to a
+    // missing topic fails, so they are created with the contract's partitions.
+    await ensureTopics(infra.kafka, [
+      { topic: config.BILLS_TOPIC, numPartitions: topics['billing.bills'].partitions },
+      { topic: config.PAYMENTS_TOPIC, numPartitions: topics['payments.payments'].partitions },
+      { topic: config.INTENTS_TOPIC, numPartitions: topics['payments.intents'].partitions },
+    ]);
+    const consumer = createNotificationConsumer({
+      kafka: infra.kafka,
+      pool,
+      logger,
+      registry,
+      channelNames: config.channelNames,
+      topics: [config.BILLS_TOPIC, config.PAYMENTS_TOPIC, config.INTENTS_TOPIC],
+      groupId: config.CONSUMER_GROUP_ID,
+      onQueued: wake,
+    });
+    shutdown.register('event consumer', () => consumer.stop());
+    await consumer.start();
+
+    const campaigns = createCampaignRunner({ pool, logger, batchSize: config.CAMPAIGN_BATCH_SIZE, pollMs: config.CAMPAIGN_POLL_MS });
+    shutdown.register('campaign runner', () => campaigns.stop());
+    campaigns.start();
+
+    if (config.REMINDERS_ENABLED) {
+      const reminders = createReminderScheduler({
+        pool,
+        logger,
+        daysBefore: config.reminderLeads,
+        localTime: config.REMINDER_LOCAL_TIME,
+        intervalMs: config.REMINDER_SCAN_INTERVAL_MS,
+        onQueued: wake,
+      });
+      shutdown.register('reminder scheduler', () => reminders.stop());
+      reminders.start();
+    }
+
+    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry, pool });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
-    logger.info({ url }, `${serviceName} listening`);
+    logger.info({ url, smsc: `${config.SMSC_HOST}:${config.SMSC_PORT}` }, `${serviceName} listening`);
   },
 });

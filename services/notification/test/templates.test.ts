@@ -22,6 +22,7 @@ const samples: { [T in SmsTemplate]: SmsTemplateData[T] } = {
   payment_reversed: { accountNo, amount: syp(1_234_567), receiptNo },
   intent_unknown: { accountNo, amount: syp(1_234_567) },
   campaign: { text: 'ادفع فاتورتك إلكترونياً ووفّر الوقت.' },
+  opt_out_confirmation: { optedOut: true },
 };
 
 function render<T extends SmsTemplate>(template: T, locale: SmsLocale, data?: Partial<SmsTemplateData[T]>): string {
@@ -46,7 +47,8 @@ describe('renderSms: every template in both languages', () => {
         : render(template, locale);
     expect(text.length).toBeGreaterThan(10);
     expect(text).not.toMatch(/undefined|NaN|\$\{/);
-    if (template !== 'campaign') expect(text).toContain(accountNo);
+    // A campaign is the operator's own words; an opt-out confirmation is about the number, not an account.
+    if (template !== 'campaign' && template !== 'opt_out_confirmation') expect(text).toContain(accountNo);
     // Arabic texts are Arabic (UCS-2); English texts stay within GSM 7-bit.
     expect(chooseEncoding(text)).toBe(locale === 'ar' ? 'ucs2' : 'gsm7');
   });

@@ -8,6 +8,8 @@ import { controlResetRoute } from './http/control-reset.route.ts';
 import { controlUpdateRoute } from './http/control-update.route.ts';
 import { messagesRoute } from './http/messages.route.ts';
 import { mobileOriginatedRoute } from './http/mobile-originated.route.ts';
+import { statsReadRoute } from './http/stats-read.route.ts';
+import { statsResetRoute } from './http/stats-reset.route.ts';
 import type { SmscServer } from './smpp/smsc-server.ts';
 import type { SmscState } from './store/smsc-state.ts';
 
@@ -24,6 +26,14 @@ export function buildSmscApp(state: SmscState, smsc: SmscServer, options: SmscAp
     version: serviceVersion,
     description: 'A simulated telecom SMSC: what it received over SMPP, fault control, and mobile-originated messages.',
     logger: options.logger ?? createLogger({ service: serviceName, level: 'silent' }),
-    publicRoutes: [messagesRoute(state), controlReadRoute(state), controlUpdateRoute(state, smsc), controlResetRoute(state), mobileOriginatedRoute(smsc)],
+    publicRoutes: [
+      messagesRoute(state),
+      controlReadRoute(state),
+      controlUpdateRoute(state, smsc),
+      controlResetRoute(state),
+      statsReadRoute(state),
+      statsResetRoute(state),
+      mobileOriginatedRoute(smsc),
+    ],
   });
 }

@@ -71,11 +71,16 @@ export async function connectClient(port: number): Promise<TestClient> {
       const queued = delivered.shift();
       if (queued !== undefined) return Promise.resolve(queued);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no deliver_sm within the timeout')), timeoutMs);
-        waiters.push((pdu) => {
+        const waiter = (pdu: Pdu): void => {
           clearTimeout(timer);
           resolve(pdu);
-        });
+        };
+        // A waiter that timed out must leave the queue, or it would swallow the next deliver_sm.
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error('no deliver_sm within the timeout'));
+        }, timeoutMs);
+        waiters.push(waiter);
       });
     },
     request(command, options = {}) {

@@ -1,8 +1,10 @@
 // The simulator over real SMPP: binds, submits (GSM 7-bit and concatenated UCS-2), delivery receipts,
-// faults, and mobile-originated messages, with what it received read back over HTTP.
+// deduplication by the ESME's reference, faults, counters, and mobile-originated messages, with what it
+// received read back over HTTP.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import smpp from 'smpp';
-import type { MessageView } from '../src/store/smsc-state.ts';
+import type { Pdu } from 'smpp';
+import type { MessageView, SmscStats } from '../src/store/smsc-state.ts';
 import { PASSWORD, boundClient, connectClient, startSmsc, ucs2 } from './smsc-fixture.ts';
 import type { SmscFixture, TestClient } from './smsc-fixture.ts';
 
@@ -23,6 +25,8 @@ describe('smsc-simulator', () => {
     return res.json<{ messages: MessageView[] }>().messages;
   };
   const control = (body: Record<string, unknown>) => fx.app.inject({ method: 'POST', url: '/control', payload: body });
+  const stats = async (): Promise<SmscStats> => (await fx.app.inject({ method: 'GET', url: '/stats' })).json<SmscStats>();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   beforeAll(async () => {
     fx = await startSmsc(RECEIPT_DELAY_MS);
@@ -38,6 +42,7 @@ describe('smsc-simulator', () => {
     );
     for (let i = 0; i < 50 && fx.smsc.boundSessions() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     await fx.app.inject({ method: 'POST', url: '/control/reset' });
+    await fx.app.inject({ method: 'POST', url: '/stats/reset' });
   });
 
   afterAll(async () => {
@@ -89,6 +94,7 @@ describe('smsc-simulator', () => {
     expect(stored).toMatchObject({ messageId, from: 'GATEWAY', to: '+963911000001', text: 'Pay @ {now} €5', complete: true, dataCoding: 0 });
     expect(stored!.parts).toEqual([expect.objectContaining({ messageId, part: 1, total: 1, udh: false, shortMessage: bytes.toString('hex') })]);
     expect(stored!.deliveredAt).toBeUndefined();
+    expect(stored!.state).toBe('pending');
     // The same subscriber in other spellings.
     expect(await messagesTo('00963911000001')).toHaveLength(1);
 
@@ -101,7 +107,10 @@ describe('smsc-simulator', () => {
     expect(receipt['destination_addr']).toBe('GATEWAY');
     const text = (receipt['short_message'] as { message: string }).message;
     expect(text).toMatch(new RegExp(`^id:${messageId} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000 text:Pay @`));
-    expect((await messagesTo('+963911000001'))[0]!.deliveredAt).toEqual(expect.any(String));
+    const [delivered] = await messagesTo('+963911000001');
+    expect(delivered!.deliveredAt).toEqual(expect.any(String));
+    expect(delivered!.state).toBe('delivered');
+    expect(delivered!.parts[0]!.state).toBe('delivered');
   });
 
   it('sends no receipt when none was asked for (registered_delivery 0)', async () => {
@@ -161,17 +170,161 @@ describe('smsc-simulator', () => {
   it('throttle answers ESME_RTHROTTLED until turned off', async () => {
     const c = await client();
     await control({ throttle: true });
-    expect((await fx.app.inject({ method: 'GET', url: '/control' })).json()).toEqual({ failRate: 0, throttle: true, receiptDelayMs: RECEIPT_DELAY_MS });
+    expect((await fx.app.inject({ method: 'GET', url: '/control' })).json()).toEqual({
+      failRate: 0,
+      throttle: true,
+      receiptDelayMs: RECEIPT_DELAY_MS,
+      responseDelayMs: 0,
+      maxSubmitsPerSecond: 0,
+      undeliverable: [],
+    });
     const submit = () => c.request('submit_sm', { destination_addr: '963911000005', dest_addr_ton: 1, short_message: Buffer.from('x') });
     expect((await submit()).command_status).toBe(smpp.ESME_RTHROTTLED);
     expect(await messagesTo('+963911000005')).toEqual([]);
     await control({ throttle: false });
     expect((await submit()).command_status).toBe(smpp.ESME_ROK);
+    expect(await stats()).toMatchObject({ submits: 2, throttled: 1, accepted: 1 });
   });
 
-  it('refuses an unknown control setting', async () => {
+  it('refuses an unknown control setting and out-of-range values', async () => {
     expect((await control({ failrate: 1 })).statusCode).toBe(400);
     expect((await control({ failRate: 2 })).statusCode).toBe(400);
+    expect((await control({ responseDelayMs: 1.5 })).statusCode).toBe(400);
+    expect((await control({ responseDelayMs: -1 })).statusCode).toBe(400);
+    expect((await control({ maxSubmitsPerSecond: -1 })).statusCode).toBe(400);
+    expect((await control({ undeliverable: ['not a number'] })).statusCode).toBe(400);
+    expect((await control({ undeliverable: '+963911000000' })).statusCode).toBe(400);
+    // Nothing of a refused update was applied.
+    expect((await fx.app.inject({ method: 'GET', url: '/control' })).json()).toMatchObject({ failRate: 0, responseDelayMs: 0, maxSubmitsPerSecond: 0, undeliverable: [] });
+  });
+
+  it('answers a repeated ESME reference with the first message id: nothing stored twice, one receipt', async () => {
+    const c = await client();
+    const submit = (reference?: string) =>
+      c.request('submit_sm', {
+        destination_addr: '963911000010',
+        dest_addr_ton: 1,
+        registered_delivery: 1,
+        short_message: Buffer.from('once'),
+        ...(reference === undefined ? {} : { gateway_message_ref: reference }),
+      });
+    const first = await submit('msg-10:1');
+    const again = await submit('msg-10:1');
+    expect(first.command_status).toBe(smpp.ESME_ROK);
+    expect(again.command_status).toBe(smpp.ESME_ROK);
+    expect(again['message_id']).toBe(first['message_id']);
+    const stored = await messagesTo('+963911000010');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.parts[0]!.esmeReference).toBe('msg-10:1');
+    expect(await stats()).toMatchObject({ submits: 2, accepted: 1, duplicatesAnswered: 1 });
+    expect((await c.nextDeliver())['receipted_message_id']).toBe(first['message_id']);
+    await expect(c.nextDeliver(RECEIPT_DELAY_MS * 2)).rejects.toThrow('no deliver_sm');
+    expect((await stats()).receiptsSent).toBe(1);
+
+    // Another reference, or none at all, is a new message every time.
+    const other = await submit('msg-10:2');
+    const bare1 = await submit();
+    const bare2 = await submit();
+    expect(new Set([first['message_id'], other['message_id'], bare1['message_id'], bare2['message_id']]).size).toBe(4);
+    expect(await messagesTo('+963911000010')).toHaveLength(4);
+    // Their receipts, so none is left over for the next test's bind.
+    const later = [await c.nextDeliver(), await c.nextDeliver(), await c.nextDeliver()];
+    expect(later.map((r) => r['receipted_message_id']).sort()).toEqual([other['message_id'], bare1['message_id'], bare2['message_id']].sort());
+  });
+
+  it('deduplicates references per ESME: the same reference from another system_id is a new message', async () => {
+    const mine = await client();
+    const theirs = await connectClient(fx.port);
+    clients.push(theirs);
+    await theirs.request('bind_transmitter', { system_id: 'another-esme', password: PASSWORD });
+    const options = { destination_addr: '963911000011', dest_addr_ton: 1, short_message: Buffer.from('x'), gateway_message_ref: 'shared-ref' };
+    const a = await mine.request('submit_sm', options);
+    const b = await theirs.request('submit_sm', options);
+    expect(a['message_id']).not.toBe(b['message_id']);
+    expect(await messagesTo('+963911000011')).toHaveLength(2);
+  });
+
+  it('responseDelayMs stores the message at once and answers later; a drop in between leaves the ESME without the id', async () => {
+    const c = await client();
+    await control({ responseDelayMs: 300 });
+    let answered: Pdu | undefined;
+    void c.request('submit_sm', { destination_addr: '963911000012', dest_addr_ton: 1, registered_delivery: 1, short_message: Buffer.from('held'), gateway_message_ref: 'msg-12:1' }).then((pdu) => {
+      answered = pdu;
+    });
+    for (let i = 0; i < 50 && (await messagesTo('+963911000012')).length === 0; i++) await sleep(10);
+    const [stored] = await messagesTo('+963911000012');
+    expect(stored).toBeDefined();
+    expect(answered).toBeUndefined();
+    await control({ dropConnection: true });
+    await c.closed;
+    await sleep(400);
+    expect(answered).toBeUndefined();
+
+    // The resubmission on a new session is answered with the id the ESME never heard, and the
+    // receipt (due meanwhile) reaches the new bind.
+    await control({ responseDelayMs: 0 });
+    const again = await client();
+    const resp = await again.request('submit_sm', { destination_addr: '963911000012', dest_addr_ton: 1, registered_delivery: 1, short_message: Buffer.from('held'), gateway_message_ref: 'msg-12:1' });
+    expect(resp['message_id']).toBe(stored!.messageId);
+    expect((await again.nextDeliver())['receipted_message_id']).toBe(stored!.messageId);
+    expect(await messagesTo('+963911000012')).toHaveLength(1);
+  });
+
+  it('maxSubmitsPerSecond throttles submits over the cap in the trailing second and stores none of them', async () => {
+    const c = await client();
+    await control({ maxSubmitsPerSecond: 5 });
+    const submit = () => c.request('submit_sm', { destination_addr: '963911000013', dest_addr_ton: 1, short_message: Buffer.from('x') });
+    const burst = await Promise.all(Array.from({ length: 8 }, submit));
+    expect(burst.map((r) => r.command_status)).toEqual([0, 0, 0, 0, 0, smpp.ESME_RTHROTTLED, smpp.ESME_RTHROTTLED, smpp.ESME_RTHROTTLED]);
+    expect(await messagesTo('+963911000013')).toHaveLength(5);
+    expect(await stats()).toMatchObject({ submits: 8, accepted: 5, throttled: 3, peakSubmitsPerSecond: 8 });
+    // Throttled submits use none of the licence: once the second has passed, the ESME gets through.
+    await sleep(1050);
+    expect((await submit()).command_status).toBe(smpp.ESME_ROK);
+  });
+
+  it('undeliverable numbers get an UNDELIV receipt (message_state 5) and show as undeliverable', async () => {
+    const c = await client();
+    expect((await control({ undeliverable: ['00963911000014'] })).json()).toMatchObject({ undeliverable: ['00963911000014'] });
+    const lost = await c.request('submit_sm', { source_addr: 'Telecom', source_addr_ton: 5, destination_addr: '963911000014', dest_addr_ton: 1, registered_delivery: 1, short_message: Buffer.from('lost') });
+    const fine = await c.request('submit_sm', { source_addr: 'Telecom', source_addr_ton: 5, destination_addr: '963911000015', dest_addr_ton: 1, registered_delivery: 1, short_message: Buffer.from('fine') });
+    const receipts = new Map<unknown, Pdu>();
+    for (const pdu of [await c.nextDeliver(), await c.nextDeliver()]) receipts.set(pdu['receipted_message_id'], pdu);
+    const failed = receipts.get(lost['message_id'])!;
+    expect(failed['message_state']).toBe(5);
+    expect((failed['short_message'] as { message: string }).message).toMatch(/ dlvrd:000 .* stat:UNDELIV err:001 text:lost$/);
+    const ok = receipts.get(fine['message_id'])!;
+    expect(ok['message_state']).toBe(2);
+    expect((ok['short_message'] as { message: string }).message).toContain('stat:DELIVRD err:000');
+    const [lostView] = await messagesTo('+963911000014');
+    expect(lostView).toMatchObject({ state: 'undeliverable', deliveredAt: expect.any(String) });
+    expect((await messagesTo('+963911000015'))[0]!.state).toBe('delivered');
+  });
+
+  it('sends a refused receipt again after the delay, counts every send, and resets the counters on POST /stats/reset', async () => {
+    // An ESME that answers the first receipt with ESME_RX_T_APPN (it could not store it just now).
+    const esme = smpp.connect({ host: '127.0.0.1', port: fx.port });
+    esme.on('error', () => undefined);
+    const seen: { pdu: Pdu; at: number }[] = [];
+    const twice = new Promise<void>((resolve) =>
+      esme.on('deliver_sm', (pdu: Pdu) => {
+        seen.push({ pdu, at: Date.now() });
+        esme.send(pdu.response(seen.length === 1 ? { command_status: smpp.ESME_RX_T_APPN } : {}));
+        if (seen.length === 2) resolve();
+      }),
+    );
+    const bound = await new Promise<Pdu>((resolve) => esme.bind_transceiver({ system_id: 'notification', password: PASSWORD }, resolve));
+    expect(bound.command_status).toBe(smpp.ESME_ROK);
+    const resp = await new Promise<Pdu>((resolve) =>
+      esme.submit_sm({ destination_addr: '963911000016', dest_addr_ton: 1, registered_delivery: 1, short_message: Buffer.from('x') }, resolve),
+    );
+    await twice;
+    expect(seen.map((s) => s.pdu['receipted_message_id'])).toEqual([resp['message_id'], resp['message_id']]);
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(RECEIPT_DELAY_MS - 20);
+    await new Promise<void>((resolve) => esme.destroy(() => resolve()));
+    expect(await stats()).toMatchObject({ submits: 1, accepted: 1, receiptsSent: 2 });
+    const reset = await fx.app.inject({ method: 'POST', url: '/stats/reset' });
+    expect(reset.json()).toEqual({ submits: 0, accepted: 0, throttled: 0, duplicatesAnswered: 0, receiptsSent: 0, peakSubmitsPerSecond: 0 });
   });
 
   it('dropConnection closes every bound session once; a receipt due meanwhile reaches the next bind', async () => {

@@ -6,3 +6,4 @@ export type { ReadinessCheck, ReadinessReport } from './health-routes.ts';
 export { ensureDefaultMetrics, HTTP_DURATION_METRIC, httpDurationHistogram } from './metrics.ts';
 export { idempotencyHeadersSchema, idempotencyKeySchema, requestIdHeaderSchema, signatureHeadersSchema } from './header-schemas.ts';
 export { CORRELATION_ID_HEADER, correlationIdOf, REQUEST_ID_HEADER, requestIdOf } from './request-ids.ts';
+export { sendIdempotent } from './idempotent-reply.ts';

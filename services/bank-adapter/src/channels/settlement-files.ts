@@ -4,12 +4,11 @@
 // is published if and only if a new version of the file is stored.
 import { createHash } from 'node:crypto';
 import { createEvent } from '@gateway/contracts';
-import { enqueueEvent, withTransaction } from '@gateway/kit';
+import { appendAudit, enqueueEvent, withTransaction } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { SettlementStatementError, summarizeStatement } from '../domain/settlement-statement.ts';
 import type { SettlementSummary } from '../domain/settlement-statement.ts';
-import { appendAudit } from '../store/pg-audit-store.ts';
 import { producer } from '../store/pg-debit-store.ts';
 import { findSettlementFile, saveSettlementFile } from '../store/pg-settlement-file-store.ts';
 import type { SettlementFile } from '../store/pg-settlement-file-store.ts';

@@ -30,6 +30,8 @@ export type SmsTemplateData = {
   intent_unknown: { accountNo: string; amount: Money };
   /** An operator's campaign text, per locale, sent as written. */
   campaign: { text: string };
+  /** `optedOut`: the subscriber sent STOP (true) or START (false). */
+  opt_out_confirmation: { optedOut: boolean };
 };
 
 type Renderers = { [T in SmsTemplate]: (data: SmsTemplateData[T]) => string };
@@ -53,6 +55,10 @@ const arabic: Renderers = {
     `أُلغيت دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo}، رقم الإيصال: ${d.receiptNo}. أصبحت الفاتورة مستحقة الدفع من جديد.`,
   intent_unknown: (d) => `دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} قيد التأكيد، لا تدفع مجدداً.`,
   campaign: (d) => d.text,
+  opt_out_confirmation: (d) =>
+    d.optedOut
+      ? 'لن تصلك رسائل التذكير والحملات بعد الآن. ستصلك الإيصالات وإشعارات الفواتير. لإعادة الاشتراك أرسل START.'
+      : 'أُعيد اشتراكك في رسائل التذكير والحملات. لإيقافها أرسل STOP.',
 };
 
 const english: Renderers = {
@@ -70,6 +76,10 @@ const english: Renderers = {
     `Your payment of ${amountEn(d.amount)} for ${d.accountNo} (receipt ${d.receiptNo}) was reversed. The bill is due again.`,
   intent_unknown: (d) => `Your payment of ${amountEn(d.amount)} for ${d.accountNo} is being confirmed. Do not pay again.`,
   campaign: (d) => d.text,
+  opt_out_confirmation: (d) =>
+    d.optedOut
+      ? 'You will no longer get reminders or campaign messages. Receipts and bill notices still come. Reply START to resume.'
+      : 'Reminders and campaign messages are back on. Reply STOP to end them.',
 };
 
 const renderers: Record<SmsLocale, Renderers> = { ar: arabic, en: english };

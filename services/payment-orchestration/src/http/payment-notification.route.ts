@@ -14,11 +14,10 @@ import {
   paymentNotificationBodySchema,
   paymentNotificationResponseSchema,
 } from '@gateway/contracts';
-import { errorResponses, hashRequest, idempotent, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { paymentContext, recordPayment } from '../store/pg-payment-store.ts';
 import { requireChannelClient } from './client-kinds.ts';
-import { sendIdempotent } from './idempotent-reply.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod {

@@ -15,12 +15,11 @@ import {
   reversalBodySchema,
   reversalResponseSchema,
 } from '@gateway/contracts';
-import { errorResponses, hashRequest, idempotent, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { paymentContext } from '../store/pg-payment-store.ts';
 import { reversePayment } from '../store/pg-reversal-store.ts';
 import { requireChannelClient } from './client-kinds.ts';
-import { sendIdempotent } from './idempotent-reply.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function reversalRoute(deps: RouteDeps): FastifyPluginAsyncZod {

@@ -11,7 +11,19 @@ export interface ControlSettings {
   readonly throttle: boolean;
   /** Delay between a submit and its delivery receipt. */
   readonly receiptDelayMs: number;
+  /**
+   * Delay before each submit_sm_resp. The message is stored at once, so a connection dropped in the
+   * meantime leaves the SMSC holding a message whose id the ESME never heard: the ambiguous outcome.
+   */
+  readonly responseDelayMs: number;
+  /** The licence cap: submits over it in the trailing second are answered ESME_RTHROTTLED. 0 = no cap. */
+  readonly maxSubmitsPerSecond: number;
+  /** Handsets that cannot be reached: their receipts say UNDELIV (message_state 5) instead of DELIVRD. */
+  readonly undeliverable: readonly string[];
 }
+
+// The forms addressKey treats as one subscriber: +963…, 00963…, 963… (and short codes).
+const addressSchema = z.string().regex(/^(\+|00)?\d{1,20}$/, 'must be a number such as +963911000001, 00963911000001 or 963911000001');
 
 // Strict: a typo such as `failrate` must be refused, not silently ignored while the test wonders why.
 export const controlUpdateSchema = z
@@ -20,12 +32,15 @@ export const controlUpdateSchema = z
     throttle: z.boolean(),
     dropConnection: z.boolean(),
     receiptDelayMs: z.number().int('must be an integer number of milliseconds').min(0).max(3_600_000),
+    responseDelayMs: z.number().int('must be an integer number of milliseconds').min(0).max(600_000),
+    maxSubmitsPerSecond: z.number().int('must be an integer').min(0).max(1_000_000),
+    undeliverable: z.array(addressSchema).max(10_000),
   })
   .partial();
 export type ControlUpdate = z.infer<typeof controlUpdateSchema>;
 
 export function defaultControlSettings(receiptDelayMs: number): ControlSettings {
-  return { failRate: 0, throttle: false, receiptDelayMs };
+  return { failRate: 0, throttle: false, receiptDelayMs, responseDelayMs: 0, maxSubmitsPerSecond: 0, undeliverable: [] };
 }
 
 export function applyControlUpdate(current: ControlSettings, update: ControlUpdate): ControlSettings {
@@ -33,10 +48,45 @@ export function applyControlUpdate(current: ControlSettings, update: ControlUpda
     failRate: update.failRate ?? current.failRate,
     throttle: update.throttle ?? current.throttle,
     receiptDelayMs: update.receiptDelayMs ?? current.receiptDelayMs,
+    responseDelayMs: update.responseDelayMs ?? current.responseDelayMs,
+    maxSubmitsPerSecond: update.maxSubmitsPerSecond ?? current.maxSubmitsPerSecond,
+    undeliverable: update.undeliverable ?? current.undeliverable,
   };
 }
 
 /** True with probability `rate`: random() is in [0, 1), so 1 always and 0 never. */
 export function rolls(rate: number, random: RandomSource): boolean {
   return rate > 0 && random() < rate;
+}
+
+/**
+ * Events in the trailing second, for the licence cap and the peak the ESME reached. "Trailing second"
+ * is (now - 1000 ms, now]: an ESME pacing n per second at exactly 1000/n ms apart never has n + 1 in it.
+ */
+export interface SecondWindow {
+  add(nowMs: number): void;
+  count(nowMs: number): number;
+}
+
+export function createSecondWindow(): SecondWindow {
+  const times: number[] = [];
+  let head = 0;
+  const prune = (nowMs: number): void => {
+    while (head < times.length && times[head]! <= nowMs - 1000) head++;
+    // Compact now and then, so a long run does not keep every timestamp it ever saw.
+    if (head > 1024 && head * 2 > times.length) {
+      times.splice(0, head);
+      head = 0;
+    }
+  };
+  return {
+    add(nowMs) {
+      prune(nowMs);
+      times.push(nowMs);
+    },
+    count(nowMs) {
+      prune(nowMs);
+      return times.length - head;
+    },
+  };
 }

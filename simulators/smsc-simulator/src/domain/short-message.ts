@@ -13,6 +13,7 @@ export const DATA_CODING_UCS2 = 0x08;
 export const ESM_CLASS_UDHI = 0x40;
 export const ESM_CLASS_DELIVERY_RECEIPT = 0x04;
 export const MESSAGE_STATE_DELIVERED = 2;
+export const MESSAGE_STATE_UNDELIVERABLE = 5;
 /** The largest short_message; longer texts travel in the message_payload TLV. */
 export const SHORT_MESSAGE_MAX_OCTETS = 254;
 
@@ -82,12 +83,27 @@ function smppDate(date: Date): string {
   return `${two(date.getUTCFullYear() % 100)}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}`;
 }
 
+/** What became of a part: the handset got it, or the network gave up on it. */
+export type DeliveryOutcome = 'delivered' | 'undeliverable';
+
+const receiptStatus = {
+  delivered: { dlvrd: '001', stat: 'DELIVRD', err: '000', messageState: MESSAGE_STATE_DELIVERED },
+  // err is network-specific in appendix B; 001 is what this SMSC says for "absent subscriber".
+  undeliverable: { dlvrd: '000', stat: 'UNDELIV', err: '001', messageState: MESSAGE_STATE_UNDELIVERABLE },
+} as const satisfies Record<DeliveryOutcome, { dlvrd: string; stat: string; err: string; messageState: number }>;
+
+/** The message_state TLV a receipt carries for the outcome. */
+export function messageStateOf(outcome: DeliveryOutcome): number {
+  return receiptStatus[outcome].messageState;
+}
+
 /** The de-facto receipt text (SMPP 3.4 appendix B), which many ESMEs parse instead of the TLVs. */
-export function receiptText(messageId: string, submittedAt: Date, doneAt: Date, text: string): string {
+export function receiptText(messageId: string, submittedAt: Date, doneAt: Date, text: string, outcome: DeliveryOutcome = 'delivered'): string {
   const snippet = text.slice(0, 20);
   // Appendix B says the first 20 characters of the message; a UCS-2 one cannot ride in a GSM receipt.
   const shown = smpp.encodings.ASCII.match(snippet) ? snippet : '';
-  return `id:${messageId} sub:001 dlvrd:001 submit date:${smppDate(submittedAt)} done date:${smppDate(doneAt)} stat:DELIVRD err:000 text:${shown}`;
+  const { dlvrd, stat, err } = receiptStatus[outcome];
+  return `id:${messageId} sub:001 dlvrd:${dlvrd} submit date:${smppDate(submittedAt)} done date:${smppDate(doneAt)} stat:${stat} err:${err} text:${shown}`;
 }
 
 /** Digits only, so `+963…`, `00963…` and `963…` (with TON international) name the same subscriber. */

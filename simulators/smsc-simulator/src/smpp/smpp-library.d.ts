@@ -1,6 +1,7 @@
 // Types for the `smpp` package (farhadi/node-smpp), which ships none and has no @types. Only what the
-// simulator and its tests use. PDU fields are `unknown`: they come off the wire, so the code that
-// reads them checks their type (see smpp/pdu-fields.ts) instead of trusting a cast.
+// simulator, the notification service's SMPP client and their tests use. The root tsconfig applies
+// this ambient module to every workspace. PDU fields are `unknown`: they come off the wire, so the
+// code that reads them checks their type instead of trusting a cast.
 declare module 'smpp' {
   import type { EventEmitter } from 'node:events';
   import type { Server as NetServer, Socket } from 'node:net';
@@ -50,20 +51,62 @@ declare module 'smpp' {
       encode(value: string): Buffer;
       decode(value: Buffer): string;
     }
+
+    /** A field codec of the library (`smpp.types.tlv.*`), used to declare vendor TLVs. */
+    interface FieldType {
+      read(buffer: Buffer, offset: number, length?: number): unknown;
+      write(value: unknown, buffer: Buffer, offset: number): void;
+      size(value: unknown): number;
+    }
+
+    interface ConnectOptions {
+      host: string;
+      port: number;
+      /** The library sends enquire_link on this period itself, without any response timeout. */
+      auto_enquire_link_period?: number;
+    }
   }
 
   const smpp: {
     createServer(options: Record<string, unknown>, listener: (session: smpp.Session) => void): smpp.Server;
-    connect(options: { host: string; port: number; auto_enquire_link_period?: number }, listener?: () => void): smpp.Session;
+    connect(options: smpp.ConnectOptions, listener?: () => void): smpp.Session;
+    /** Registers a TLV by name for every PDU the process encodes or decodes (the table is global). */
+    addTLV(tag: string, options: { id: number; type: smpp.FieldType; multiple?: boolean }): void;
+    types: { tlv: { int8: smpp.FieldType; int16: smpp.FieldType; int32: smpp.FieldType; cstring: smpp.FieldType; string: smpp.FieldType; buffer: smpp.FieldType } };
     PDU: new (command: string, options?: Record<string, unknown>) => smpp.Pdu;
-    encodings: { ASCII: smpp.Coder; UCS2: smpp.Coder };
+    encodings: { ASCII: smpp.Coder; UCS2: smpp.Coder; LATIN1: smpp.Coder };
     ESME_ROK: number;
+    ESME_RINVMSGLEN: number;
     ESME_RINVCMDID: number;
     ESME_RINVBNDSTS: number;
     ESME_RALYBND: number;
+    ESME_RINVPRTFLG: number;
+    ESME_RINVREGDLVFLG: number;
     ESME_RSYSERR: number;
+    ESME_RINVSRCADR: number;
+    ESME_RINVDSTADR: number;
     ESME_RBINDFAIL: number;
+    ESME_RMSGQFUL: number;
+    ESME_RINVSERTYP: number;
+    ESME_RINVESMCLASS: number;
+    ESME_RSUBMITFAIL: number;
+    ESME_RINVSRCTON: number;
+    ESME_RINVSRCNPI: number;
+    ESME_RINVDSTTON: number;
+    ESME_RINVDSTNPI: number;
+    ESME_RINVSYSTYP: number;
     ESME_RTHROTTLED: number;
+    ESME_RINVSCHED: number;
+    ESME_RINVEXPIRY: number;
+    ESME_RX_T_APPN: number;
+    ESME_RX_P_APPN: number;
+    ESME_RX_R_APPN: number;
+    ESME_RINVTLVSTREAM: number;
+    ESME_RTLVNOTALLWD: number;
+    ESME_RINVTLVLEN: number;
+    ESME_RMISSINGTLV: number;
+    ESME_RINVTLVVAL: number;
+    ESME_RINVDCS: number;
   };
   export = smpp;
 }

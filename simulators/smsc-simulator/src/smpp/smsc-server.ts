@@ -2,23 +2,23 @@
 // (stored, answered with a message id, a delivery receipt after the configured delay), unbind, and the
 // mobile-originated deliver_sm that POST /mo asks for. Faults come from the state's control settings.
 //
+// A submit_sm carrying the ESME's reference (vendor TLV gateway_message_ref) that this ESME already
+// submitted is answered with the first message id, and nothing new is stored or delivered: the
+// telecom's SMSC deduplicates that way, which makes resubmitting after a lost answer safe.
+//
 // Receipts are never lost to a dropped connection: one whose session is gone goes to another bound
 // receiving session, or waits for the next bind; one sent but not acknowledged when its session
-// closes is sent again. That is what a real SMSC does, and what the notification service relies on.
+// closes is sent again; one the ESME refuses (e.g. ESME_RX_T_APPN, it could not store it just now) is
+// sent again after the receipt delay. That is what a real SMSC does, and what the notification
+// service relies on.
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
 import type { Pdu, Session } from 'smpp';
 import type { Logger } from '@gateway/kit';
 import { rolls } from '../domain/faults.ts';
-import {
-  ESM_CLASS_DELIVERY_RECEIPT,
-  MESSAGE_STATE_DELIVERED,
-  SHORT_MESSAGE_MAX_OCTETS,
-  encodeText,
-  readShortMessage,
-  receiptText,
-} from '../domain/short-message.ts';
+import { ESM_CLASS_DELIVERY_RECEIPT, SHORT_MESSAGE_MAX_OCTETS, encodeText, messageStateOf, readShortMessage, receiptText } from '../domain/short-message.ts';
 import type { SmscState, StoredPart } from '../store/smsc-state.ts';
+import { gatewayMessageRef } from './vendor-tlvs.ts';
 
 type BindMode = 'transceiver' | 'transmitter' | 'receiver';
 
@@ -94,15 +94,16 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
       return;
     }
     sessionState.unacknowledged.add(receipt);
+    state.countReceiptSent();
     // A fresh PDU each time: the library writes the sequence number into the object it sends.
     session.deliver_sm({ ...receipt.pdu }, (resp) => {
       if (resp.command_status === smpp.ESME_ROK) {
         sessionState.unacknowledged.delete(receipt);
         return;
       }
-      logger.warn({ messageId: receipt.part.messageId, commandStatus: resp.command_status }, 'receipt refused by the ESME; will resend on the next bind');
+      logger.warn({ messageId: receipt.part.messageId, commandStatus: resp.command_status }, 'receipt refused by the ESME; will send it again');
       sessionState.unacknowledged.delete(receipt);
-      pendingReceipts.push(receipt);
+      later(state.control().receiptDelayMs, () => routeReceipt(receipt, session));
     });
   }
 
@@ -114,13 +115,26 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
     pendingReceipts.push(receipt);
   }
 
-  function scheduleReceipt(part: StoredPart, session: Session): void {
+  function later(delayMs: number, action: () => void): void {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      state.markDelivered(part);
+      action();
+    }, delayMs);
+    timers.add(timer);
+  }
+
+  /** The delivery attempt, after the receipt delay; a receipt when the ESME asked for one. */
+  function scheduleDelivery(part: StoredPart, session: Session): void {
+    later(state.control().receiptDelayMs, () => {
+      const outcome = state.isUndeliverable(part.to) ? 'undeliverable' : 'delivered';
+      // Bits 0-1: 1 = receipt on success or failure, 2 = on failure only, 3 = on success only (SMPP 5.0).
+      const wanted = part.registeredDelivery & 0x03;
+      const receipt = wanted === 1 || (wanted === 2 && outcome === 'undeliverable') || (wanted === 3 && outcome === 'delivered');
+      state.settle(part, outcome, receipt);
+      if (!receipt) return;
       const { addr: toAddr, ton: toTon, npi: toNpi } = wireAddress(part.to);
       const { addr: fromAddr, ton: fromTon, npi: fromNpi } = wireAddress(part.from);
-      const text = receiptText(part.messageId, part.receivedAt, part.deliveredAt ?? new Date(), part.text);
+      const text = receiptText(part.messageId, part.receivedAt, part.deliveredAt ?? new Date(), part.text, outcome);
       routeReceipt(
         {
           part,
@@ -136,13 +150,12 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
             data_coding: 0,
             short_message: smpp.encodings.ASCII.encode(text),
             receipted_message_id: part.messageId,
-            message_state: MESSAGE_STATE_DELIVERED,
+            message_state: messageStateOf(outcome),
           },
         },
         session,
       );
-    }, state.control().receiptDelayMs);
-    timers.add(timer);
+    });
   }
 
   function bind(session: Session, pdu: Pdu, mode: BindMode): void {
@@ -175,14 +188,25 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
       return;
     }
     const control = state.control();
-    if (control.throttle) {
-      session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
-      return;
+    // Every answer waits responseDelayMs; a session gone by then simply never gets it (send is a no-op).
+    const answer = (response: Pdu, then?: () => void): void => {
+      const respond = (): void => {
+        session.send(response);
+        then?.();
+      };
+      if (control.responseDelayMs > 0) later(control.responseDelayMs, respond);
+      else respond();
+    };
+    if (!state.admitSubmit()) return answer(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+    const systemId = sessionState.systemId ?? '';
+    const esmeReference = stringField(pdu, gatewayMessageRef.tag);
+    const earlier = esmeReference === '' ? undefined : state.findByEsmeReference(systemId, esmeReference);
+    if (earlier !== undefined) {
+      state.countDuplicateAnswered();
+      logger.info({ systemId, esmeReference, messageId: earlier.messageId }, 'duplicate submit answered with the first message id');
+      return answer(pdu.response({ message_id: earlier.messageId }));
     }
-    if (rolls(control.failRate, state.random)) {
-      session.send(pdu.response({ command_status: smpp.ESME_RSYSERR }));
-      return;
-    }
+    if (rolls(control.failRate, state.random)) return answer(pdu.response({ command_status: smpp.ESME_RSYSERR }));
     const dataCoding = numberField(pdu, 'data_coding');
     // A long text may come in message_payload with an empty short_message (SMPP 3.4 §5.3.2.32).
     const short = readShortMessage(pdu['short_message'], dataCoding);
@@ -195,11 +219,11 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
       dataCoding,
       registeredDelivery,
       ...message,
+      systemId,
+      ...(esmeReference === '' ? {} : { esmeReference }),
     });
-    session.send(pdu.response({ message_id: part.messageId }));
-    // Bits 0-1: 1 = receipt on success or failure, 3 = on success only (SMPP 5.0); we always succeed.
-    const wanted = registeredDelivery & 0x03;
-    if (wanted === 1 || wanted === 3) scheduleReceipt(part, session);
+    // Delivery starts once the answer is out (a real SMSC does not send a receipt before its submit_sm_resp).
+    answer(pdu.response({ message_id: part.messageId }), () => scheduleDelivery(part, session));
   }
 
   const handled = new Set(['bind_transceiver', 'bind_transmitter', 'bind_receiver', 'submit_sm', 'enquire_link', 'unbind']);

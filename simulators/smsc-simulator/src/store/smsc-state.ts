@@ -4,10 +4,14 @@
 // A concatenated message is stored part by part, as it arrives (each part is its own submit_sm with
 // its own message id and receipt, as on a real SMSC), and grouped into one message for the HTTP view
 // by (from, to, UDH reference, total).
+//
+// The counters (GET /stats) are what a test holds an ESME to: how many submits came, how many were
+// throttled, and the most that ever arrived in one trailing second (the licence cap must never be
+// exceeded by a well-behaved ESME, throttled or not).
 import { randomUUID } from 'node:crypto';
 import { addressKey } from '../domain/short-message.ts';
-import type { Concatenation } from '../domain/short-message.ts';
-import { applyControlUpdate, defaultControlSettings } from '../domain/faults.ts';
+import type { Concatenation, DeliveryOutcome } from '../domain/short-message.ts';
+import { applyControlUpdate, createSecondWindow, defaultControlSettings } from '../domain/faults.ts';
 import type { ControlSettings, ControlUpdate, RandomSource } from '../domain/faults.ts';
 
 export interface ReceivedPart {
@@ -19,12 +23,36 @@ export interface ReceivedPart {
   readonly bytes: Buffer;
   readonly text: string;
   readonly concatenation?: Concatenation;
+  /** The bound system_id that submitted it: references are deduplicated per ESME. */
+  readonly systemId?: string;
+  /** The ESME's own reference of the part (vendor TLV gateway_message_ref), when it sent one. */
+  readonly esmeReference?: string;
 }
+
+/** pending until the SMSC tried to deliver it, then what became of it. */
+export type PartState = 'pending' | DeliveryOutcome;
 
 export interface StoredPart extends ReceivedPart {
   readonly messageId: string;
   readonly receivedAt: Date;
+  state: PartState;
+  /** When its receipt was generated (never set when no receipt was asked for). */
   deliveredAt?: Date;
+}
+
+export interface SmscStats {
+  /** submit_sm PDUs from bound ESMEs, whatever their answer. */
+  submits: number;
+  /** Parts stored as new messages. */
+  accepted: number;
+  /** Answered ESME_RTHROTTLED (the throttle switch or the maxSubmitsPerSecond cap). */
+  throttled: number;
+  /** Answered with the message id of an earlier submit carrying the same ESME reference. */
+  duplicatesAnswered: number;
+  /** Delivery receipts sent as deliver_sm, resends included. */
+  receiptsSent: number;
+  /** The most submit_sm that arrived within one trailing second since the start (or the last reset). */
+  peakSubmitsPerSecond: number;
 }
 
 export interface PartView {
@@ -38,7 +66,11 @@ export interface PartView {
   shortMessage: string;
   text: string;
   receivedAt: string;
+  /** When its receipt was generated. */
   deliveredAt?: string;
+  state: PartState;
+  /** The ESME's reference (gateway_message_ref), when it sent one. */
+  esmeReference?: string;
 }
 
 export interface MessageView {
@@ -55,6 +87,8 @@ export interface MessageView {
   receivedAt: string;
   /** When the last part was delivered (its receipt generated). */
   deliveredAt?: string;
+  /** pending while a part is missing or not yet tried; undeliverable if any part is; else delivered. */
+  state: PartState;
 }
 
 interface Group {
@@ -67,8 +101,22 @@ export interface SmscState {
   control(): ControlSettings;
   updateControl(update: ControlUpdate): ControlSettings;
   resetControl(): ControlSettings;
+  /**
+   * Counts a submit_sm from a bound ESME and decides whether it gets through: false when the throttle
+   * switch is on or the licence cap is already used up in the trailing second (counted as throttled).
+   */
+  admitSubmit(): boolean;
   record(part: ReceivedPart): StoredPart;
-  markDelivered(part: StoredPart): void;
+  /** The part an ESME already submitted under this reference, if any. */
+  findByEsmeReference(systemId: string, esmeReference: string): StoredPart | undefined;
+  countDuplicateAnswered(): void;
+  countReceiptSent(): void;
+  /** The delivery attempt happened; `receipt` when a receipt was generated for it. */
+  settle(part: StoredPart, outcome: DeliveryOutcome, receipt: boolean): void;
+  /** Whether the undeliverable fault names this address (in any of the forms addressKey accepts). */
+  isUndeliverable(to: string): boolean;
+  stats(): SmscStats;
+  resetStats(): SmscStats;
   /** Every message, oldest first; `to` in any of the forms addressKey accepts. */
   messages(to?: string): MessageView[];
 }
@@ -98,7 +146,14 @@ function partView(part: StoredPart): PartView {
     text: part.text,
     receivedAt: part.receivedAt.toISOString(),
     ...(part.deliveredAt === undefined ? {} : { deliveredAt: part.deliveredAt.toISOString() }),
+    state: part.state,
+    ...(part.esmeReference === undefined ? {} : { esmeReference: part.esmeReference }),
   };
+}
+
+function messageState(parts: readonly StoredPart[], complete: boolean): PartState {
+  if (!complete || parts.some((p) => p.state === 'pending')) return 'pending';
+  return parts.some((p) => p.state === 'undeliverable') ? 'undeliverable' : 'delivered';
 }
 
 function messageView(group: Group): MessageView {
@@ -118,7 +173,12 @@ function messageView(group: Group): MessageView {
     dataCoding: first.dataCoding,
     receivedAt: group.parts[0]!.receivedAt.toISOString(),
     ...(lastDelivered === undefined ? {} : { deliveredAt: lastDelivered.toISOString() }),
+    state: messageState(parts, complete),
   };
+}
+
+function zeroStats(): SmscStats {
+  return { submits: 0, accepted: 0, throttled: 0, duplicatesAnswered: 0, receiptsSent: 0, peakSubmitsPerSecond: 0 };
 }
 
 export function createSmscState(options: SmscStateOptions): SmscState {
@@ -128,6 +188,12 @@ export function createSmscState(options: SmscStateOptions): SmscState {
   const defaults = defaultControlSettings(options.receiptDelayMs);
   let control = defaults;
   const groups: Group[] = [];
+  const byEsmeReference = new Map<string, StoredPart>();
+  let stats = zeroStats();
+  let arrivals = createSecondWindow();
+  // Only admitted submits use up the licence: an ESME that backs off after a throttle gets through again.
+  let admitted = createSecondWindow();
+  const referenceKey = (systemId: string, esmeReference: string): string => `${systemId}\u0000${esmeReference}`;
 
   function groupFor(part: ReceivedPart): Group {
     const key = groupKey(part);
@@ -158,13 +224,49 @@ export function createSmscState(options: SmscStateOptions): SmscState {
       control = defaults;
       return control;
     },
+    admitSubmit() {
+      const now = clock().getTime();
+      stats.submits++;
+      arrivals.add(now);
+      stats.peakSubmitsPerSecond = Math.max(stats.peakSubmitsPerSecond, arrivals.count(now));
+      const overCap = control.maxSubmitsPerSecond > 0 && admitted.count(now) >= control.maxSubmitsPerSecond;
+      if (control.throttle || overCap) {
+        stats.throttled++;
+        return false;
+      }
+      admitted.add(now);
+      return true;
+    },
     record(part) {
-      const stored: StoredPart = { ...part, messageId: newId(), receivedAt: clock() };
+      const stored: StoredPart = { ...part, messageId: newId(), receivedAt: clock(), state: 'pending' };
       groupFor(part).parts.push(stored);
+      stats.accepted++;
+      if (part.systemId !== undefined && part.esmeReference !== undefined) byEsmeReference.set(referenceKey(part.systemId, part.esmeReference), stored);
       return stored;
     },
-    markDelivered(part) {
-      part.deliveredAt = clock();
+    findByEsmeReference(systemId, esmeReference) {
+      return byEsmeReference.get(referenceKey(systemId, esmeReference));
+    },
+    countDuplicateAnswered() {
+      stats.duplicatesAnswered++;
+    },
+    countReceiptSent() {
+      stats.receiptsSent++;
+    },
+    settle(part, outcome, receipt) {
+      part.state = outcome;
+      if (receipt) part.deliveredAt = clock();
+    },
+    isUndeliverable(to) {
+      const key = addressKey(to);
+      return control.undeliverable.some((address) => addressKey(address) === key);
+    },
+    stats: () => ({ ...stats }),
+    resetStats() {
+      stats = zeroStats();
+      arrivals = createSecondWindow();
+      admitted = createSecondWindow();
+      return { ...stats };
     },
     messages(to) {
       const wanted = to === undefined ? undefined : addressKey(to);

@@ -13,6 +13,8 @@ export const smsTemplates = [
   'payment_reversed',
   'intent_unknown',
   'campaign',
+  // The answer to a subscriber's STOP or START.
+  'opt_out_confirmation',
 ] as const;
 export const smsTemplateSchema = z.enum(smsTemplates);
 export type SmsTemplate = z.infer<typeof smsTemplateSchema>;

@@ -1,5 +1,7 @@
-// audit_log: append-only (triggers refuse UPDATE, DELETE and TRUNCATE). Written in the same
-// transaction as the action it records, so an action without its audit row cannot commit.
+// The operator audit log: every service that takes operator actions has an `audit_log` table in its
+// own database (its migration makes it append-only: triggers refuse UPDATE, DELETE and TRUNCATE). A
+// row is written in the same transaction as the action it records, so an action without its audit
+// row cannot commit.
 import type { Pool, PoolClient } from 'pg';
 
 export type AuditEntry = { actor: string; action: string; target: string; detail?: Record<string, unknown>; requestId?: string | null };

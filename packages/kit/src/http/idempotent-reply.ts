@@ -1,7 +1,7 @@
 // Sends what kit's idempotent() decided: the stored bytes as they are (a replay must be byte for byte
 // the first answer, so nothing is re-serialized), with Idempotent-Replayed: true on a replay.
 import { idempotentReplayedHeaderName } from '@gateway/contracts';
-import type { IdempotentResponse } from '@gateway/kit';
+import type { IdempotentResponse } from '../idempotency/idempotent.ts';
 import type { FastifyReply } from 'fastify';
 
 export function sendIdempotent(reply: unknown, response: IdempotentResponse): FastifyReply {

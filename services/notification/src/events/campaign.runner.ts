@@ -1,0 +1,112 @@
+// Turns due campaigns into queued sms_messages, a batch at a time, and marks campaigns completed once
+// nothing of theirs is left queued. Sending is not done here: the dispatcher sends queued messages at
+// the SMSC's pace (and holds them through quiet hours).
+//
+// Each batch is one transaction: claim the campaign row (FOR UPDATE SKIP LOCKED), insert the batch's
+// messages, advance the cursor. Replicas therefore share the work without queueing a batch twice, and
+// a runner that dies mid-campaign leaves a cursor the next one resumes from. Between batches the row
+// lock is let go, so a cancel waits for one batch at most, never for a whole campaign.
+//
+// Completion is decided here, not in the progress read: a GET stays a read (no write, no lock, fine on
+// a replica), completed_at is set once by one writer, and a campaign completes whether or not anyone
+// looks at it.
+import { withTransaction } from '@gateway/kit';
+import type { Logger } from '@gateway/kit';
+import type { Pool } from 'pg';
+import { claimDueCampaign, completeFinishedCampaigns, queueNextBatch } from '../store/pg-campaign-store.ts';
+
+export type CampaignRunnerOptions = {
+  pool: Pool;
+  logger: Logger;
+  /** Recipients queued per transaction: small enough that a batch holds its locks briefly. */
+  batchSize: number;
+  /** How long the runner waits, once nothing is due, before it looks again. */
+  pollMs: number;
+  clock?: (() => Date) | undefined;
+};
+
+export type CampaignRunPass = {
+  /** Batches committed in this pass. */
+  batches: number;
+  /** Messages those batches queued. */
+  queued: number;
+  /** Campaigns this pass marked completed. */
+  completed: string[];
+};
+
+export type CampaignRunner = {
+  start(): void;
+  /** Cancels the next pass and waits for the one in progress (it stops after its current batch). */
+  stop(): Promise<void>;
+  /**
+   * One pass: batches of due campaigns until none is left to queue (or `maxBatches` have been
+   * committed), then the completion check.
+   */
+  runOnce(options?: { maxBatches?: number }): Promise<CampaignRunPass>;
+};
+
+export function createCampaignRunner(options: CampaignRunnerOptions): CampaignRunner {
+  const { pool } = options;
+  const log = options.logger.child({ component: 'campaign-runner' });
+  const clock = options.clock ?? (() => new Date());
+  if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`campaign batchSize must be a positive integer; got ${options.batchSize}`);
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = true;
+  let halting = false;
+
+  async function runBatch() {
+    return withTransaction(pool, async (client) => {
+      const now = clock();
+      const campaignId = await claimDueCampaign(client, now);
+      if (campaignId === null) return null;
+      return { campaignId, ...(await queueNextBatch(client, campaignId, options.batchSize, now)) };
+    });
+  }
+
+  async function runOnce(passOptions: { maxBatches?: number } = {}): Promise<CampaignRunPass> {
+    const maxBatches = passOptions.maxBatches ?? Number.POSITIVE_INFINITY;
+    const pass: CampaignRunPass = { batches: 0, queued: 0, completed: [] };
+    while (!halting && pass.batches < maxBatches) {
+      const batch = await runBatch();
+      if (batch === null) break;
+      pass.batches += 1;
+      pass.queued += batch.queued;
+      log.debug({ campaignId: batch.campaignId, queued: batch.queued, optedOut: batch.optedOut }, 'campaign batch queued');
+      if (batch.done && batch.state === 'sending') log.info({ campaignId: batch.campaignId }, 'campaign recipients all queued');
+    }
+    pass.completed = await completeFinishedCampaigns(pool, clock());
+    for (const campaignId of pass.completed) log.info({ campaignId }, 'campaign completed');
+    return pass;
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((err: unknown) => log.error({ err }, 'campaign pass failed; the next one resumes from the cursor'))
+        .finally(() => {
+          running = undefined;
+          schedule(options.pollMs);
+        });
+    }, delayMs);
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      halting = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      halting = true;
+      clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+    runOnce,
+  };
+}

@@ -1,0 +1,33 @@
+// GET /v1/campaigns/{campaignId}: one campaign and how far it got (recipients queued, messages by
+// state). Operators only.
+import { ApiError } from '@gateway/contracts';
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { getCampaignProgress } from '../store/pg-campaign-store.ts';
+import { campaignIdParamsSchema, campaignProgressSchema } from './campaign-schemas.ts';
+import { requireOperator } from './operator-client.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+export function campaignGetRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.get(
+      '/v1/campaigns/:campaignId',
+      {
+        schema: {
+          tags: ['campaigns'],
+          summary: 'A campaign and its progress',
+          headers: signatureHeadersSchema,
+          params: campaignIdParamsSchema,
+          response: { 200: campaignProgressSchema, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        requireOperator(request);
+        const campaign = await getCampaignProgress(deps.pool, request.params.campaignId);
+        if (campaign === null) throw new ApiError('not_found', `No campaign ${request.params.campaignId}.`);
+        return campaign;
+      },
+    );
+  };
+}

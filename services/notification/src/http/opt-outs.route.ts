@@ -1,0 +1,67 @@
+// GET /v1/opt-outs?msisdn=…: one subscriber's opt-out state and its history (when and how it changed),
+// so an operator can answer "why do I get no SMS?". GET /v1/opt-outs: the numbers opted out now,
+// most recent first, a page at a time. One path, so one route: the query decides which answer.
+// Operators only: an opt-out is a subscriber's personal choice.
+//
+// The number may be typed as +963…, 00963…, 09… or 963…; all are normalised to the E.164 key the
+// opt-outs are stored under (domain/msisdn.ts). A number that is not a Syrian mobile is a 400.
+import { ApiError } from '@gateway/contracts';
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { normaliseMsisdn } from '../domain/msisdn.ts';
+import { listOptOuts, optOutOf } from '../store/pg-opt-out-store.ts';
+import { requireOperator } from './operator-client.ts';
+import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const querySchema = z.object({
+  msisdn: z.string().max(64).optional().describe('One subscriber (+963…, 00963… or 09…): their state and history instead of the list.'),
+  ...pageQueryShape,
+});
+
+const subscriberSchema = z.object({
+  msisdn: z.string().describe('E.164'),
+  optedOut: z.boolean(),
+  changedAt: z.string().nullable(),
+  via: z.string().nullable().describe('What the subscriber sent (STOP, START, توقف…) or the operator who changed it.'),
+  history: z.array(z.object({ optedOut: z.boolean(), via: z.string(), at: z.string() })).describe('Newest first, at most 100.'),
+});
+
+const listSchema = z.object({
+  optOuts: z.array(z.object({ msisdn: z.string(), changedAt: z.string(), via: z.string() })),
+  nextCursor: z.string().nullable(),
+});
+
+export function optOutsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.get(
+      '/v1/opt-outs',
+      {
+        schema: {
+          tags: ['opt-outs'],
+          summary: 'Subscribers who opted out of SMS, or one subscriber’s opt-out state and history',
+          headers: signatureHeadersSchema,
+          querystring: querySchema,
+          response: { 200: z.union([subscriberSchema, listSchema]), ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        requireOperator(request);
+        const { msisdn, limit = defaultPageSize, cursor } = request.query;
+        if (msisdn !== undefined) {
+          const normalised = normaliseMsisdn(msisdn);
+          if (normalised === null) {
+            const problem = 'is not a Syrian mobile number (+9639…, 009639… or 09…)';
+            throw new ApiError('invalid_request', `Invalid request: querystring.msisdn: ${problem}`, { fields: [{ field: 'querystring.msisdn', problem }] });
+          }
+          return optOutOf(deps.pool, normalised);
+        }
+        const after = cursor === undefined ? undefined : decodeCursor(cursor, ([changedAtUs, number]) => /^\d{1,18}$/.test(changedAtUs) && number !== '' && !number.includes('\u0000'));
+        const page = await listOptOuts(deps.pool, { limit, after: after && { changedAtUs: after[0], msisdn: after[1] } });
+        return { optOuts: page.optOuts, nextCursor: page.next === null ? null : encodeCursor([page.next.changedAtUs, page.next.msisdn]) };
+      },
+    );
+  };
+}

@@ -1,0 +1,20 @@
+// Every route of notification's operator API, as one plugin that app.ts mounts behind signature auth.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { campaignCancelRoute } from './campaign-cancel.route.ts';
+import { campaignCreateRoute } from './campaign-create.route.ts';
+import { campaignGetRoute } from './campaign-get.route.ts';
+import { campaignListRoute } from './campaign-list.route.ts';
+import { optOutsRoute } from './opt-outs.route.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+export type { RouteDeps } from './route-deps.ts';
+
+export function notificationRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    await app.register(campaignCreateRoute(deps));
+    await app.register(campaignGetRoute(deps));
+    await app.register(campaignListRoute(deps));
+    await app.register(campaignCancelRoute(deps));
+    await app.register(optOutsRoute(deps));
+  };
+}

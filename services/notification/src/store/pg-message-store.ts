@@ -1,0 +1,336 @@
+// sms_messages, sms_parts and delivery_receipts: the life of each SMS from the decision to send it to
+// its delivery receipt. Every change others must know about (sent, delivered, failed) is written to
+// the outbox in the same transaction as the state change.
+import { createEvent, smsTemplateSchema } from '@gateway/contracts';
+import type { SmsTemplate } from '@gateway/contracts';
+import { enqueueEvent, withTransaction } from '@gateway/kit';
+import type { Pool, PoolClient } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import type { SmsEncoding } from '../domain/sms-encoding.ts';
+import type { SmsRequest } from '../domain/sms-plan.ts';
+import type { SmsLocale } from '../domain/sms-templates.ts';
+
+type Db = Pool | PoolClient;
+
+export const producer = 'notification';
+
+export type MessageState = 'queued' | 'submitted' | 'delivered' | 'failed' | 'expired' | 'suppressed';
+export type ReceiptState = 'delivered' | 'failed' | 'expired';
+
+/** What the dispatcher holds while it sends a message. */
+export type ClaimedMessage = {
+  messageId: string;
+  recipient: string;
+  template: SmsTemplate;
+  locale: SmsLocale;
+  accountNo: string | null;
+  sourceEventId: string | null;
+  campaignId: string | null;
+  body: string;
+  urgent: boolean;
+  attempts: number;
+  correlationId: string | null;
+  optedOut: boolean;
+  /** Parts the SMSC already accepted on an earlier attempt, by part number. */
+  accepted: Map<number, string>;
+};
+
+export type AcceptedPart = { seq: number; smscMessageId: string };
+
+/** Writes the requests that are new; a dedupe key already present is skipped. Returns how many were new. */
+export async function enqueueSms(db: Db, requests: readonly SmsRequest[]): Promise<number> {
+  if (requests.length === 0) return 0;
+  const result = await db.query(
+    `INSERT INTO sms_messages (message_id, dedupe_key, recipient, template, locale, account_no, source_event_id, body, urgent, state, not_before, correlation_id)
+     SELECT id, key, recipient, template, locale, account_no, source_event_id, body, urgent, 'queued', not_before, correlation_id
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::timestamptz[], $11::text[])
+         AS r(id, key, recipient, template, locale, account_no, source_event_id, body, urgent, not_before, correlation_id)
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+    [
+      requests.map(() => uuidv7()),
+      requests.map((r) => r.dedupeKey),
+      requests.map((r) => r.recipient),
+      requests.map((r) => r.template),
+      requests.map((r) => r.locale),
+      requests.map((r) => r.accountNo),
+      requests.map((r) => r.sourceEventId),
+      requests.map((r) => r.body),
+      requests.map((r) => r.urgent),
+      requests.map((r) => r.notBefore.toISOString()),
+      requests.map((r) => r.correlationId),
+    ],
+  );
+  return result.rowCount ?? 0;
+}
+
+type ClaimedRow = {
+  message_id: string;
+  recipient: string;
+  template: string;
+  locale: SmsLocale;
+  account_no: string | null;
+  source_event_id: string | null;
+  campaign_id: string | null;
+  body: string;
+  urgent: boolean;
+  attempts: number;
+  correlation_id: string | null;
+  opted_out: boolean;
+  accepted: { seq: number; smsc_message_id: string }[] | null;
+};
+
+/**
+ * Takes up to `limit` messages that are due, urgent ones first, and leases them for `leaseMs`. SKIP
+ * LOCKED lets several dispatchers (replicas) share the queue without taking the same message; the
+ * lease hands a message over to another one if its holder dies mid-send.
+ */
+export async function claimDueMessages(pool: Pool, limit: number, leaseMs: number, now: Date): Promise<ClaimedMessage[]> {
+  const { rows } = await pool.query<ClaimedRow>(
+    `WITH due AS (
+       SELECT message_id FROM sms_messages
+        WHERE state = 'queued' AND not_before <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+        ORDER BY urgent DESC, not_before, message_id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+     )
+     UPDATE sms_messages m SET lease_until = $1::timestamptz + make_interval(secs => $3 / 1000.0)
+       FROM due WHERE m.message_id = due.message_id
+     RETURNING m.message_id, m.recipient, m.template, m.locale, m.account_no, m.source_event_id, m.campaign_id, m.body, m.urgent,
+               m.attempts, m.correlation_id,
+               COALESCE((SELECT o.opted_out FROM opt_outs o WHERE o.msisdn = m.recipient), false) AS opted_out,
+               (SELECT json_agg(json_build_object('seq', p.seq, 'smsc_message_id', p.smsc_message_id)) FROM sms_parts p WHERE p.message_id = m.message_id) AS accepted`,
+    [now.toISOString(), limit, leaseMs],
+  );
+  return rows
+    .sort((a, b) => Number(b.urgent) - Number(a.urgent))
+    .map((r) => ({
+      messageId: r.message_id,
+      recipient: r.recipient,
+      template: smsTemplateSchema.parse(r.template),
+      locale: r.locale,
+      accountNo: r.account_no,
+      sourceEventId: r.source_event_id,
+      campaignId: r.campaign_id,
+      body: r.body,
+      urgent: r.urgent,
+      attempts: r.attempts,
+      correlationId: r.correlation_id,
+      optedOut: r.opted_out,
+      accepted: new Map((r.accepted ?? []).map((p) => [p.seq, p.smsc_message_id])),
+    }));
+}
+
+/**
+ * Puts a held message back in the queue for `until` (quiet hours, a retry's backoff). `countAttempt`
+ * is set only for an SMSC error: waiting out the night or a dropped connection is no fault of the
+ * message and must not bring it closer to being given up.
+ */
+export async function deferMessage(db: Db, messageId: string, until: Date, reason: string | null, countAttempt: boolean): Promise<void> {
+  await db.query(
+    `UPDATE sms_messages SET not_before = $2, lease_until = NULL, last_error = COALESCE($3, last_error), attempts = attempts + $4
+      WHERE message_id = $1 AND state = 'queued'`,
+    [messageId, until.toISOString(), reason, countAttempt ? 1 : 0],
+  );
+}
+
+export async function suppressMessage(db: Db, messageId: string, reason: string, now: Date): Promise<void> {
+  await db.query(`UPDATE sms_messages SET state = 'suppressed', lease_until = NULL, last_error = $2, done_at = $3 WHERE message_id = $1 AND state = 'queued'`, [
+    messageId,
+    reason,
+    now.toISOString(),
+  ]);
+}
+
+async function insertParts(client: PoolClient, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
+  if (parts.length === 0) return;
+  await client.query(
+    `INSERT INTO sms_parts (message_id, seq, smsc_message_id, state, submitted_at)
+     SELECT $1, seq, smsc_id, 'submitted', $4 FROM unnest($2::int[], $3::text[]) AS p(seq, smsc_id)
+     ON CONFLICT DO NOTHING`,
+    [messageId, parts.map((p) => p.seq), parts.map((p) => p.smscMessageId), now.toISOString()],
+  );
+}
+
+/** Keeps the parts accepted so far when a send is interrupted, so the next attempt resumes after them. */
+export async function recordAcceptedParts(pool: Pool, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
+  if (parts.length === 0) return;
+  await withTransaction(pool, (client) => insertParts(client, messageId, parts, now));
+}
+
+function smsShape(m: ClaimedMessage) {
+  return {
+    messageId: m.messageId,
+    to: m.recipient,
+    template: m.template,
+    locale: m.locale,
+    accountNo: m.accountNo,
+    sourceEventId: m.sourceEventId,
+    campaignId: m.campaignId,
+  };
+}
+
+function eventBase(m: ClaimedMessage) {
+  return { producer, key: m.messageId, correlationId: m.correlationId ?? m.messageId, causationId: m.sourceEventId };
+}
+
+/**
+ * Every part is with the SMSC: the message is `submitted` and notification.sms-sent goes out. A
+ * receipt that overtook this write (it is in delivery_receipts already) is applied here.
+ */
+export async function markSubmitted(
+  pool: Pool,
+  message: ClaimedMessage,
+  sent: { parts: readonly AcceptedPart[]; encoding: SmsEncoding; segments: number },
+  now: Date,
+): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await insertParts(client, message.messageId, sent.parts, now);
+    const updated = await client.query(
+      `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL
+        WHERE message_id = $1 AND state = 'queued'`,
+      [message.messageId, now.toISOString(), sent.encoding, sent.segments],
+    );
+    if (updated.rowCount !== 1) return;
+    const ids = [...sent.parts].sort((a, b) => a.seq - b.seq).map((p) => p.smscMessageId);
+    await enqueueEvent(
+      client,
+      createEvent('notification.sms-sent', {
+        ...eventBase(message),
+        payload: { ...smsShape(message), encoding: sent.encoding, segments: sent.segments, smscMessageIds: ids, sentAt: now.toISOString() },
+      }),
+    );
+    await settleMessage(client, message.messageId, now);
+  });
+}
+
+/** The SMSC refused the message for good, or it ran out of attempts. */
+export async function failMessage(
+  pool: Pool,
+  message: ClaimedMessage,
+  failure: { state: 'failed' | 'rejected'; reason: string; errorCode: string | null },
+  now: Date,
+): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    const updated = await client.query(
+      `UPDATE sms_messages SET state = 'failed', lease_until = NULL, last_error = $2, done_at = $3 WHERE message_id = $1 AND state = 'queued'`,
+      [message.messageId, failure.reason, now.toISOString()],
+    );
+    if (updated.rowCount !== 1) return;
+    await enqueueEvent(
+      client,
+      createEvent('notification.sms-failed', {
+        ...eventBase(message),
+        payload: { ...smsShape(message), state: failure.state, reason: failure.reason, errorCode: failure.errorCode, failedAt: now.toISOString() },
+      }),
+    );
+  });
+}
+
+export type Receipt = { smscMessageId: string; state: ReceiptState; errorCode: string | null; doneAt: Date | null };
+
+/**
+ * A delivery receipt, stored before anything else so that one arriving before its part is known is
+ * kept for later, and applied at most once (the SMSC resends receipts it thinks we did not get).
+ * Returns false for a receipt seen before.
+ */
+export async function recordReceipt(pool: Pool, receipt: Receipt, now: Date): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
+    const inserted = await client.query(
+      `INSERT INTO delivery_receipts (smsc_message_id, state, error_code, done_at, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [receipt.smscMessageId, receipt.state, receipt.errorCode, receipt.doneAt?.toISOString() ?? null, now.toISOString()],
+    );
+    if (inserted.rowCount !== 1) return false;
+    const { rows } = await client.query<{ message_id: string }>('SELECT message_id FROM sms_parts WHERE smsc_message_id = $1', [receipt.smscMessageId]);
+    const part = rows[0];
+    if (part !== undefined) await settleMessage(client, part.message_id, now);
+    return true;
+  });
+}
+
+type SettleRow = {
+  message_id: string;
+  recipient: string;
+  template: string;
+  locale: SmsLocale;
+  account_no: string | null;
+  source_event_id: string | null;
+  campaign_id: string | null;
+  correlation_id: string | null;
+  state: MessageState;
+  segments: number | null;
+};
+
+/**
+ * Applies the stored receipts of a submitted message's parts and, once they decide it, moves the
+ * message to delivered (every part delivered) or failed/expired (any part not), announcing it.
+ */
+async function settleMessage(client: PoolClient, messageId: string, now: Date): Promise<void> {
+  const { rows } = await client.query<SettleRow>(
+    `SELECT message_id, recipient, template, locale, account_no, source_event_id, campaign_id, correlation_id, state, segments
+       FROM sms_messages WHERE message_id = $1 FOR UPDATE`,
+    [messageId],
+  );
+  const row = rows[0];
+  if (row === undefined || row.state !== 'submitted') return;
+  await client.query(
+    `UPDATE sms_parts p SET state = r.state, error_code = r.error_code, done_at = COALESCE(r.done_at, r.received_at)
+       FROM delivery_receipts r
+      WHERE p.message_id = $1 AND p.smsc_message_id = r.smsc_message_id AND p.state = 'submitted'`,
+    [messageId],
+  );
+  const { rows: all } = await client.query<{ smsc_message_id: string; state: string; error_code: string | null; done_at: Date | null }>(
+    'SELECT smsc_message_id, state, error_code, done_at FROM sms_parts WHERE message_id = $1 ORDER BY seq',
+    [messageId],
+  );
+  if (all.length < (row.segments ?? 1)) return;
+  const bad = all.find((p) => p.state === 'failed' || p.state === 'expired');
+  const pending = all.some((p) => p.state === 'submitted');
+  if (bad === undefined && pending) return;
+  const message: ClaimedMessage = {
+    messageId: row.message_id,
+    recipient: row.recipient,
+    template: smsTemplateSchema.parse(row.template),
+    locale: row.locale,
+    accountNo: row.account_no,
+    sourceEventId: row.source_event_id,
+    campaignId: row.campaign_id,
+    body: '',
+    urgent: false,
+    attempts: 0,
+    correlationId: row.correlation_id,
+    optedOut: false,
+    accepted: new Map(),
+  };
+  if (bad !== undefined) {
+    const state = bad.state === 'expired' ? 'expired' : 'failed';
+    await client.query(`UPDATE sms_messages SET state = $2, done_at = $3, last_error = $4 WHERE message_id = $1`, [
+      messageId,
+      state,
+      now.toISOString(),
+      `part ${bad.smsc_message_id} ${bad.state}`,
+    ]);
+    await enqueueEvent(
+      client,
+      createEvent('notification.sms-failed', {
+        ...eventBase(message),
+        payload: {
+          ...smsShape(message),
+          state,
+          reason: `the SMSC reported a part ${bad.state === 'expired' ? 'expired (validity period over)' : 'undeliverable'}`,
+          errorCode: bad.error_code,
+          failedAt: (bad.done_at ?? now).toISOString(),
+        },
+      }),
+    );
+    return;
+  }
+  const last = all.reduce((at, p) => Math.max(at, (p.done_at ?? now).getTime()), 0);
+  await client.query(`UPDATE sms_messages SET state = 'delivered', done_at = $2 WHERE message_id = $1`, [messageId, new Date(last).toISOString()]);
+  await enqueueEvent(
+    client,
+    createEvent('notification.sms-delivered', {
+      ...eventBase(message),
+      payload: { ...smsShape(message), smscMessageId: all[all.length - 1]!.smsc_message_id, deliveredAt: new Date(last).toISOString() },
+    }),
+  );
+}

@@ -1,0 +1,192 @@
+// End to end over real Kafka, real Postgres and real SMPP (the simulator on a TCP port): events in,
+// SMS at the SMSC, receipts back. See support/notification-harness.ts.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { money } from '@gateway/contracts';
+import type { EventOf } from '@gateway/contracts';
+import { anEvent, uniqueName, waitFor } from '@gateway/testkit';
+import { v7 as uuidv7 } from 'uuid';
+import { renderSms } from '../src/domain/sms-templates.ts';
+import { enqueueSms } from '../src/store/pg-message-store.ts';
+import { startHarness } from './support/notification-harness.ts';
+import type { Harness } from './support/notification-harness.ts';
+
+let h: Harness;
+let nextNumber = 100_000;
+/** A fresh Syrian mobile per test, so what the simulator shows for it is this test's alone. */
+const aMobile = () => `+963944${String(nextNumber++).padStart(6, '0')}`;
+
+beforeAll(async () => {
+  h = await startHarness({ receiptDelayMs: 100 });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+function billFor(msisdn: string, locale: 'ar' | 'en' = 'ar'): EventOf<'bill.issued'> {
+  return anEvent('bill.issued', {
+    payload: { billId: uuidv7(), accountNo: '0112345678', holder: { class: 'individual', name: 'Rami Haddad', msisdn, entityId: null, locale } },
+  });
+}
+
+function paymentOf(bill: EventOf<'bill.issued'>): EventOf<'payment.completed'> {
+  return anEvent('payment.completed', {
+    payload: {
+      paymentId: uuidv7(),
+      receiptNo: uniqueName('R'),
+      channelId: 'bank-one',
+      accountNo: bill.payload.accountNo,
+      allocations: [{ billId: bill.payload.billId, externalBillId: bill.payload.externalBillId, amount: { amount: 150_000, currency: 'SYP' } }],
+    },
+  });
+}
+
+async function outboxTypes(messageId: string): Promise<string[]> {
+  const { rows } = await h.db.pool.query<{ type: string }>(`SELECT payload->>'type' AS type FROM outbox WHERE key = $1 ORDER BY id`, [messageId]);
+  return rows.map((r) => r.type);
+}
+
+async function messageOf(template: string, recipient: string) {
+  const { rows } = await h.db.pool.query<{ message_id: string; state: string; segments: number | null; body: string; not_before: Date }>(
+    'SELECT message_id, state, segments, body, not_before FROM sms_messages WHERE template = $1 AND recipient = $2',
+    [template, recipient],
+  );
+  return rows;
+}
+
+describe('receipts', () => {
+  it('sends exactly one Arabic receipt for a payment.completed delivered three times, and the receipt marks it delivered', async () => {
+    const to = aMobile();
+    const bill = billFor(to);
+    const paid = paymentOf(bill);
+    await h.deliver([bill]);
+    await h.deliver([paid], 3);
+    // The same payment re-published under a new event id (a replay) is still the same receipt.
+    await h.deliver([{ ...paid, eventId: uuidv7() }]);
+    // One partition: once a later marker payment is queued, every copy before it was handled.
+    const marker = aMobile();
+    const markerBill = billFor(marker);
+    await h.deliver([markerBill, paymentOf(markerBill)]);
+    await waitFor(async () => (await messageOf('payment_receipt', marker)).length === 1, { timeoutMs: 30_000, message: 'marker receipt queued' });
+
+    const expected = renderSms('payment_receipt', 'ar', { accountNo: '0112345678', amount: money(150_000, 'SYP'), receiptNo: paid.payload.receiptNo, channel: 'بنك واحد' });
+    await waitFor(async () => (await h.received(to)).some((m) => m.text === expected && m.deliveredAt !== undefined), { timeoutMs: 20_000, message: 'receipt at the SMSC' });
+    const receipts = (await h.received(to)).filter((m) => m.text.includes(paid.payload.receiptNo));
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]).toMatchObject({ text: expected, complete: true, dataCoding: 8, from: 'SyTelecom' });
+
+    const rows = await messageOf('payment_receipt', to);
+    expect(rows).toHaveLength(1);
+    await waitFor(async () => (await messageOf('payment_receipt', to))[0]?.state === 'delivered', { timeoutMs: 20_000, message: 'receipt delivered' });
+    expect(await outboxTypes(rows[0]!.message_id)).toEqual(['notification.sms-sent', 'notification.sms-delivered']);
+  });
+
+  it('holds a receipt whose bill is not known yet (the bill topic lags) and sends it, once, when the bill arrives', async () => {
+    const to = aMobile();
+    const bill = billFor(to);
+    const paid = paymentOf(bill);
+    await h.deliver([paid, paid]);
+    await waitFor(async () => (await h.db.pool.query('SELECT 1 FROM awaiting_contact WHERE event_id = $1', [paid.eventId])).rowCount === 1, {
+      timeoutMs: 30_000,
+      message: 'payment parked until its bill is known',
+    });
+    expect(await h.received(to)).toEqual([]);
+    await h.deliver([bill]);
+    await waitFor(async () => (await messageOf('payment_receipt', to))[0]?.state === 'delivered', { timeoutMs: 30_000, message: 'receipt delivered' });
+    expect((await h.received(to)).filter((m) => m.text.includes(paid.payload.receiptNo))).toHaveLength(1);
+    expect((await h.db.pool.query('SELECT 1 FROM awaiting_contact WHERE event_id = $1', [paid.eventId])).rowCount).toBe(0);
+  });
+
+  it('sends a long Arabic text as concatenated UCS-2 parts that reassemble to the original', async () => {
+    const to = aMobile();
+    const body = 'عزيزي المشترك، '.repeat(12).trim(); // 191 UTF-16 units: three parts of at most 67
+    expect(body.length).toBeGreaterThan(134);
+    await enqueueSms(h.db.pool, [
+      { dedupeKey: `test:${to}`, recipient: to, template: 'campaign', locale: 'ar', accountNo: null, sourceEventId: null, body, urgent: false, notBefore: new Date(), correlationId: null },
+    ]);
+    h.dispatcher.wake();
+    await waitFor(async () => (await h.received(to))[0]?.complete === true, { timeoutMs: 20_000, message: 'all parts at the SMSC' });
+    const [message, ...others] = await h.received(to);
+    expect(others).toEqual([]);
+    expect(message!.text).toBe(body);
+    expect(message!.parts).toHaveLength(3);
+    const reference = message!.parts[0]!.reference;
+    message!.parts.forEach((part, i) => {
+      expect(part).toMatchObject({ part: i + 1, total: 3, udh: true, dataCoding: 8, reference });
+      // UDH (6 octets) + at most 67 UCS-2 code units.
+      expect(part.shortMessage.length / 2).toBeLessThanOrEqual(6 + 134);
+    });
+    await waitFor(async () => (await messageOf('campaign', to))[0]?.state === 'delivered', { timeoutMs: 20_000, message: 'every part delivered' });
+    expect((await messageOf('campaign', to))[0]!.segments).toBe(3);
+  });
+
+  it('marks a message failed when the SMSC reports it undeliverable, and says so on the outbox', async () => {
+    const to = aMobile();
+    await h.control({ undeliverable: [to] });
+    const bill = billFor(to, 'en');
+    await h.deliver([bill, paymentOf(bill)]);
+    await waitFor(async () => (await messageOf('payment_receipt', to))[0]?.state === 'failed', { timeoutMs: 30_000, message: 'receipt failed' });
+    const [row] = await messageOf('payment_receipt', to);
+    expect(row!.body).toMatch(/^Payment received: SYP 1,500\.00 for 0112345678 via Bank One\./);
+    expect(await outboxTypes(row!.message_id)).toEqual(['notification.sms-sent', 'notification.sms-failed']);
+  });
+});
+
+describe('the SMSC dropping the connection mid-window', () => {
+  it('loses no message and duplicates none', async () => {
+    // Answers held back: when the connection drops, the SMSC has messages whose answers we never saw.
+    await h.control({ responseDelayMs: 150 });
+    const before = await h.stats();
+    const numbers = Array.from({ length: 120 }, () => aMobile());
+    await enqueueSms(
+      h.db.pool,
+      numbers.map((to) => ({ dedupeKey: `drop:${to}`, recipient: to, template: 'campaign' as const, locale: 'en' as const, accountNo: null, sourceEventId: null, body: `Drop test for ${to}`, urgent: false, notBefore: new Date(), correlationId: null })),
+    );
+    h.dispatcher.wake();
+    for (const threshold of [20, 60]) {
+      await waitFor(async () => (await h.stats()).submits! - before.submits! >= threshold, { timeoutMs: 30_000, message: `${threshold} submits` });
+      const dropped = await h.control({ dropConnection: true });
+      expect(dropped['droppedSessions']).toBe(1);
+    }
+    await waitFor(async () => (await h.messageStates(`dedupe_key LIKE 'drop:%'`))['queued'] === undefined, { timeoutMs: 60_000, message: 'all submitted' });
+    await h.control({ responseDelayMs: 0 });
+
+    const received = (await h.received()).filter((m) => m.text.startsWith('Drop test for'));
+    expect(received).toHaveLength(120);
+    expect(new Set(received.map((m) => m.to)).size).toBe(120);
+    for (const m of received) expect(m.text).toBe(`Drop test for ${m.to}`);
+    // The ambiguous case really happened: parts resubmitted after the drop were answered from the SMSC's dedup.
+    expect((await h.stats()).duplicatesAnswered! - before.duplicatesAnswered!).toBeGreaterThan(0);
+    await waitFor(async () => (await h.messageStates(`dedupe_key LIKE 'drop:%'`))['delivered'] === 120, { timeoutMs: 30_000, message: 'all delivered' });
+  });
+});
+
+describe('opt-out', () => {
+  it('STOP opts the subscriber out of reminders and campaigns (confirmed by SMS) but not out of receipts', async () => {
+    const to = aMobile();
+    await h.mobileOriginated(to, 'STOP');
+    await waitFor(async () => (await h.db.pool.query('SELECT 1 FROM opt_outs WHERE msisdn = $1 AND opted_out', [to])).rowCount === 1, { timeoutMs: 10_000, message: 'opted out' });
+    await waitFor(async () => (await h.received(to)).length === 1, { timeoutMs: 10_000, message: 'confirmation' });
+    expect((await h.received(to))[0]!.text).toBe(renderSms('opt_out_confirmation', 'ar', { optedOut: true }));
+    // The SMSC resending the same STOP is not a second change, and sends no second confirmation.
+    await h.mobileOriginated(to, 'stop');
+
+    await enqueueSms(h.db.pool, [
+      { dedupeKey: `optout-campaign:${to}`, recipient: to, template: 'campaign', locale: 'ar', accountNo: null, sourceEventId: null, body: 'حملة', urgent: false, notBefore: new Date(), correlationId: null },
+    ]);
+    const bill = billFor(to);
+    await h.deliver([bill, paymentOf(bill)]);
+    await waitFor(async () => (await messageOf('payment_receipt', to))[0]?.state === 'delivered', { timeoutMs: 30_000, message: 'receipt still sent' });
+    await waitFor(async () => (await messageOf('campaign', to))[0]?.state === 'suppressed', { timeoutMs: 10_000, message: 'campaign suppressed' });
+    const texts = (await h.received(to)).map((m) => m.text);
+    expect(texts.filter((t) => t === 'حملة')).toEqual([]);
+    expect(texts.filter((t) => t === renderSms('opt_out_confirmation', 'ar', { optedOut: true }))).toHaveLength(1);
+
+    // START puts them back.
+    await h.mobileOriginated(to, 'START');
+    await waitFor(async () => (await h.db.pool.query('SELECT 1 FROM opt_outs WHERE msisdn = $1 AND NOT opted_out', [to])).rowCount === 1, { timeoutMs: 10_000, message: 'opted in' });
+    const { rows } = await h.db.pool.query<{ opted_out: boolean }>('SELECT opted_out FROM opt_out_history WHERE msisdn = $1 ORDER BY id', [to]);
+    // Every STOP the subscriber sent is in the history; only real changes move the current state.
+    expect(rows.map((r) => r.opted_out)).toEqual([true, true, false]);
+  });
+});
