@@ -132,6 +132,21 @@ describe('receipts', () => {
   });
 });
 
+describe('receipts that overtake their submit', () => {
+  it('applies every receipt even when it arrives before the submit is recorded', async () => {
+    // Receipts at once: many arrive while the transaction recording their part is still open.
+    await h.control({ receiptDelayMs: 0 });
+    const numbers = Array.from({ length: 300 }, () => aMobile());
+    await enqueueSms(
+      h.db.pool,
+      numbers.map((to) => ({ dedupeKey: `race:${to}`, recipient: to, template: 'payment_receipt' as const, locale: 'en' as const, accountNo: null, sourceEventId: null, body: `Race ${to}`, urgent: true, notBefore: new Date(), correlationId: null })),
+    );
+    h.dispatcher.wake();
+    await waitFor(async () => (await h.messageStates(`dedupe_key LIKE 'race:%'`))['delivered'] === 300, { timeoutMs: 60_000, message: 'all 300 delivered' });
+    await h.control({ receiptDelayMs: 100 });
+  });
+});
+
 describe('the SMSC dropping the connection mid-window', () => {
   it('loses no message and duplicates none', async () => {
     // Answers held back: when the connection drops, the SMSC has messages whose answers we never saw.

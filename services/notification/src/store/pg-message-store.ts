@@ -141,6 +141,17 @@ export async function suppressMessage(db: Db, messageId: string, reason: string,
   ]);
 }
 
+/**
+ * A receipt can arrive while the transaction recording its part is still open (the SMSC answers the
+ * submit, then sends the receipt at once): under READ COMMITTED each would miss the other's row and
+ * the receipt would never be applied. Both sides take this lock per SMSC id first, so whichever runs
+ * second sees what the first committed. Ids are locked in sorted order, so two never deadlock.
+ */
+async function lockSmscIds(client: PoolClient, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest($1::text[]) AS id', [[...ids].sort()]);
+}
+
 async function insertParts(client: PoolClient, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
   if (parts.length === 0) return;
   await client.query(
@@ -184,6 +195,7 @@ export async function markSubmitted(
   now: Date,
 ): Promise<void> {
   await withTransaction(pool, async (client) => {
+    await lockSmscIds(client, sent.parts.map((p) => p.smscMessageId));
     await insertParts(client, message.messageId, sent.parts, now);
     const updated = await client.query(
       `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL
@@ -235,6 +247,7 @@ export type Receipt = { smscMessageId: string; state: ReceiptState; errorCode: s
  */
 export async function recordReceipt(pool: Pool, receipt: Receipt, now: Date): Promise<boolean> {
   return withTransaction(pool, async (client) => {
+    await lockSmscIds(client, [receipt.smscMessageId]);
     const inserted = await client.query(
       `INSERT INTO delivery_receipts (smsc_message_id, state, error_code, done_at, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
       [receipt.smscMessageId, receipt.state, receipt.errorCode, receipt.doneAt?.toISOString() ?? null, now.toISOString()],
