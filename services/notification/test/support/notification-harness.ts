@@ -38,6 +38,8 @@ export type Harness = {
   registry: Registry;
   smsc: SmscClient;
   dispatcher: SmsDispatcher;
+  /** Stops the dispatcher and SMPP client as a process exit would, and starts fresh ones (same database). */
+  restartSending(): Promise<void>;
   topics: { bills: string; payments: string; intents: string };
   /** Produces each event `copies` times, in order, keyed as the producer would. */
   deliver(events: readonly { key: string; eventId: string }[], copies?: number): Promise<void>;
@@ -63,37 +65,44 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Late-bound: the inbound handler is built before the dispatcher it wakes.
   const late: { dispatcher?: SmsDispatcher } = {};
   const wake = () => late.dispatcher?.wake();
-  const smsc = createSmscClient({
-    host: '127.0.0.1',
-    port: address.port,
-    systemId: 'notification',
-    password,
-    window: options.window ?? 10,
-    ratePerSecond: options.ratePerSecond ?? 0,
-    enquireLinkMs: 5_000,
-    responseTimeoutMs: 5_000,
-    reconnect: { initialMs: 50, maxMs: 500 },
-    logger,
-    registry,
-    onDeliverSm: createSmscInboundHandler({ pool: db.pool, logger, registry, ...(options.clock ? { clock: options.clock } : {}), onQueued: wake }),
-  });
-  smsc.start();
-  const dispatcher = createSmsDispatcher({
-    pool: db.pool,
-    smsc,
-    logger,
-    registry,
-    sender: 'SyTelecom',
-    quietHours: options.quietHours ?? null,
-    concurrency: (options.window ?? 10) * 2,
-    pollMs: 50,
-    leaseMs: 30_000,
-    maxAttempts: 5,
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
-  late.dispatcher = dispatcher;
-  dispatcher.start();
-  if (!(await smsc.whenBound(10_000))) throw new Error('the SMPP client did not bind to the simulator');
+  const window = options.window ?? 10;
+
+  function startSending(): { smsc: SmscClient; dispatcher: SmsDispatcher } {
+    const smsc = createSmscClient({
+      host: '127.0.0.1',
+      port: address.port,
+      systemId: 'notification',
+      password,
+      window,
+      ratePerSecond: options.ratePerSecond ?? 0,
+      enquireLinkMs: 5_000,
+      responseTimeoutMs: 5_000,
+      reconnect: { initialMs: 50, maxMs: 500 },
+      logger,
+      registry: new Registry(),
+      onDeliverSm: createSmscInboundHandler({ pool: db.pool, logger, registry, ...(options.clock ? { clock: options.clock } : {}), onQueued: wake }),
+    });
+    smsc.start();
+    const dispatcher = createSmsDispatcher({
+      pool: db.pool,
+      smsc,
+      logger,
+      registry,
+      sender: 'SyTelecom',
+      quietHours: options.quietHours ?? null,
+      concurrency: window * 2,
+      pollMs: 50,
+      leaseMs: 30_000,
+      maxAttempts: 5,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    late.dispatcher = dispatcher;
+    dispatcher.start();
+    return { smsc, dispatcher };
+  }
+
+  let sending = startSending();
+  if (!(await sending.smsc.whenBound(10_000))) throw new Error('the SMPP client did not bind to the simulator');
 
   const tk: TestKafka = createTestKafka(testKafka());
   const topics = { bills: '', payments: '', intents: '' };
@@ -126,9 +135,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     db,
     registry,
-    smsc,
-    dispatcher,
+    get smsc() {
+      return sending.smsc;
+    },
+    get dispatcher() {
+      return sending.dispatcher;
+    },
     topics,
+    async restartSending() {
+      await sending.dispatcher.stop();
+      await sending.smsc.stop();
+      sending = startSending();
+      await sending.smsc.whenBound(10_000);
+    },
     async deliver(events, copies = 1) {
       for (const event of events) {
         const type = (event as { type?: string }).type ?? '';
@@ -150,7 +169,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return response.json();
     },
     async mobileOriginated(from, text) {
-      await waitFor(() => smsc.isBound(), { timeoutMs: 10_000, message: 'client bound' });
+      await waitFor(() => sending.smsc.isBound(), { timeoutMs: 10_000, message: 'client bound' });
       const response = await smscApp.inject({ method: 'POST', url: '/mo', payload: { from, to: 'SyTelecom', text } });
       if (response.statusCode !== 202) throw new Error(`POST /mo: ${response.statusCode} ${response.body}`);
     },
@@ -160,8 +179,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await consumer?.stop();
-      await dispatcher.stop();
-      await smsc.stop();
+      await sending.dispatcher.stop();
+      await sending.smsc.stop();
       await tk.close();
       await smscApp.close();
       await server.close();
