@@ -60,6 +60,10 @@ export const configSchema = commonConfigSchema.extend({
   CAMPAIGN_BATCH_SIZE: envInteger({ min: 1, max: 100_000 }).default(1_000),
   CAMPAIGN_POLL_MS: envDurationMs().default(1_000),
 
+  // An event older than this is applied to the read model but texts nobody: a new consumer group
+  // reading a topic from its beginning, or a replay of old events, must not text last month's bills.
+  SMS_MAX_EVENT_AGE_MS: envDurationMs().default(48 * 3_600_000),
+
   CHANNEL_NAMES_FILE: envFilePath().default(defaultChannelNamesFile),
   // The topics consumed and the group; overridable so a test or a replay can use its own.
   BILLS_TOPIC: envString().default('billing.bills'),

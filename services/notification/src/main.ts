@@ -81,6 +81,7 @@ await runService({
       logger,
       registry,
       channelNames: config.channelNames,
+      maxEventAgeMs: config.SMS_MAX_EVENT_AGE_MS,
       topics: [config.BILLS_TOPIC, config.PAYMENTS_TOPIC, config.INTENTS_TOPIC],
       groupId: config.CONSUMER_GROUP_ID,
       onQueued: wake,

@@ -97,6 +97,20 @@ describe('receipts', () => {
     expect((await h.db.pool.query('SELECT 1 FROM awaiting_contact WHERE event_id = $1', [paid.eventId])).rowCount).toBe(0);
   });
 
+  it('texts nobody for an event older than the age limit (a replay, a new group reading from the start), but keeps the read model', async () => {
+    const to = aMobile();
+    const old = new Date(Date.now() - 72 * 3_600_000).toISOString();
+    const bill = anEvent('bill.issued', { occurredAt: old, payload: billFor(to).payload });
+    const paid = anEvent('payment.completed', { occurredAt: old, payload: paymentOf(bill).payload });
+    const marker = aMobile();
+    const markerBill = billFor(marker);
+    await h.deliver([bill, paid, markerBill]);
+    await waitFor(async () => (await messageOf('bill_issued', marker)).length === 1, { timeoutMs: 30_000, message: 'marker queued' });
+    await waitFor(async () => (await h.db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [paid.eventId])).rowCount === 1, { timeoutMs: 30_000, message: 'old payment handled' });
+    expect(await h.messageStates('recipient = $1', [to])).toEqual({});
+    expect((await h.db.pool.query('SELECT 1 FROM bill_contacts WHERE bill_id = $1', [bill.payload.billId])).rowCount).toBe(1);
+  });
+
   it('sends a long Arabic text as concatenated UCS-2 parts that reassemble to the original', async () => {
     const to = aMobile();
     const body = 'عزيزي المشترك، '.repeat(12).trim(); // 191 UTF-16 units: three parts of at most 67
@@ -203,5 +217,21 @@ describe('opt-out', () => {
     const { rows } = await h.db.pool.query<{ opted_out: boolean }>('SELECT opted_out FROM opt_out_history WHERE msisdn = $1 ORDER BY id', [to]);
     // Every STOP the subscriber sent is in the history; only real changes move the current state.
     expect(rows.map((r) => r.opted_out)).toEqual([true, true, false]);
+  });
+});
+
+describe('operators watching the queue', () => {
+  it('shows how many due messages wait and how late the oldest is, and a message held by a dead dispatcher is taken over when its lease ends', async () => {
+    const to = aMobile();
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await enqueueSms(h.db.pool, [
+      { dedupeKey: `held:${to}`, recipient: to, template: 'payment_receipt', locale: 'en', accountNo: null, sourceEventId: null, body: `Held ${to}`, urgent: true, notBefore: hourAgo, correlationId: null },
+    ]);
+    // As if a dispatcher that has since died had claimed it a moment ago.
+    await h.db.pool.query(`UPDATE sms_messages SET lease_until = now() + interval '2 seconds' WHERE dedupe_key = $1`, [`held:${to}`]);
+    const due = (await h.registry.getSingleMetric('notification_sms_due')!.get()).values;
+    expect(due.find((v) => v.labels['urgency'] === 'urgent' && v.labels['measure'] === 'count')?.value).toBeGreaterThanOrEqual(1);
+    expect(due.find((v) => v.labels['urgency'] === 'urgent' && v.labels['measure'] === 'oldest_seconds')?.value).toBeGreaterThanOrEqual(3_600);
+    await waitFor(async () => (await h.received(to)).length === 1, { timeoutMs: 15_000, message: 'sent after the lease ended' });
   });
 });

@@ -25,8 +25,11 @@ export type NotificationHandlerDeps = {
   logger: Logger;
   channelNames: ChannelNames;
   registry?: Registry;
+  /** Events older than this text nobody (see SMS_MAX_EVENT_AGE_MS). */
+  maxEventAgeMs: number;
   /** Told after a commit that queued SMS, so the dispatcher sends at once instead of at its next poll. */
   onQueued?: () => void;
+  clock?: () => Date;
 };
 
 export type NotificationConsumerDeps = NotificationHandlerDeps & {
@@ -71,7 +74,11 @@ async function plan(client: PoolClient, event: PlannedEvent, deps: NotificationH
     await parkAwaitingContact(client, event, billIds);
     return 0;
   }
-  return enqueueSms(client, planSms(event, ctx));
+  const oldest = (deps.clock?.() ?? new Date()).getTime() - deps.maxEventAgeMs;
+  const requests = planSms(event, ctx);
+  const fresh = requests.filter((r) => r.notBefore.getTime() >= oldest);
+  if (fresh.length < requests.length) deps.logger.info({ eventId: event.eventId, eventType: event.type, occurredAt: event.occurredAt }, 'event too old to text anyone: read model updated, no SMS');
+  return enqueueSms(client, fresh);
 }
 
 async function apply(client: PoolClient, event: AnyEvent, deps: NotificationHandlerDeps): Promise<number> {

@@ -72,6 +72,30 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
     new Gauge({ name: 'notification_sms_in_flight', help: 'Messages being submitted now.', registers }),
   );
 
+  // What an operator watches when the SMSC or a campaign backs up: how much is due and how late the
+  // oldest due message is (receipts are meant to leave within seconds). Read from Postgres at scrape
+  // time, so every replica reports the shared queue.
+  metric(options.registry, 'notification_sms_due', (registers) =>
+    new Gauge({
+      name: 'notification_sms_due',
+      help: 'Queued messages already due, and the age in seconds of the oldest, by urgency.',
+      labelNames: ['urgency', 'measure'],
+      registers,
+      async collect() {
+        const { rows } = await pool.query<{ urgent: boolean; n: number; oldest: number | null }>(
+          `SELECT urgent, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(not_before))::float8 AS oldest
+             FROM sms_messages WHERE state = 'queued' AND not_before <= now() GROUP BY urgent`,
+        );
+        this.reset();
+        for (const urgency of ['urgent', 'normal']) {
+          const row = rows.find((r) => r.urgent === (urgency === 'urgent'));
+          this.set({ urgency, measure: 'count' }, row?.n ?? 0);
+          this.set({ urgency, measure: 'oldest_seconds' }, row?.oldest ?? 0);
+        }
+      },
+    }),
+  );
+
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let loop: Promise<void> | null = null;

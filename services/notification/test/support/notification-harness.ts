@@ -117,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger,
       registry,
       channelNames: { 'bank-one': { ar: 'بنك واحد', en: 'Bank One' } },
+      maxEventAgeMs: 48 * 3_600_000,
       topics: [topics.bills, topics.payments, topics.intents],
       groupId: uniqueName('notification'),
       onQueued: wake,
