@@ -134,6 +134,23 @@ describe('receipts', () => {
     expect((await messageOf('campaign', to))[0]!.segments).toBe(3);
   });
 
+  it('never interleaves two long messages to one handset (8-bit references would collide), and sends each whole', async () => {
+    const to = aMobile();
+    const bodies = Array.from({ length: 12 }, (_, i) => `رسالة رقم ${i}: ` + 'عزيزي المشترك، '.repeat(10));
+    await enqueueSms(
+      h.db.pool,
+      bodies.map((body, i) => ({ dedupeKey: `same-handset:${to}:${i}`, recipient: to, template: 'campaign' as const, locale: 'ar' as const, accountNo: null, sourceEventId: null, body, urgent: false, notBefore: new Date(), correlationId: null })),
+    );
+    h.dispatcher.wake();
+    await waitFor(async () => (await h.received(to)).filter((m) => m.complete).length === 12, { timeoutMs: 30_000, message: 'all 12 complete' });
+    const received = await h.received(to);
+    expect(received.map((m) => m.text).sort()).toEqual([...bodies].sort());
+    // Parts in arrival order: each message's parts come together, never mixed with another's.
+    const arrivals = received.flatMap((m) => m.parts.map((p) => ({ message: m.messageId, at: p.receivedAt }))).sort((a, b) => a.at.localeCompare(b.at));
+    const runs = arrivals.filter((a, i) => i === 0 || a.message !== arrivals[i - 1]!.message).length;
+    expect(runs).toBe(12);
+  });
+
   it('marks a message failed when the SMSC reports it undeliverable, and says so on the outbox', async () => {
     const to = aMobile();
     await h.control({ undeliverable: [to] });

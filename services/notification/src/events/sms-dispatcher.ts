@@ -173,22 +173,24 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
     return 'submitted';
   }
 
-  function track(message: ClaimedMessage): void {
-    const task = send(message)
-      .then((outcome) => {
-        outcomes.inc({ outcome, template: message.template });
-      })
-      .catch((error: unknown) => {
-        // Postgres trouble mid-send: the lease runs out and the message is taken again; a part the
-        // SMSC already has is deduplicated by its reference.
-        outcomes.inc({ outcome: 'error', template: message.template });
-        log.error({ err: error, messageId: message.messageId }, 'sending an SMS failed; it will be retried when its lease ends');
-      })
-      .finally(() => {
-        inFlight.delete(task);
-        inFlightGauge.set(inFlight.size);
-        wakeUp?.();
-      });
+  /** Sends `messages` (all for one recipient) one after the other, as one task in flight. */
+  function track(messages: readonly ClaimedMessage[]): void {
+    const task = (async () => {
+      for (const message of messages) {
+        try {
+          outcomes.inc({ outcome: await send(message), template: message.template });
+        } catch (error) {
+          // Postgres trouble mid-send: the lease runs out and the message is taken again; a part the
+          // SMSC already has is deduplicated by its reference.
+          outcomes.inc({ outcome: 'error', template: message.template });
+          log.error({ err: error, messageId: message.messageId }, 'sending an SMS failed; it will be retried when its lease ends');
+        }
+      }
+    })().finally(() => {
+      inFlight.delete(task);
+      inFlightGauge.set(inFlight.size);
+      wakeUp?.();
+    });
     inFlight.add(task);
     inFlightGauge.set(inFlight.size);
   }
@@ -207,7 +209,9 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
       } catch (error) {
         log.warn({ err: error }, 'cannot claim queued SMS; retrying');
       }
-      for (const message of claimed) track(message);
+      const byRecipient = new Map<string, ClaimedMessage[]>();
+      for (const message of claimed) byRecipient.set(message.recipient, [...(byRecipient.get(message.recipient) ?? []), message]);
+      for (const messages of byRecipient.values()) track(messages);
       if (claimed.length === 0) await sleep(options.pollMs);
     }
   }

@@ -83,12 +83,20 @@ type ClaimedRow = {
  * Takes up to `limit` messages that are due, urgent ones first, and leases them for `leaseMs`. SKIP
  * LOCKED lets several dispatchers (replicas) share the queue without taking the same message; the
  * lease hands a message over to another one if its holder dies mid-send.
+ *
+ * A recipient with a message in flight gets no second one until it is done: the concatenation
+ * reference is only 8 bits, and two long messages interleaved on one handset with the same
+ * reference would be stitched together into nonsense. (The caller sends two claimed in one batch for
+ * one recipient one after the other.)
  */
 export async function claimDueMessages(pool: Pool, limit: number, leaseMs: number, now: Date): Promise<ClaimedMessage[]> {
   const { rows } = await pool.query<ClaimedRow>(
     `WITH due AS (
-       SELECT message_id FROM sms_messages
+       SELECT message_id FROM sms_messages m
         WHERE state = 'queued' AND not_before <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+          AND NOT EXISTS (
+            SELECT 1 FROM sms_messages busy WHERE busy.recipient = m.recipient AND busy.state = 'queued' AND busy.lease_until > $1
+          )
         ORDER BY urgent DESC, not_before, message_id
         LIMIT $2
         FOR UPDATE SKIP LOCKED
