@@ -27,20 +27,32 @@ SERVICES=(
   "notification:3004:notification"
 )
 pids=()
+sim_pids=()
 stopping=0
 stop_all() {
   [[ $stopping -eq 1 ]] && return
   stopping=1
   echo
   echo "[start] stopping services…"
+  # Services first, simulators after: a service draining its last SMS or debit still has its SMSC or bank.
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${sim_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${sim_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for piece in kafka redis postgres; do
     if [[ ! " ${was_up[*]} " =~ " $piece " ]]; then bash "infra/local/$piece.sh" down || true; fi
   done
   echo "[start] stopped"
 }
 trap 'stop_all; exit 0' INT TERM
+
+# Simulators first, so the services find their bank and SMSC at once.
+# The channel simulators (one bank, two wallets) stand in for the external banks and wallets.
+setsid node --disable-warning=TimeoutNegativeWarning simulators/channel-simulator/src/main.ts &
+sim_pids+=("$!")
+# The SMSC simulator stands in for the telecom's SMSC: SMPP on :2775, what it received on :4010.
+setsid node --disable-warning=TimeoutNegativeWarning simulators/smsc-simulator/src/main.ts &
+sim_pids+=("$!")
 
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name port db <<<"$entry"
@@ -50,13 +62,6 @@ for entry in "${SERVICES[@]}"; do
     setsid node --disable-warning=TimeoutNegativeWarning "services/$name/src/main.ts" &
   pids+=("$!")
 done
-
-# The channel simulators (one bank, two wallets) stand in for the external banks and wallets.
-setsid node --disable-warning=TimeoutNegativeWarning simulators/channel-simulator/src/main.ts &
-pids+=("$!")
-# The SMSC simulator stands in for the telecom's SMSC: SMPP on :2775, what it received on :4010.
-setsid node --disable-warning=TimeoutNegativeWarning simulators/smsc-simulator/src/main.ts &
-pids+=("$!")
 
 # A service that dies at boot has already printed its one-line reason; stop the rest too.
 for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simulator wallet-one:4002:" "channel-simulator wallet-two:4003:" "smsc-simulator:4010:"; do

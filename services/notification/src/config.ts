@@ -53,7 +53,7 @@ export const configSchema = commonConfigSchema.extend({
 
   DISPATCH_POLL_MS: envDurationMs().default(200),
   // How long a dispatcher holds a message before another replica may take it over.
-  DISPATCH_LEASE_MS: envDurationMs().default(120_000),
+  DISPATCH_LEASE_MS: envDurationMs().default(60_000),
   // SMSC errors that may pass (system error, queue full) before a message is given up as failed.
   DISPATCH_MAX_ATTEMPTS: envInteger({ min: 1, max: 100 }).default(8),
 

@@ -39,6 +39,8 @@ export type SmsDispatcherOptions = {
   pollMs: number;
   leaseMs: number;
   maxAttempts: number;
+  /** How long stop() waits for messages in flight (default 5 s); see stop(). */
+  stopTimeoutMs?: number;
   clock?: () => Date;
 };
 
@@ -46,7 +48,11 @@ export type SmsDispatcher = {
   start(): void;
   /** Wakes the loop now (an event just queued something). */
   wake(): void;
-  /** Stops claiming, waits for the messages in flight. */
+  /**
+   * Stops claiming and waits, for a bounded time, for the messages in flight. One still waiting then
+   * (the SMSC is gone, say) is left to its lease: the next dispatcher takes it over, and a part the
+   * SMSC already had is answered from its deduplication, not sent twice.
+   */
   stop(): Promise<void>;
 };
 
@@ -229,7 +235,13 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
       running = false;
       wakeUp?.();
       await loop;
-      await Promise.allSettled([...inFlight]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => (timer = setTimeout(resolve, options.stopTimeoutMs ?? 5_000))),
+      ]);
+      clearTimeout(timer);
+      if (inFlight.size > 0) log.warn({ inFlight: inFlight.size }, 'stopped with messages in flight; their leases hand them to the next dispatcher');
     },
   };
 }
