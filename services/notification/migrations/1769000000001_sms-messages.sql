@@ -35,7 +35,11 @@ CREATE TABLE sms_messages (
   submitted_at    timestamptz NULL,
   done_at         timestamptz NULL
 );
-CREATE INDEX sms_messages_due ON sms_messages (urgent DESC, not_before) WHERE state = 'queued';
+-- The claim's order, whole: a campaign's messages share one not_before, and an index without the
+-- message id made every claim sort the whole campaign.
+CREATE INDEX sms_messages_due ON sms_messages (urgent DESC, not_before, message_id) WHERE state = 'queued';
+-- Recipients with a message in flight (the claim skips them).
+CREATE INDEX sms_messages_leased ON sms_messages (recipient) WHERE state = 'queued' AND lease_until IS NOT NULL;
 CREATE INDEX sms_messages_campaign ON sms_messages (campaign_id, state) WHERE campaign_id IS NOT NULL;
 CREATE INDEX sms_messages_recipient ON sms_messages (recipient, created_at);
 

@@ -12,11 +12,12 @@ import { startHarness } from './support/notification-harness.ts';
 import type { Harness } from './support/notification-harness.ts';
 
 const recipients = 10_000;
-const rate = 250;
+const rate = 400;
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ kafka: false, ratePerSecond: rate, window: 10, receiptDelayMs: 50 });
+  // Receipts are held back (other tests cover them), so the machine's effort goes into sending.
+  h = await startHarness({ kafka: false, ratePerSecond: rate, window: 10, receiptDelayMs: 600_000 });
   await h.control({ maxSubmitsPerSecond: rate });
 });
 
@@ -72,7 +73,7 @@ describe('a campaign of 10,000 recipients', () => {
 
     const progress = (await getCampaignProgress(h.db.pool, campaign.campaignId))!;
     expect(progress.counts.queued).toBe(0);
-    expect(progress.counts.submitted + progress.counts.delivered).toBe(recipients);
+    expect(progress.counts.submitted).toBe(recipients);
 
     const received = (await h.received()).filter((m) => m.text === 'ادفع فاتورتك من تطبيق مصرفك.');
     expect(received).toHaveLength(recipients);
@@ -81,5 +82,6 @@ describe('a campaign of 10,000 recipients', () => {
     const stats = await h.stats();
     expect(stats['throttled']).toBe(0);
     expect(peakPerSecond(received.map((m) => Date.parse(m.receivedAt)))).toBeLessThanOrEqual(rate);
-  });
+    // At least 25 s of sending at 400/s: generous for a loaded CI machine.
+  }, 240_000);
 });
