@@ -2,54 +2,29 @@
 // (signed requests, Idempotency-Key, audit), the segment selection, and the runner that queues the
 // recipients batch by batch, resumably and never twice.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ErrorBody } from '@gateway/contracts';
-import { signRequest, withTransaction } from '@gateway/kit';
-import type { ClientsFile, HttpServer } from '@gateway/kit';
-import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
+import { withTransaction } from '@gateway/kit';
+import { testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
-import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
-import { buildApp } from '../src/app.ts';
 import { createCampaignRunner } from '../src/events/campaign.runner.ts';
 import type { CampaignRunner } from '../src/events/campaign.runner.ts';
 import type { CampaignProgress } from '../src/store/pg-campaign-store.ts';
 import { queueNextBatch } from '../src/store/pg-campaign-store.ts';
 import { setOptOut } from '../src/store/pg-opt-out-store.ts';
 import { seedContacts } from './contacts-fixture.ts';
+import { startOperatorApi } from './support/operator-api.ts';
+import type { OperatorApi, Reply, SendOptions } from './support/operator-api.ts';
 
-const migrationsDir = new URL('../migrations', import.meta.url).pathname;
-const HOST = '127.0.0.1:3004';
-const run = randomUUID().slice(0, 8);
-const clients: ClientsFile = [
-  { clientId: `ops-${run}`, kind: 'operator', keys: [{ keyId: `ops-${run}`, secret: randomBytes(32).toString('base64') }] },
-  { clientId: `portal-${run}`, kind: 'portal', keys: [{ keyId: `portal-${run}`, secret: randomBytes(32).toString('base64') }] },
-];
-const operator = `ops-${run}`;
-
+let api: OperatorApi;
 let db: TestDatabase;
-let redis: Redis;
-let app: HttpServer;
+let operator: string;
 let now = new Date('2026-12-01T08:00:00.000Z');
 const clock = () => now;
 const logger = testLogger('notification-campaigns');
 
-type Reply<T> = { status: number; body: T; payload: string; headers: Record<string, unknown> };
-type SendOptions = { as?: 'ops' | 'portal' | 'unsigned'; body?: unknown; idempotencyKey?: string | null };
-
-async function send<T = ErrorBody>(method: 'GET' | 'POST', path: string, options: SendOptions = {}): Promise<Reply<T>> {
-  const as = options.as ?? 'ops';
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = { host: HOST };
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  const key = options.idempotencyKey === undefined ? (method === 'POST' ? `test-${randomUUID()}` : null) : options.idempotencyKey;
-  if (key !== null) headers['idempotency-key'] = key;
-  if (as !== 'unsigned') {
-    const k = clients.find((c) => c.clientId === `${as}-${run}`)!.keys[0]!;
-    Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body: payload, keyId: k.keyId, secret: k.secret }));
-  }
-  const res = await app.inject({ method, url: path, headers, ...(payload === undefined ? {} : { payload }) });
-  return { status: res.statusCode, body: res.json<T>(), payload: res.payload, headers: res.headers };
+function send<T = ErrorBody>(method: 'GET' | 'POST', path: string, options?: SendOptions): Promise<Reply<T>> {
+  return api.send<T>(method, path, options);
 }
 
 /** A valid campaign body; `segment` defaults to a governorate nobody lives in. */
@@ -87,15 +62,12 @@ function mobiles(prefix: string, n: number): string[] {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrationsDir });
-  redis = new Redis(testInfra().redisUrl);
-  app = buildApp({ logger, auth: { clients, redis, logger }, readiness: [], registry: new Registry(), pool: db.pool, now: clock });
-  await app.ready();
+  api = await startOperatorApi({ name: 'notification-campaigns', now: clock });
+  db = api.db;
+  operator = api.operator;
 });
 afterAll(async () => {
-  await app?.close();
-  await redis?.quit();
-  await db?.drop();
+  await api?.close();
 });
 
 describe('POST /v1/campaigns', () => {
@@ -266,7 +238,7 @@ describe('GET /v1/campaigns', () => {
   );
 
   it('documents the routes in the OpenAPI document', async () => {
-    const res = await app.inject({ method: 'GET', url: '/docs/json' });
+    const res = await api.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/campaigns', '/v1/campaigns/{campaignId}', '/v1/campaigns/{campaignId}/cancel', '/v1/opt-outs']));

@@ -1,42 +1,23 @@
 // Operators see opt-outs: one subscriber's state and history, whatever form the number is typed in,
 // and the list of numbers opted out now. Over real Postgres and Redis, through buildApp, signed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { ErrorBody } from '@gateway/contracts';
-import { signRequest, withTransaction } from '@gateway/kit';
-import type { ClientsFile, HttpServer } from '@gateway/kit';
-import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
+import { withTransaction } from '@gateway/kit';
 import type { TestDatabase } from '@gateway/testkit';
-import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
-import { buildApp } from '../src/app.ts';
 import { normaliseMsisdn } from '../src/domain/msisdn.ts';
 import { setOptOut } from '../src/store/pg-opt-out-store.ts';
+import { startOperatorApi } from './support/operator-api.ts';
+import type { OperatorApi } from './support/operator-api.ts';
 
-const migrationsDir = new URL('../migrations', import.meta.url).pathname;
-const HOST = '127.0.0.1:3004';
-const run = randomUUID().slice(0, 8);
-const clients: ClientsFile = [
-  { clientId: `ops-${run}`, kind: 'operator', keys: [{ keyId: `ops-${run}`, secret: randomBytes(32).toString('base64') }] },
-  { clientId: `portal-${run}`, kind: 'portal', keys: [{ keyId: `portal-${run}`, secret: randomBytes(32).toString('base64') }] },
-];
-
+let api: OperatorApi;
 let db: TestDatabase;
-let redis: Redis;
-let app: HttpServer;
-const logger = testLogger('notification-opt-outs');
 
 type Subscriber = { msisdn: string; optedOut: boolean; changedAt: string | null; via: string | null; history: { optedOut: boolean; via: string; at: string }[] };
 type Page = { optOuts: { msisdn: string; changedAt: string; via: string }[]; nextCursor: string | null };
 
 async function get<T = ErrorBody>(path: string, as: 'ops' | 'portal' | 'unsigned' = 'ops'): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { host: HOST };
-  if (as !== 'unsigned') {
-    const k = clients.find((c) => c.clientId === `${as}-${run}`)!.keys[0]!;
-    Object.assign(headers, await signRequest({ method: 'GET', url: `http://${HOST}${path}`, keyId: k.keyId, secret: k.secret }));
-  }
-  const res = await app.inject({ method: 'GET', url: path, headers });
-  return { status: res.statusCode, body: res.json<T>() };
+  const { status, body } = await api.send<T>('GET', path, { as });
+  return { status, body };
 }
 
 async function record(msisdn: string, optedOut: boolean, via: string, at: string) {
@@ -48,15 +29,11 @@ const stopped = '+963944300002';
 const startedAgain = '+963944300003';
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrationsDir });
-  redis = new Redis(testInfra().redisUrl);
-  app = buildApp({ logger, auth: { clients, redis, logger }, readiness: [], registry: new Registry(), pool: db.pool });
-  await app.ready();
+  api = await startOperatorApi({ name: 'notification-opt-outs' });
+  db = api.db;
 });
 afterAll(async () => {
-  await app?.close();
-  await redis?.quit();
-  await db?.drop();
+  await api?.close();
 });
 
 describe('normaliseMsisdn', () => {

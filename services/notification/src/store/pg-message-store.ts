@@ -17,8 +17,8 @@ export const producer = 'notification';
 export type MessageState = 'queued' | 'submitted' | 'delivered' | 'failed' | 'expired' | 'suppressed';
 export type ReceiptState = 'delivered' | 'failed' | 'expired';
 
-/** What the dispatcher holds while it sends a message. */
-export type ClaimedMessage = {
+/** Who and what a message is: what every notification.* event about it carries. */
+export type MessageRef = {
   messageId: string;
   recipient: string;
   template: SmsTemplate;
@@ -26,10 +26,14 @@ export type ClaimedMessage = {
   accountNo: string | null;
   sourceEventId: string | null;
   campaignId: string | null;
+  correlationId: string | null;
+};
+
+/** What the dispatcher holds while it sends a message. */
+export type ClaimedMessage = MessageRef & {
   body: string;
   urgent: boolean;
   attempts: number;
-  correlationId: string | null;
   optedOut: boolean;
   /** Parts the SMSC already accepted on an earlier attempt, by part number. */
   accepted: Map<number, string>;
@@ -63,7 +67,9 @@ export async function enqueueSms(db: Db, requests: readonly SmsRequest[]): Promi
   return result.rowCount ?? 0;
 }
 
-type ClaimedRow = {
+const refColumns = 'message_id, recipient, template, locale, account_no, source_event_id, campaign_id, correlation_id';
+
+type RefRow = {
   message_id: string;
   recipient: string;
   template: string;
@@ -71,10 +77,26 @@ type ClaimedRow = {
   account_no: string | null;
   source_event_id: string | null;
   campaign_id: string | null;
+  correlation_id: string | null;
+};
+
+function refOf(row: RefRow): MessageRef {
+  return {
+    messageId: row.message_id,
+    recipient: row.recipient,
+    template: smsTemplateSchema.parse(row.template),
+    locale: row.locale,
+    accountNo: row.account_no,
+    sourceEventId: row.source_event_id,
+    campaignId: row.campaign_id,
+    correlationId: row.correlation_id,
+  };
+}
+
+type ClaimedRow = RefRow & {
   body: string;
   urgent: boolean;
   attempts: number;
-  correlation_id: string | null;
   opted_out: boolean;
   accepted: { seq: number; smsc_message_id: string }[] | null;
 };
@@ -103,8 +125,8 @@ export async function claimDueMessages(pool: Pool, limit: number, leaseMs: numbe
      )
      UPDATE sms_messages m SET lease_until = $1::timestamptz + make_interval(secs => $3 / 1000.0)
        FROM due WHERE m.message_id = due.message_id
-     RETURNING m.message_id, m.recipient, m.template, m.locale, m.account_no, m.source_event_id, m.campaign_id, m.body, m.urgent,
-               m.attempts, m.correlation_id,
+     RETURNING m.message_id, m.recipient, m.template, m.locale, m.account_no, m.source_event_id, m.campaign_id, m.correlation_id,
+               m.body, m.urgent, m.attempts,
                COALESCE((SELECT o.opted_out FROM opt_outs o WHERE o.msisdn = m.recipient), false) AS opted_out,
                (SELECT json_agg(json_build_object('seq', p.seq, 'smsc_message_id', p.smsc_message_id)) FROM sms_parts p WHERE p.message_id = m.message_id) AS accepted`,
     [now.toISOString(), limit, leaseMs],
@@ -112,17 +134,10 @@ export async function claimDueMessages(pool: Pool, limit: number, leaseMs: numbe
   return rows
     .sort((a, b) => Number(b.urgent) - Number(a.urgent))
     .map((r) => ({
-      messageId: r.message_id,
-      recipient: r.recipient,
-      template: smsTemplateSchema.parse(r.template),
-      locale: r.locale,
-      accountNo: r.account_no,
-      sourceEventId: r.source_event_id,
-      campaignId: r.campaign_id,
+      ...refOf(r),
       body: r.body,
       urgent: r.urgent,
       attempts: r.attempts,
-      correlationId: r.correlation_id,
       optedOut: r.opted_out,
       accepted: new Map((r.accepted ?? []).map((p) => [p.seq, p.smsc_message_id])),
     }));
@@ -176,7 +191,7 @@ export async function recordAcceptedParts(pool: Pool, messageId: string, parts: 
   await withTransaction(pool, (client) => insertParts(client, messageId, parts, now));
 }
 
-function smsShape(m: ClaimedMessage) {
+function smsShape(m: MessageRef) {
   return {
     messageId: m.messageId,
     to: m.recipient,
@@ -188,7 +203,7 @@ function smsShape(m: ClaimedMessage) {
   };
 }
 
-function eventBase(m: ClaimedMessage) {
+function eventBase(m: MessageRef) {
   return { producer, key: m.messageId, correlationId: m.correlationId ?? m.messageId, causationId: m.sourceEventId };
 }
 
@@ -268,18 +283,7 @@ export async function recordReceipt(pool: Pool, receipt: Receipt, now: Date): Pr
   });
 }
 
-type SettleRow = {
-  message_id: string;
-  recipient: string;
-  template: string;
-  locale: SmsLocale;
-  account_no: string | null;
-  source_event_id: string | null;
-  campaign_id: string | null;
-  correlation_id: string | null;
-  state: MessageState;
-  segments: number | null;
-};
+type SettleRow = RefRow & { state: MessageState; segments: number | null };
 
 /**
  * Applies the stored receipts of a submitted message's parts and, once they decide it, moves the
@@ -287,8 +291,7 @@ type SettleRow = {
  */
 async function settleMessage(client: PoolClient, messageId: string, now: Date): Promise<void> {
   const { rows } = await client.query<SettleRow>(
-    `SELECT message_id, recipient, template, locale, account_no, source_event_id, campaign_id, correlation_id, state, segments
-       FROM sms_messages WHERE message_id = $1 FOR UPDATE`,
+    `SELECT ${refColumns}, state, segments FROM sms_messages WHERE message_id = $1 FOR UPDATE`,
     [messageId],
   );
   const row = rows[0];
@@ -307,21 +310,7 @@ async function settleMessage(client: PoolClient, messageId: string, now: Date): 
   const bad = all.find((p) => p.state === 'failed' || p.state === 'expired');
   const pending = all.some((p) => p.state === 'submitted');
   if (bad === undefined && pending) return;
-  const message: ClaimedMessage = {
-    messageId: row.message_id,
-    recipient: row.recipient,
-    template: smsTemplateSchema.parse(row.template),
-    locale: row.locale,
-    accountNo: row.account_no,
-    sourceEventId: row.source_event_id,
-    campaignId: row.campaign_id,
-    body: '',
-    urgent: false,
-    attempts: 0,
-    correlationId: row.correlation_id,
-    optedOut: false,
-    accepted: new Map(),
-  };
+  const message = refOf(row);
   if (bad !== undefined) {
     const state = bad.state === 'expired' ? 'expired' : 'failed';
     await client.query(`UPDATE sms_messages SET state = $2, done_at = $3, last_error = $4 WHERE message_id = $1`, [
