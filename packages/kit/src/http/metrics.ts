@@ -2,7 +2,7 @@
 // labelled by route pattern (never the raw URL: account numbers in paths would explode the series
 // count and leak into the metrics store).
 import { Histogram, collectDefaultMetrics } from 'prom-client';
-import type { Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
 
 export const HTTP_DURATION_METRIC = 'http_request_duration_seconds';
 
@@ -25,4 +25,13 @@ export function httpDurationHistogram(registry: Registry): Histogram<'method' | 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+}
+
+/**
+ * The metric `name` in `registry` if a part of the service sharing it already registered it, else
+ * the one `create` makes (registered there, or nowhere without a registry). prom-client throws on a
+ * second registration, and several consumers, dispatchers or test instances share one registry.
+ */
+export function sharedMetric<T extends Metric>(registry: Registry | undefined, name: string, create: (registers: Registry[]) => T): T {
+  return (registry?.getSingleMetric(name) as T | undefined) ?? create(registry === undefined ? [] : [registry]);
 }

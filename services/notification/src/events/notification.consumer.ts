@@ -5,7 +5,7 @@
 // holds back the topic (and the bill read model stays current through an SMSC outage).
 import { parseEvent } from '@gateway/contracts';
 import type { AnyEvent } from '@gateway/contracts';
-import { createConsumer, handleOnce } from '@gateway/kit';
+import { createConsumer, handleOnce, sharedMetric } from '@gateway/kit';
 import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
@@ -99,8 +99,11 @@ async function apply(client: PoolClient, event: AnyEvent, deps: NotificationHand
 
 export function createNotificationHandler(deps: NotificationHandlerDeps): EventHandler {
   const log = deps.logger.child({ component: 'notification-consumer' });
-  const existing = deps.registry?.getSingleMetric('notification_sms_queued_total') as Counter<'type'> | undefined;
-  const queued = existing ?? new Counter({ name: 'notification_sms_queued_total', help: 'SMS queued from events.', labelNames: ['type'], registers: deps.registry ? [deps.registry] : [] });
+  const queued = sharedMetric(
+    deps.registry,
+    'notification_sms_queued_total',
+    (registers) => new Counter({ name: 'notification_sms_queued_total', help: 'SMS queued from events, by event type.', labelNames: ['type'], registers }),
+  );
 
   return async (event) => {
     const result = await handleOnce(deps.pool, notificationInbox, event, (client) => apply(client, event, deps), { retries: 3 });

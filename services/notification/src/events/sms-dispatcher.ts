@@ -7,6 +7,7 @@
 // the next dispatcher; each part carries our reference (<messageId>:<part>), so a part resubmitted
 // after a lost connection is answered by the SMSC with the first message id instead of a second SMS;
 // the parts the SMSC already accepted are recorded, so a retry resumes after them.
+import { sharedMetric } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
@@ -58,10 +59,6 @@ export type SmsDispatcher = {
 
 type Outcome = 'submitted' | 'deferred' | 'suppressed' | 'failed' | 'retry';
 
-function metric<T extends Counter<string> | Gauge<string>>(registry: Registry | undefined, name: string, make: (registers: Registry[]) => T): T {
-  return (registry?.getSingleMetric(name) as T | undefined) ?? make(registry ? [registry] : []);
-}
-
 /** Backoff for SMSC errors: 1 s, 2 s, 4 s … capped at 5 minutes. */
 function retryDelayMs(attempts: number): number {
   return Math.min(300_000, 1_000 * 2 ** Math.max(0, attempts - 1));
@@ -71,17 +68,17 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
   const { pool, smsc, quietHours } = options;
   const log = options.logger.child({ component: 'sms-dispatcher' });
   const clock = options.clock ?? (() => new Date());
-  const outcomes = metric(options.registry, 'notification_sms_dispatch_total', (registers) =>
+  const outcomes = sharedMetric(options.registry, 'notification_sms_dispatch_total', (registers) =>
     new Counter({ name: 'notification_sms_dispatch_total', help: 'Messages handled by the dispatcher, by outcome.', labelNames: ['outcome', 'template'], registers }),
   );
-  const inFlightGauge = metric(options.registry, 'notification_sms_in_flight', (registers) =>
+  const inFlightGauge = sharedMetric(options.registry, 'notification_sms_in_flight', (registers) =>
     new Gauge({ name: 'notification_sms_in_flight', help: 'Messages being submitted now.', registers }),
   );
 
   // What an operator watches when the SMSC or a campaign backs up: how much is due and how late the
   // oldest due message is (receipts are meant to leave within seconds). Read from Postgres at scrape
   // time, so every replica reports the shared queue.
-  metric(options.registry, 'notification_sms_due', (registers) =>
+  sharedMetric(options.registry, 'notification_sms_due', (registers) =>
     new Gauge({
       name: 'notification_sms_due',
       help: 'Queued messages already due, and the age in seconds of the oldest, by urgency.',

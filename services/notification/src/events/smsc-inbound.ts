@@ -3,7 +3,7 @@
 // when it throws; so a receipt or a STOP is never lost to a crash or a Postgres outage, and the
 // handling of each is idempotent because the SMSC does resend.
 import type { Logger } from '@gateway/kit';
-import { withTransaction } from '@gateway/kit';
+import { sharedMetric, withTransaction } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
@@ -31,9 +31,11 @@ const finalStates: Partial<Record<string, ReceiptState>> = { delivered: 'deliver
 export function createSmscInboundHandler(deps: SmscInboundDeps): (message: IncomingDeliverSm) => Promise<void> {
   const log = deps.logger.child({ component: 'smsc-inbound' });
   const clock = deps.clock ?? (() => new Date());
-  const counter =
-    (deps.registry?.getSingleMetric('notification_smsc_inbound_total') as Counter<'kind' | 'outcome'> | undefined) ??
-    new Counter({ name: 'notification_smsc_inbound_total', help: 'Receipts and replies from the SMSC, by outcome.', labelNames: ['kind', 'outcome'], registers: deps.registry ? [deps.registry] : [] });
+  const counter = sharedMetric(
+    deps.registry,
+    'notification_smsc_inbound_total',
+    (registers) => new Counter({ name: 'notification_smsc_inbound_total', help: 'Receipts and replies from the SMSC, by outcome.', labelNames: ['kind', 'outcome'], registers }),
+  );
 
   async function receipt(message: Extract<IncomingDeliverSm, { kind: 'receipt' }>): Promise<void> {
     const state = finalStates[message.state];
