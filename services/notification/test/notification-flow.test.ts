@@ -9,6 +9,7 @@ import { renderSms } from '../src/domain/sms-templates.ts';
 import { enqueueSms } from '../src/store/pg-message-store.ts';
 import { startHarness } from './support/notification-harness.ts';
 import type { Harness } from './support/notification-harness.ts';
+import { startOperatorApi } from './support/operator-api.ts';
 
 let h: Harness;
 let nextNumber = 100_000;
@@ -250,5 +251,34 @@ describe('operators watching the queue', () => {
     expect(due.find((v) => v.labels['urgency'] === 'urgent' && v.labels['measure'] === 'count')?.value).toBeGreaterThanOrEqual(1);
     expect(due.find((v) => v.labels['urgency'] === 'urgent' && v.labels['measure'] === 'oldest_seconds')?.value).toBeGreaterThanOrEqual(3_600);
     await waitFor(async () => (await h.received(to)).length === 1, { timeoutMs: 15_000, message: 'sent after the lease ended' });
+  });
+});
+
+describe('operators looking up a subscriber', () => {
+  it('GET /v1/messages?to= shows each SMS with its state and parts, whatever form the number is typed in', async () => {
+    const to = aMobile();
+    const bill = billFor(to);
+    const paid = paymentOf(bill);
+    await h.deliver([bill, paid]);
+    await waitFor(async () => (await messageOf('payment_receipt', to))[0]?.state === 'delivered', { timeoutMs: 30_000, message: 'receipt delivered' });
+    const api = await startOperatorApi({ name: 'notification-messages', db: h.db });
+    try {
+      const local = `0${to.slice(4)}`; // 09… as an operator types it
+      const res = await api.send<{ to: string; messages: { template: string; state: string; body: string; parts: { state: string; smscMessageId: string }[] }[] }>('GET', `/v1/messages?to=${local}`);
+      expect(res.status).toBe(200);
+      expect(res.body.to).toBe(to);
+      const receipt = res.body.messages.find((m) => m.template === 'payment_receipt')!;
+      expect(receipt).toMatchObject({ state: 'delivered' });
+      expect(receipt.body).toContain(paid.payload.receiptNo);
+      const atSmsc = (await h.received(to)).find((m) => m.text.includes(paid.payload.receiptNo))!;
+      expect(receipt.parts.map((p) => p.smscMessageId)).toEqual(atSmsc.parts.map((p) => p.messageId));
+      expect(receipt.parts.every((p) => p.state === 'delivered')).toBe(true);
+
+      expect((await api.send('GET', '/v1/messages?to=12345')).status).toBe(400);
+      expect((await api.send('GET', `/v1/messages?to=${local}`, { as: 'portal' })).status).toBe(403);
+      expect((await api.send('GET', `/v1/messages?to=${local}`, { as: 'unsigned' })).status).toBe(401);
+    } finally {
+      await api.close();
+    }
   });
 });

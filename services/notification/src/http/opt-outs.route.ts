@@ -5,12 +5,11 @@
 //
 // The number may be typed as +963…, 00963…, 09… or 963…; all are normalised to the E.164 key the
 // opt-outs are stored under (domain/msisdn.ts). A number that is not a Syrian mobile is a 400.
-import { ApiError } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { normaliseMsisdn } from '../domain/msisdn.ts';
 import { listOptOuts, optOutOf } from '../store/pg-opt-out-store.ts';
+import { msisdnFromQuery } from './msisdn-query.ts';
 import { requireOperator } from './operator-client.ts';
 import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -50,14 +49,7 @@ export function optOutsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       async (request) => {
         requireOperator(request);
         const { msisdn, limit = defaultPageSize, cursor } = request.query;
-        if (msisdn !== undefined) {
-          const normalised = normaliseMsisdn(msisdn);
-          if (normalised === null) {
-            const problem = 'is not a Syrian mobile number (+9639…, 009639… or 09…)';
-            throw new ApiError('invalid_request', `Invalid request: querystring.msisdn: ${problem}`, { fields: [{ field: 'querystring.msisdn', problem }] });
-          }
-          return optOutOf(deps.pool, normalised);
-        }
+        if (msisdn !== undefined) return optOutOf(deps.pool, msisdnFromQuery(msisdn, 'msisdn'));
         const after = cursor === undefined ? undefined : decodeCursor(cursor, ([changedAtUs, number]) => /^\d{1,18}$/.test(changedAtUs) && number !== '' && !number.includes('\u0000'));
         const page = await listOptOuts(deps.pool, { limit, after: after && { changedAtUs: after[0], msisdn: after[1] } });
         return { optOuts: page.optOuts, nextCursor: page.next === null ? null : encodeCursor([page.next.changedAtUs, page.next.msisdn]) };

@@ -344,3 +344,56 @@ async function settleMessage(client: PoolClient, messageId: string, now: Date): 
     }),
   );
 }
+
+export type MessageView = MessageRef & {
+  state: MessageState;
+  body: string;
+  urgent: boolean;
+  notBefore: string;
+  attempts: number;
+  lastError: string | null;
+  encoding: SmsEncoding | null;
+  createdAt: string;
+  submittedAt: string | null;
+  doneAt: string | null;
+  parts: { seq: number; smscMessageId: string; state: string; errorCode: string | null; doneAt: string | null }[];
+};
+
+type ViewRow = RefRow & {
+  state: MessageState;
+  body: string;
+  urgent: boolean;
+  not_before: Date;
+  attempts: number;
+  last_error: string | null;
+  encoding: SmsEncoding | null;
+  created_at: Date;
+  submitted_at: Date | null;
+  done_at: Date | null;
+  parts: { seq: number; smscMessageId: string; state: string; errorCode: string | null; doneAt: string | null }[] | null;
+};
+
+/** One subscriber's messages, newest first, with their parts: the operators' view. */
+export async function messagesTo(db: Db, recipient: string, limit: number): Promise<MessageView[]> {
+  const { rows } = await db.query<ViewRow>(
+    `SELECT ${refColumns}, state, body, urgent, not_before, attempts, last_error, encoding, created_at, submitted_at, done_at,
+            (SELECT json_agg(json_build_object('seq', p.seq, 'smscMessageId', p.smsc_message_id, 'state', p.state, 'errorCode', p.error_code, 'doneAt', p.done_at) ORDER BY p.seq)
+               FROM sms_parts p WHERE p.message_id = m.message_id) AS parts
+       FROM sms_messages m WHERE recipient = $1 ORDER BY created_at DESC, message_id DESC LIMIT $2`,
+    [recipient, limit],
+  );
+  return rows.map((r) => ({
+    ...refOf(r),
+    state: r.state,
+    body: r.body,
+    urgent: r.urgent,
+    notBefore: r.not_before.toISOString(),
+    attempts: r.attempts,
+    lastError: r.last_error,
+    encoding: r.encoding,
+    createdAt: r.created_at.toISOString(),
+    submittedAt: r.submitted_at?.toISOString() ?? null,
+    doneAt: r.done_at?.toISOString() ?? null,
+    parts: r.parts ?? [],
+  }));
+}

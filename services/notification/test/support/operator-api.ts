@@ -27,14 +27,15 @@ export type OperatorApi = {
   close(): Promise<void>;
 };
 
-export async function startOperatorApi(options: { name: string; now?: () => Date }): Promise<OperatorApi> {
+/** `db`: serve over a database the caller owns (and drops), e.g. a pipeline harness's; else a fresh one. */
+export async function startOperatorApi(options: { name: string; now?: () => Date; db?: TestDatabase }): Promise<OperatorApi> {
   const run = randomUUID().slice(0, 8);
   const clients: ClientsFile = [
     { clientId: `ops-${run}`, kind: 'operator', keys: [{ keyId: `ops-${run}`, secret: randomBytes(32).toString('base64') }] },
     { clientId: `portal-${run}`, kind: 'portal', keys: [{ keyId: `portal-${run}`, secret: randomBytes(32).toString('base64') }] },
   ];
   const logger = testLogger(options.name);
-  const db = await createTestDatabase({ migrationsDir: notificationMigrationsDir });
+  const db = options.db ?? (await createTestDatabase({ migrationsDir: notificationMigrationsDir }));
   const redis = new Redis(testInfra().redisUrl);
   const app = buildApp({ logger, auth: { clients, redis, logger }, readiness: [], registry: new Registry(), pool: db.pool, ...(options.now ? { now: options.now } : {}) });
   await app.ready();
@@ -60,7 +61,7 @@ export async function startOperatorApi(options: { name: string; now?: () => Date
     async close() {
       await app.close();
       await redis.quit();
-      await db.drop();
+      if (options.db === undefined) await db.drop();
     },
   };
 }

@@ -1,0 +1,59 @@
+// GET /v1/messages?to=…: every SMS to one subscriber, newest first, with each part's SMSC id and
+// state: what an operator needs for "I paid but got no receipt" (was it sent, delivered, refused,
+// held for quiet hours, suppressed by an opt-out?). Operators only: texts carry amounts and account
+// numbers.
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { messagesTo } from '../store/pg-message-store.ts';
+import { msisdnFromQuery } from './msisdn-query.ts';
+import { requireOperator } from './operator-client.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const querySchema = z.object({
+  to: z.string().max(64).describe('The subscriber: +963…, 00963… or 09…'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const messageSchema = z.object({
+  messageId: z.string(),
+  template: z.string(),
+  locale: z.enum(['ar', 'en']),
+  state: z.enum(['queued', 'submitted', 'delivered', 'failed', 'expired', 'suppressed']),
+  body: z.string(),
+  accountNo: z.string().nullable(),
+  campaignId: z.string().nullable(),
+  sourceEventId: z.string().nullable(),
+  urgent: z.boolean(),
+  notBefore: z.string().describe('Not sent before: a reminder time, a campaign start, the end of quiet hours, a retry.'),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  encoding: z.enum(['gsm7', 'ucs2']).nullable(),
+  createdAt: z.string(),
+  submittedAt: z.string().nullable(),
+  doneAt: z.string().nullable(),
+  parts: z.array(z.object({ seq: z.number().int(), smscMessageId: z.string(), state: z.string(), errorCode: z.string().nullable(), doneAt: z.string().nullable() })),
+});
+
+export function messagesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.get(
+      '/v1/messages',
+      {
+        schema: {
+          tags: ['messages'],
+          summary: 'The SMS sent (or held, or suppressed) to one subscriber, newest first',
+          headers: signatureHeadersSchema,
+          querystring: querySchema,
+          response: { 200: z.object({ to: z.string(), messages: z.array(messageSchema) }), ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        requireOperator(request);
+        const to = msisdnFromQuery(request.query.to, 'to');
+        return { to, messages: await messagesTo(deps.pool, to, request.query.limit) };
+      },
+    );
+  };
+}
