@@ -9,15 +9,19 @@ import type { TestDatabase } from './test-database.ts';
  * The boot suite every service passes: it starts for real and answers its operational endpoints;
  * SIGTERM drains and exits 0; bad configuration and an unreachable dependency each stop it at start
  * with one line naming the problem, not a stack trace.
+ *
+ * `env` is added to the booted service's environment: each service passes consumer group names of
+ * this run, so booting it here never moves the offsets of the groups `npm start` uses on the same
+ * broker (a test that commits them would make the developer's services skip events).
  */
-export function describeServiceBoot(service: string, entry: URL): void {
+export function describeServiceBoot(service: string, entry: URL, env: Record<string, string> = {}): void {
   describe(`${service} boots`, () => {
     let db: TestDatabase;
     let proc: ServiceProcess | undefined;
 
     beforeAll(async () => {
       db = await createTestDatabase();
-      proc = await startServiceProcess(entry, serviceEnv({ DATABASE_URL: db.url }));
+      proc = await startServiceProcess(entry, serviceEnv({ DATABASE_URL: db.url, ...env }));
     });
 
     afterAll(async () => {
