@@ -261,6 +261,17 @@ describe('createSmscClient against the SMSC simulator', () => {
     expect((await c.submit(partsOf('msg-silent', 'x', '+963911000010')[0]!)).status).toBe('accepted');
   });
 
+  it('finds a hung SMSC on an idle link by enquire_link, drops that session, and binds again once the SMSC answers', async () => {
+    const { client: c, registry } = await bound({ enquireLinkMs: 200, responseTimeoutMs: 300 });
+    await control({ silent: true });
+    // No submit in flight: only the keep-alive can notice.
+    await eventually(() => c.isBound(), (isBound) => !isBound, 3000);
+    expect(await metric(registry, 'smpp_bound')).toBe(0);
+    await control({ silent: false });
+    await eventually(() => c.isBound() && smsc.boundSessions() === 1, Boolean, 5000);
+    expect((await c.submit(partsOf('msg-hung', 'x', '+963911000015')[0]!)).status).toBe('accepted');
+  });
+
   it('answers ESME_RX_T_APPN when onDeliverSm throws, and the SMSC delivers the receipt again later', async () => {
     let calls = 0;
     const { client: c, registry } = await bound({

@@ -177,6 +177,7 @@ describe('smsc-simulator', () => {
       responseDelayMs: 0,
       maxSubmitsPerSecond: 0,
       undeliverable: [],
+      silent: false,
     });
     const submit = () => c.request('submit_sm', { destination_addr: '963911000005', dest_addr_ton: 1, short_message: Buffer.from('x') });
     expect((await submit()).command_status).toBe(smpp.ESME_RTHROTTLED);

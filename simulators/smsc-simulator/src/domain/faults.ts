@@ -20,6 +20,11 @@ export interface ControlSettings {
   readonly maxSubmitsPerSecond: number;
   /** Handsets that cannot be reached: their receipts say UNDELIV (message_state 5) instead of DELIVRD. */
   readonly undeliverable: readonly string[];
+  /**
+   * A hung SMSC: the sockets stay open but no request is answered, enquire_link and binds included.
+   * Only the ESME's own keep-alive can tell this from a quiet night.
+   */
+  readonly silent: boolean;
 }
 
 // The forms addressKey treats as one subscriber: +963…, 00963…, 963… (and short codes).
@@ -35,12 +40,13 @@ export const controlUpdateSchema = z
     responseDelayMs: z.number().int('must be an integer number of milliseconds').min(0).max(600_000),
     maxSubmitsPerSecond: z.number().int('must be an integer').min(0).max(1_000_000),
     undeliverable: z.array(addressSchema).max(10_000),
+    silent: z.boolean(),
   })
   .partial();
 export type ControlUpdate = z.infer<typeof controlUpdateSchema>;
 
 export function defaultControlSettings(receiptDelayMs: number): ControlSettings {
-  return { failRate: 0, throttle: false, receiptDelayMs, responseDelayMs: 0, maxSubmitsPerSecond: 0, undeliverable: [] };
+  return { failRate: 0, throttle: false, receiptDelayMs, responseDelayMs: 0, maxSubmitsPerSecond: 0, undeliverable: [], silent: false };
 }
 
 export function applyControlUpdate(current: ControlSettings, update: ControlUpdate): ControlSettings {
@@ -51,6 +57,7 @@ export function applyControlUpdate(current: ControlSettings, update: ControlUpda
     responseDelayMs: update.responseDelayMs ?? current.responseDelayMs,
     maxSubmitsPerSecond: update.maxSubmitsPerSecond ?? current.maxSubmitsPerSecond,
     undeliverable: update.undeliverable ?? current.undeliverable,
+    silent: update.silent ?? current.silent,
   };
 }
 

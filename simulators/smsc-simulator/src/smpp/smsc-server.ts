@@ -231,16 +231,21 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
   const server = smpp.createServer({}, (session) => {
     const sessionState: SessionState = { unacknowledged: new Set() };
     sessions.set(session, sessionState);
-    session.on('bind_transceiver', (pdu: Pdu) => bind(session, pdu, 'transceiver'));
-    session.on('bind_transmitter', (pdu: Pdu) => bind(session, pdu, 'transmitter'));
-    session.on('bind_receiver', (pdu: Pdu) => bind(session, pdu, 'receiver'));
-    session.on('submit_sm', (pdu: Pdu) => submit(session, pdu));
-    session.on('enquire_link', (pdu: Pdu) => session.send(pdu.response()));
-    session.on('unbind', (pdu: Pdu) => {
+    // The silent fault: a request is read and dropped, as a hung SMSC would (responses still count).
+    const on = (command: string, handle: (pdu: Pdu) => void) =>
+      session.on(command, (pdu: Pdu) => {
+        if (!state.control().silent) handle(pdu);
+      });
+    on('bind_transceiver', (pdu) => bind(session, pdu, 'transceiver'));
+    on('bind_transmitter', (pdu) => bind(session, pdu, 'transmitter'));
+    on('bind_receiver', (pdu) => bind(session, pdu, 'receiver'));
+    on('submit_sm', (pdu) => submit(session, pdu));
+    on('enquire_link', (pdu) => session.send(pdu.response()));
+    on('unbind', (pdu) => {
       sessionState.mode = undefined;
       session.send(pdu.response(), () => session.close());
     });
-    session.on('pdu', (pdu: Pdu) => {
+    on('pdu', (pdu) => {
       // Requests we do not implement (query_sm, data_sm, …) get an answer, so the ESME's window does not fill.
       if (!pdu.isResponse() && !handled.has(pdu.command)) session.send(pdu.response({ command_status: smpp.ESME_RINVCMDID }));
     });
