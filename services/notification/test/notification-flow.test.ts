@@ -92,6 +92,8 @@ describe('receipts', () => {
       message: 'payment parked until its bill is known',
     });
     expect(await h.received(to)).toEqual([]);
+    const awaiting = async () => (await h.registry.getSingleMetric('notification_awaiting_contact')!.get()).values[0]?.value;
+    expect(await awaiting()).toBeGreaterThanOrEqual(1);
     await h.deliver([bill]);
     await waitFor(async () => (await messageOf('payment_receipt', to))[0]?.state === 'delivered', { timeoutMs: 30_000, message: 'receipt delivered' });
     expect((await h.received(to)).filter((m) => m.text.includes(paid.payload.receiptNo))).toHaveLength(1);

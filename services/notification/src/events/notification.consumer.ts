@@ -9,7 +9,7 @@ import { createConsumer, handleOnce, sharedMetric } from '@gateway/kit';
 import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { normaliseMsisdn } from '../domain/msisdn.ts';
 import { awaitsContact, planSms } from '../domain/sms-plan.ts';
@@ -103,6 +103,23 @@ export function createNotificationHandler(deps: NotificationHandlerDeps): EventH
     deps.registry,
     'notification_sms_queued_total',
     (registers) => new Counter({ name: 'notification_sms_queued_total', help: 'SMS queued from events, by event type.', labelNames: ['type'], registers }),
+  );
+
+  // Payments still waiting for their bill to reach the read model: a number that only grows means
+  // bills that never arrive (a billing problem), and receipts nobody has been sent.
+  sharedMetric(
+    deps.registry,
+    'notification_awaiting_contact',
+    (registers) =>
+      new Gauge({
+        name: 'notification_awaiting_contact',
+        help: 'Payment events held until their bill reaches the read model.',
+        registers,
+        async collect() {
+          const { rows } = await deps.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM awaiting_contact');
+          this.set(rows[0]?.n ?? 0);
+        },
+      }),
   );
 
   return async (event) => {
