@@ -1,4 +1,4 @@
-// Boots a service's real main.ts as a child process, the way `npm start` and the Dockerfiles do, so
+// Boots a service's real main.ts as a child process, the way `npm start` and the Docker image do, so
 // a service test covers the composition root itself: configuration, migrations, topics, listen and
 // SIGTERM. Free of jest, so plain node scripts (benches) use it too: `@gateway/testkit/processes`.
 import { spawn } from 'node:child_process';
