@@ -175,20 +175,15 @@ async function lockSmscIds(client: PoolClient, ids: readonly string[]): Promise<
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest($1::text[]) AS id', [[...ids].sort()]);
 }
 
-async function insertParts(client: PoolClient, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
+/** Keeps the parts accepted so far when a send is interrupted, so the next attempt resumes after them. */
+export async function recordAcceptedParts(db: Db, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
   if (parts.length === 0) return;
-  await client.query(
+  await db.query(
     `INSERT INTO sms_parts (message_id, seq, smsc_message_id, state, submitted_at)
      SELECT $1, seq, smsc_id, 'submitted', $4 FROM unnest($2::int[], $3::text[]) AS p(seq, smsc_id)
      ON CONFLICT DO NOTHING`,
     [messageId, parts.map((p) => p.seq), parts.map((p) => p.smscMessageId), now.toISOString()],
   );
-}
-
-/** Keeps the parts accepted so far when a send is interrupted, so the next attempt resumes after them. */
-export async function recordAcceptedParts(pool: Pool, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
-  if (parts.length === 0) return;
-  await withTransaction(pool, (client) => insertParts(client, messageId, parts, now));
 }
 
 function smsShape(m: MessageRef) {
@@ -219,7 +214,7 @@ export async function markSubmitted(
 ): Promise<void> {
   await withTransaction(pool, async (client) => {
     await lockSmscIds(client, sent.parts.map((p) => p.smscMessageId));
-    await insertParts(client, message.messageId, sent.parts, now);
+    await recordAcceptedParts(client, message.messageId, sent.parts, now);
     const updated = await client.query(
       `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL
         WHERE message_id = $1 AND state = 'queued'`,
