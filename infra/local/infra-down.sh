@@ -10,23 +10,8 @@ COMPONENTS=(postgres redis kafka)
 
 t0="$(now_ms)"
 ensure_dirs
-# Per-run output files: two runs at once (say `npm test` and a terminal)
-# must not write into each other's.
-out_dir="$(mktemp -d "$RUN_DIR/down.XXXXXX")"
-trap 'rm -rf "$out_dir"' EXIT
-declare -A pids=()
-for c in "${COMPONENTS[@]}"; do
-  "$INFRA_DIR/$c.sh" down >"$out_dir/$c.out" 2>&1 &
-  pids[$c]=$!
-done
-
-failed=()
-for c in "${COMPONENTS[@]}"; do
-  rc=0
-  wait "${pids[$c]}" || rc=$?
-  cat "$out_dir/$c.out" >&2
-  ((rc == 0)) || failed+=("$c")
-done
+# Leaves the components that failed in the array `failed`.
+run_components down "${COMPONENTS[@]}"
 
 ((${#failed[@]} == 0)) || die "infra-down: ${failed[*]} did not stop cleanly"
 elapsed=$(($(now_ms) - t0))

@@ -19,24 +19,8 @@ fi
 
 # The three servers share nothing, and Kafka's JVM start is the long pole:
 # starting them side by side makes the total about the time of the slowest.
-# Per-run output files: two runs at once (say `npm test` and a terminal)
-# must not write into each other's.
-out_dir="$(mktemp -d "$RUN_DIR/up.XXXXXX")"
-trap 'rm -rf "$out_dir"' EXIT
-declare -A pids=()
-for c in "${COMPONENTS[@]}"; do
-  "$INFRA_DIR/$c.sh" up >"$out_dir/$c.out" 2>&1 &
-  pids[$c]=$!
-done
-
-failed=()
-for c in "${COMPONENTS[@]}"; do
-  rc=0
-  wait "${pids[$c]}" || rc=$?
-  # Each server's own messages, in a fixed order rather than interleaved.
-  cat "$out_dir/$c.out" >&2
-  ((rc == 0)) || failed+=("$c")
-done
+# Leaves the components that failed in the array `failed`.
+run_components up "${COMPONENTS[@]}"
 
 if ((${#failed[@]} > 0)); then
   for c in "${failed[@]}"; do

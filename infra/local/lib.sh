@@ -163,3 +163,45 @@ run_as() {
 
 # Milliseconds since the epoch, for the timings the scripts print.
 now_ms() { date +%s%3N; }
+
+# run_components <up|down> <component>...
+# Runs "<component>.sh <up|down>" for every component at once and then prints
+# each one's output. The components named in the array `failed` are the ones
+# whose script exited non-zero.
+run_components() {
+  local action="$1" c rc
+  shift
+  # Per-run output files: two runs at once (say `npm test` and a terminal)
+  # must not write into each other's. Global, for the EXIT trap.
+  _infra_out_dir="$(mktemp -d "$RUN_DIR/$action.XXXXXX")"
+  trap 'rm -rf "$_infra_out_dir"' EXIT
+  local -A pids=()
+  for c in "$@"; do
+    "$INFRA_DIR/$c.sh" "$action" >"$_infra_out_dir/$c.out" 2>&1 &
+    pids[$c]=$!
+  done
+
+  failed=()
+  for c in "$@"; do
+    rc=0
+    wait "${pids[$c]}" || rc=$?
+    # Each server's own messages, in a fixed order rather than interleaved.
+    cat "$_infra_out_dir/$c.out" >&2
+    ((rc == 0)) || failed+=("$c")
+  done
+}
+
+# The command line of postgres.sh, redis.sh and kafka.sh: runs the script's
+# cmd_up, cmd_down or cmd_status; its status is the script's exit status
+# (cmd_status: 3 when not running).
+component_main() {
+  case "${1:-}" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    *)
+      echo "usage: $0 up|down|status" >&2
+      exit 2
+      ;;
+  esac
+}
