@@ -4,3 +4,5 @@ export { DependencyUnavailableError, configOrExit, describeStartupFailure, start
 export type { StartupFailureOptions } from './startup-failure.ts';
 export { runService } from './run-service.ts';
 export type { RunServiceOptions } from './run-service.ts';
+export { createPeriodicTask } from './periodic-task.ts';
+export type { PeriodicTask, PeriodicTaskOptions } from './periodic-task.ts';

@@ -6,6 +6,7 @@
 // Claims are leases (the due time is pushed past the inquiry's timeout), taken with FOR UPDATE SKIP
 // LOCKED, so replicas share the work without asking twice at once, and no row lock is held while a
 // channel is being asked.
+import { createPeriodicTask } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
@@ -50,10 +51,6 @@ export function createStatusInquiryPoller(options: StatusInquiryPollerOptions): 
   // Long enough for the slowest channel's call to end before another replica may claim the row again.
   const leaseMs = Math.max(...gateway.registry.channels.map((c) => c.breaker.timeoutMs)) * 2 + 1_000;
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
-
   async function poll(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -76,30 +73,11 @@ export function createStatusInquiryPoller(options: StatusInquiryPollerOptions): 
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = poll()
-        .catch((err: unknown) => log.error({ err }, 'status inquiry pass failed; the next one retries'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, options.intervalMs);
-  }
+  const task = createPeriodicTask({ name: 'status inquiry pass', intervalMs: options.intervalMs, run: poll, logger: log });
 
   return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
+    start: () => task.start(),
+    stop: () => task.stop(),
     poll,
   };
 }

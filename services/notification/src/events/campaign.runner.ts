@@ -10,7 +10,7 @@
 // Completion is decided here, not in the progress read: a GET stays a read (no write, no lock, fine on
 // a replica), completed_at is set once by one writer, and a campaign completes whether or not anyone
 // looks at it.
-import { withTransaction } from '@gateway/kit';
+import { createPeriodicTask, withTransaction } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { claimDueCampaign, completeFinishedCampaigns, queueNextBatch } from '../store/pg-campaign-store.ts';
@@ -51,9 +51,8 @@ export function createCampaignRunner(options: CampaignRunnerOptions): CampaignRu
   const clock = options.clock ?? (() => new Date());
   if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`campaign batchSize must be a positive integer; got ${options.batchSize}`);
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
+  // Set by stop() so the pass in progress ends after its current batch: a stop (a shutdown) waits for
+  // one batch at most, never for a whole campaign; the cursor lets the next pass resume.
   let halting = false;
 
   async function runBatch() {
@@ -81,31 +80,17 @@ export function createCampaignRunner(options: CampaignRunnerOptions): CampaignRu
     return pass;
   }
 
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce()
-        .catch((err: unknown) => log.error({ err }, 'campaign pass failed; the next one resumes from the cursor'))
-        .finally(() => {
-          running = undefined;
-          schedule(options.pollMs);
-        });
-    }, delayMs);
-  }
+  // The first pass comes at once: campaigns due while the service was down are not held back a poll.
+  const task = createPeriodicTask({ name: 'campaign pass', intervalMs: options.pollMs, initialDelayMs: 0, run: () => runOnce(), logger: log });
 
   return {
     start() {
-      if (!stopped) return;
-      stopped = false;
       halting = false;
-      schedule(0);
+      task.start();
     },
     async stop() {
-      stopped = true;
       halting = true;
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
+      await task.stop();
     },
     runOnce,
   };

@@ -2,6 +2,7 @@
 // due in one of the configured leads gets a bill_reminder. Scans repeat (every minute by default) so
 // a bill imported after the reminder time still gets its reminder that day; the dedupe key keeps it
 // to one, and two replicas scanning at once queue it once too.
+import { createPeriodicTask } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { reminderKey, reminderTargets } from '../domain/reminders.ts';
@@ -26,8 +27,6 @@ export type ReminderScheduler = { start(): void; stop(): Promise<void>; runOnce(
 export function createReminderScheduler(options: ReminderSchedulerOptions): ReminderScheduler {
   const log = options.logger.child({ component: 'reminders' });
   const clock = options.clock ?? (() => new Date());
-  let timer: NodeJS.Timeout | null = null;
-  let current: Promise<unknown> = Promise.resolve();
 
   async function runOnce(): Promise<number> {
     let queued = 0;
@@ -65,23 +64,13 @@ export function createReminderScheduler(options: ReminderSchedulerOptions): Remi
     return queued;
   }
 
-  function tick(): void {
-    current = runOnce()
-      .catch((error: unknown) => log.warn({ err: error }, 'reminder scan failed; the next scan retries'))
-      .finally(() => {
-        if (timer !== null) timer = setTimeout(tick, options.intervalMs);
-      });
-  }
+  // The first scan comes at once, so a service started after the reminder time queues that day's
+  // reminders without waiting a full interval.
+  const task = createPeriodicTask({ name: 'reminder scan', intervalMs: options.intervalMs, initialDelayMs: 0, run: runOnce, logger: log });
 
   return {
-    start() {
-      timer = setTimeout(tick, 0);
-    },
-    async stop() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      await current;
-    },
+    start: () => task.start(),
+    stop: () => task.stop(),
     runOnce,
   };
 }

@@ -7,7 +7,7 @@
 //     normal result and settles the intent.
 // Each batch is claimed FOR UPDATE SKIP LOCKED, so two instances of the service share the work and
 // never handle one intent twice; a batch commits (state, queue, outbox) as one transaction.
-import { withTransaction } from '@gateway/kit';
+import { createPeriodicTask, withTransaction } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
@@ -52,10 +52,6 @@ export function createIntentExpirySweeper(options: IntentExpirySweeperOptions): 
     (existing as Counter<'outcome'> | undefined) ??
     new Counter({ name: 'payments_intent_expiry_total', help: 'Intents the expiry sweeper moved, by outcome.', labelNames: ['outcome'], registers: options.registry ? [options.registry] : [] });
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
-
   async function sweepBatch(): Promise<{ claimed: number; changed: number }> {
     return withTransaction(pool, async (client) => {
       const now = clock();
@@ -90,30 +86,11 @@ export function createIntentExpirySweeper(options: IntentExpirySweeperOptions): 
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = sweep()
-        .catch((err: unknown) => log.error({ err }, 'intent expiry pass failed; the next one retries'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, intervalMs);
-  }
+  const task = createPeriodicTask({ name: 'intent expiry pass', intervalMs, run: sweep, logger: log });
 
   return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
+    start: () => task.start(),
+    stop: () => task.stop(),
     sweep,
   };
 }
