@@ -59,13 +59,28 @@ function toRecord(row: Row): DebitRecord {
   };
 }
 
-function values(r: DebitRecord): unknown[] {
+// The fields a debit changes over its life, with the columns they are stored in, in one order: the
+// insert and the update bind them from here, so a new field cannot reach one statement and miss the other.
+const mutableColumns = [
+  'state',
+  'channel_ref',
+  'channel_txn_id',
+  'debited_at',
+  'failure_reason',
+  'failure_code',
+  'failure_message',
+  'otp_length',
+  'otp_expires_at',
+  'otp_attempts_left',
+  'attempts',
+  'next_inquiry_at',
+  'sent_at',
+  'unknown_since',
+  'last_error',
+];
+
+function mutableValues(r: DebitRecord): unknown[] {
   return [
-    r.channelId,
-    r.reference,
-    r.intentId,
-    r.amount.amount,
-    r.amount.currency,
     r.state,
     r.channelRef,
     r.channelTxnId,
@@ -76,7 +91,6 @@ function values(r: DebitRecord): unknown[] {
     r.otpLength,
     r.otpExpiresAt,
     r.otpAttemptsLeft,
-    r.correlationId,
     r.attempts,
     r.nextInquiryAt,
     r.sentAt,
@@ -85,44 +99,25 @@ function values(r: DebitRecord): unknown[] {
   ];
 }
 
-const columns =
-  'channel_id, reference, intent_id, amount, currency, state, channel_ref, channel_txn_id, debited_at, failure_reason, failure_code, failure_message, otp_length, otp_expires_at, otp_attempts_left, correlation_id, attempts, next_inquiry_at, sent_at, unknown_since, last_error';
+const columns = ['channel_id', 'reference', 'intent_id', 'amount', 'currency', 'correlation_id', ...mutableColumns].join(', ');
 
 /** Inserts a new record; false if one exists for this channel and reference (a repeated command). */
-export async function insertDebit(db: Queryable, record: DebitRecord): Promise<boolean> {
+export async function insertDebit(db: Queryable, r: DebitRecord): Promise<boolean> {
+  const values = [r.channelId, r.reference, r.intentId, r.amount.amount, r.amount.currency, r.correlationId, ...mutableValues(r)];
   const result = await db.query(
-    `INSERT INTO channel_debits (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+    `INSERT INTO channel_debits (${columns}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})
      ON CONFLICT (channel_id, reference) DO NOTHING`,
-    values(record),
+    values,
   );
   return result.rowCount === 1;
 }
 
 export async function saveDebit(db: Queryable, r: DebitRecord): Promise<void> {
+  // $1 and $2 are the key; the changing fields follow from $3.
   await db.query(
-    `UPDATE channel_debits SET state = $3, channel_ref = $4, channel_txn_id = $5, debited_at = $6, failure_reason = $7, failure_code = $8,
-       failure_message = $9, otp_length = $10, otp_expires_at = $11, otp_attempts_left = $12, attempts = $13, next_inquiry_at = $14,
-       sent_at = $15, unknown_since = $16, last_error = $17, updated_at = now()
+    `UPDATE channel_debits SET ${mutableColumns.map((c, i) => `${c} = $${i + 3}`).join(', ')}, updated_at = now()
      WHERE channel_id = $1 AND reference = $2`,
-    [
-      r.channelId,
-      r.reference,
-      r.state,
-      r.channelRef,
-      r.channelTxnId,
-      r.debitedAt,
-      r.failureReason,
-      r.failureCode,
-      r.failureMessage,
-      r.otpLength,
-      r.otpExpiresAt,
-      r.otpAttemptsLeft,
-      r.attempts,
-      r.nextInquiryAt,
-      r.sentAt,
-      r.unknownSince,
-      r.lastError,
-    ],
+    [r.channelId, r.reference, ...mutableValues(r)],
   );
 }
 

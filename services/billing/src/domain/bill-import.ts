@@ -3,7 +3,7 @@
 // (pg-bill-import.ts) feeds rows through these in chunks; nothing here knows about Postgres.
 import { billBatchRowSchema } from '@gateway/contracts';
 import type { BusinessDate, CurrencyCode, HolderClass, Money } from '@gateway/contracts';
-import type { AccountRecord, BillLine } from './bill-records.ts';
+import type { AccountRecord, BillTerms } from './bill-records.ts';
 import { parseLandline, parseMobile } from './landline.ts';
 import { isStorableDate, isStorableText, unstorableTextMessage, unstorableTextPath } from './storable-text.ts';
 
@@ -17,19 +17,13 @@ export type ImportedHolder = {
 };
 
 /** A row that passed every check that needs no database. */
-export type ValidBillRow = {
+export type ValidBillRow = BillTerms & {
   index: number;
   externalBillId: string;
   /** Normalised national form of the landline. */
   accountNo: string;
   governorate: string | null;
   billerId: string | null;
-  periodFrom: BusinessDate;
-  periodTo: BusinessDate;
-  issueDate: BusinessDate;
-  dueDate: BusinessDate;
-  amount: Money;
-  lines: BillLine[];
   holder: ImportedHolder | null;
 };
 

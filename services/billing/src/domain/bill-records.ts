@@ -19,18 +19,25 @@ export type AccountRecord = {
   updatedAt: Date;
 };
 
-export type BillRecord = {
-  /** `bil_` + UUID v7. */
-  billId: string;
-  externalBillId: string;
-  accountNo: string;
-  billerId: string;
+/**
+ * What a bill is issued with, as the biller's import row states it: a valid import row and the bill
+ * stored from it carry these fields alike, so they are declared once.
+ */
+export type BillTerms = {
   periodFrom: BusinessDate;
   periodTo: BusinessDate;
   issueDate: BusinessDate;
   dueDate: BusinessDate;
   amount: Money;
   lines: BillLine[];
+};
+
+export type BillRecord = BillTerms & {
+  /** `bil_` + UUID v7. */
+  billId: string;
+  externalBillId: string;
+  accountNo: string;
+  billerId: string;
   /** Payments applied so far, net of reversals. */
   paidAmount: Money;
   /** Late fees materialized so far by the daily run. */

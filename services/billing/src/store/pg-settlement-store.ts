@@ -23,6 +23,7 @@ import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import { applyPayment, applyReversal, isAdministrativelyClosed } from '../domain/bill-state.ts';
 import { businessDateOf } from '@gateway/contracts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
+import type { BillWithAccount } from './pg-bill-state-store.ts';
 import { lockBills, saveBillState } from './pg-bill-state-store.ts';
 
 export const billingProducer = 'billing';
@@ -73,6 +74,24 @@ function emptyReport(): SettlementReport {
 }
 
 type PaymentEventBase = { eventId: string; correlationId: string; payload: { paymentId: string; accountNo: string } };
+
+/**
+ * Where a payment and its reversal both start: the allocations summed per bill and those bills
+ * locked before anything of theirs is read.
+ */
+async function lockAllocations(
+  client: PoolClient,
+  raw: Parameters<typeof byBill>[0],
+): Promise<{ allocations: Allocated[]; locked: Map<string, BillWithAccount> }> {
+  const allocations = byBill(raw);
+  return { allocations, locked: await lockBills(client, allocations.map((a) => a.billId)) };
+}
+
+// The envelope of a bill event caused by a payment event: keyed by the account, so one account's
+// bill events stay in order.
+function billEventEnvelope(bill: BillRecord, cause: PaymentEventBase): { producer: string; key: string; correlationId: string; causationId: string } {
+  return { producer: billingProducer, key: bill.accountNo, correlationId: cause.correlationId, causationId: cause.eventId };
+}
 
 async function recordUnapplied(
   client: PoolClient,
@@ -144,11 +163,7 @@ async function livePaymentIds(client: PoolClient, billId: string): Promise<strin
 export async function settlePayment(client: PoolClient, event: EventOf<'payment.completed'>, ctx: SettlementContext): Promise<SettlementReport> {
   const { payload } = event;
   const report = emptyReport();
-  const allocations = byBill(payload.allocations);
-  const locked = await lockBills(
-    client,
-    allocations.map((a) => a.billId),
-  );
+  const { allocations, locked } = await lockAllocations(client, payload.allocations);
   const today = businessDateOf(ctx.now);
   // Read after the bills are locked: a reversal of this payment being recorded right now holds the
   // same locks, so it is either committed and seen here, or it will find this payment applied.
@@ -214,10 +229,7 @@ export async function settlePayment(client: PoolClient, event: EventOf<'payment.
       await enqueueEvent(
         client,
         createEvent('bill.settled', {
-          producer: billingProducer,
-          key: bill.accountNo,
-          correlationId: event.correlationId,
-          causationId: event.eventId,
+          ...billEventEnvelope(bill, event),
           payload: {
             ...toBillSnapshot(updated, account, ctx.policy, ctx.now),
             settledAt: ctx.now.toISOString(),
@@ -239,11 +251,7 @@ type PaymentRow = { amount: number; applied_amount: number; waived_late_fee: num
 export async function reversePayment(client: PoolClient, event: EventOf<'payment.reversed'>, ctx: SettlementContext): Promise<SettlementReport> {
   const { payload } = event;
   const report = emptyReport();
-  const allocations = byBill(payload.allocations);
-  const locked = await lockBills(
-    client,
-    allocations.map((a) => a.billId),
-  );
+  const { allocations, locked } = await lockAllocations(client, payload.allocations);
   const today = businessDateOf(ctx.now);
   for (const allocation of allocations) {
     // Whatever of this payment sat unapplied (an over-payment, an unknown bill) went back to the payer.
@@ -308,10 +316,7 @@ export async function reversePayment(client: PoolClient, event: EventOf<'payment
     await enqueueEvent(
       client,
       createEvent('bill.reopened', {
-        producer: billingProducer,
-        key: bill.accountNo,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
+        ...billEventEnvelope(bill, event),
         payload: {
           ...toBillSnapshot(updated, account, ctx.policy, ctx.now),
           reopenedAt: ctx.now.toISOString(),

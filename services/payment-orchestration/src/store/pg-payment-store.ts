@@ -283,10 +283,15 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   };
 }
 
-type PaymentRow = {
+/**
+ * A `payments` row as pg hands it back (bigint as string, business_date selected as 'YYYY-MM-DD'
+ * text). Each query picks the columns it selects from here, so a column's type is stated once.
+ */
+export type PaymentsColumns = {
   payment_id: string;
   receipt_no: string;
   status: 'completed' | 'reversed';
+  source: 'channel' | 'intent';
   client_id: string;
   channel_id: string;
   channel_txn_id: string;
@@ -297,6 +302,27 @@ type PaymentRow = {
   currency: string;
   paid_at: Date;
   business_date: string;
+  intent_id: string | null;
+  inquiry_ref: string | null;
+  payer_msisdn: string | null;
+};
+
+type PaymentRow = Pick<
+  PaymentsColumns,
+  | 'payment_id'
+  | 'receipt_no'
+  | 'status'
+  | 'client_id'
+  | 'channel_id'
+  | 'channel_txn_id'
+  | 'biller_id'
+  | 'account_no'
+  | 'amount'
+  | 'fee'
+  | 'currency'
+  | 'paid_at'
+  | 'business_date'
+> & {
   allocations: { billId: string; amount: number }[];
   reversal_id: string | null;
   reversal_reason: string | null;

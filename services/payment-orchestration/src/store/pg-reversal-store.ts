@@ -9,7 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { reversalLedgerLines } from '../domain/allocation.ts';
 import { businessDateOf, cutOffInstant } from '../domain/business-day.ts';
 import { cutOffOf } from '../domain/catalogues.ts';
-import type { PaymentContext } from './pg-payment-store.ts';
+import type { PaymentContext, PaymentsColumns } from './pg-payment-store.ts';
 import { producerName, writeLedger } from './pg-payment-store.ts';
 
 export type ReversePaymentInput = { clientId: string; paymentId: string; reason: string; correlationId: string };
@@ -18,24 +18,26 @@ export type ReversePaymentOutcome =
   | { kind: 'reversed'; reversal: ReversalResponse; repeated: boolean }
   | { kind: 'refused'; code: ErrorCode; message: string; details?: Record<string, unknown> };
 
-type PaymentRow = {
-  payment_id: string;
-  receipt_no: string;
-  source: 'channel' | 'intent';
-  client_id: string;
-  channel_id: string;
-  channel_txn_id: string;
-  biller_id: string;
-  account_no: string;
-  amount: string;
-  fee: string;
-  currency: string;
-  paid_at: Date;
-  business_date: string;
-  intent_id: string | null;
-  inquiry_ref: string | null;
-  payer_msisdn: string | null;
-};
+// Exactly the columns the locking SELECT below names.
+type PaymentRow = Pick<
+  PaymentsColumns,
+  | 'payment_id'
+  | 'receipt_no'
+  | 'source'
+  | 'client_id'
+  | 'channel_id'
+  | 'channel_txn_id'
+  | 'biller_id'
+  | 'account_no'
+  | 'amount'
+  | 'fee'
+  | 'currency'
+  | 'paid_at'
+  | 'business_date'
+  | 'intent_id'
+  | 'inquiry_ref'
+  | 'payer_msisdn'
+>;
 
 function reversalView(row: { reversal_id: string; status: 'completed' | 'pending'; payment_id: string; amount: string; currency: string; reversed_at: Date }): ReversalResponse {
   return {

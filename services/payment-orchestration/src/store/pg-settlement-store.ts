@@ -3,6 +3,7 @@
 import { money } from '@gateway/contracts';
 import type { SettlementResponse } from '@gateway/contracts';
 import type { Pool } from 'pg';
+import type { PaymentsColumns } from './pg-payment-store.ts';
 
 type Totals = { paymentsCount: number; paymentsAmount: number; reversalsCount: number; reversalsAmount: number; fees: number };
 
@@ -11,18 +12,7 @@ export async function settlementStatement(
   input: { channelId: string; businessDate: string; cutOffAt: Date; now: Date },
 ): Promise<SettlementResponse> {
   const [payments, reversals] = await Promise.all([
-    pool.query<{
-      payment_id: string;
-      receipt_no: string;
-      channel_txn_id: string;
-      biller_id: string;
-      account_no: string;
-      amount: string;
-      fee: string;
-      currency: string;
-      paid_at: Date;
-      status: 'completed' | 'reversed';
-    }>(
+    pool.query<Pick<PaymentsColumns, 'payment_id' | 'receipt_no' | 'channel_txn_id' | 'biller_id' | 'account_no' | 'amount' | 'fee' | 'currency' | 'paid_at' | 'status'>>(
       `SELECT payment_id, receipt_no, channel_txn_id, biller_id, account_no, amount, fee, currency, paid_at, status
        FROM payments WHERE channel_id = $1 AND business_date = $2 ORDER BY receipt_no`,
       [input.channelId, input.businessDate],
