@@ -20,6 +20,13 @@ export const errorCodes = [
   'rate_limited',
   'channel_unavailable',
   'internal_error',
+  'payment_reversed',
+  'bill_payment_in_progress',
+  'invalid_state',
+  'settlement_closed',
+  'payload_too_large',
+  'service_unavailable',
+  'order_expired',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -30,7 +37,7 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
 }
 
-export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
+export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
 // A switch without a default: adding a code to the tuple without a status here fails the typecheck
 // (the function would otherwise fall off the end and return undefined).
@@ -50,15 +57,23 @@ export function httpStatusOf(code: ErrorCode): ErrorHttpStatus {
     case 'no_amount_due':
     case 'duplicate_payment':
     case 'idempotency_key_in_use':
+    case 'payment_reversed':
+    case 'bill_payment_in_progress':
+    case 'invalid_state':
+    case 'settlement_closed':
       return 409;
+    case 'payload_too_large':
+      return 413;
     case 'amount_out_of_range':
     case 'currency_mismatch':
     case 'inquiry_expired':
     case 'idempotency_key_reused':
+    case 'order_expired':
       return 422;
     case 'rate_limited':
       return 429;
     case 'channel_unavailable':
+    case 'service_unavailable':
       return 503;
     case 'internal_error':
       return 500;
@@ -67,7 +82,13 @@ export function httpStatusOf(code: ErrorCode): ErrorHttpStatus {
 
 // Codes a client may simply retry (same Idempotency-Key) after a pause.
 export function isRetryable(code: ErrorCode): boolean {
-  return code === 'idempotency_key_in_use' || code === 'rate_limited' || code === 'channel_unavailable' || code === 'internal_error';
+  return (
+    code === 'idempotency_key_in_use' ||
+    code === 'rate_limited' ||
+    code === 'channel_unavailable' ||
+    code === 'service_unavailable' ||
+    code === 'internal_error'
+  );
 }
 
 // Safe to show to any caller: they never contain internals. 5xx responses always use these texts.
@@ -89,6 +110,13 @@ export const defaultErrorMessages: Readonly<Record<ErrorCode, string>> = {
   rate_limited: 'Too many requests; retry after the time given in Retry-After.',
   channel_unavailable: 'The payment channel is unavailable right now; no money was moved.',
   internal_error: 'An internal error occurred.',
+  payment_reversed: 'The payment for this channel transaction id was reversed; it is not paid.',
+  bill_payment_in_progress: 'Another payment of this bill is in progress; wait for its outcome.',
+  invalid_state: 'The object is in a state that does not allow this action.',
+  settlement_closed: "The channel's settlement for that business date is closed.",
+  payload_too_large: 'The request body is larger than this route accepts.',
+  service_unavailable: 'A service the gateway depends on is unavailable; retry with the same Idempotency-Key after Retry-After.',
+  order_expired: 'The fee order has expired.',
 };
 
 export const errorBodySchema = z.object({

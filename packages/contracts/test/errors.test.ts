@@ -20,6 +20,13 @@ const expected = {
   rate_limited: 429,
   channel_unavailable: 503,
   internal_error: 500,
+  payment_reversed: 409,
+  bill_payment_in_progress: 409,
+  invalid_state: 409,
+  settlement_closed: 409,
+  payload_too_large: 413,
+  service_unavailable: 503,
+  order_expired: 422,
 } as const;
 
 describe('error catalogue', () => {
