@@ -420,8 +420,8 @@ describe('the campaign runner', () => {
 
     // Canceling a completed campaign is refused, and the attempt is audited.
     const cancel = await send<ErrorBody>('POST', `/v1/campaigns/${campaign.campaignId}/cancel`);
-    expect(cancel.status).toBe(403);
-    expect(cancel.body.error).toMatchObject({ code: 'forbidden', details: { reason: 'campaign_completed' } });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error).toMatchObject({ code: 'invalid_state', details: { reason: 'campaign_completed' } });
     const { rows } = await db.pool.query<{ action: string; detail: { changed: boolean } }>("SELECT action, detail FROM audit_log WHERE target = $1 AND action = 'campaign.cancel'", [
       campaign.campaignId,
     ]);

@@ -6,11 +6,8 @@
 // Idempotency-Key: canceling a canceled campaign answers it as it is. Every attempt is audited,
 // because every operator action is.
 //
-// A completed campaign cannot be canceled: 403 `forbidden` with details.reason
-// "campaign_completed". API.md's catalogue is fixed and has no "wrong state" code; its 409s each
-// name another cause (a paid bill, no amount due, a duplicate payment, a key in use, which also
-// says "retry"), and the dashboard would show the wrong thing for any of them. `forbidden` says
-// truthfully "not allowed (any longer)", as a reversal after the settlement cut-off does.
+// A completed campaign cannot be canceled: 409 `invalid_state` (API.md) with details.reason
+// "campaign_completed".
 import { ApiError } from '@gateway/contracts';
 import { appendAudit, errorResponses, signatureHeadersSchema, withTransaction } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -28,11 +25,11 @@ export function campaignCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['campaigns'],
           summary: 'Cancel a campaign: nothing more is queued and its queued messages are suppressed',
-          description: 'Canceling a canceled campaign returns it unchanged. A completed campaign: 403 forbidden with details.reason "campaign_completed".',
+          description: 'Canceling a canceled campaign returns it unchanged. A completed campaign: 409 invalid_state with details.reason "campaign_completed".',
           headers: signatureHeadersSchema,
           params: campaignIdParamsSchema,
           body: cancelCampaignBodySchema,
-          response: { 200: campaignProgressSchema, ...errorResponses(400, 401, 403, 404) },
+          response: { 200: campaignProgressSchema, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request) => {
@@ -56,7 +53,7 @@ export function campaignCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         });
         if (outcome.kind === 'not_found') throw new ApiError('not_found', `No campaign ${campaignId}.`);
         if (outcome.kind === 'completed') {
-          throw new ApiError('forbidden', `Campaign ${campaignId} has completed: every message was sent, there is nothing to cancel.`, {
+          throw new ApiError('invalid_state', `Campaign ${campaignId} has completed: every message was sent, there is nothing to cancel.`, {
             reason: 'campaign_completed',
             state: 'completed',
           });

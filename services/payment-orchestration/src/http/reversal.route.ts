@@ -2,11 +2,8 @@
 // cut-off. Idempotent like every state-changing POST; a payment is reversed at most once, so asking
 // again under a new key returns that same reversal.
 //
-// After the cut-off the answer is 403 `forbidden` with details.reason = "settlement_closed" (and the
-// cut-off instant). API.md's catalogue is fixed and has no "settlement closed" code; `forbidden` is
-// the one that says truthfully "this is not allowed (any longer)" and is not retryable, whereas the
-// 409/422 codes all name another cause (already paid, amount, inquiry, key) that a bank would map to
-// the wrong screen.
+// After the cut-off the answer is 409 `settlement_closed` (API.md) with the business date and the
+// cut-off instant in details.
 import {
   errorBody,
   httpStatusOf,
@@ -31,7 +28,7 @@ export function reversalRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['payments'],
           summary: 'Reverse a payment before the channel’s settlement cut-off',
-          description: 'After the cut-off: 403 forbidden with details.reason "settlement_closed". A payment is reversed once; a repeat returns that reversal.',
+          description: 'After the cut-off: 409 settlement_closed. A payment is reversed once; a repeat returns that reversal.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
           params: paymentIdParamsSchema,
           body: reversalBodySchema,

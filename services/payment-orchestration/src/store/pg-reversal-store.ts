@@ -72,10 +72,10 @@ export async function reversePayment(client: PoolClient, input: ReversePaymentIn
   const closesAt = cutOffInstant(payment.business_date, cutOff, tz);
   if (ctx.now.getTime() >= closesAt.getTime()) {
     // After the cut-off the day's statement is final and the money is in settlement: undoing it is a
-    // refund through a complaint, not a reversal. See the route for why this code.
+    // refund through a complaint, not a reversal: 409 settlement_closed (API.md).
     return {
       kind: 'refused',
-      code: 'forbidden',
+      code: 'settlement_closed',
       message: `The settlement day ${payment.business_date} of this payment closed at ${closesAt.toISOString()}; it can no longer be reversed.`,
       details: { reason: 'settlement_closed', businessDate: payment.business_date, cutOffAt: closesAt.toISOString() },
     };
