@@ -135,17 +135,41 @@ describe('latencyMs', () => {
   });
 });
 
+describe('queueDebitsMs', () => {
+  it('takes a debit without answering, says not_found until its time comes, then debits once', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    expect((await control(base, { queueDebitsMs: 60_000 })).status).toBe(200);
+    const body = debitBody({ accountNo: account });
+    await expect(call(base, 'POST', '/debits', body, 500)).rejects.toThrow(/timeout|aborted/i);
+    await control(base, { queueDebitsMs: 0 });
+
+    const byReference = `/debits?reference=${encodeURIComponent(body.reference)}`;
+    sim.clock.now = new Date(sim.clock.now.getTime() + 59_000);
+    expect((await call(base, 'GET', byReference)).status).toBe(404);
+    expect((await truth(base)).transactions).toHaveLength(0);
+    expect(sim.state.balanceOf(account)).toBe(10_000_000);
+
+    sim.clock.now = new Date(sim.clock.now.getTime() + 1_000);
+    const inquiry = await call(base, 'GET', byReference);
+    expect(inquiry.status).toBe(200);
+    expect(await inquiry.json()).toMatchObject({ reference: body.reference, status: 'succeeded', txnId: expect.any(String) });
+    expect((await truth(base)).transactions).toHaveLength(1);
+    expect(sim.state.balanceOf(account)).toBe(10_000_000 - body.amount.amount);
+  });
+});
+
 describe('/control', () => {
   it('merges partial settings, returns them, and resets to defaults', async () => {
     sim = bank();
     const set = await sim.app.inject({ method: 'POST', url: '/control', payload: { failureRate: 0.25, latencyMs: { min: 5, max: 10 } } });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toEqual({ latencyMs: { min: 5, max: 10 }, failureRate: 0.25, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0 });
+    expect(set.json()).toEqual({ latencyMs: { min: 5, max: 10 }, failureRate: 0.25, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0 });
     const more = await sim.app.inject({ method: 'POST', url: '/control', payload: { outage: true } });
     expect(more.json()).toMatchObject({ failureRate: 0.25, outage: true });
     expect((await sim.app.inject({ method: 'GET', url: '/control' })).json()).toEqual(more.json());
     const reset = await sim.app.inject({ method: 'POST', url: '/control/reset' });
-    expect(reset.json()).toEqual({ latencyMs: 0, failureRate: 0, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0 });
+    expect(reset.json()).toEqual({ latencyMs: 0, failureRate: 0, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0 });
   });
 
   it('refuses bad input with 400 and changes nothing', async () => {
@@ -158,6 +182,7 @@ describe('/control', () => {
       { latencyMs: { min: 10, max: 5 } },
       { latencyMs: 'slow' },
       { failurerate: 1 },
+      { queueDebitsMs: -5 },
     ]) {
       const res = await sim.app.inject({ method: 'POST', url: '/control', payload });
       expect(res.statusCode).toBe(400);

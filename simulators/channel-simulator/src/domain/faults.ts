@@ -19,6 +19,12 @@ export interface ControlSettings {
   readonly outage: boolean;
   /** The debit (or confirm) is committed, then the reply never comes: the nasty one. */
   readonly dropReplyRate: number;
+  /**
+   * 0: off. Otherwise a new debit is queued, its reply never comes, and the channel acts on it this
+   * many ms later (as if it arrived then); until then a status inquiry answers not_found. A bank that
+   * processes its queue late: why "not found" after a timeout proves nothing for a while.
+   */
+  readonly queueDebitsMs: number;
 }
 
 export const defaultControlSettings: ControlSettings = {
@@ -28,6 +34,7 @@ export const defaultControlSettings: ControlSettings = {
   declineRate: 0,
   outage: false,
   dropReplyRate: 0,
+  queueDebitsMs: 0,
 };
 
 const rate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
@@ -43,6 +50,7 @@ export const controlUpdateSchema = z
     declineRate: rate,
     outage: z.boolean(),
     dropReplyRate: rate,
+    queueDebitsMs: millis,
   })
   .partial();
 export type ControlUpdate = z.infer<typeof controlUpdateSchema>;

@@ -26,6 +26,12 @@ function holdThenDestroy(request: FastifyRequest, reply: FastifyReply, holdMs: n
   });
 }
 
+/** Never answers a request the channel took (a queued debit): held like a dropped reply. */
+export async function holdReply(context: ApiContext, request: FastifyRequest, reply: FastifyReply): Promise<undefined> {
+  await holdThenDestroy(request, reply, latencyFor(context.state.control(), context.state.random) + DROPPED_REPLY_HOLD_MS, context.closing);
+  return undefined;
+}
+
 export async function answerCommitted(
   context: ApiContext,
   request: FastifyRequest,

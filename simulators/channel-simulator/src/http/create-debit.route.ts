@@ -3,7 +3,7 @@
 // one that does not creates a new debit, which is why the adapter must never repeat to it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiContext } from './api-context.ts';
-import { answerCommitted } from './answer.ts';
+import { answerCommitted, holdReply } from './answer.ts';
 import { debitHttpStatus, debitView } from './debit-view.ts';
 import { debitRequestSchema } from './edge-schemas.ts';
 
@@ -19,6 +19,9 @@ export function createDebitRoute(context: ApiContext): FastifyPluginAsyncZod {
           return answerCommitted(context, request, reply, 200, debitView(outcome.debit));
         case 'reference_conflict':
           return reply.code(409).send({ ...debitView(outcome.debit), error: 'reference_conflict' });
+        case 'queued':
+          request.log.info({ queueDebitsMs: context.state.control().queueDebitsMs }, 'simulated fault: debit queued, reply held');
+          return holdReply(context, request, reply);
       }
     });
   };

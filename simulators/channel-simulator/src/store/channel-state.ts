@@ -32,7 +32,9 @@ export type SubmitOutcome =
   /** A dedupe channel saw this reference before: the original, never a second debit. */
   | { readonly kind: 'duplicate'; readonly debit: Debit }
   /** A dedupe channel saw this reference with another payer or amount. */
-  | { readonly kind: 'reference_conflict'; readonly debit: Debit };
+  | { readonly kind: 'reference_conflict'; readonly debit: Debit }
+  /** queueDebitsMs is on: taken, not yet acted on, and no reply will come. */
+  | { readonly kind: 'queued' };
 
 export type ConfirmOutcome =
   | { readonly kind: 'not_found' }
@@ -95,6 +97,17 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
   const byId = new Map<string, Debit>();
   const byReference = new Map<string, string[]>();
   let control: ControlSettings = defaultControlSettings;
+  // Debits taken while queueDebitsMs was on, in arrival order, each acted on once its time comes.
+  // Applied lazily at the start of every operation (no timer), so operations stay synchronous.
+  let queue: { request: DebitRequest; applyAt: number }[] = [];
+
+  function applyQueued(): void {
+    const now = clock().getTime();
+    const due = queue.filter((q) => q.applyAt <= now);
+    if (due.length === 0) return;
+    queue = queue.filter((q) => q.applyAt > now);
+    for (const q of due) receive(q.request);
+  }
 
   function store(debit: Debit): Debit {
     byId.set(debit.debitId, debit);
@@ -102,6 +115,7 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
   }
 
   function current(debitId: string): Debit | undefined {
+    applyQueued();
     const debit = byId.get(debitId);
     if (debit === undefined) return undefined;
     const fresh = expireIfDue(debit, clock());
@@ -121,6 +135,15 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
   }
 
   function submitDebit(request: DebitRequest): SubmitOutcome {
+    applyQueued();
+    if (control.queueDebitsMs > 0) {
+      queue.push({ request, applyAt: clock().getTime() + control.queueDebitsMs });
+      return { kind: 'queued' };
+    }
+    return receive(request);
+  }
+
+  function receive(request: DebitRequest): SubmitOutcome {
     const parsed = parsePayer(channel.kind, request.payer);
     const payer = parsed.ok ? parsed.key : rawPayer(channel.kind, request.payer);
     if (channel.dedupesByReference) {
@@ -175,6 +198,7 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
   }
 
   function transactions(reference?: string): Transaction[] {
+    applyQueued();
     const list: Transaction[] = [];
     for (const debit of byId.values()) {
       if (debit.status !== 'succeeded' || debit.txnId === undefined || debit.debitedAt === undefined) continue;
@@ -209,13 +233,17 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
     confirmDebit,
     findDebit: current,
     findByReference(reference) {
+      applyQueued();
       const ids = byReference.get(reference);
       const latest = ids?.[ids.length - 1];
       return latest === undefined ? undefined : current(latest);
     },
     reverseDebit,
     transactions,
-    settlement: (date) => settlementRows(byId.values(), date, channel.settlementTimeZone),
+    settlement(date) {
+      applyQueued();
+      return settlementRows(byId.values(), date, channel.settlementTimeZone);
+    },
     balanceOf(payer) {
       const parsed = parsePayer(channel.kind, payerInput(payer));
       return parsed.ok ? (ledger.balances.get(parsed.key) ?? ledger.demoBalance) : 0;
