@@ -6,7 +6,9 @@
 // channelTxnId: one payment per channel transaction. The same channelTxnId under a NEW key with the
 // same content is a channel retry that lost its key: it gets the original payment back (201, same
 // paymentId and receipt), as the scheme wants a repeat answered with the original success. With other
-// content it is 409 duplicate_payment.
+// content it is 409 duplicate_payment. Once that payment is reversed it is 409 payment_reversed naming
+// the reversal: the answer for a known channelTxnId is always the payment's real status (a replay under
+// the FIRST key stays that key's stored first answer, as every idempotent replay does).
 import {
   errorBody,
   httpStatusOf,
@@ -32,7 +34,8 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
           description:
             'Requires Idempotency-Key. Same key and body: the first response replayed byte for byte with Idempotent-Replayed: true. ' +
             'Same key, other body: 422 idempotency_key_reused; while the first is running: 409 idempotency_key_in_use. ' +
-            'The same channelTxnId under another key: the original payment (same content) or 409 duplicate_payment (other content).',
+            'The same channelTxnId under another key: the original payment (same content) or 409 duplicate_payment (other content); ' +
+            '409 payment_reversed (details: paymentId, reversalId, reversedAt) once that payment was reversed.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
           body: paymentNotificationBodySchema,
           response: { 201: paymentNotificationResponseSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
@@ -67,7 +70,9 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
               paymentContext(deps.config.catalogues, now),
             );
             if (outcome.kind === 'refused') {
-              return { status: httpStatusOf(outcome.code), body: errorBody(outcome.code, request.id, outcome.message) };
+              const error = errorBody(outcome.code, request.id, outcome.message);
+              if (outcome.details !== undefined) error.error.details = outcome.details;
+              return { status: httpStatusOf(outcome.code), body: error };
             }
             const p = outcome.payment;
             return {

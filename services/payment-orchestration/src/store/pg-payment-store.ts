@@ -48,7 +48,9 @@ export type PaymentContext = {
 /** The fields of GET /v1/payments/{id} (paymentStatusResponseSchema). */
 export type PaymentView = PaymentStatusResponse;
 
-export type RecordPaymentOutcome = { kind: 'completed'; payment: PaymentView } | { kind: 'refused'; code: ErrorCode; message: string };
+export type RecordPaymentOutcome =
+  | { kind: 'completed'; payment: PaymentView }
+  | { kind: 'refused'; code: ErrorCode; message: string; details?: Record<string, unknown> };
 
 export function paymentContext(catalogues: { billers: BillerCatalogue; channels: ChannelCatalogue; fees: FeeSchedule }, now: Date): PaymentContext {
   return { billers: catalogues.billers, channels: catalogues.channels, fees: catalogues.fees, now };
@@ -160,6 +162,18 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     }
     const view = await loadPaymentView(client, prior.payment_id);
     if (view === null) throw new Error(`payment ${prior.payment_id} vanished`);
+    // The answer for a known channelTxnId is the payment's real status: once reversed, the money went
+    // back and the bill is open again, so "completed" would tell the customer a lie (the line stays cut).
+    if (view.status === 'reversed') {
+      const reversalId = view.reversal?.reversalId ?? null;
+      const reversedAt = view.reversal?.reversedAt ?? null;
+      return {
+        kind: 'refused',
+        code: 'payment_reversed',
+        message: `The payment ${view.paymentId} for channel transaction ${input.channelTxnId} was reversed (${reversalId ?? 'reversal'} at ${reversedAt ?? 'unknown time'}); it is not paid.`,
+        details: { paymentId: view.paymentId, reversalId, reversedAt },
+      };
+    }
     return { kind: 'completed', payment: view };
   }
 
