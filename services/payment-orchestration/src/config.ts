@@ -20,6 +20,10 @@ export const configSchema = commonConfigSchema.extend({
   FEES_FILE: envFilePath().default(path.join(configDir, 'fees.json')),
   // How long a bill inquiry's quoted amounts are honoured.
   INQUIRY_TTL: envDurationMs().default(600_000),
+  // The window around the gateway's clock a payment notification's paidAt must fall in: a little
+  // ahead for clock skew, a week back for a channel replaying its queue after an outage.
+  PAID_AT_MAX_AHEAD: envDurationMs().default(300_000),
+  PAID_AT_MAX_AGE: envDurationMs().default(604_800_000),
   // Requests per client per minute, counted in Redis across instances.
   RATE_LIMIT_PER_MINUTE: envInteger({ min: 1, max: 1_000_000 }).default(600),
   // Gateway-initiated payments: how long an intent may wait for its debit (and OTP), how long past

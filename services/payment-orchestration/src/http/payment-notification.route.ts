@@ -13,12 +13,12 @@ import {
   errorBody,
   httpStatusOf,
   idempotencyHeadersSchema,
-  paymentNotificationBodySchema,
   paymentNotificationResponseSchema,
 } from '@gateway/contracts';
 import { errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { paymentContext, recordPayment } from '../store/pg-payment-store.ts';
+import { paymentNotificationBodyWithin } from './payment-notification-body.ts';
 import { requireChannelClient } from './client-kinds.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -37,7 +37,7 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
             'The same channelTxnId under another key: the original payment (same content) or 409 duplicate_payment (other content); ' +
             '409 payment_reversed (details: paymentId, reversalId, reversedAt) once that payment was reversed.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
-          body: paymentNotificationBodySchema,
+          body: paymentNotificationBodyWithin(deps),
           response: { 201: paymentNotificationResponseSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
         },
       },
