@@ -51,7 +51,7 @@ const expectedTopic = (type: string): string => {
   if (type.startsWith('payment.')) return 'payments.payments';
   if (type.startsWith('intent.')) return 'payments.intents';
   if (type.startsWith('notification.')) return 'notifications.deliveries';
-  return ['channel.debit-requested', 'channel.otp-submitted', 'channel.status-requested'].includes(type)
+  return ['channel.debit-requested', 'channel.otp-submitted', 'channel.status-requested', 'channel.refund-requested'].includes(type)
     ? 'channels.commands'
     : 'channels.results';
 };
@@ -79,6 +79,7 @@ describe('event catalogue', () => {
     expect(eventTypesOnTopic('channels.commands').sort()).toEqual([
       'channel.debit-requested',
       'channel.otp-submitted',
+      'channel.refund-requested',
       'channel.status-requested',
     ]);
   });

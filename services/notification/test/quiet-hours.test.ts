@@ -40,6 +40,6 @@ describe('quiet hours', () => {
 
   it('treats receipts and money-in-flight warnings as urgent, and notices and campaigns as not', () => {
     const urgent = smsTemplates.filter((t) => isUrgent(t));
-    expect(urgent.sort()).toEqual(['bill_settled', 'intent_unknown', 'opt_out_confirmation', 'payment_receipt', 'payment_reversed']);
+    expect(urgent.sort()).toEqual(['bill_settled', 'intent_refunded', 'intent_unknown', 'opt_out_confirmation', 'payment_receipt', 'payment_reversed']);
   });
 });

@@ -78,6 +78,15 @@ describe('planSms', () => {
     expect(sms!.body).toContain('لا تدفع مجدداً');
   });
 
+  it('tells the payer that a debit which bought nothing was given back, once per intent, in the holder\'s language', () => {
+    const event = anEvent('intent.refunded');
+    const [sms] = planSms(event, ctx());
+    expect(sms).toMatchObject({ template: 'intent_refunded', urgent: true, dedupeKey: `intent_refunded:${event.payload.intentId}:${sms!.recipient}` });
+    expect(sms!.body).toContain('أُعيد إليك');
+    const [english] = planSms(event, ctx([contact({ locale: 'en' })]));
+    expect(english!.body).toContain('was given back');
+  });
+
   it('announces a reversal to the payer', () => {
     const event = anEvent('payment.reversed');
     expect(planSms(event, ctx())[0]).toMatchObject({ template: 'payment_reversed', dedupeKey: `payment_reversed:${event.payload.reversalId}:${holderMsisdn}` });

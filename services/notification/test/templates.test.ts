@@ -21,6 +21,7 @@ const samples: { [T in SmsTemplate]: SmsTemplateData[T] } = {
   payment_receipt: { accountNo, amount: syp(1_234_567), receiptNo, channel: 'CBS Bank' },
   payment_reversed: { accountNo, amount: syp(1_234_567), receiptNo },
   intent_unknown: { accountNo, amount: syp(1_234_567) },
+  intent_refunded: { accountNo, amount: syp(1_234_567) },
   campaign: { text: 'ادفع فاتورتك إلكترونياً ووفّر الوقت.' },
   opt_out_confirmation: { optedOut: true },
 };
@@ -62,6 +63,7 @@ describe('renderSms: every template in both languages', () => {
     ['payment_receipt', 'amount'],
     ['payment_reversed', 'amount'],
     ['intent_unknown', 'amount'],
+    ['intent_refunded', 'amount'],
   ] as const)('%s shows %s in both languages', (template, field) => {
     const value = (samples[template] as Record<string, unknown>)[field] as Money;
     expect(render(template, 'ar')).toContain(amountText(value, 'ar'));

@@ -191,6 +191,15 @@ export const intentReconciliationRequiredExample: In<typeof intentSchemas.intent
   since: '2026-05-20T09:10:30.000Z',
 };
 
+export const intentRefundedExample: In<typeof intentSchemas.intentRefundedV1> = {
+  ...intent,
+  status: 'canceled',
+  refunded: syp(150000),
+  channelTxnId: 'W1-TXN-7781',
+  reversalId: 'W1-REV-0042',
+  refundedAt: '2026-05-20T09:14:00.000Z',
+};
+
 const command: { intentId: string; channelId: string; reference: string } = { intentId: ids.intent, channelId: 'wallet-one', reference: 'PI-0197a0b1-7e6d' };
 
 export const channelDebitRequestedExample: In<typeof channelSchemas.channelDebitRequestedV1> = {
@@ -249,6 +258,39 @@ export const channelDebitUnknownExample: In<typeof channelSchemas.channelDebitUn
   stage: 'resolving',
   attempts: 2,
   since: '2026-05-20T09:10:30.000Z',
+  lastError: 'timeout after 10000 ms',
+};
+
+export const channelRefundRequestedExample: In<typeof channelSchemas.channelRefundRequestedV1> = {
+  ...command,
+  channelTxnId: 'W1-TXN-7781',
+  amount: syp(150000),
+  reason: 'The bill was paid by another channel meanwhile: bill_already_paid',
+  requestedAt: '2026-05-20T09:13:00.000Z',
+};
+
+export const channelRefundSucceededExample: In<typeof channelSchemas.channelRefundSucceededV1> = {
+  ...command,
+  channelTxnId: 'W1-TXN-7781',
+  amount: syp(150000),
+  reversalId: 'W1-REV-0042',
+  refundedAt: '2026-05-20T09:14:00.000Z',
+};
+
+export const channelRefundFailedExample: In<typeof channelSchemas.channelRefundFailedV1> = {
+  ...command,
+  channelTxnId: 'W1-TXN-7781',
+  message: 'The channel refused the reversal (422).',
+  channelCode: 'reversal_refused',
+  failedAt: '2026-05-20T09:14:00.000Z',
+};
+
+export const channelRefundUnknownExample: In<typeof channelSchemas.channelRefundUnknownV1> = {
+  ...command,
+  channelTxnId: 'W1-TXN-7781',
+  stage: 'resolving',
+  attempts: 1,
+  since: '2026-05-20T09:13:30.000Z',
   lastError: 'timeout after 10000 ms',
 };
 

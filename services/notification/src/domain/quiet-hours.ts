@@ -20,7 +20,7 @@ export function parseQuietHours(text: string): QuietHours | null {
 }
 
 /** Templates that are sent at once whatever the hour. */
-export const urgentTemplates: ReadonlySet<SmsTemplate> = new Set(['payment_receipt', 'payment_reversed', 'intent_unknown', 'bill_settled', 'opt_out_confirmation']);
+export const urgentTemplates: ReadonlySet<SmsTemplate> = new Set(['payment_receipt', 'payment_reversed', 'intent_unknown', 'intent_refunded', 'bill_settled', 'opt_out_confirmation']);
 
 export function isUrgent(template: SmsTemplate): boolean {
   return urgentTemplates.has(template);

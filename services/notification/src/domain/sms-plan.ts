@@ -47,7 +47,7 @@ export type PlanContext = {
 };
 
 export type PlannedEvent = EventOf<
-  'bill.issued' | 'bill.late-fee-applied' | 'bill.overdue' | 'bill.settled' | 'payment.completed' | 'payment.reversed' | 'intent.unknown'
+  'bill.issued' | 'bill.late-fee-applied' | 'bill.overdue' | 'bill.settled' | 'payment.completed' | 'payment.reversed' | 'intent.unknown' | 'intent.refunded'
 >;
 
 type Envelope = { eventId: string; correlationId: string; occurredAt: string };
@@ -108,6 +108,7 @@ export function awaitsContact(event: PlannedEvent, ctx: PlanContext): boolean {
     case 'payment.reversed':
       return waiting(event.payload.payerMsisdn, event.payload.allocations.map((a) => a.billId));
     case 'intent.unknown':
+    case 'intent.refunded':
       return waiting(event.payload.payer.msisdn, event.payload.billIds);
     default:
       return false;
@@ -174,6 +175,12 @@ export function planSms(event: PlannedEvent, ctx: PlanContext): SmsRequest[] {
       const to = payerOf(ctx, p.payer.msisdn, p.billIds);
       if (to === null) return [];
       return [request(event, 'intent_unknown', p.intentId, to, p.accountNo, { accountNo: p.accountNo, amount: p.amount })];
+    }
+    case 'intent.refunded': {
+      const p = event.payload;
+      const to = payerOf(ctx, p.payer.msisdn, p.billIds);
+      if (to === null) return [];
+      return [request(event, 'intent_refunded', p.intentId, to, p.accountNo, { accountNo: p.accountNo, amount: p.refunded })];
     }
   }
 }

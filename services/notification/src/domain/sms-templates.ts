@@ -28,6 +28,8 @@ export type SmsTemplateData = {
   payment_receipt: { accountNo: string; amount: Money; receiptNo: string; channel: string };
   payment_reversed: { accountNo: string; amount: Money; receiptNo: string };
   intent_unknown: { accountNo: string; amount: Money };
+  /** `amount`: what went back to the payer (the whole debit, fee included). */
+  intent_refunded: { accountNo: string; amount: Money };
   /** An operator's campaign text, per locale, sent as written. */
   campaign: { text: string };
   /** `optedOut`: the subscriber sent STOP (true) or START (false). */
@@ -54,6 +56,7 @@ const arabic: Renderers = {
   payment_reversed: (d) =>
     `أُلغيت دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo}، رقم الإيصال: ${d.receiptNo}. أصبحت الفاتورة مستحقة الدفع من جديد.`,
   intent_unknown: (d) => `دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} قيد التأكيد، لا تدفع مجدداً.`,
+  intent_refunded: (d) => `سُددت فاتورة الرقم ${d.accountNo} بدفعة أخرى، فأُعيد إليك مبلغ ${amountAr(d.amount)} الذي اقتُطع منك.`,
   campaign: (d) => d.text,
   opt_out_confirmation: (d) =>
     d.optedOut
@@ -75,6 +78,7 @@ const english: Renderers = {
   payment_reversed: (d) =>
     `Your payment of ${amountEn(d.amount)} for ${d.accountNo} (receipt ${d.receiptNo}) was reversed. The bill is due again.`,
   intent_unknown: (d) => `Your payment of ${amountEn(d.amount)} for ${d.accountNo} is being confirmed. Do not pay again.`,
+  intent_refunded: (d) => `The bill for ${d.accountNo} was paid by another payment, so the ${amountEn(d.amount)} taken from you was given back.`,
   campaign: (d) => d.text,
   opt_out_confirmation: (d) =>
     d.optedOut

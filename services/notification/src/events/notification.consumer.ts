@@ -1,4 +1,4 @@
-// Turns bill.*, payment.* and intent.unknown into SMS. Each event runs through the inbox (handleOnce)
+// Turns bill.*, payment.*, intent.unknown and intent.refunded into SMS. Each event runs through the inbox (handleOnce)
 // and its SMS rows are written in the same transaction, under a unique key per (template, source,
 // recipient): Kafka's redelivery, a replay, or the same payment published twice all make one SMS.
 // Sending is not done here; the dispatcher sends what this queues, so a slow or absent SMSC never
@@ -45,6 +45,7 @@ function billIdsOf(event: PlannedEvent): string[] {
     case 'payment.reversed':
       return event.payload.allocations.map((a) => a.billId);
     case 'intent.unknown':
+    case 'intent.refunded':
       return event.payload.billIds;
     default:
       return [];
@@ -60,6 +61,7 @@ function isPlanned(event: AnyEvent): event is PlannedEvent {
     case 'payment.completed':
     case 'payment.reversed':
     case 'intent.unknown':
+    case 'intent.refunded':
       return true;
     default:
       return false;

@@ -79,6 +79,49 @@ export const channelDebitUnknownV1 = z.object({
   lastError: z.string().max(500).nullable(),
 });
 
+// Command: give back a debit that bought nothing (its payment was refused: another channel paid the
+// bill meanwhile). The adapter reverses the debit it recorded under `reference` at the channel; the
+// channel reverses a debit at most once, so a repeat of the reversal is safe there.
+export const channelRefundRequestedV1 = z.object({
+  ...commandShape,
+  // The channel's id of the debit to give back (as channel.debit-succeeded reported it).
+  channelTxnId: z.string().min(1).max(128),
+  // What goes back to the payer: the whole debit (bills plus fee).
+  amount: moneySchema,
+  reason: z.string().min(1).max(500),
+  requestedAt: timestampSchema,
+});
+
+export const channelRefundSucceededV1 = z.object({
+  ...commandShape,
+  channelTxnId: z.string().min(1).max(128),
+  amount: moneySchema,
+  // The channel's id of the reversal, when it gives one.
+  reversalId: z.string().min(1).max(128).nullable(),
+  refundedAt: timestampSchema,
+});
+
+// The channel refused to reverse the debit: the payer still has not got the money back, and only a
+// person can settle it now (orchestration queues the intent for reconciliation with this reason).
+export const channelRefundFailedV1 = z.object({
+  ...commandShape,
+  channelTxnId: z.string().min(1).max(128),
+  message: z.string().max(500),
+  channelCode: z.string().max(64).nullable(),
+  failedAt: timestampSchema,
+});
+
+// A reversal without an answer (timeout, 5xx): UNKNOWN, resolved by asking the channel; `exhausted`
+// when the schedule ran out without the channel saying, and the intent goes to reconciliation.
+export const channelRefundUnknownV1 = z.object({
+  ...commandShape,
+  channelTxnId: z.string().min(1).max(128),
+  stage: z.enum(['resolving', 'exhausted']),
+  attempts: z.number().int().min(0),
+  since: timestampSchema,
+  lastError: z.string().max(500).nullable(),
+});
+
 export const breakerStates = ['closed', 'open', 'half_open', 'forced_off'] as const;
 export const breakerStateSchema = z.enum(breakerStates);
 export type BreakerState = z.infer<typeof breakerStateSchema>;

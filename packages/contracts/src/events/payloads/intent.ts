@@ -100,3 +100,14 @@ export const intentReconciliationRequiredV1 = z.object({
   attempts: z.number().int().min(0),
   since: timestampSchema,
 });
+
+// The payer was debited for a payment that could not be recorded (another channel paid the bill
+// meanwhile), and the channel has given the debit back. Notification tells the payer.
+export const intentRefundedV1 = z.object({
+  ...intentShape,
+  // What went back: the whole debit (amount plus fee).
+  refunded: moneySchema,
+  channelTxnId: z.string().min(1).max(128),
+  reversalId: z.string().min(1).max(128).nullable(),
+  refundedAt: timestampSchema,
+});

@@ -12,6 +12,8 @@ export const smsTemplates = [
   'payment_receipt',
   'payment_reversed',
   'intent_unknown',
+  // A debit that bought nothing (the bill was paid another way) was given back.
+  'intent_refunded',
   'campaign',
   // The answer to a subscriber's STOP or START.
   'opt_out_confirmation',
