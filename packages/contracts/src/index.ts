@@ -3,6 +3,7 @@
 export * from './money.ts';
 export * from './errors.ts';
 export * from './primitives.ts';
+export * from './storable-text.ts';
 export * from './business-date.ts';
 export * from './events/index.ts';
 export * from './http/index.ts';

@@ -12,11 +12,12 @@ import {
   yearMonthSchema,
 } from '../primitives.ts';
 import { billLineSchema, billStatusSchema } from '../events/payloads/bill.ts';
+import { storableText } from '../storable-text.ts';
 
 // ---- POST /v1/bill-batches
 
 export const batchHolderSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: storableText().trim().min(1).max(200),
   class: holderClassSchema,
   msisdn: msisdnSchema,
   entityId: idSchema.optional(),
@@ -27,7 +28,7 @@ export const batchHolderSchema = z.object({
 // rest of the batch is accepted, so the batch body below does not type its rows.
 export const billBatchRowSchema = z
   .object({
-    externalBillId: z.string().trim().min(1).max(128),
+    externalBillId: storableText().trim().min(1).max(128),
     accountNo: accountNoSchema,
     period: periodSchema,
     issueDate: businessDateSchema,
@@ -43,14 +44,14 @@ export const billBatchRowSchema = z
 export type BillBatchRow = z.infer<typeof billBatchRowSchema>;
 
 export const billBatchBodySchema = z.object({
-  batchId: z.string().trim().min(1).max(128),
+  batchId: storableText().trim().min(1).max(128),
   bills: z.array(z.unknown()).min(1),
 });
 export type BillBatchBody = z.infer<typeof billBatchBodySchema>;
 
 // The same body with typed rows, for documentation (OpenAPI) and for clients building a batch.
 export const billBatchDocumentedBodySchema = z.object({
-  batchId: z.string().trim().min(1).max(128),
+  batchId: storableText().trim().min(1).max(128),
   bills: z.array(billBatchRowSchema).min(1),
 });
 

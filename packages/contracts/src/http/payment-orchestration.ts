@@ -5,6 +5,7 @@ import { currencyCodeSchema, moneySchema } from '../money.ts';
 import { accountNoSchema, businessDateSchema, idSchema, msisdnSchema, periodSchema, timestampSchema } from '../primitives.ts';
 import { breakerStateSchema } from '../events/payloads/channel.ts';
 import { failureReasonSchema, intentStatusSchema } from '../events/payloads/intent.ts';
+import { storableText } from '../storable-text.ts';
 import { localizedTextSchema } from './common.ts';
 
 // ---- GET /v1/billers
@@ -70,14 +71,14 @@ export type BillInquiryResponse = z.infer<typeof billInquiryResponseSchema>;
 // ---- POST /v1/payments  (payment notification)
 
 export const paymentNotificationBodySchema = z.object({
-  channelTxnId: z.string().min(1).max(128),
+  channelTxnId: storableText().min(1).max(128),
   billerId: idSchema,
   accountNo: accountNoSchema,
   // Without billIds the amount goes to the oldest open bills first.
   billIds: z.array(idSchema).min(1).optional(),
   amount: moneySchema,
   paidAt: timestampSchema,
-  inquiryRef: z.string().min(1).max(128).optional(),
+  inquiryRef: storableText().min(1).max(128).optional(),
 });
 export type PaymentNotificationBody = z.infer<typeof paymentNotificationBodySchema>;
 
@@ -96,7 +97,7 @@ export type PaymentNotificationResponse = z.infer<typeof paymentNotificationResp
 // ---- GET /v1/payments/{paymentId}, GET /v1/payments?channelTxnId=  (status inquiry)
 
 export const paymentIdParamsSchema = z.object({ paymentId: idSchema });
-export const paymentLookupQuerySchema = z.object({ channelTxnId: z.string().min(1).max(128) });
+export const paymentLookupQuerySchema = z.object({ channelTxnId: storableText().min(1).max(128) });
 
 export const paymentStatuses = ['completed', 'reversed'] as const;
 export const paymentStatusResponseSchema = z.object({
@@ -119,7 +120,7 @@ export type PaymentStatusResponse = z.infer<typeof paymentStatusResponseSchema>;
 
 // ---- POST /v1/payments/{paymentId}/reversals
 
-export const reversalBodySchema = z.object({ reason: z.string().trim().min(1).max(500) });
+export const reversalBodySchema = z.object({ reason: storableText().trim().min(1).max(500) });
 export type ReversalBody = z.infer<typeof reversalBodySchema>;
 
 export const reversalStatuses = ['completed', 'pending'] as const;
@@ -160,7 +161,7 @@ export const confirmIntentBodySchema = z.object({
 export type ConfirmIntentBody = z.infer<typeof confirmIntentBodySchema>;
 
 // The cancel body is optional; a reason helps the operator reading the history.
-export const cancelIntentBodySchema = z.object({ reason: z.string().max(500).optional() }).optional();
+export const cancelIntentBodySchema = z.object({ reason: storableText().max(500).optional() }).optional();
 
 export const nextActionSchema = z.object({
   type: z.literal('otp'),

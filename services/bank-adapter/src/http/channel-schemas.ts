@@ -1,6 +1,6 @@
 // The operator API's shapes for channels. Local to the adapter for now: only the dashboard reads them
 // (moving them to packages/contracts is the step when the dashboard is built against them).
-import { breakerStateSchema, idSchema } from '@gateway/contracts';
+import { breakerStateSchema, idSchema, storableText } from '@gateway/contracts';
 import { z } from 'zod';
 
 export const channelIdParamsSchema = z.object({ channelId: idSchema });
@@ -20,4 +20,4 @@ export const channelStatusSchema = z.object({
 
 export const channelListSchema = z.object({ channels: z.array(channelStatusSchema) });
 
-export const forceOffBodySchema = z.object({ reason: z.string().min(1).max(500).optional() }).optional();
+export const forceOffBodySchema = z.object({ reason: storableText().min(1).max(500).optional() }).optional();

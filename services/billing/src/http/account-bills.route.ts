@@ -1,6 +1,6 @@
 // GET /v1/accounts/{accountNo}/bills: the account's bills, each with its status and amount due now
 // (late fees included), newest period first; ?status= narrows to one status.
-import { accountBillsQuerySchema, accountBillsResponseSchema } from '@gateway/contracts';
+import { accountBillsQuerySchema, accountBillsResponseSchema, accountParamsSchema } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
@@ -8,7 +8,6 @@ import { findAccountBills } from '../store/pg-bill-store.ts';
 import { loadAccount } from './account-lookup.ts';
 import { billView } from './bill-view.ts';
 import { requireClientKind } from './client-kinds.ts';
-import { billingAccountParamsSchema } from './edge-schemas.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 export function accountBillsRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
@@ -21,7 +20,7 @@ export function accountBillsRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod
           tags: ['billing'],
           summary: "An account's bills with status and amount due now",
           headers: signatureHeadersSchema,
-          params: billingAccountParamsSchema,
+          params: accountParamsSchema,
           querystring: accountBillsQuerySchema,
           response: { 200: accountBillsResponseSchema, ...errorResponses(400, 401, 403, 404) },
         },

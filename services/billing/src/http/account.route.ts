@@ -1,12 +1,11 @@
 // GET /v1/accounts/{accountNo}: the account behind a billing number, for the telecom's billing
 // system and operators. The holder's full name is shown: unlike the channel-facing inquiry, these
 // callers are the ones who hold the subscriber's records.
-import { accountResponseSchema } from '@gateway/contracts';
+import { accountParamsSchema, accountResponseSchema } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accountView, loadAccount } from './account-lookup.ts';
 import { requireClientKind } from './client-kinds.ts';
-import { billingAccountParamsSchema } from './edge-schemas.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 export function accountRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
@@ -19,7 +18,7 @@ export function accountRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
           tags: ['billing'],
           summary: 'An account: holder, class, contact mobile, entity and governorate',
           headers: signatureHeadersSchema,
-          params: billingAccountParamsSchema,
+          params: accountParamsSchema,
           response: { 200: accountResponseSchema, ...errorResponses(400, 401, 403, 404) },
         },
       },

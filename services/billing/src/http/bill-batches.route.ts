@@ -5,6 +5,7 @@
 // (see pg-bill-import.ts for the rules, and for retries of a batch that failed halfway).
 import {
   ApiError,
+  billBatchBodySchema,
   billBatchResponseSchema,
   idempotencyHeadersSchema,
   idempotentReplayedHeaderName,
@@ -13,7 +14,6 @@ import { errorResponses, hashRequest, signatureHeadersSchema } from '@gateway/ki
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { importBatch } from '../store/pg-bill-import.ts';
 import { requireClientKind } from './client-kinds.ts';
-import { billingBatchBodySchema } from './edge-schemas.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 // A cycle of 50,000 rows is some 25 MB of JSON; the limit leaves room for line items.
@@ -46,7 +46,7 @@ export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod 
             'A repeated batchId under another key returns the stored answer with replayed: true. A bill whose externalBillId ' +
             'was imported before with the same data is accepted with its original billId; with different data it is rejected.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
-          body: billingBatchBodySchema,
+          body: billBatchBodySchema,
           response: { 202: billBatchResponseSchema, ...errorResponses(400, 401, 403, 409, 422) },
         },
       },

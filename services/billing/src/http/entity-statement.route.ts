@@ -1,6 +1,6 @@
 // GET /v1/entities/{entityId}/statement?period=YYYY-MM: a public entity's consolidated statement over
 // all its lines, for the bills whose billing period starts in that month.
-import { ApiError, entityStatementResponseSchema } from '@gateway/contracts';
+import { ApiError, entityParamsSchema, entityStatementResponseSchema } from '@gateway/contracts';
 import type { CurrencyCode } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -9,7 +9,7 @@ import { findEntity, findEntityAccounts } from '../store/pg-account-store.ts';
 import { findBillsStartingIn } from '../store/pg-bill-store.ts';
 import { billView } from './bill-view.ts';
 import { requireClientKind } from './client-kinds.ts';
-import { billingEntityParamsSchema, billingStatementQuerySchema } from './edge-schemas.ts';
+import { billingStatementQuerySchema } from './edge-schemas.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 // Only names the zero of a statement that has no bill at all when no biller currency is configured.
@@ -28,7 +28,7 @@ export function entityStatementRoute(deps: BillingRouteDeps): FastifyPluginAsync
             'Every line of the entity with its bills whose period starts in the month, and totals. Totals are one amount ' +
             'per figure: when the month holds bills in more than one currency the answer is 422 currency_mismatch, naming them.',
           headers: signatureHeadersSchema,
-          params: billingEntityParamsSchema,
+          params: entityParamsSchema,
           querystring: billingStatementQuerySchema,
           response: { 200: entityStatementResponseSchema, ...errorResponses(400, 401, 403, 404, 422) },
         },

@@ -1,18 +1,13 @@
 // The operator API's shapes for campaigns. Local to notification for now: only the dashboard reads
 // them (moving them to packages/contracts is the step when the dashboard is built against them).
-import { timestampSchema } from '@gateway/contracts';
+import { isStorableText, timestampSchema, unstorableTextMessage } from '@gateway/contracts';
 import { z } from 'zod';
 import { campaignSegmentSchema, campaignStates, isEmptySegment } from '../store/pg-campaign-store.ts';
 
-// Valid JSON can carry U+0000 and unpaired UTF-16 surrogates; Postgres text and jsonb hold neither
-// (NUL is refused outright, a lone surrogate has no UTF-8 form and would be sent as U+FFFD), and no
-// handset could show them. Refused here, they are a 400 naming the field instead of a 500 or a
+// Text that Postgres cannot hold or no handset could show (NUL, other control characters, unpaired
+// surrogates) is refused with the contracts' one rule: a 400 naming the field instead of a 500 or a
 // silently altered SMS.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function isStorableText(value: string): boolean {
-  return !value.includes('\u0000') && !loneSurrogate.test(value);
-}
-const storable = { error: 'must not contain NUL (U+0000) or unpaired surrogate characters' };
+const storable = { error: unstorableTextMessage };
 
 /**
  * 1,000 characters: SMPP concatenation would allow 255 parts (some 17,000 characters), but every part

@@ -2,6 +2,7 @@
 // state: what an operator needs for "I paid but got no receipt" (was it sent, delivered, refused,
 // held for quiet hours, suppressed by an opt-out?). Operators only: texts carry amounts and account
 // numbers.
+import { storableText } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const querySchema = z.object({
-  to: z.string().max(64).describe('The subscriber: +963…, 00963… or 09…'),
+  to: storableText().max(64).describe('The subscriber: +963…, 00963… or 09…'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

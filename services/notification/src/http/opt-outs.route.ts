@@ -5,6 +5,7 @@
 //
 // The number may be typed as +963…, 00963…, 09… or 963…; all are normalised to the E.164 key the
 // opt-outs are stored under (domain/msisdn.ts). A number that is not a Syrian mobile is a 400.
+import { storableText } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './p
 import type { RouteDeps } from './route-deps.ts';
 
 const querySchema = z.object({
-  msisdn: z.string().max(64).optional().describe('One subscriber (+963…, 00963… or 09…): their state and history instead of the list.'),
+  msisdn: storableText().max(64).optional().describe('One subscriber (+963…, 00963… or 09…): their state and history instead of the list.'),
   ...pageQueryShape,
 });
 

@@ -1,14 +1,14 @@
 // The `cursor` of the paginated lists: opaque to callers (base64url of the last row's sort key), so
 // the key can change without a contract change. A cursor that was not made here is the caller's
 // mistake: 400 invalid_request naming the parameter, never a database error.
-import { ApiError } from '@gateway/contracts';
+import { ApiError, storableText } from '@gateway/contracts';
 import { z } from 'zod';
 
 const keySchema = z.tuple([z.string().max(64), z.string().max(64)]);
 
 export const pageQueryShape = {
   limit: z.coerce.number().int().min(1).max(100).optional().describe('Page size, 1–100 (default 50).'),
-  cursor: z.string().max(512).optional().describe('nextCursor of the previous page.'),
+  cursor: storableText().max(512).optional().describe('nextCursor of the previous page.'),
 };
 
 export const defaultPageSize = 50;
