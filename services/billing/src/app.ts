@@ -18,6 +18,6 @@ export function buildApp(deps: AppDeps): HttpServer {
     auth: deps.auth,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
-    routes: [billingRoutes({ pool: deps.pool, logger: deps.logger, policy: deps.policy, currency: deps.currency, now: deps.now })],
+    routes: [billingRoutes({ pool: deps.pool, logger: deps.logger, policy: deps.policy, currency: deps.currency, importLimits: deps.importLimits, now: deps.now })],
   });
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { commonConfigSchema, ConfigError, envBoolean, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
+import { defaultImportLimits } from './domain/bill-import.ts';
 import { LateFeePolicyError, loadLateFeePolicy } from './domain/late-fee-policy.ts';
 import type { LateFeePolicy } from './domain/late-fee-policy.ts';
 
@@ -16,6 +17,10 @@ export const configSchema = commonConfigSchema.extend({
   // instances from running it at once, so leaving it on everywhere is safe).
   LATE_FEE_RUN_ENABLED: envBoolean().default(true),
   LATE_FEE_CHUNK_SIZE: envInteger({ min: 1, max: 10_000 }).default(500),
+  // The largest bill an import accepts (domain/bill-import.ts, defaultImportLimits): every bill leaves
+  // as one bill.issued Kafka message, which must stay well under the broker's message size (1 MiB).
+  BILL_MAX_LINES: envInteger({ min: 0, max: 100_000 }).default(defaultImportLimits.maxLines),
+  BILL_MAX_BYTES: envInteger({ min: 1_024, max: 1_048_576 }).default(defaultImportLimits.maxBillBytes),
   // The topic settlement consumes and its group; overridable so a test or a replay can use its own.
   PAYMENTS_TOPIC: envString().default('payments.payments'),
   SETTLEMENT_GROUP_ID: envString().default('billing.settlement'),

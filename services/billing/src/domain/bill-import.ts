@@ -36,9 +36,27 @@ export type BillRowRejection = {
 
 export type RowCheck = { ok: true; row: ValidBillRow } | { ok: false; rejection: BillRowRejection };
 
+/**
+ * How big one bill may be. Every accepted bill leaves as one bill.issued message carrying its lines;
+ * a bill Kafka refuses (1 MiB per message by default) would be parked in the outbox and never reach
+ * the channels although the import said it was accepted, so a bill that could not travel is rejected
+ * here, with its reason, instead.
+ */
+export type ImportLimits = {
+  /** Line items per bill. */
+  maxLines: number;
+  /** The row as JSON, in UTF-8 bytes; the bill.issued event is this plus an envelope of under 2 KiB. */
+  maxBillBytes: number;
+};
+
+// 256 KiB leaves bill.issued a quarter of Kafka's default 1 MiB message size (and room for the
+// envelope and the other bill.* snapshots); 1,000 lines is far beyond any telecom bill's items.
+export const defaultImportLimits: ImportLimits = { maxLines: 1_000, maxBillBytes: 262_144 };
+
 export type ImportRules = {
   /** When set, the only currency bills may be issued in (the biller's currency). */
   currency?: CurrencyCode | undefined;
+  limits?: ImportLimits | undefined;
 };
 
 function externalIdOf(raw: unknown): string | null {
@@ -63,6 +81,15 @@ export function checkBillRow(raw: unknown, index: number, rules: ImportRules = {
     return reject(index, raw, issues.map((i) => `${i.field}: ${i.message}`).join('; '), [...new Set(issues.map((i) => i.field))]);
   }
   const row = parsed.data;
+  const limits = rules.limits ?? defaultImportLimits;
+  const lineCount = row.lines?.length ?? 0;
+  if (lineCount > limits.maxLines) {
+    return reject(index, raw, `lines: ${lineCount} line items, more than the ${limits.maxLines} a bill may have`, ['lines']);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(row));
+  if (bytes > limits.maxBillBytes) {
+    return reject(index, raw, `(row): the bill is ${bytes} bytes as JSON, more than the ${limits.maxBillBytes} a bill may be (its bill.issued event must fit a Kafka message)`, ['(row)']);
+  }
   // The parsed row, not the raw one: unknown keys are gone and only what is stored is checked.
   const badText = unstorableTextPath(row);
   if (badText !== undefined) return reject(index, raw, `${badText}: ${unstorableTextMessage}`, [badText]);

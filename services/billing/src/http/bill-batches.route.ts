@@ -58,7 +58,7 @@ export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod 
         request.rawBody = undefined;
         const { batchId, bills } = request.body;
         const result = await importBatch(
-          { pool: deps.pool, policy: deps.policy, currency: deps.currency, ...(deps.now ? { now: deps.now } : {}) },
+          { pool: deps.pool, policy: deps.policy, currency: deps.currency, limits: deps.importLimits, ...(deps.now ? { now: deps.now } : {}) },
           {
             batchId,
             rows: releasingRows(bills),

@@ -2,6 +2,7 @@
 import type { CurrencyCode } from '@gateway/contracts';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
+import type { ImportLimits } from '../domain/bill-import.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
 
 export type BillingRouteDeps = {
@@ -10,6 +11,8 @@ export type BillingRouteDeps = {
   policy: LateFeePolicy;
   /** The biller's currency: bills in any other are rejected at import, and empty statements are in it. */
   currency?: CurrencyCode | undefined;
+  /** Lines and bytes per imported bill (BILL_MAX_LINES, BILL_MAX_BYTES); the defaults when not given. */
+  importLimits?: ImportLimits | undefined;
   /** The instant "now" for amounts due; the real clock unless a test moves it. */
   now?: () => Date;
 };

@@ -31,7 +31,7 @@ import type { BillBatchResponse, CurrencyCode } from '@gateway/contracts';
 import { enqueueEvents, withTransaction } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import { checkBillRow, classifyDuplicate, planAccount } from '../domain/bill-import.ts';
-import type { BillRowRejection, ValidBillRow } from '../domain/bill-import.ts';
+import type { BillRowRejection, ImportLimits, ValidBillRow } from '../domain/bill-import.ts';
 import type { AccountRecord } from '../domain/bill-records.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
@@ -50,6 +50,8 @@ export type BillImportDeps = {
   policy: LateFeePolicy;
   /** When set, bills in any other currency are rejected. */
   currency?: CurrencyCode | undefined;
+  /** Lines and bytes per bill; defaultImportLimits when not given. */
+  limits?: ImportLimits | undefined;
   /** The instant bill.issued snapshots are taken at; the real clock unless a test moves it. */
   now?: () => Date;
 };
@@ -214,7 +216,7 @@ async function importChunk(
 
   const valid: ValidBillRow[] = [];
   for (const { index, raw } of rows) {
-    const checked = checkBillRow(raw, index, { currency: deps.currency });
+    const checked = checkBillRow(raw, index, { currency: deps.currency, limits: deps.limits });
     if (checked.ok) valid.push(checked.row);
     else out.rejected.push(checked.rejection);
   }
