@@ -105,7 +105,9 @@ describe('bill inquiry', () => {
         )
       ).rows.map((r) => r.payload.payload);
     const [completed] = await paymentEvents('payment.completed');
-    expect(completed?.allocations).toEqual([{ billId: bill.billId, externalBillId: bill.externalBillId, amount: syp(150_000), waivedLateFee: syp(15_000) }]);
+    expect(completed?.allocations).toEqual([
+      { billId: bill.billId, externalBillId: bill.externalBillId, amount: syp(150_000), waivedLateFee: syp(15_000), quote: { amountDue: syp(150_000), quotedAt: t0 } },
+    ]);
 
     // A reversal names the waiver too: billing owes the fee again with the bill reopened.
     const reversal = await h.send('POST', `/v1/payments/${paid.body.paymentId}/reversals`, { body: { reason: 'customer disputed' } });

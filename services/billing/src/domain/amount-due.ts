@@ -139,6 +139,22 @@ export function assessBill(bill: DueBill, payments: readonly PaymentEntry[], pol
   };
 }
 
+/**
+ * The late fee a payment made against an inquiry quote forgives: every fee applied after the quote
+ * (`feesAfterQuote`), when the payment pays the whole amount quoted for the bill. The channel was told
+ * that amount and it is honoured until the inquiry expires (orchestration refuses an expired one), so
+ * a fee that landed in between is not the customer's to pay. A fee applied before the quote was owed
+ * when the quote was made: it is never forgiven, even if the quote (from a lagging copy of the bill)
+ * left it out. A partial payment of the quote forgives nothing. The result is an upper bound:
+ * applyPayment clips it to the fee still owed and to what is left due after the money.
+ */
+export function lateFeeForgivenByQuote(input: { paid: Money; quotedDue: Money; feesAfterQuote: Money }): Money {
+  const { paid, quotedDue, feesAfterQuote } = input;
+  const zero = zeroMoney(paid.currency);
+  if (quotedDue.currency !== paid.currency || feesAfterQuote.currency !== paid.currency) return zero;
+  return paid.amount >= quotedDue.amount ? maxMoney(feesAfterQuote, zero) : zero;
+}
+
 /** amount + fees owed at `instant` − fees waived − payments, never negative. */
 export function amountDue(bill: DueBill, payments: readonly PaymentEntry[], policy: LateFeePolicy, instant: Date): Money {
   return assessBill(bill, payments, policy, instant).amountDue;

@@ -14,12 +14,19 @@
 // late fee after the money (so the quoted payment settles the bill and the line is restored), is
 // recorded on the payment's bill_payments row (the same key keeps it to one application), and a
 // reversal reinstates exactly what that row says was waived, whatever its own event carries.
+//
+// Quotes: an allocation paid against a bill inquiry carries the quote (amount due, quotedAt). Billing
+// then decides the waiver itself, from its own late_fees: the fees applied after quotedAt are forgiven
+// when the payment pays the whole quoted amount. Orchestration's waivedLateFee is not used then: its
+// copy of the bill may lag billing both ways (not yet seen a fee applied after the quote, so it
+// waived nothing; or seen only after the quote a fee applied before it, which is not to be forgiven).
 import { createEvent, isPositive, money } from '@gateway/contracts';
 import type { EventOf, Money } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
 import type { PoolClient } from 'pg';
 import type { BillRecord } from '../domain/bill-records.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
+import { lateFeeForgivenByQuote } from '../domain/amount-due.ts';
 import { applyPayment, applyReversal, isAdministrativelyClosed } from '../domain/bill-state.ts';
 import { businessDateOf } from '@gateway/contracts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
@@ -46,7 +53,9 @@ export type SettlementReport = {
 
 export type SettlementContext = { policy: LateFeePolicy; now: Date };
 
-type Allocated = { billId: string; amount: Money; waivedLateFee: Money };
+type Quote = { amountDue: Money; quotedAt: string };
+
+type Allocated = { billId: string; amount: Money; waivedLateFee: Money; quote?: Quote | undefined };
 
 // A waiver in another currency than its allocation forgives nothing: no fee of the bill can be
 // compared with it, and guessing a rate is not billing's to do (the money still applies).
@@ -55,15 +64,21 @@ function waiverOf(a: { amount: Money; waivedLateFee?: Money | undefined }): numb
 }
 
 // One payment may name a bill twice (two lines of a bulk payment); apply the sum once, in bill order.
-function byBill(allocations: readonly { billId: string; amount: Money; waivedLateFee?: Money | undefined }[]): Allocated[] {
+// A bill has one quote per inquiry, so two lines of one bill carry the same one: the first is kept.
+function byBill(allocations: readonly { billId: string; amount: Money; waivedLateFee?: Money | undefined; quote?: Quote | undefined }[]): Allocated[] {
   const sums = new Map<string, Allocated>();
   for (const a of allocations) {
     const prev = sums.get(a.billId);
     sums.set(
       a.billId,
       prev
-        ? { billId: a.billId, amount: money(prev.amount.amount + a.amount.amount, a.amount.currency), waivedLateFee: money(prev.waivedLateFee.amount + waiverOf(a), a.amount.currency) }
-        : { billId: a.billId, amount: a.amount, waivedLateFee: money(waiverOf(a), a.amount.currency) },
+        ? {
+            billId: a.billId,
+            amount: money(prev.amount.amount + a.amount.amount, a.amount.currency),
+            waivedLateFee: money(prev.waivedLateFee.amount + waiverOf(a), a.amount.currency),
+            quote: prev.quote ?? a.quote,
+          }
+        : { billId: a.billId, amount: a.amount, waivedLateFee: money(waiverOf(a), a.amount.currency), quote: a.quote },
     );
   }
   return [...sums.values()].sort((x, y) => (x.billId < y.billId ? -1 : x.billId > y.billId ? 1 : 0));
@@ -149,6 +164,23 @@ async function wasOverdue(client: PoolClient, bill: BillRecord): Promise<boolean
   return (rowCount ?? 0) > 0;
 }
 
+/** The late fees billing applied to the bill after `instant` (a quote's time), in the bill's currency. */
+async function lateFeesAppliedAfter(client: PoolClient, billId: string, instant: string, currency: Money['currency']): Promise<Money> {
+  const { rows } = await client.query<{ total: string }>(
+    `SELECT COALESCE(sum(amount), 0) AS total FROM late_fees WHERE bill_id = $1 AND applied_at > $2 AND currency = $3`,
+    [billId, instant, currency],
+  );
+  return money(Number(rows[0]?.total ?? 0), currency);
+}
+
+/** The waiver billing grants a payment's allocation: by its quote when it has one, else what the event carried. */
+async function waiverAskedBy(client: PoolClient, allocation: Allocated): Promise<Money> {
+  const { quote } = allocation;
+  if (quote === undefined) return allocation.waivedLateFee;
+  const feesAfterQuote = await lateFeesAppliedAfter(client, allocation.billId, quote.quotedAt, allocation.amount.currency);
+  return lateFeeForgivenByQuote({ paid: allocation.amount, quotedDue: quote.amountDue, feesAfterQuote });
+}
+
 async function livePaymentIds(client: PoolClient, billId: string): Promise<string[]> {
   const { rows } = await client.query<{ payment_id: string }>(
     `SELECT p.payment_id FROM bill_payments p
@@ -198,20 +230,24 @@ export async function settlePayment(client: PoolClient, event: EventOf<'payment.
       await recordUnapplied(client, event, 'payment', { billId: bill.billId, reason: 'currency_mismatch', amount: allocation.amount }, payload.paidAt, report);
       continue;
     }
-    const outcome = applyPayment(bill, allocation.amount, today, allocation.waivedLateFee);
+    const waiver = await waiverAskedBy(client, allocation);
+    const outcome = applyPayment(bill, allocation.amount, today, waiver);
     const inserted = await client.query(
-      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, occurred_at)
-       VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, occurred_at,
+         quoted_at, quoted_amount_due)
+       VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
       [
         payload.paymentId,
         bill.billId,
         allocation.amount.amount,
         outcome.applied.amount,
-        allocation.waivedLateFee.amount,
+        waiver.amount,
         outcome.waived.amount,
         allocation.amount.currency,
         event.eventId,
         payload.paidAt,
+        allocation.quote?.quotedAt ?? null,
+        allocation.quote?.amountDue.amount ?? null,
       ],
     );
     if (inserted.rowCount !== 1) {

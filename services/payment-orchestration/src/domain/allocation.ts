@@ -31,7 +31,15 @@ export type QuotedBill = { billId: string; total: number; currency: CurrencyCode
  * `waived`: the late fee an honoured inquiry quote forgives when this allocation pays the quoted due
  * in full; it counts against the bill like money but is not money (no ledger entry).
  */
-export type AllocationLine = { billId: string; externalBillId: string; amount: number; waived: number; essential: boolean };
+export type AllocationLine = {
+  billId: string;
+  externalBillId: string;
+  amount: number;
+  waived: number;
+  essential: boolean;
+  /** What the bill owed under the inquiry quote (set only when a quote covers the bill): billing settles against it. */
+  quotedDue?: number;
+};
 
 export type Refusal = { kind: 'refused'; code: ErrorCode; message: string };
 
@@ -147,7 +155,9 @@ export function quotePayment(input: QuoteInput): PaymentQuote | Refusal {
       }
     }
     const waived = part === due ? dueOf(bill) - due : 0;
-    allocations.push({ billId: bill.billId, externalBillId: bill.externalBillId, amount: part, waived, essential: bill.essential });
+    const line: AllocationLine = { billId: bill.billId, externalBillId: bill.externalBillId, amount: part, waived, essential: bill.essential };
+    const quotedBill = quotedById.get(bill.billId);
+    allocations.push(quotedBill !== undefined && quotedBill.currency === bill.currency ? { ...line, quotedDue: due } : line);
     left -= part;
   }
 

@@ -104,7 +104,7 @@ export async function lockAccountBills(client: PoolClient, billerId: string, acc
 }
 
 
-export type InquiryCheck = { kind: 'valid'; quoted: QuotedBill[] } | { kind: 'refused'; code: ErrorCode; message: string };
+export type InquiryCheck = { kind: 'valid'; quoted: QuotedBill[]; quotedAt: Date } | { kind: 'refused'; code: ErrorCode; message: string };
 
 /** An inquiryRef is honoured only for the client, biller and account it was made for, and until it expires. */
 export async function checkInquiry(
@@ -112,8 +112,8 @@ export async function checkInquiry(
   input: { inquiryRef: string; clientId: string; billerId: string; accountNo: string },
   now: Date,
 ): Promise<InquiryCheck> {
-  const { rows } = await client.query<{ client_id: string; biller_id: string; account_no: string; quoted: QuotedBill[]; expires_at: Date }>(
-    `SELECT client_id, biller_id, account_no, quoted, expires_at FROM inquiries WHERE inquiry_ref = $1`,
+  const { rows } = await client.query<{ client_id: string; biller_id: string; account_no: string; quoted: QuotedBill[]; created_at: Date; expires_at: Date }>(
+    `SELECT client_id, biller_id, account_no, quoted, created_at, expires_at FROM inquiries WHERE inquiry_ref = $1`,
     [input.inquiryRef],
   );
   const row = rows[0];
@@ -126,7 +126,7 @@ export async function checkInquiry(
   if (row.expires_at.getTime() <= now.getTime()) {
     return { kind: 'refused', code: 'inquiry_expired', message: `The inquiry expired at ${row.expires_at.toISOString()}; make a new bill inquiry.` };
   }
-  return { kind: 'valid', quoted: row.quoted };
+  return { kind: 'valid', quoted: row.quoted, quotedAt: row.created_at };
 }
 
 async function writeLedger(client: PoolClient, txnId: string, lines: readonly LedgerLine[]): Promise<void> {
@@ -181,6 +181,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   if (bills.length === 0) return refused('account_not_found', `No bills are known for account ${input.accountNo} of ${input.billerId}.`);
 
   let quoted: QuotedBill[] | undefined;
+  let quotedAt: string | undefined;
   if (input.inquiryRef !== undefined && input.inquiryRef !== null) {
     const inquiry = await checkInquiry(
       client,
@@ -189,6 +190,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     );
     if (inquiry.kind === 'refused') return refused(inquiry.code, inquiry.message);
     quoted = inquiry.quoted;
+    quotedAt = inquiry.quotedAt.toISOString();
   }
 
   const quote = quotePayment({ bills, billIds: input.billIds, amount: input.amount, quoted, feeSchedule: ctx.fees, fee: input.fee });
@@ -245,10 +247,13 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
 
   // Billing must hear of a waiver, or it applies a payment smaller than its amount due, leaves the
   // bill overdue and never emits bill.settled (the line stays cut). Only where something was waived:
-  // an absent field is the contract's "none", and keeps every other event as it was.
+  // an absent field is the contract's "none", and keeps every other event as it was. The quote goes
+  // with it: our copy of the bill may not have seen a late fee billing applied after the inquiry
+  // (then nothing is waived here), and billing, which has, settles against what was quoted.
   const allocations = quote.allocations.map((a) => {
     const line = { billId: a.billId, externalBillId: a.externalBillId, amount: money(a.amount, quote.currency) };
-    return a.waived > 0 ? { ...line, waivedLateFee: money(a.waived, quote.currency) } : line;
+    const waived = a.waived > 0 ? { ...line, waivedLateFee: money(a.waived, quote.currency) } : line;
+    return a.quotedDue !== undefined && quotedAt !== undefined ? { ...waived, quote: { amountDue: money(a.quotedDue, quote.currency), quotedAt } } : waived;
   });
   await enqueueEvent(
     client,

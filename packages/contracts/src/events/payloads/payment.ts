@@ -14,6 +14,20 @@ export const allocationSchema = z.object({
   // payment's total; billing takes it off the bill's late fee so the quoted payment settles the bill.
   // On payment.reversed it is the waiver undone: billing owes the fee again. Absent means none.
   waivedLateFee: moneySchema.optional(),
+  // What the channel was quoted for this bill, when it paid against a bill inquiry (inquiryRef, which
+  // orchestration verified: this client, this account, not expired). Billing settles against it: a
+  // payment of the whole quoted amount forgives the late fees billing applied after quotedAt, even
+  // when orchestration's copy of the bill had not seen them (waivedLateFee then absent); a fee
+  // applied before quotedAt is never forgiven. Absent: no quote (no inquiryRef, or not this bill).
+  quote: z
+    .object({
+      // What this bill owed under the quote when the payment was taken (the inquiry's amount due,
+      // less what our payments have put on the bill since).
+      amountDue: moneySchema,
+      // When the inquiry was made.
+      quotedAt: timestampSchema,
+    })
+    .optional(),
 });
 export type Allocation = z.infer<typeof allocationSchema>;
 
