@@ -181,6 +181,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       },
     }),
   );
+  metric(options.registry, 'outbox_parked_rows', (registers) =>
+    new Gauge({
+      name: 'outbox_parked_rows',
+      help: 'Outbox rows parked, by topic and by why Kafka refused them (e.g. MESSAGE_TOO_LARGE): events that reach nobody until an operator acts.',
+      labelNames: ['topic', 'reason'],
+      registers,
+      async collect() {
+        const counts = await countParkedByReason(pool).catch(() => undefined);
+        // Reset first: a topic whose parked rows were replayed must drop to nothing, not keep its count.
+        this.reset();
+        if (counts === undefined) return;
+        for (const { topic, reason, n } of counts) this.set({ topic, reason }, n);
+      },
+    }),
+  );
   metric(options.registry, 'outbox_blocked', (registers) =>
     new Gauge({
       name: 'outbox_blocked',
@@ -421,7 +436,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       for (const { row, reason } of result.parked) {
         log.error(
           { eventId: row.event_id, type: eventTypeOf(row), topic: row.topic, key: row.key, attempts: row.attempts + 1, reason },
-          'outbox row parked: Kafka will not accept it; later events of its key wait until it is replayed',
+          `outbox row parked: Kafka will not accept it; later events of key ${row.key} wait until it is replayed`,
         );
       }
       if (result.stoppedBy !== undefined) throw result.stoppedBy;
@@ -552,6 +567,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 async function countParked(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE parked_at IS NOT NULL');
   return rows[0]?.n ?? 0;
+}
+
+/** Why a row was parked, from its last error: the broker's rejection type, or a missing topic. */
+const parkReasonSql = `coalesce(
+  substring(last_error from '(MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|INVALID_RECORD|INVALID_TOPIC_EXCEPTION|TOPIC_AUTHORIZATION_FAILED)'),
+  CASE WHEN last_error LIKE '%does not exist on the broker%' THEN 'TOPIC_MISSING' END,
+  'OTHER')`;
+
+async function countParkedByReason(pool: Pool): Promise<{ topic: string; reason: string; n: number }[]> {
+  const { rows } = await pool.query<{ topic: string; reason: string; n: number }>(
+    `SELECT topic, ${parkReasonSql} AS reason, count(*)::int AS n FROM outbox WHERE parked_at IS NOT NULL GROUP BY 1, 2`,
+  );
+  return rows;
 }
 
 async function countBlocked(pool: Pool): Promise<number> {
