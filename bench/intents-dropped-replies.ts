@@ -13,7 +13,7 @@
 // What differs from production configuration, and why (also printed with the results):
 //   - the adapter's channel registry is a temp copy whose baseUrls point at this run's simulator, with
 //     breaker timeoutMs 1000 (production 5000) so a dropped reply costs a second, not five; a short
-//     status-inquiry backoff; notFoundAfterMs 3000; and errorThresholdPercentage 90, because 20 %
+//     status-inquiry backoff; finalityWindowMs one hour (the minimum); and errorThresholdPercentage 90, because 20 %
 //     timeouts are the point of the run and must not open the breaker (which would turn intents into
 //     fast `channel_unavailable` failures and test something else);
 //   - channel results travel on a topic of this run, not channels.results: payment orchestration
@@ -61,7 +61,7 @@ const secondsSince = (t: number): number => (performance.now() - t) / 1000;
 // The simulator settings this run overrides in the adapter's temp registry (see the header).
 const adapterOverrides = {
   breaker: { timeoutMs: 1_000, errorThresholdPercentage: 90 },
-  statusInquiry: { backoffMs: [500, 1_000, 2_000, 4_000, 8_000], notFoundAfterMs: 3_000 },
+  statusInquiry: { backoffMs: [500, 1_000, 2_000, 4_000, 8_000], finalityWindowMs: 3_600_000 },
 };
 
 const repo = (relative: string): URL => new URL(`../${relative}`, import.meta.url);
@@ -358,7 +358,7 @@ try {
   console.log(`intents bench ${run}: ${total} intents on bank-alpha, drop rate ${dropRate}, concurrency ${concurrency}, bound ${maxSeconds} s`);
   console.log(
     `  adapter registry (temp copy): breaker timeoutMs ${adapterOverrides.breaker.timeoutMs}, errorThresholdPercentage ${adapterOverrides.breaker.errorThresholdPercentage}; ` +
-      `status inquiry backoffMs [${adapterOverrides.statusInquiry.backoffMs.join(', ')}], notFoundAfterMs ${adapterOverrides.statusInquiry.notFoundAfterMs}`,
+      `status inquiry backoffMs [${adapterOverrides.statusInquiry.backoffMs.join(', ')}], finalityWindowMs ${adapterOverrides.statusInquiry.finalityWindowMs}`,
   );
   const urls = await startStack();
   console.log(`  stack up in ${secondsSince(startedAt).toFixed(1)} s (simulator ${urls.simulator}, billing ${urls.billing}, orchestration ${urls.orchestration})`);

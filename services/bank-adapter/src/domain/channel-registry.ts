@@ -25,15 +25,26 @@ export const breakerSettingsSchema = z.object({
 });
 export type BreakerSettings = z.infer<typeof breakerSettingsSchema>;
 
-export const statusInquirySchema = z.object({
-  // Delay before each status inquiry after an unknown outcome; past the last one the debit is
-  // published as unknown/exhausted for reconciliation.
-  backoffMs: z.array(ms).min(1).max(50),
-  // "The channel has no debit with our reference" proves no money moved only once a request that
-  // left us could no longer be on its way or still being processed there. Before this long after
-  // the send, not_found is inconclusive and the schedule goes on.
-  notFoundAfterMs: z.number().int().min(0),
-});
+const hourMs = 3_600_000;
+
+export const statusInquirySchema = z
+  .object({
+    // Delay before each status inquiry after an unknown outcome; past the list the last delay
+    // repeats, until the finality window ends.
+    backoffMs: z.array(ms).min(1).max(50),
+    // The channel's own finality window, counted from the send: how long a debit it has taken may
+    // still be queued there before it moves money or is dropped for good. Until it ends, "the channel
+    // has no debit with our reference" proves nothing (a bank may apply a queued debit hours later),
+    // so the debit stays unknown and the schedule goes on; after it, not_found is final (failed) and
+    // an inquiry that still gets no answer sends the debit to reconciliation (exhausted). The day's
+    // settlement statement can end the wait earlier (see afterInquiry). Hours, never seconds.
+    finalityWindowMs: z
+      .number()
+      .int()
+      .min(hourMs, { error: 'finalityWindowMs must be at least one hour (3600000): a queued debit can arrive hours late' })
+      .max(14 * 24 * hourMs),
+  })
+  .refine((s) => Math.max(...s.backoffMs) <= s.finalityWindowMs, { error: 'every backoffMs delay must fit in finalityWindowMs', path: ['backoffMs'] });
 export type StatusInquirySettings = z.infer<typeof statusInquirySchema>;
 
 export const channelDefinitionSchema = z

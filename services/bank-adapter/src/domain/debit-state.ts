@@ -5,9 +5,10 @@
 // The rules that matter for money:
 // - FAILED is published only when no money can have moved: the channel said so, the request never
 //   left us (breaker open, forced off, connection refused), or the channel has no trace of our
-//   reference long after we sent it.
+//   reference after its finality window (hours) or in its settlement statement for the day.
 // - Anything else without an answer is UNKNOWN: published once as `resolving`, then settled by
-//   status inquiries on the channel's backoff schedule; past the schedule, `exhausted`.
+//   status inquiries on the channel's backoff schedule until its finality window ends; only then
+//   `exhausted`. An inquiry we refused ourselves (breaker open, forced off) is no attempt at all.
 // - The debit itself is never sent again from here. Resolution is always by asking.
 import type { FailureReason, Money } from '@gateway/contracts';
 import type { CallEffect, DebitAnswer, InquiryAnswer } from './connector.ts';
@@ -135,35 +136,65 @@ function unknownNotice(record: DebitRecord, stage: 'resolving' | 'exhausted'): R
   };
 }
 
+/** The delay before the inquiry after `attempts` of them: the schedule's, then its last, repeated. */
+function delayAfter(attempts: number, settings: StatusInquirySettings): number {
+  return settings.backoffMs[Math.min(attempts, settings.backoffMs.length - 1)]!;
+}
+
+/** When the channel's finality window ends for this debit: counted from the send (or, never sent, from when we lost track). */
+function windowEnd(record: DebitRecord, settings: StatusInquirySettings, now: Date): number {
+  return (record.sentAt ?? record.unknownSince ?? now).getTime() + settings.finalityWindowMs;
+}
+
 /**
- * An inquiry that settled nothing (it failed, or not_found came too early to prove anything): one
- * attempt used; the next is scheduled, or, past the schedule, the debit is exhausted. A record found
- * in `sending`/`confirming` (we crashed mid-call) becomes unknown here, and that is published once.
+ * An inquiry that settled nothing (it failed, or not_found came inside the finality window): one
+ * attempt used; the next is scheduled (the last one exactly at the window's end), or, with the window
+ * over, the debit is exhausted. A record found in `sending`/`confirming` (we crashed mid-call)
+ * becomes unknown here, and that is published once.
  */
 export function afterInconclusiveInquiry(record: DebitRecord, why: string, now: Date, settings: StatusInquirySettings): DebitDecision {
   const attempts = record.attempts + 1;
   const becameUnknown = record.state !== 'unknown';
   const base: DebitRecord = { ...record, attempts, lastError: why.slice(0, 500), unknownSince: record.unknownSince ?? now };
-  if (attempts >= settings.backoffMs.length) {
+  const end = windowEnd(base, settings, now);
+  if (now.getTime() >= end) {
     const next = { ...base, state: 'exhausted' as const, nextInquiryAt: null };
     return { record: next, notice: unknownNotice(next, 'exhausted') };
   }
-  const next = { ...base, state: 'unknown' as const, nextInquiryAt: new Date(now.getTime() + settings.backoffMs[attempts]!) };
+  const next = { ...base, state: 'unknown' as const, nextInquiryAt: new Date(Math.min(now.getTime() + delayAfter(attempts, settings), end)) };
   return { record: next, notice: becameUnknown ? unknownNotice(next, 'resolving') : null };
 }
 
-/** What a status inquiry's answer makes of the record. */
-export function afterInquiry(record: DebitRecord, answer: InquiryAnswer, now: Date, settings: StatusInquirySettings): DebitDecision {
+/**
+ * An inquiry refused here before it left (the channel's breaker open, an operator's switch off): the
+ * channel was not asked, so no attempt is used and the window is not shortened; it is asked again
+ * after the current step's delay. A record no longer open (asked on orchestration's request) keeps
+ * what we last knew, and that is repeated.
+ */
+export function afterRefusedInquiry(record: DebitRecord, why: string, now: Date, settings: StatusInquirySettings): DebitDecision {
+  if (!openStates.includes(record.state)) return { record, notice: noticeOf(record) };
+  const next: DebitRecord = { ...record, lastError: why.slice(0, 500), nextInquiryAt: new Date(now.getTime() + delayAfter(record.attempts, settings)) };
+  return { record: next, notice: null };
+}
+
+/**
+ * What a status inquiry's answer makes of the record. `absentFromStatement`: the channel's settlement
+ * statement for the day of the send, fetched after that day closed, has no row with our reference.
+ */
+export function afterInquiry(record: DebitRecord, answer: InquiryAnswer, now: Date, settings: StatusInquirySettings, absentFromStatement = false): DebitDecision {
   if (answer.kind !== 'not_found') return afterAnswer(record, answer);
   if (record.sentAt === null) return failed(record, 'channel_error', 'The debit was never sent to the channel.', null);
+  // The channel has no debit with our reference. Final only once it cannot still come: after the
+  // channel's finality window, or when its closed statement for the day shows no such debit. Then it
+  // never arrived (the connection broke first, or we crashed between recording and sending), nothing
+  // moved, and we will never send it again, so failing it is final and safe. Before that, a bank that
+  // queued it may yet move the money: unknown, the bills stay held.
   const waited = now.getTime() - record.sentAt.getTime();
-  if (waited >= settings.notFoundAfterMs) {
-    // The channel has no debit with our reference long after we sent it: it never arrived (the
-    // connection broke first, or we crashed between recording and sending). Nothing moved, and we
-    // will never send it again, so failing it is final and safe.
-    return failed(record, 'channel_error', 'The channel never received the debit.', 'not_found');
+  if (waited >= settings.finalityWindowMs) {
+    return failed(record, 'channel_error', `The channel has no trace of the debit ${Math.floor(waited / 60_000)} min after it was sent (past its finality window).`, 'not_found');
   }
-  return afterInconclusiveInquiry(record, `not found at the channel ${waited} ms after sending; may still be arriving`, now, settings);
+  if (absentFromStatement) return failed(record, 'channel_error', "The channel's settlement statement for the day of the send has no such debit.", 'not_found');
+  return afterInconclusiveInquiry(record, `not found at the channel ${waited} ms after sending; it may still be queued there`, now, settings);
 }
 
 /** The result a record stands for, to answer a repeated command or a status request without a call. */

@@ -53,3 +53,24 @@ export function summarizeStatement(csv: string): SettlementSummary {
     });
   return { rowCount: rows.length, totals };
 }
+
+/**
+ * Whether the statement has a row for our reference; null when it cannot say (no `reference`
+ * column, or not a readable CSV): absence is proven only by a statement that lists references.
+ */
+export function statementMentions(csv: string, reference: string): boolean | null {
+  let columns: string[] = [];
+  let rows: Record<string, string>[];
+  try {
+    // The header comes through the columns callback, so a statement with no rows still shows its columns.
+    rows = parse<Record<string, string>>(csv, {
+      columns: (header: string[]) => (columns = header.map((c) => c.trim())),
+      bom: true,
+      skip_empty_lines: true,
+    });
+  } catch {
+    return null;
+  }
+  if (!columns.includes('reference')) return null;
+  return rows.some((row) => row['reference']?.trim() === reference);
+}

@@ -6,7 +6,8 @@
 // - a redelivered command finds its inbox row and sends nothing (never twice to any channel);
 // - a crash after the commit, before or during the call, leaves a `sending` record whose due time is
 //   just past the call's timeout: the poller then asks the channel by our reference, and "not found"
-//   long enough after the send proves the request never arrived (failed, no money moved);
+//   after the channel's finality window (or absent from its closed statement of the day) proves the
+//   request never arrived (failed, no money moved); until then it stays unknown;
 // - a crash after the call, before its result is recorded, is resolved the same way, by asking.
 // The OTP travels only in the command and the confirm request: never stored, never logged.
 import type { EventOf } from '@gateway/contracts';
@@ -16,9 +17,10 @@ import type { Pool, PoolClient } from 'pg';
 import type { CallOutcome, ChannelGateway } from '../channels/channel-gateway.ts';
 import type { ChannelDefinition } from '../domain/channel-registry.ts';
 import type { DebitAnswer } from '../domain/connector.ts';
-import { afterAnswer, afterCallError, afterInconclusiveInquiry, afterInquiry, isSettled, noticeOf, notSent, openStates } from '../domain/debit-state.ts';
+import { afterAnswer, afterCallError, afterInconclusiveInquiry, afterInquiry, afterRefusedInquiry, isSettled, noticeOf, notSent, openStates } from '../domain/debit-state.ts';
 import type { DebitDecision, DebitRecord } from '../domain/debit-state.ts';
 import { enqueueResult, insertDebit, lockDebit, saveDebit } from '../store/pg-debit-store.ts';
+import { statementLacksReference } from '../store/pg-settlement-file-store.ts';
 
 /** The inbox name for channels.commands: stays the same whatever the consumer group is called. */
 export const commandsInbox = 'bank-adapter.channel-commands';
@@ -256,8 +258,13 @@ export function createDebitProcessor(deps: DebitProcessorDeps): DebitProcessor {
         if (expectOpen && !openStates.includes(current.state)) return `superseded: ${current.state}`;
         const now = clock();
         let decision: DebitDecision;
-        if (outcome.ok) decision = afterInquiry(current, outcome.value, now, channel.statusInquiry);
-        else if (openStates.includes(current.state) || current.state === 'exhausted') decision = afterInconclusiveInquiry(current, outcome.message, now, channel.statusInquiry);
+        if (outcome.ok) {
+          const absent = outcome.value.kind === 'not_found' && current.sentAt !== null && (await statementLacksReference(client, current.channelId, current.reference, current.sentAt));
+          decision = afterInquiry(current, outcome.value, now, channel.statusInquiry, absent);
+        } else if (outcome.rejected) {
+          // Refused here (breaker open, forced off): the channel was not asked; that costs no attempt.
+          decision = afterRefusedInquiry(current, outcome.message, now, channel.statusInquiry);
+        } else if (openStates.includes(current.state) || current.state === 'exhausted') decision = afterInconclusiveInquiry(current, outcome.message, now, channel.statusInquiry);
         else {
           // Asked about a debit waiting for its OTP and got no answer: what we last knew stands.
           decision = { record: current, notice: noticeOf(current) };

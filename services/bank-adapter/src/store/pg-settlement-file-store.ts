@@ -2,7 +2,9 @@
 // holds the current version of the day. A fetch with the same digest changes nothing (no new row
 // version, so no event); a different digest (the channel corrected its statement) replaces the copy
 // under a new file_id. The audit log keeps who stored which digest when.
+import { addDays, businessDateOf, startOfBusinessDate } from '@gateway/contracts';
 import type { Pool, PoolClient } from 'pg';
+import { statementMentions } from '../domain/settlement-statement.ts';
 
 export type SettlementFile = {
   channelId: string;
@@ -62,4 +64,16 @@ export async function storedSettlementDates(db: Pool | PoolClient, channelId: st
     [channelId, from, to],
   );
   return new Set(rows.map((r) => r.business_date));
+}
+
+/**
+ * True when the channel's stored statement for the business date of `sentAt` proves it never moved
+ * money for this reference that day: fetched after the day closed (an earlier fetch of the same day
+ * is partial) and listing references, none of them ours. No statement, or one that cannot say: false.
+ */
+export async function statementLacksReference(db: Pool | PoolClient, channelId: string, reference: string, sentAt: Date): Promise<boolean> {
+  const businessDate = businessDateOf(sentAt);
+  const file = await findSettlementFile(db, channelId, businessDate);
+  if (file === null || Date.parse(file.fetchedAt) < startOfBusinessDate(addDays(businessDate, 1)).getTime()) return false;
+  return statementMentions(file.content, reference) === false;
 }

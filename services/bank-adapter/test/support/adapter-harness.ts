@@ -37,7 +37,8 @@ export const syp = (amount: number) => ({ amount, currency: 'SYP' }) as Money;
 /** Small numbers, so breakers open, half-open and inquiries run out within a test's seconds. */
 export const testTimings = {
   breaker: { timeoutMs: 400, errorThresholdPercentage: 50, volumeThreshold: 4, resetTimeoutMs: 1_000, rollingCountTimeoutMs: 10_000 },
-  statusInquiry: { backoffMs: [200, 300, 400, 600, 800, 1_000], notFoundAfterMs: 600 },
+  // A window of minutes: no test waits it out (one moves a debit's sent_at back instead).
+  statusInquiry: { backoffMs: [200, 300, 400, 600, 800, 1_000], finalityWindowMs: 10 * 60_000 },
 };
 
 export type Simulator = {
