@@ -40,6 +40,7 @@ const required: EventType[] = [
   'channel.otp-required',
   'channel.debit-unknown',
   'channel.health-changed',
+  'channel.health-reported',
   'channel.settlement-file-fetched',
   'notification.sms-sent',
   'notification.sms-delivered',

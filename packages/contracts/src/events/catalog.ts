@@ -279,6 +279,15 @@ export const eventCatalog = {
     description: "A channel's circuit breaker changed state (or an operator forced it off or on).",
     example: ex.channelHealthChangedExample,
   }),
+  'channel.health-reported': defineEvent({
+    type: 'channel.health-reported',
+    version: 1,
+    topic: 'channels.results',
+    payload: channel.channelHealthReportedV1,
+    keyedBy: 'channelId',
+    description: "A channel's state as callers see it, reported for every channel at the adapter's start and periodically (CHANNEL_HEALTH_INTERVAL, 30 s); a state not reported again for three periods is unknown.",
+    example: ex.channelHealthReportedExample,
+  }),
   'channel.settlement-file-fetched': defineEvent({
     type: 'channel.settlement-file-fetched',
     version: 1,

@@ -302,6 +302,13 @@ export const channelHealthChangedExample: In<typeof channelSchemas.channelHealth
   reason: '55% of 20 calls failed within 10 s',
 };
 
+export const channelHealthReportedExample: In<typeof channelSchemas.channelHealthReportedV1> = {
+  channelId: 'wallet-two',
+  state: 'open',
+  since: '2026-05-20T09:30:00.000Z',
+  reportedAt: '2026-05-20T09:31:00.000Z',
+};
+
 export const channelSettlementFileFetchedExample: In<typeof channelSchemas.channelSettlementFileFetchedV1> = {
   channelId: 'bank-alpha',
   businessDate: '2026-05-20',

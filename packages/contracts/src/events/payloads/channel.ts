@@ -134,6 +134,18 @@ export const channelHealthChangedV1 = z.object({
   reason: z.string().max(500).nullable(),
 });
 
+// The state callers see for one channel, reported for every channel when the adapter starts and then
+// periodically, whether or not it changed. A consumer must not trust a state it has not heard again
+// for a few periods: an adapter that stopped with a breaker open would otherwise leave the channel
+// "open" for ever. `since`: when the channel entered this state, as far as the adapter knows (never
+// before the adapter's own start).
+export const channelHealthReportedV1 = z.object({
+  channelId: idSchema,
+  state: breakerStateSchema,
+  since: timestampSchema,
+  reportedAt: timestampSchema,
+});
+
 // One (currency, status) line of a settlement statement's totals: how many rows and their sum. The
 // status is the channel's own word as written in the file (`succeeded`, `reversed`, …), not one of
 // ours: a channel may add a status, and reconciliation must see it rather than have it dropped here.
