@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testInfra } from '@gateway/testkit';
@@ -14,6 +15,7 @@ import { contentDigest, loadClients, parseClients, requireClient, signRequest } 
 import type { AuthRefusal, ClientsFile } from '../src/auth/index.ts';
 import { repoRoot } from '../src/config/index.ts';
 import { createHttpServer } from '../src/http/index.ts';
+import { hashRequest } from '../src/idempotency/index.ts';
 import type { HttpServer } from '../src/http/index.ts';
 import { createLogger } from '../src/logger/index.ts';
 
@@ -34,7 +36,7 @@ const BASE = `http://${HOST}`;
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.post('/v1/payments', { schema: { body: z.object({ channelTxnId: z.string(), amount: z.number() }) } }, async (request, reply) => {
     const client = requireClient(request);
-    return reply.code(201).send({ client, received: request.body, rawLength: request.rawBody?.length });
+    return reply.code(201).send({ client, received: request.body, requestHash: request.requestHash });
   });
   app.get('/v1/bills', async (request) => ({ client: requireClient(request), query: request.query }));
   app.delete('/v1/payments', async (request) => ({ client: requireClient(request) }));
@@ -44,7 +46,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 interface SentBody {
   client: { clientId: string; kind: string; channelId?: string; keyId: string };
   received: unknown;
-  rawLength: number;
+  requestHash: string;
   error: { code: string; message: string; details: { reason: string } };
 }
 
@@ -106,7 +108,8 @@ describe('signatureAuth', () => {
     expect(res.status).toBe(201);
     expect(res.json.client).toEqual({ clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keyId: bankK1.keyId });
     expect(res.json.received).toEqual({ channelTxnId: 't-1', amount: 15000 });
-    expect(res.json.rawLength).toBe(37);
+    // The idempotency fingerprint of the exact bytes, hashed while they streamed.
+    expect(res.json.requestHash).toBe(hashRequest('POST', '/v1/payments', '{"channelTxnId":"t-1","amount":15000}'));
   });
 
   it('accepts a GET without a body (no Content-Digest), query string included', async () => {
@@ -271,6 +274,134 @@ describe('signatureAuth', () => {
       'signature-input': `sig1=${params}`,
       signature: `sig1=:${createHmac('sha256', key).update(base).digest('base64')}:`,
     });
+  });
+});
+
+interface RawAnswer {
+  status: number;
+  headers: string;
+  body: { error?: { code: string; details?: { reason?: string } } };
+  /** Body bytes this client had written when the server answered and closed. */
+  sent: number;
+}
+
+/**
+ * Sends a request over a plain socket: the head, then only the given body bytes, never the rest the
+ * head announces. It settles when the server closes the connection; a server that waits for the rest
+ * of the body never answers, and the test fails on its timeout.
+ */
+function sendPartial(port: number, head: string, bodyPart: Buffer): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    const settle = () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      if (split < 0) {
+        reject(new Error(`connection closed without an answer (${text.length} bytes)`));
+        return;
+      }
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+      resolve({ status, headers: text.slice(0, split).toLowerCase(), body: JSON.parse(text.slice(split + 4)) as RawAnswer['body'], sent: bodyPart.length });
+    };
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A reset after the answer (we still had body bytes in flight) is the same outcome as a close.
+    socket.on('error', () => undefined);
+    socket.on('close', settle);
+    socket.write(head);
+    socket.write(bodyPart);
+  });
+}
+
+describe('signatureAuth before the body is read', () => {
+  const infra = testInfra();
+  const routeLimit = 4096;
+  let redis: Redis;
+  let server: HttpServer;
+  let port: number;
+  const refusals: AuthRefusal[] = [];
+
+  beforeAll(async () => {
+    redis = new Redis(infra.redisUrl);
+    const logger = createLogger({ service: 'kit-auth-test', level: 'silent' });
+    server = createHttpServer({ service: 'early-auth', version: '0', logger, routes: [routes], auth: { clients, redis, onRefused: (r) => void refusals.push(r) }, bodyLimit: routeLimit });
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    port = (server.server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await server.close();
+    await redis.quit();
+  });
+
+  const hundredMb = 100 * 1024 * 1024;
+  const firstChunk = Buffer.alloc(64 * 1024, 0x20);
+
+  function head(headers: Record<string, string>): string {
+    const lines = Object.entries({ host: `127.0.0.1:${port}`, 'content-type': 'application/json', ...headers }).map(([k, v]) => `${k}: ${v}`);
+    return `POST /v1/payments HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
+  }
+
+  async function signedHeaders(body: Buffer, key: { keyId: string; secret: string } = bankK1, nonce?: string): Promise<Record<string, string>> {
+    const signed = await signRequest({ method: 'POST', url: `http://127.0.0.1:${port}/v1/payments`, body, keyId: key.keyId, secret: key.secret, nonce });
+    return signed as unknown as Record<string, string>;
+  }
+
+  it('answers an unsigned POST that declares 100 MB with 401 after its first 64 KiB, and closes the connection', async () => {
+    refusals.length = 0;
+    const answer = await sendPartial(port, head({ 'content-length': String(hundredMb) }), firstChunk);
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toMatchObject({ code: 'unauthenticated', details: { reason: 'missing_signature' } });
+    expect(answer.headers).toContain('connection: close');
+    expect(answer.sent).toBeLessThan(hundredMb / 1000);
+    expect(refusals).toEqual([expect.objectContaining({ reason: 'missing_signature', path: '/v1/payments' })]);
+  });
+
+  it('does the same for an unknown key with a chunked body of no declared length', async () => {
+    const signed = await signedHeaders(Buffer.from('{}'), { keyId: `nobody-${run}`, secret: secret() });
+    const chunk = Buffer.concat([Buffer.from(`${firstChunk.length.toString(16)}\r\n`), firstChunk, Buffer.from('\r\n')]);
+    const answer = await sendPartial(port, head({ ...signed, 'transfer-encoding': 'chunked' }), chunk);
+    expect(answer.status).toBe(401);
+    expect(answer.body.error?.details?.reason).toBe('unknown_key');
+    expect(answer.sent).toBeLessThan(hundredMb / 1000);
+  });
+
+  it('refuses a replayed nonce before the body, and a genuine signature over too large a Content-Length with 413', async () => {
+    const nonce = `n-${randomUUID()}`;
+    const body = Buffer.from(JSON.stringify({ channelTxnId: `t-${randomUUID()}`, amount: 1 }));
+    const first = await fetch(`http://127.0.0.1:${port}/v1/payments`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...(await signedHeaders(body, bankK1, nonce)) } });
+    expect(first.status).toBe(201);
+    const replay = await sendPartial(port, head({ ...(await signedHeaders(body, bankK1, nonce)), 'content-length': String(hundredMb) }), firstChunk);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error?.details?.reason).toBe('replayed_nonce');
+
+    // Signed (the digest claims a body the client never sends in full): refused on the declared length alone.
+    const large = Buffer.alloc(routeLimit * 2, 0x20);
+    const tooLarge = await sendPartial(port, head({ ...(await signedHeaders(large)), 'content-length': String(large.length) }), Buffer.alloc(0));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  it('answers 413 payload_too_large once a signed chunked body streams past the route limit', async () => {
+    const large = Buffer.alloc(routeLimit * 2, 0x20);
+    const chunk = Buffer.concat([Buffer.from(`${large.length.toString(16)}\r\n`), large, Buffer.from('\r\n')]);
+    // The final zero-length chunk is never sent: the answer comes from the limit, not the body's end.
+    const answer = await sendPartial(port, head({ ...(await signedHeaders(large)), 'transfer-encoding': 'chunked' }), chunk);
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  it('refuses a streamed body that does not match its digest, and that forgery does not burn the nonce', async () => {
+    const nonce = `n-${randomUUID()}`;
+    const genuine = Buffer.from(JSON.stringify({ channelTxnId: `t-${randomUUID()}`, amount: 7 }));
+    const headers = await signedHeaders(genuine, bankK1, nonce);
+    const forged = Buffer.from(genuine.toString().replace('"amount":7', '"amount":9'));
+    const tampered = await fetch(`http://127.0.0.1:${port}/v1/payments`, { method: 'POST', body: forged, headers: { 'content-type': 'application/json', ...headers } });
+    expect(tampered.status).toBe(401);
+    expect(((await tampered.json()) as RawAnswer['body']).error?.details?.reason).toBe('digest_mismatch');
+    const real = await fetch(`http://127.0.0.1:${port}/v1/payments`, { method: 'POST', body: genuine, headers: { 'content-type': 'application/json', ...headers } });
+    expect(real.status).toBe(201);
+    const again = await fetch(`http://127.0.0.1:${port}/v1/payments`, { method: 'POST', body: genuine, headers: { 'content-type': 'application/json', ...headers } });
+    expect(again.status).toBe(401);
   });
 });
 

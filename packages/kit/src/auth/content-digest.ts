@@ -9,8 +9,8 @@ export function contentDigest(body: Uint8Array): string {
 
 export type DigestCheck = 'match' | 'mismatch' | 'malformed' | 'unsupported';
 
-/** Checks a Content-Digest header against the raw body; only sha-256 is accepted (sha-512 would be fine too, but API.md fixes sha-256). */
-export function checkContentDigest(header: string, body: Uint8Array): DigestCheck {
+/** The sha-256 value a Content-Digest header claims; only sha-256 is accepted (sha-512 would be fine too, but API.md fixes sha-256). */
+export function parseContentDigest(header: string): Buffer | 'malformed' | 'unsupported' {
   let parsed: ReturnType<typeof parseDictionary>;
   try {
     parsed = parseDictionary(header);
@@ -21,7 +21,17 @@ export function checkContentDigest(header: string, body: Uint8Array): DigestChec
   if (entry === undefined) return 'unsupported';
   const [value] = entry;
   if (!(value instanceof ArrayBuffer)) return 'malformed';
-  const claimed = Buffer.from(value);
-  const actual = createHash('sha256').update(body).digest();
-  return claimed.length === actual.length && timingSafeEqual(claimed, actual) ? 'match' : 'mismatch';
+  return Buffer.from(value);
+}
+
+/** Timing-safe comparison of a claimed sha-256 digest with the one computed over the bytes received. */
+export function digestMatches(claimed: Buffer, actual: Buffer): boolean {
+  return claimed.length === actual.length && timingSafeEqual(claimed, actual);
+}
+
+/** Checks a Content-Digest header against the raw body. */
+export function checkContentDigest(header: string, body: Uint8Array): DigestCheck {
+  const claimed = parseContentDigest(header);
+  if (typeof claimed === 'string') return claimed;
+  return digestMatches(claimed, createHash('sha256').update(body).digest()) ? 'match' : 'mismatch';
 }

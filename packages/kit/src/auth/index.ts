@@ -1,11 +1,11 @@
 export { ClientsFileError, indexKeys, loadClients, parseClients } from './clients.ts';
 export type { AuthenticatedClient, ClientRecord, ClientsFile, KeyEntry } from './clients.ts';
-export { checkContentDigest, contentDigest } from './content-digest.ts';
+export { checkContentDigest, contentDigest, digestMatches, parseContentDigest } from './content-digest.ts';
 export type { DigestCheck } from './content-digest.ts';
 export { NONCE_KEY_PREFIX, requireClient, signatureAuth } from './signature-auth.ts';
 export type { AuthRefusal, SignatureAuthOptions } from './signature-auth.ts';
 export { bodyBytes, SIGNATURE_ALG, SIGNATURE_LABEL, signRequest } from './sign-request.ts';
 export type { SignatureHeaders, SignRequestInput } from './sign-request.ts';
 export { normaliseTargetUri, targetUriOf } from './target-uri.ts';
-export { verifySignature } from './verify-signature.ts';
-export type { RefusalReason, SignedRequest, VerificationResult, VerifyOptions } from './verify-signature.ts';
+export { checkBodyDigest, verifySignature, verifySignatureHeaders } from './verify-signature.ts';
+export type { HeadersVerified, Refused, RefusalReason, SignedRequest, SignedRequestHeaders, VerificationResult, VerifyOptions } from './verify-signature.ts';

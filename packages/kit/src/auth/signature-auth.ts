@@ -8,10 +8,25 @@
 //     await scope.register(paymentRoutes);          // request.client is set in here
 //   });
 //
-// It runs as a preParsing hook: it has to read the raw bytes anyway (Content-Digest is over the bytes
-// on the wire, not over re-serialised JSON), and checking the signature before the body is parsed
-// means an unauthenticated caller learns nothing about our validation rules.
-import { PassThrough } from 'node:stream';
+// It works in two stages, so that a caller without a valid signature costs us its headers and nothing
+// more (issue 10: four unsigned 60 MB posts used to be read whole before being refused):
+//   - onRequest, before fastify reads a byte of the body: the signature headers, the clock window,
+//     the key and the HMAC (which covers the Content-Digest header, so it can be checked before the
+//     body it describes), a nonce already used, and a declared Content-Length over the route's limit
+//     (413). A refusal here answers with `Connection: close` (see create-http-server.ts), so the
+//     unread body is never pulled off the wire.
+//   - preParsing: the body streams through a hash on its way to fastify's parser (no copy of our
+//     own); at its end the hash must equal the signed digest. Only then is the nonce recorded.
+//
+// Why the nonce waits for the body: the HMAC proves the headers came from the key holder, but not the
+// body. Someone who captured a signed request could send its headers first with another body; if the
+// nonce were recorded on the headers, that forgery (refused: digest_mismatch) would burn the nonce
+// and the genuine request would then be refused as a replay. So onRequest only LOOKS the nonce up (a
+// cheap early refusal of plain replays), and the atomic SET NX, the check that counts, runs after the
+// digest holds; of two authentic copies racing, exactly one wins it. A request with no body is
+// complete at onRequest and records its nonce there.
+import { createHash } from 'node:crypto';
+import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { ApiError } from '@gateway/contracts';
 import { errorCodes as fastifyErrors } from 'fastify';
@@ -19,18 +34,22 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AuthenticatedClient, ClientsFile } from './clients.ts';
+import { requestHasher } from '../idempotency/idempotency-store.ts';
+import type { AuthenticatedClient, ClientsFile, KeyEntry } from './clients.ts';
 import { indexKeys } from './clients.ts';
 import { targetUriOf } from './target-uri.ts';
-import { verifySignature } from './verify-signature.ts';
-import type { RefusalReason } from './verify-signature.ts';
+import { checkBodyDigest, verifySignatureHeaders } from './verify-signature.ts';
+import type { HeadersVerified, RefusalReason } from './verify-signature.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The verified caller; set on routes behind signatureAuth. */
     client?: AuthenticatedClient;
-    /** The exact request body bytes; set on routes behind signatureAuth. */
-    rawBody?: Buffer;
+    /**
+     * hashRequest(method, url, exact body bytes), computed while the body streamed; set on routes
+     * behind signatureAuth once the request is authentic. The idempotency fingerprint.
+     */
+    requestHash?: string;
   }
 }
 
@@ -79,21 +98,23 @@ function clientMessage(reason: RefusalReason, windowSeconds: number): string {
   return messages[reason];
 }
 
-async function readRawBody(payload: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of payload) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    length += buffer.length;
-    // Enforced while reading, so an oversized body is never held in memory whole.
-    if (length > limit) throw new fastifyErrors.FST_ERR_CTP_BODY_TOO_LARGE();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, length);
-}
-
 function pathOf(request: FastifyRequest): string {
   return (request.raw.url ?? request.url).split('?')[0] ?? '/';
+}
+
+// Methods fastify never reads a body for; whatever such a request carries is ignored, so it is not signed for.
+const bodylessMethods = new Set(['GET', 'HEAD', 'TRACE']);
+
+function declaresBody(request: FastifyRequest): boolean {
+  if (bodylessMethods.has(request.method)) return false;
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** What onRequest verified, for the body stage to finish. */
+interface PendingBody {
+  verified: HeadersVerified & { key: KeyEntry };
+  limit: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
@@ -105,7 +126,8 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
   (options.logger ?? app.log).info({ clients: options.clients.length, keys: keys.size, windowSeconds }, 'signature authentication enabled');
 
   if (!app.hasRequestDecorator('client')) app.decorateRequest('client', undefined);
-  if (!app.hasRequestDecorator('rawBody')) app.decorateRequest('rawBody', undefined);
+  if (!app.hasRequestDecorator('requestHash')) app.decorateRequest('requestHash', undefined);
+  const pending = new WeakMap<FastifyRequest, PendingBody>();
 
   async function refuse(request: FastifyRequest, reason: RefusalReason, detail: string, keyId?: string): Promise<never> {
     const refusal: AuthRefusal = {
@@ -116,7 +138,7 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
       path: pathOf(request),
       ip: request.ip,
       requestId: request.id,
-  };
+    };
     if (keyId !== undefined) {
       refusal.keyId = keyId;
       const clientId = keys.get(keyId)?.client.clientId;
@@ -134,30 +156,75 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
     throw new ApiError('unauthenticated', clientMessage(reason, windowSeconds), { reason });
   }
 
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    const body = await readRawBody(payload, request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1_048_576);
-    request.rawBody = body;
+  const nonceKey = (verified: HeadersVerified) => `${NONCE_KEY_PREFIX}${verified.keyId}:${verified.nonce}`;
 
-    const result = await verifySignature(
-      { method: request.method, targetUri: targetUriOf(request), headers: request.headers, body },
+  // The request is authentic: record its nonce and tell the route who called. SET NX is the check and
+  // the record in one atomic step; the TTL is twice the window, since a request dated window seconds
+  // ahead stays acceptable for 2 × window from now. If Redis is down this throws and the request
+  // fails: without the replay check we must not accept it (fail closed).
+  async function accept(request: FastifyRequest, verified: HeadersVerified, requestHash: string): Promise<void> {
+    const fresh = await options.redis.set(nonceKey(verified), '1', 'EX', windowSeconds * 2, 'NX');
+    if (fresh !== 'OK') return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
+    const { client } = verified.key;
+    request.client = { clientId: client.clientId, kind: client.kind, keyId: verified.keyId, ...(client.channelId !== undefined ? { channelId: client.channelId } : {}) };
+    request.requestHash = requestHash;
+  }
+
+  app.addHook('onRequest', async (request) => {
+    const hasBody = declaresBody(request);
+    const verified = await verifySignatureHeaders(
+      { method: request.method, targetUri: targetUriOf(request), headers: request.headers, hasBody },
       { keys, windowSeconds, nowSeconds: Math.floor(clock() / 1000) },
     );
-    if (!result.ok) return refuse(request, result.reason, result.detail, result.keyId);
+    if (!verified.ok) return refuse(request, verified.reason, verified.detail, verified.keyId);
 
-    // Only after the signature holds, so a forger cannot burn a real client's nonce. The TTL is twice
-    // the window: a request dated window seconds ahead stays acceptable for 2 × window from now.
-    // SET NX is the check and the record in one atomic step. If Redis is down this throws and the
-    // request fails with 500: without the replay check we must not accept it (fail closed).
-    const fresh = await options.redis.set(`${NONCE_KEY_PREFIX}${result.keyId}:${result.nonce}`, '1', 'EX', windowSeconds * 2, 'NX');
-    if (fresh !== 'OK') return refuse(request, 'replayed_nonce', 'nonce already used within the window', result.keyId);
+    if (!hasBody) {
+      // Complete already: a digest sent anyway must be that of the empty body.
+      const refusal = checkBodyDigest(verified, createHash('sha256').digest());
+      if (refusal !== undefined) return refuse(request, refusal.reason, refusal.detail, refusal.keyId);
+      return accept(request, verified, requestHasher(request.method, request.url).digest('hex'));
+    }
 
-    const { client } = result.key;
-    request.client = { clientId: client.clientId, kind: client.kind, keyId: result.keyId, ...(client.channelId !== undefined ? { channelId: client.channelId } : {}) };
+    // Not the authoritative check (that is accept's SET NX, after the body): it spares reading the
+    // body of a plain replay.
+    if ((await options.redis.exists(nonceKey(verified))) > 0) return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
 
-    // The parser downstream reads the bytes we already consumed.
-    const replay = new PassThrough();
-    replay.end(body);
-    return replay;
+    const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1_048_576;
+    const declared = Number(request.headers['content-length']);
+    if (declared > limit) throw new ApiError('payload_too_large', `The request body is larger than this route accepts (${limit} bytes).`, { limit });
+    pending.set(request, { verified, limit });
+  });
+
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const body = pending.get(request);
+    if (body === undefined) return payload;
+    pending.delete(request);
+    const digest = createHash('sha256');
+    const fingerprint = requestHasher(request.method, request.url);
+    let received = 0;
+    const verifying = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        // fastify's parser enforces the limit too; this keeps a parser that streams from hashing past it.
+        if (received > body.limit) {
+          done(new fastifyErrors.FST_ERR_CTP_BODY_TOO_LARGE());
+          return;
+        }
+        digest.update(chunk);
+        fingerprint.update(chunk);
+        done(null, chunk);
+      },
+      // The body's end is held back until the request is known to be authentic: the parser, and so
+      // the route, never sees a body whose digest failed.
+      flush(done) {
+        const refusal = checkBodyDigest(body.verified, digest.digest());
+        const settle = refusal !== undefined ? refuse(request, refusal.reason, refusal.detail, refusal.keyId) : accept(request, body.verified, fingerprint.digest('hex'));
+        settle.then(() => done(), done);
+      },
+    });
+    // pipeline, not pipe: a client that aborts mid-body errors the parser's stream instead of leaving it hanging.
+    pipeline(payload as Readable, verifying, () => undefined);
+    return verifying;
   });
 };
 

@@ -1,6 +1,9 @@
-// The server side of API.md's HTTP Message Signatures, without the transport: given the method, the
-// target URI, the headers and the raw body, say whether the request is authentic and, if not, why.
-// The replay check (nonce) needs Redis and lives in the plugin.
+// The server side of API.md's HTTP Message Signatures, without the transport. It works in two steps
+// because the body comes last on the wire: verifySignatureHeaders decides everything the headers alone
+// can decide (the HMAC covers the Content-Digest HEADER, not the body), so an unsigned or forged
+// request is refused before a byte of its body is read; the body then only has to match the digest
+// the signature vouches for, which the plugin checks while the body streams. verifySignature does
+// both at once for a body already in hand. The replay check (nonce) needs Redis and lives in the plugin.
 //
 // The signature base and the HMAC comparison come from `http-message-signatures` (RFC 9421 base
 // construction, timing-safe compare). What it leaves to the caller is done here, before it is called:
@@ -13,7 +16,8 @@ import { createVerifier, httpbis } from 'http-message-signatures';
 import { isInnerList, parseDictionary, serializeDictionary } from 'structured-headers';
 import type { Dictionary, InnerList, Item } from 'structured-headers';
 import type { KeyEntry } from './clients.ts';
-import { checkContentDigest } from './content-digest.ts';
+import { createHash } from 'node:crypto';
+import { digestMatches, parseContentDigest } from './content-digest.ts';
 import { SIGNATURE_ALG, SIGNATURE_LABEL } from './sign-request.ts';
 
 export type RefusalReason =
@@ -29,16 +33,31 @@ export type RefusalReason =
   | 'bad_signature'
   | 'replayed_nonce';
 
-export interface SignedRequest {
+export interface SignedRequestHeaders {
   method: string;
   targetUri: string;
   headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Whether a body follows the headers (Content-Length above 0, or Transfer-Encoding). */
+  hasBody: boolean;
+}
+
+export interface SignedRequest extends Omit<SignedRequestHeaders, 'hasBody'> {
   body: Buffer;
 }
 
-export type VerificationResult =
-  | { ok: true; keyId: string; nonce: string; created: number; key: KeyEntry }
-  | { ok: false; reason: RefusalReason; detail: string; keyId?: string };
+export type Refused = { ok: false; reason: RefusalReason; detail: string; keyId?: string };
+
+export type HeadersVerified = {
+  ok: true;
+  keyId: string;
+  nonce: string;
+  created: number;
+  key: KeyEntry;
+  /** The sha-256 the signed Content-Digest claims for the body; undefined when no digest was sent. */
+  digest: Buffer | undefined;
+};
+
+export type VerificationResult = { ok: true; keyId: string; nonce: string; created: number; key: KeyEntry } | Refused;
 
 export interface VerifyOptions {
   keys: ReadonlyMap<string, KeyEntry>;
@@ -48,7 +67,7 @@ export interface VerifyOptions {
 
 const MAX_NONCE_LENGTH = 128;
 
-function refuse(reason: RefusalReason, detail: string, keyId?: string): VerificationResult {
+function refuse(reason: RefusalReason, detail: string, keyId?: string): Refused {
   return keyId === undefined ? { ok: false, reason, detail } : { ok: false, reason, detail, keyId };
 }
 
@@ -57,7 +76,31 @@ function single(value: string | string[] | undefined): string | undefined {
   return value;
 }
 
+/** Verifies a request whose body is already in hand: the headers, then the body against the signed digest. */
 export async function verifySignature(request: SignedRequest, options: VerifyOptions): Promise<VerificationResult> {
+  const headers = await verifySignatureHeaders({ ...request, hasBody: request.body.length > 0 }, options);
+  if (!headers.ok) return headers;
+  const refusal = checkBodyDigest(headers, createHash('sha256').update(request.body).digest());
+  if (refusal !== undefined) return refusal;
+  return { ok: true, keyId: headers.keyId, nonce: headers.nonce, created: headers.created, key: headers.key };
+}
+
+/** The last step, once the body has been read: its sha-256 against the digest the signature covers. */
+export function checkBodyDigest(verified: HeadersVerified, bodySha256: Buffer): Refused | undefined {
+  if (verified.digest === undefined) {
+    // Without a digest header the signature did not need to cover one: only an empty body is allowed.
+    return bodySha256.equals(emptySha256) ? undefined : refuse('missing_digest', 'Content-Digest is required with a body', verified.keyId);
+  }
+  return digestMatches(verified.digest, bodySha256) ? undefined : refuse('digest_mismatch', 'Content-Digest does not match the body', verified.keyId);
+}
+
+const emptySha256 = createHash('sha256').digest();
+
+/**
+ * Everything that can be decided before the body is read: the signature's form and parameters, the
+ * clock window, the key, and the HMAC over method, target URI and the Content-Digest header.
+ */
+export async function verifySignatureHeaders(request: SignedRequestHeaders, options: VerifyOptions): Promise<HeadersVerified | Refused> {
   const inputHeader = single(request.headers['signature-input']);
   const signatureHeader = single(request.headers.signature);
   if (inputHeader === undefined || signatureHeader === undefined) {
@@ -94,19 +137,21 @@ export async function verifySignature(request: SignedRequest, options: VerifyOpt
 
   const components = coveredComponents(input);
   if (components === undefined) return refuse('malformed_signature', 'covered components must be strings', keyId);
-  const hasBody = request.body.length > 0;
+  const hasBody = request.hasBody;
   const required = hasBody ? ['@method', '@target-uri', 'content-digest'] : ['@method', '@target-uri'];
   const missing = required.filter((c) => !components.includes(c));
   if (missing.length > 0) return refuse('uncovered_components', `the signature must cover ${missing.map((c) => `"${c}"`).join(', ')}`, keyId);
 
-  // The digest binds the body to the signature: checked whenever there is a body or the client sent one.
+  // The digest binds the body to the signature: required whenever there is a body or the client sent
+  // one. Here only its form; the body is compared with it once read (checkBodyDigest).
   const digestHeader = single(request.headers['content-digest']);
+  let digest: Buffer | undefined;
   if (hasBody || digestHeader !== undefined || components.includes('content-digest')) {
     if (digestHeader === undefined) return refuse('missing_digest', 'Content-Digest is required with a body', keyId);
-    const digest = checkContentDigest(digestHeader, request.body);
-    if (digest === 'malformed') return refuse('missing_digest', 'Content-Digest is not a valid structured field', keyId);
-    if (digest === 'unsupported') return refuse('missing_digest', 'Content-Digest must carry sha-256', keyId);
-    if (digest === 'mismatch') return refuse('digest_mismatch', 'Content-Digest does not match the body', keyId);
+    const claimed = parseContentDigest(digestHeader);
+    if (claimed === 'malformed') return refuse('missing_digest', 'Content-Digest is not a valid structured field', keyId);
+    if (claimed === 'unsupported') return refuse('missing_digest', 'Content-Digest must carry sha-256', keyId);
+    digest = claimed;
   }
 
   // Both directions: a clock far ahead would otherwise let a captured request be replayed once its
@@ -140,7 +185,7 @@ export async function verifySignature(request: SignedRequest, options: VerifyOpt
     return refuse('malformed_signature', `the signature cannot be checked (${(error as Error).message})`, keyId);
   }
   if (verified !== true) return refuse('bad_signature', 'the signature does not match the request', keyId);
-  return { ok: true, keyId, nonce, created, key };
+  return { ok: true, keyId, nonce, created, key, digest };
 }
 
 function coveredComponents(input: InnerList): string[] | undefined {
@@ -154,7 +199,7 @@ function coveredComponents(input: InnerList): string[] | undefined {
 
 // The library verifies every signature in the headers; other labels (a proxy's own signature, say)
 // are not ours to judge, so it only sees sig1.
-function onlyLabel(headers: SignedRequest['headers'], input: InnerList, signature: Item): Record<string, string | string[]> {
+function onlyLabel(headers: SignedRequestHeaders['headers'], input: InnerList, signature: Item): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && name !== 'signature' && name !== 'signature-input') out[name] = value;

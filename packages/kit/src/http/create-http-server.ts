@@ -16,6 +16,7 @@ import { signatureAuth } from '../auth/signature-auth.ts';
 import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
 import { errorHandler, mapError, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
+import { strictJsonParser } from './json-body.ts';
 import type { ReadinessCheck } from './health-routes.ts';
 import { GatewayLogController } from './log-controller.ts';
 import { ensureDefaultMetrics, httpDurationHistogram } from './metrics.ts';
@@ -89,6 +90,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Stricter than fastify's default (json-body.ts): UTF-8 only, no duplicated keys, bounded nesting.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app.getDefaultJsonParser('error', 'error')));
 
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {
@@ -106,7 +110,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // onSend as well as onRequest: some replies (framework errors, a hook that replied early) skip the first.
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader(REQUEST_ID_HEADER)) reply.header(REQUEST_ID_HEADER, request.id);
-    if (closing) reply.header('connection', 'close');
+    // A reply before the body was read whole (refused at authentication, 413, a route that never
+    // reads it) closes the connection: keeping it alive would make node pull the rest of the body off
+    // the wire, up to the 100 MB an unsigned caller may declare, just to find the next request.
+    if (closing || request.raw.complete === false) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the raw URL; unmatched URLs share one label.

@@ -1,7 +1,8 @@
 // One error handler for every service: whatever is thrown, the caller gets the catalogue's status and
-// `{ error: { code, message, requestId } }`. Client mistakes (validation, bad JSON, wrong media type,
-// oversized body) are 400 `invalid_request`, never 500; anything unexpected is 500 `internal_error`
-// with the catalogue's generic text, and the real error goes to the log under the same request id.
+// `{ error: { code, message, requestId } }`. Client mistakes (validation, bad JSON, wrong media type)
+// are 400 `invalid_request`, an oversized body is 413 `payload_too_large`; never 500. Anything
+// unexpected is 500 `internal_error` with the catalogue's generic text, and the real error goes to
+// the log under the same request id.
 import { ApiError, defaultErrorMessages, errorBodySchema, httpStatusOf, isErrorCode } from '@gateway/contracts';
 import type { ErrorBody, ErrorCode } from '@gateway/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,7 +18,7 @@ interface MappedError {
 // Fastify's own client errors, with texts that tell an integrator what to fix.
 const fastifyClientErrors: Readonly<Record<string, string>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type; send application/json.',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than this route accepts.',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but Content-Type is application/json.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the length of the body.',
   FST_ERR_CTP_EMPTY_TYPE: 'The Content-Type header is empty.',
@@ -36,6 +37,9 @@ function codeForClientStatus(status: number): ErrorCode {
       return 'forbidden';
     case 404:
       return 'not_found';
+    // fastify's FST_ERR_CTP_BODY_TOO_LARGE (Content-Length or the bytes read past the route's bodyLimit).
+    case 413:
+      return 'payload_too_large';
     case 429:
       return 'rate_limited';
     default:

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 
 /** API.md: 1–255 visible ASCII characters. */
@@ -12,7 +13,12 @@ export function isValidIdempotencyKey(key: string): boolean {
  * all counts as a different request. `path` should include the query string.
  */
 export function hashRequest(method: string, path: string, body: string | Uint8Array = ''): string {
-  return createHash('sha256').update(`${method.toUpperCase()}\n${path}\n`).update(body).digest('hex');
+  return requestHasher(method, path).update(body).digest('hex');
+}
+
+/** hashRequest for a body that streams: feed it the chunks, then `digest('hex')`. The same value. */
+export function requestHasher(method: string, path: string): Hash {
+  return createHash('sha256').update(`${method.toUpperCase()}\n${path}\n`);
 }
 
 export interface BeginIdempotentInput {

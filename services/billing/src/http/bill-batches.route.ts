@@ -52,10 +52,9 @@ export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod 
       },
       async (request, reply) => {
         const client = requireClientKind(request, ['biller']);
-        // The exact bytes tell a retry from a key reused for another body; after that the signature
-        // check's copy of them goes, and the parsed body is all the import needs.
-        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(request.body));
-        request.rawBody = undefined;
+        // The exact bytes tell a retry from a key reused for another body (hashed by the signature
+        // check while the body streamed: no copy of a 100 MB batch is kept for it).
+        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body));
         const { batchId, bills } = request.body;
         const result = await importBatch(
           { pool: deps.pool, policy: deps.policy, currency: deps.currency, limits: deps.importLimits, ...(deps.now ? { now: deps.now } : {}) },

@@ -57,7 +57,7 @@ export function campaignCreateRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const operator = requireOperator(request);
         const body = request.body;
-        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(body));
+        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(body));
         const now = deps.now?.() ?? new Date();
         const response = await idempotent({ pool: deps.pool, clientId: operator.clientId, key: request.headers['idempotency-key'], requestHash }, async (tx) => {
           const startAt = startAtOf(body.startAt, now);

@@ -34,7 +34,7 @@ export function intentCancelRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
       async (request, reply) => {
         const client = requireClientKind(request, ['portal']);
         const { id } = request.params;
-        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(request.body ?? null));
+        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body ?? null));
         const now = deps.now?.() ?? new Date();
 
         const response = await idempotent({ pool: deps.pool, clientId: client.clientId, key: request.headers['idempotency-key'], requestHash }, async (tx) => {

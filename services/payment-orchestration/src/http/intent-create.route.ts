@@ -86,7 +86,7 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
       async (request, reply) => {
         const client = requireClientKind(request, ['portal']);
         const body = request.body;
-        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(body));
+        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(body));
         const now = deps.now?.() ?? new Date();
         const refuse = (code: ErrorCode, message: string) => ({ status: httpStatusOf(code), body: errorBody(code, request.id, message) });
 

@@ -43,7 +43,7 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
       },
       async (request, reply) => {
         const client = requireChannelClient(request);
-        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(request.body));
+        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body));
         const body = request.body;
         const now = deps.now?.() ?? new Date();
         const response = await idempotent(

@@ -37,7 +37,7 @@ export function reversalRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const client = requireChannelClient(request);
-        const requestHash = hashRequest(request.method, request.url, request.rawBody ?? JSON.stringify(request.body));
+        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body));
         const now = deps.now?.() ?? new Date();
         const response = await idempotent(
           { pool: deps.pool, clientId: client.clientId, key: request.headers['idempotency-key'], requestHash },
