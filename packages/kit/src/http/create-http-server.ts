@@ -17,6 +17,7 @@ import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
 import { errorHandler, mapError, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
 import { strictJsonParser } from './json-body.ts';
+import { strictJsonParser } from './json-body.ts';
 import type { ReadinessCheck } from './health-routes.ts';
 import { GatewayLogController } from './log-controller.ts';
 import { ensureDefaultMetrics, httpDurationHistogram } from './metrics.ts';
@@ -90,6 +91,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Stricter than fastify's default (json-body.ts): UTF-8 only, no duplicated keys, bounded nesting.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app.getDefaultJsonParser('error', 'error')));
   // Stricter than fastify's default (json-body.ts): UTF-8 only, no duplicated keys, bounded nesting.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app.getDefaultJsonParser('error', 'error')));
