@@ -204,24 +204,93 @@ describe('payment intents', () => {
     expect(rows).toEqual([{ reason: 'status_inquiry_exhausted', money_moved: 'unknown', resolved_at: null }]);
   });
 
-  it('takes a channel payment while an intent is open (its customer is already debited); the intent\'s debit then goes to reconciliation', async () => {
+  const channelPayment = (bill: BillSnapshot, channelTxnId: string) =>
+    h.send<PaymentNotificationResponse>('POST', '/v1/payments', {
+      as: 'wallet-one',
+      body: { channelTxnId, billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
+    });
+
+  it('cancels an intent whose debit was not sent yet when a channel payment settles its bill: the command never leaves the outbox', async () => {
+    await h.relay.stop();
+    let bill: BillSnapshot;
+    let intent: IntentResponse;
+    try {
+      bill = await h.issueBill();
+      intent = await createIntent(bill);
+      expect(await types(intent.intentId)).toContain('channel.debit-requested');
+      // The wallet's own payment is taken (its customer is already debited) ...
+      const paid = await channelPayment(bill, 'W1-SUP-1');
+      expect(paid.status).toBe(201);
+      // ... and the intent will not debit the payer a second time: canceled, its command deleted unsent.
+      const after = (await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body;
+      expect(after.status).toBe('canceled');
+      expect(await types(intent.intentId)).toEqual(['intent.created', 'intent.canceled']);
+      expect((await h.outbox(intent.intentId))[1]!.payload).toMatchObject({ reason: expect.stringContaining(paid.body.paymentId) });
+      expect(await h.count('intent_bills', 'bill_id = $1 AND held', [bill.billId])).toBe(0);
+    } finally {
+      h.relay.start();
+    }
+    // Another intent's command goes out after the relay is back; the canceled one's never does.
+    const other = await h.issueBill();
+    const marker = await createIntent(other);
+    await h.commands.expectEvent(forIntent(marker.intentId, 'channel.debit-requested'));
+    expect(h.commands.messages.filter((m) => m.event?.key === intent.intentId)).toEqual([]);
+  });
+
+  it('cancels an intent waiting for the OTP when a channel payment settles its bill: the OTP is never forwarded', async () => {
     const bill = await h.issueBill();
     const intent = await createIntent(bill);
-    // A wallet's own payment is not held back by the open intent: money already moved at the channel.
-    const paid = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', {
-      as: 'wallet-one',
-      body: { channelTxnId: 'W1-CH-1', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
-    });
-    expect(paid.status).toBe(201);
-    expect(paid.body.allocations).toEqual([{ billId: bill.billId, amount: bill.amountDue }]);
+    await h.publishResult('channel.otp-required', intent, { reason: 'initial', attemptsLeft: 3 });
+    await h.waitForStatus(intent.intentId, 'requires_confirmation');
+    expect((await channelPayment(bill, 'W1-SUP-2')).status).toBe(201);
+    expect((await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body.status).toBe('canceled');
+    // The portal's confirm is refused (a 4xx; the code is the confirm route's for a canceled intent).
+    const confirm = await h.send<ErrorBody>('POST', `/v1/payment-intents/${intent.intentId}/confirm`, { body: { otp: '123456' } });
+    expect(confirm.status).toBeGreaterThanOrEqual(400);
+    expect(confirm.status).toBeLessThan(500);
+    expect(h.commands.messages.filter((m) => m.event?.type === 'channel.otp-submitted' && m.event.key === intent.intentId)).toEqual([]);
+  });
 
+  it('gives back automatically a debit that was already sent when a channel payment settled the bill: refund command, refunded, SMS event', async () => {
+    const bill = await h.issueBill();
+    const intent = await createIntent(bill);
+    // The command has left: the debit may be at the channel, so the intent is left to its outcome.
+    await h.commands.expectEvent(forIntent(intent.intentId, 'channel.debit-requested'));
+    expect((await channelPayment(bill, 'W1-CH-1')).status).toBe(201);
+    expect((await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body.status).toBe('processing');
+
+    // The debit lands: it bought nothing (the bill is paid), so it is given back, with no person involved.
     await h.publishResult('channel.debit-succeeded', intent, { channelTxnId: 'W1-DUP-2', amount: intent.amount });
-    const queued = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.reconciliation-required'));
-    expect(queued.payload).toMatchObject({ reason: expect.stringContaining('bill_already_paid') });
-    expect((await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body.status).toBe('unknown');
-    const { rows } = await h.db.pool.query('SELECT reason, money_moved, channel_txn_id, amount FROM intent_reconciliation WHERE intent_id = $1', [intent.intentId]);
-    expect(rows).toEqual([{ reason: 'payment_refused', money_moved: 'yes', channel_txn_id: 'W1-DUP-2', amount: 150000 }]);
+    const refund = await h.commands.expectEvent(forIntent(intent.intentId, 'channel.refund-requested'));
+    expect(refund.payload).toMatchObject({ channelTxnId: 'W1-DUP-2', amount: intent.amount, reference: intent.intentId, reason: expect.stringContaining('bill_already_paid') });
+    const canceled = await h.waitForStatus(intent.intentId, 'canceled');
+    expect(canceled.refund).toMatchObject({ status: 'requested', amount: intent.amount });
+    // The same debit reported again (a status request's answer) asks for nothing more.
+    await h.publishResult('channel.debit-succeeded', intent, { channelTxnId: 'W1-DUP-2', amount: intent.amount });
+
+    await h.publishResult('channel.refund-succeeded', intent, { channelTxnId: 'W1-DUP-2', amount: intent.amount, reversalId: 'W1-REV-1', refundedAt: h.clock().toISOString() });
+    const refunded = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'));
+    expect(refunded.payload).toMatchObject({ refunded: intent.amount, channelTxnId: 'W1-DUP-2', reversalId: 'W1-REV-1', payer: walletPayer });
+    const view = (await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body;
+    expect(view).toMatchObject({ status: 'canceled', refund: { status: 'succeeded', refundedAt: expect.any(String) } });
+    expect(await h.count('intent_reconciliation', 'intent_id = $1', [intent.intentId])).toBe(0);
     expect(await h.count('payments', 'intent_id = $1', [intent.intentId])).toBe(0);
+    expect((await types(intent.intentId)).filter((t) => t === 'channel.refund-requested')).toHaveLength(1);
+  });
+
+  it('puts a refund the channel refuses in the reconciliation queue, with why', async () => {
+    const bill = await h.issueBill();
+    const intent = await createIntent(bill);
+    await h.commands.expectEvent(forIntent(intent.intentId, 'channel.debit-requested'));
+    expect((await channelPayment(bill, 'W1-CH-3')).status).toBe(201);
+    await h.publishResult('channel.debit-succeeded', intent, { channelTxnId: 'W1-DUP-3', amount: intent.amount });
+    await h.commands.expectEvent(forIntent(intent.intentId, 'channel.refund-requested'));
+    await h.publishResult('channel.refund-failed', intent, { channelTxnId: 'W1-DUP-3', message: 'The channel refused the reversal (422).', channelCode: 'reversal_refused', failedAt: h.clock().toISOString() });
+    const queued = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.reconciliation-required'));
+    expect(queued.payload).toMatchObject({ status: 'canceled', reason: expect.stringContaining('refund_refused') });
+    const { rows } = await h.db.pool.query('SELECT reason, money_moved, channel_txn_id, amount, detail FROM intent_reconciliation WHERE intent_id = $1', [intent.intentId]);
+    expect(rows).toEqual([{ reason: 'refund_refused', money_moved: 'yes', channel_txn_id: 'W1-DUP-3', amount: 150000, detail: expect.stringContaining('reversal_refused') }]);
+    expect((await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body.refund?.status).toBe('refused');
   });
 
   it('refuses a second intent for a bill an open intent holds: of two concurrent creations one is created, the other is 409 naming it', async () => {
@@ -252,7 +321,7 @@ describe('payment intents', () => {
     const created = replies.find((r) => r.status === 201)!.body as IntentResponse;
     const refused = replies.find((r) => r.status === 409)!.body as ErrorBody;
     expect(refused.error).toMatchObject({
-      code: 'duplicate_payment',
+      code: 'bill_payment_in_progress',
       message: expect.stringContaining(created.intentId),
       details: { billId: bill.billId, intentId: created.intentId, status: 'processing' },
     });
@@ -269,7 +338,7 @@ describe('payment intents', () => {
     // Another client (the payer's USSD session) is refused too, without the id of an intent it cannot see.
     const ussd = await h.send<ErrorBody>('POST', '/v1/payment-intents', { as: 'other-portal', body });
     expect(ussd.status).toBe(409);
-    expect(ussd.body.error.code).toBe('duplicate_payment');
+    expect(ussd.body.error.code).toBe('bill_payment_in_progress');
     expect(ussd.body.error.details).toEqual({ billId: bill.billId });
 
     expect(h.commands.messages.filter((m) => m.event?.type === 'channel.debit-requested' && (m.event.payload as { accountNo?: string }).accountNo === bill.accountNo)).toHaveLength(1);
@@ -309,7 +378,7 @@ describe('payment intents', () => {
     await h.intents.expectEvent(forIntent(failed.intentId, 'intent.reconciliation-required'));
     const refused = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: intentBody(bill) });
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'duplicate_payment', details: { intentId: failed.intentId, status: 'failed' } });
+    expect(refused.body.error).toMatchObject({ code: 'bill_payment_in_progress', details: { intentId: failed.intentId, status: 'failed' } });
   });
 
   it('oldest-first intents hold the bills their quote chose, block each other, and pay exactly those bills', async () => {
@@ -321,23 +390,25 @@ describe('payment intents', () => {
     expect(first.status).toBe(201);
     const second = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: oldestFirst });
     expect(second.status).toBe(409);
-    expect(second.body.error).toMatchObject({ code: 'duplicate_payment', details: { billId: old.billId, intentId: first.body.intentId } });
+    expect(second.body.error).toMatchObject({ code: 'bill_payment_in_progress', details: { billId: old.billId, intentId: first.body.intentId } });
     // Both bills at once, oldest first, touch the held one: refused as well.
     const both = await h.send<ErrorBody>('POST', '/v1/payment-intents', { body: { ...oldestFirst, amount: syp(300_000) } });
-    expect(both.body.error).toMatchObject({ code: 'duplicate_payment', details: { billId: old.billId } });
+    expect(both.body.error).toMatchObject({ code: 'bill_payment_in_progress', details: { billId: old.billId } });
     // The recent bill is free: an intent naming it is taken.
     const other = await createIntent(recent);
 
-    // A channel pays the old bill meanwhile. The first intent's debit is recorded on the bill it held
-    // and nothing else: refused (reconciliation), not moved on to the recent bill the other intent holds.
+    // A channel pays the old bill meanwhile (the first intent's debit already sent). That debit is
+    // recorded on the bill it held and nothing else: refused and given back, not moved on to the
+    // recent bill the other intent holds.
+    await h.commands.expectEvent(forIntent(first.body.intentId, 'channel.debit-requested'));
     const paid = await h.send('POST', '/v1/payments', {
       as: 'wallet-one',
       body: { channelTxnId: 'W1-OLD-1', billerId: old.billerId, accountNo: old.accountNo, billIds: [old.billId], amount: old.amountDue, paidAt: h.clock().toISOString() },
     });
     expect(paid.status).toBe(201);
     await h.publishResult('channel.debit-succeeded', first.body, { channelTxnId: 'W1-OLD-2', amount: first.body.amount });
-    const queued = await h.intents.expectEvent(forIntent(first.body.intentId, 'intent.reconciliation-required'));
-    expect(queued.payload).toMatchObject({ reason: expect.stringContaining('bill_already_paid') });
+    const refund = await h.commands.expectEvent(forIntent(first.body.intentId, 'channel.refund-requested'));
+    expect(refund.payload).toMatchObject({ channelTxnId: 'W1-OLD-2', reason: expect.stringContaining('bill_already_paid') });
     await h.publishResult('channel.debit-succeeded', other, { channelTxnId: 'W1-REC-1', amount: other.amount });
     const done = await h.waitForStatus(other.intentId, 'succeeded');
     const { rows } = await h.db.pool.query('SELECT bill_id, amount FROM payment_allocations WHERE payment_id = $1', [done.paymentId]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { failureReasons, intentStatuses } from '@gateway/contracts';
 import fc from 'fast-check';
-import { decideIntent, holdsBills, isMoneyMovedReconciliation, isTerminal } from '../src/domain/intent-state.ts';
+import { decideIntent, decideRefund, holdsBills, isMoneyMovedReconciliation, isTerminal } from '../src/domain/intent-state.ts';
 import type { IntentDecision, IntentInput, IntentState } from '../src/domain/intent-state.ts';
 
 const created = '2026-05-20T09:00:00.000Z';
@@ -26,7 +26,7 @@ function run(start: IntentState, input: IntentInput, recording: 'completed' | 'r
   if (decision.kind === 'record-payment' && input.type === 'debit-succeeded') {
     decision = decideIntent(
       start,
-      recording === 'completed' ? { type: 'payment-recorded', channelTxnId: input.channelTxnId } : { type: 'payment-refused', code: 'bill_already_paid', message: 'paid elsewhere' },
+      recording === 'completed' ? { type: 'payment-recorded', channelTxnId: input.channelTxnId } : { type: 'payment-refused', channelTxnId: input.channelTxnId, code: 'bill_already_paid', message: 'paid elsewhere' },
     );
   }
   return { state: decision.kind === 'change' ? decision.state : start, decision };
@@ -111,17 +111,20 @@ describe('intent state machine, by example', () => {
     for (const terminal of [state({ status: 'canceled' }), state({ status: 'failed', lastError: { reason: 'expired', message: 'late', channelCode: null } })]) {
       expect(decideIntent(terminal, { type: 'debit-succeeded', channelTxnId: 'W1-7', amountMatches: true })).toEqual({ kind: 'record-payment' });
       expect(run(terminal, { type: 'debit-succeeded', channelTxnId: 'W1-7', amountMatches: true }).state.status).toBe('succeeded');
-      // If the bill was paid meanwhile, the payer must be refunded: reconciliation, status kept.
+      // If the bill was paid meanwhile, the debit is given back automatically: canceled, refund command.
       const refused = run(terminal, { type: 'debit-succeeded', channelTxnId: 'W1-7', amountMatches: true }, 'refused');
-      expect(refused.state).toMatchObject({ status: terminal.status, reconciliation: { reason: 'payment_refused' } });
-      expect(changed(refused.decision).emit).toEqual(['intent.reconciliation-required']);
+      expect(refused.state).toMatchObject({ status: 'canceled', channelTxnId: 'W1-7', reconciliation: null });
+      expect(changed(refused.decision).commands).toEqual(['channel.refund-requested']);
+      // The same debit reported again is already being given back; another one is a second debit.
+      expect(decideIntent(refused.state, { type: 'debit-succeeded', channelTxnId: 'W1-7', amountMatches: true }).kind).toBe('ignored');
+      expect(run(refused.state, { type: 'debit-succeeded', channelTxnId: 'W1-8', amountMatches: true }).state.reconciliation?.reason).toBe('second_debit');
     }
   });
 
   it('queues what cannot be squared: a refused recording, a wrong amount, a second debit, a failure after success', () => {
     const refused = run(fresh, { type: 'debit-succeeded', channelTxnId: 'W1-1', amountMatches: true }, 'refused');
-    expect(refused.state).toMatchObject({ status: 'unknown', reconciliation: { reason: 'payment_refused' } });
-    // Moved money stays on the queue whatever the channel says next.
+    expect(refused.state).toMatchObject({ status: 'canceled', channelTxnId: 'W1-1' });
+    // The debit being given back stays so whatever the channel says next about it.
     expect(decideIntent(refused.state, { type: 'debit-failed', error: { reason: 'declined', message: 'x', channelCode: null } }).kind).toBe('ignored');
     expect(decideIntent(refused.state, { type: 'otp-required', reason: 'initial', attemptsLeft: null }).kind).toBe('ignored');
 
@@ -131,6 +134,32 @@ describe('intent state machine, by example', () => {
     expect(decideIntent(paid, { type: 'debit-succeeded', channelTxnId: 'W1-1', amountMatches: true }).kind).toBe('ignored');
     expect(run(paid, { type: 'debit-succeeded', channelTxnId: 'W1-2', amountMatches: true }).state).toMatchObject({ status: 'succeeded', reconciliation: { reason: 'second_debit' } });
     expect(run(paid, { type: 'debit-failed', error: { reason: 'declined', message: 'x', channelCode: null } }).state.reconciliation?.reason).toBe('contradictory_result');
+  });
+
+  it('is superseded by a channel payment only where no debit can follow', () => {
+    const waiting = state({ status: 'requires_confirmation' });
+    expect(changed(decideIntent(waiting, { type: 'superseded', debitSent: true })).state.status).toBe('canceled');
+    expect(changed(decideIntent(fresh, { type: 'superseded', debitSent: false })).emit).toEqual(['intent.canceled']);
+    expect(decideIntent(fresh, { type: 'superseded', debitSent: true }).kind).toBe('ignored');
+    expect(decideIntent(state({ status: 'unknown' }), { type: 'superseded', debitSent: true }).kind).toBe('ignored');
+  });
+
+  it('finishes a refund on the adapter\'s word: refunded, or in front of a person when the channel refuses or nobody knows', () => {
+    const refunding = state({ status: 'canceled', channelTxnId: 'W1-1' });
+    const done = decideRefund(refunding, 'requested', { type: 'refund-succeeded' });
+    expect(done.refund).toBe('succeeded');
+    expect(changed(done.decision).emit).toEqual(['intent.refunded']);
+    expect(decideRefund(refunding, 'succeeded', { type: 'refund-failed', message: 'x', channelCode: null }).decision.kind).toBe('ignored');
+    const refused = decideRefund(refunding, 'requested', { type: 'refund-failed', message: 'not reversible', channelCode: 'reversal_refused' });
+    expect(changed(refused.decision).state.reconciliation?.reason).toBe('refund_refused');
+    expect(changed(refused.decision).emit).toEqual(['intent.reconciliation-required']);
+    expect(decideRefund(refunding, 'requested', { type: 'refund-unknown', stage: 'resolving', lastError: null }).decision.kind).toBe('ignored');
+    const gaveUp = decideRefund(refunding, 'requested', { type: 'refund-unknown', stage: 'exhausted', lastError: 'no answer' });
+    expect(gaveUp.refund).toBe('unresolved');
+    // Doubt only: the channel's later word settles it.
+    const late = decideRefund(changed(gaveUp.decision).state, 'unresolved', { type: 'refund-succeeded' });
+    expect(changed(late.decision).state.reconciliation).toBeNull();
+    expect(decideRefund(fresh, null, { type: 'refund-succeeded' }).decision.kind).toBe('ignored');
   });
 
   it('ignores late results that change nothing on terminal intents', () => {
@@ -185,9 +214,10 @@ describe('intent state machine, by property', () => {
           const { state: next, decision } = run(current, input, recording);
           expect(intentStatuses).toContain(next.status);
           if (isTerminal(current.status) && next.status !== current.status) {
-            // The one documented way out of a terminal state: the channel's debit was recorded.
+            // The documented ways out of a terminal state: the channel's debit was recorded, or its
+            // recording was refused and the debit is being given back (canceled).
             expect(['canceled', 'failed']).toContain(current.status);
-            expect(next.status).toBe('succeeded');
+            expect(next.status).toBe(recording === 'completed' ? 'succeeded' : 'canceled');
             expect(input.type).toBe('debit-succeeded');
           }
           if (current.status === 'succeeded') expect(next.status).toBe('succeeded');
@@ -222,10 +252,12 @@ describe('intent state machine, by property', () => {
         let current = fresh;
         for (const { input, recording: r } of steps) current = run(current, input, r).state;
         const { state: after, decision } = run(current, { type: 'debit-succeeded', channelTxnId: txn, amountMatches }, recording);
-        const accounted = (after.status === 'succeeded' && after.channelTxnId === txn) || after.reconciliation !== null;
-        // Ignored only when this very debit is already the intent's payment, or already queued.
-        if (!accounted) expect(decision.kind).toBe('ignored');
-        if (decision.kind === 'ignored') expect((current.status === 'succeeded' && current.channelTxnId === txn) || current.reconciliation !== null).toBe(true);
+        // Recorded as the payment, being given back (canceled with its id), or queued for a person.
+        const accounted = (['succeeded', 'canceled'].includes(after.status) && after.channelTxnId === txn) || after.reconciliation !== null;
+        expect(accounted).toBe(true);
+        if (decision.kind === 'change' && after.status === 'canceled' && after.reconciliation === null) expect(decision.commands).toEqual(['channel.refund-requested']);
+        // Ignored only when this very debit is already the intent's payment or being given back, or already queued.
+        if (decision.kind === 'ignored') expect(current.channelTxnId === txn || current.reconciliation !== null).toBe(true);
       }),
       { numRuns: 2_000 },
     );

@@ -187,6 +187,17 @@ export const intentResponseSchema = z.object({
   fee: moneySchema.optional(),
   createdAt: timestampSchema.optional(),
   expiresAt: timestampSchema.optional(),
+  // Set when the payer was debited for nothing (another payment settled the bills meanwhile) and the
+  // debit is being, or was, given back: `requested`, then `succeeded`; `refused` or `unresolved` when
+  // an operator has to finish it.
+  refund: z
+    .object({
+      status: z.enum(['requested', 'succeeded', 'refused', 'unresolved']),
+      amount: moneySchema,
+      requestedAt: timestampSchema,
+      refundedAt: timestampSchema.optional(),
+    })
+    .optional(),
 });
 export type IntentResponse = z.infer<typeof intentResponseSchema>;
 export const createIntentResponseSchema = intentResponseSchema;

@@ -5,6 +5,14 @@ import type { IntentState } from './intent-state.ts';
 
 export type OtpRequest = { length: number; attemptsLeft: number | null; expiresAt: string };
 
+/** A debit that bought nothing, being given back (payment_intents.refund_*). */
+export type IntentRefund = {
+  status: 'requested' | 'succeeded' | 'refused' | 'unresolved';
+  requestedAt: string;
+  refundedAt: string | null;
+  reversalId: string | null;
+};
+
 export type IntentRecord = IntentState & {
   intentId: string;
   clientId: string;
@@ -28,6 +36,8 @@ export type IntentRecord = IntentState & {
   reconciliationSince: string | null;
   paymentId: string | null;
   receiptNo: string | null;
+  /** Null unless a debit had to be given back (see intent-state.ts, payment-refused). */
+  refund: IntentRefund | null;
   correlationId: string;
   createdAt: string;
 };
@@ -71,6 +81,10 @@ export function intentView(record: IntentRecord): IntentResponse {
   if (record.lastError !== null) view.lastError = { code: record.lastError.reason, message: record.lastError.message };
   if (record.paymentId !== null) view.paymentId = record.paymentId;
   if (record.receiptNo !== null) view.receiptNo = record.receiptNo;
+  if (record.refund !== null) {
+    view.refund = { status: record.refund.status, amount: debitAmount(record), requestedAt: record.refund.requestedAt };
+    if (record.refund.refundedAt !== null) view.refund.refundedAt = record.refund.refundedAt;
+  }
   return view;
 }
 
@@ -141,6 +155,15 @@ function payloadOf(type: IntentEventKind, record: IntentRecord, at: string, reas
         reason: `${record.reconciliation?.reason ?? 'unknown'}: ${record.reconciliation?.detail ?? ''}`.slice(0, 500),
         attempts: record.unknownAttempts,
         since: record.reconciliationSince ?? at,
+      };
+    case 'intent.refunded':
+      return {
+        ...base,
+        status: record.status,
+        refunded: debitAmount(record),
+        channelTxnId: record.channelTxnId ?? '',
+        reversalId: record.refund?.reversalId ?? null,
+        refundedAt: record.refund?.refundedAt ?? at,
       };
   }
 }

@@ -8,8 +8,9 @@
 //   - Terminal states absorb late results, with one exception: a debit-succeeded after cancel or
 //     expiry means money moved. It is never dropped: the payment is recorded anyway (the intent
 //     becomes `succeeded`, the bill is paid as the payer wanted), or, if recording is refused (the
-//     bill was paid by another channel meanwhile), the intent goes to the reconciliation queue so an
-//     operator refunds the payer. No acknowledged debit is ever lost.
+//     bill was paid by another channel meanwhile), the intent ends `canceled` and the debit is given
+//     back automatically (channel.refund-requested); only a channel that refuses the reversal puts
+//     it in front of a person. No acknowledged debit is ever lost.
 //   - Cancel is allowed only while the channel waits for the payer's OTP: no debit can happen without
 //     it, and we never send it after a cancel. While `processing` or `unknown` the debit may be in
 //     flight or done, and a cancel we could not honour would lie to the payer, so it is refused.
@@ -39,6 +40,10 @@ export const reconciliationReasons = [
   // A result that contradicts what we know (a failure after a recorded success, an unknown after a
   // cancel): money may have moved where we believe it did not.
   'contradictory_result',
+  // The payer was debited for nothing and the channel refused to give the money back.
+  'refund_refused',
+  // The adapter could not learn whether the channel gave the money back.
+  'refund_unresolved',
 ] as const;
 export type ReconciliationReason = (typeof reconciliationReasons)[number];
 
@@ -68,7 +73,10 @@ export type IntentInput =
   | { type: 'debit-succeeded'; channelTxnId: string; amountMatches: boolean }
   // The answer of recordPayment to a debit-succeeded that decideIntent sent to be recorded.
   | { type: 'payment-recorded'; channelTxnId: string }
-  | { type: 'payment-refused'; code: string; message: string };
+  | { type: 'payment-refused'; channelTxnId: string; code: string; message: string }
+  // A channel's own payment settled the bills this intent holds (POST /v1/payments). `debitSent`:
+  // the intent's channel.debit-requested has left the outbox, so the adapter may act on it.
+  | { type: 'superseded'; debitSent: boolean };
 
 export type IntentEventType =
   | 'intent.requires-confirmation'
@@ -76,9 +84,10 @@ export type IntentEventType =
   | 'intent.failed'
   | 'intent.canceled'
   | 'intent.unknown'
-  | 'intent.reconciliation-required';
+  | 'intent.reconciliation-required'
+  | 'intent.refunded';
 
-export type IntentCommandType = 'channel.otp-submitted' | 'channel.status-requested';
+export type IntentCommandType = 'channel.otp-submitted' | 'channel.status-requested' | 'channel.refund-requested';
 
 export type IntentDecision =
   /** Apply `state`, then emit the events and send the commands, all in the same transaction. */
@@ -115,7 +124,7 @@ function change(state: IntentState, next: Partial<IntentState>, commands: Intent
  * Reasons that only say "we do not know yet"; a later result settles them and clears the flag. The
  * others record money that moved where it should not have: only an operator closes those.
  */
-export const doubtReasons = ['status_inquiry_exhausted', 'expired_without_outcome'] as const satisfies readonly ReconciliationReason[];
+export const doubtReasons = ['status_inquiry_exhausted', 'expired_without_outcome', 'refund_unresolved'] as const satisfies readonly ReconciliationReason[];
 
 export function isMoneyMovedReconciliation(reconciliation: Reconciliation | null): boolean {
   return reconciliation !== null && !(doubtReasons as readonly string[]).includes(reconciliation.reason);
@@ -217,6 +226,12 @@ export function decideIntent(state: IntentState, input: IntentInput): IntentDeci
           ? { kind: 'ignored', why: 'this debit is already recorded' }
           : reconcile(state, 'second_debit', `A second debit ${input.channelTxnId} after ${state.channelTxnId ?? '?'} was recorded.`);
       }
+      // A debit whose payment was refused keeps its id here while it is given back (payment-refused).
+      if (state.channelTxnId !== null) {
+        return input.channelTxnId === state.channelTxnId
+          ? { kind: 'ignored', why: 'this debit is already being given back' }
+          : reconcile(state, 'second_debit', `A second debit ${input.channelTxnId} after ${state.channelTxnId}, which is being given back.`);
+      }
       if (!input.amountMatches) return reconcile(state, 'amount_mismatch', `Debit ${input.channelTxnId} is not for the amount requested.`);
       return { kind: 'record-payment' };
 
@@ -225,7 +240,54 @@ export function decideIntent(state: IntentState, input: IntentInput): IntentDeci
       return change(state, { status: 'succeeded', channelTxnId: input.channelTxnId, reconciliation: settled(state), lastError: null });
 
     case 'payment-refused':
+      // The debit bought nothing (usually: another channel paid the bill meanwhile). It is given back
+      // at once, with no person involved: the intent ends canceled and the adapter reverses the debit
+      // (channel.refund-requested); only a refusal of that reversal reaches the reconciliation queue.
       if (status === 'succeeded') return { kind: 'ignored', why: 'already succeeded' };
-      return reconcile(state, 'payment_refused', `The payer was debited but the payment was refused: ${input.code}: ${input.message}`);
+      return change(state, { status: 'canceled', channelTxnId: input.channelTxnId, reconciliation: settled(state) }, ['channel.refund-requested']);
+
+    case 'superseded':
+      // Another payment settled the bills. The intent is canceled only where no debit can follow: the
+      // channel still waits for an OTP we will now never send, or the debit command never left the
+      // outbox (the caller deleted it under the relay's row lock). Otherwise the debit may be at the
+      // channel; its outcome decides, and a success is refused and given back (payment-refused).
+      if (status === 'requires_confirmation' || (status === 'processing' && !input.debitSent)) return change(state, { status: 'canceled' });
+      return { kind: 'ignored', why: `the debit may already be at the channel (${status})` };
+  }
+}
+
+/** Where the giving back of a debit that bought nothing stands (payment_intents.refund_status). */
+export type RefundStatus = 'requested' | 'succeeded' | 'refused' | 'unresolved';
+
+export type RefundInput =
+  | { type: 'refund-succeeded' }
+  | { type: 'refund-failed'; message: string; channelCode: string | null }
+  | { type: 'refund-unknown'; stage: 'resolving' | 'exhausted'; lastError: string | null };
+
+/**
+ * What the adapter's word on a refund does. A success is final (a later refusal or doubt about it is
+ * stale); a refusal or an inquiry schedule that ran out puts the intent in front of a person, the
+ * only step of the refund path that needs one. `refund` is the new refund status, null if unchanged.
+ */
+export function decideRefund(state: IntentState, refund: RefundStatus | null, input: RefundInput): { decision: IntentDecision; refund: RefundStatus | null } {
+  const unchanged = (why: string) => ({ decision: { kind: 'ignored', why } as IntentDecision, refund: null });
+  if (refund === null) return unchanged('no refund was requested for this intent');
+  if (refund === 'succeeded') return unchanged('the refund already succeeded');
+  switch (input.type) {
+    case 'refund-succeeded':
+      return {
+        decision: { kind: 'change', state: { ...state, reconciliation: settled(state) }, emit: ['intent.refunded'], commands: [] },
+        refund: 'succeeded',
+      };
+    case 'refund-failed': {
+      const code = input.channelCode === null ? '' : ` (${input.channelCode})`;
+      return { decision: reconcile(state, 'refund_refused', `The channel refused to give back debit ${state.channelTxnId ?? '?'}${code}: ${input.message}`), refund: 'refused' };
+    }
+    case 'refund-unknown':
+      if (input.stage === 'resolving') return unchanged('the adapter is asking the channel');
+      return {
+        decision: reconcile(state, 'refund_unresolved', input.lastError ?? 'The adapter gave up asking the channel whether the debit was given back.'),
+        refund: 'unresolved',
+      };
   }
 }

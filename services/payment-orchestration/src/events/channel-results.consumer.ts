@@ -28,6 +28,7 @@ import type { IntentDecision, IntentInput } from '../domain/intent-state.ts';
 import { applyIntentChange, lockIntent, queueReconciliation } from '../store/pg-intent-store.ts';
 import type { IntentChangeContext, IntentTopics } from '../store/pg-intent-store.ts';
 import { paymentContext, recordPayment } from '../store/pg-payment-store.ts';
+import { applyRefundResult, isRefundResult } from './refund-results.ts';
 
 /** The inbox name: stays the same whatever the consumer group is called, so a renamed group never re-applies. */
 export const channelResultsInbox = 'payments.channel-results';
@@ -167,7 +168,9 @@ export async function applyChannelResult(client: PoolClient, event: ChannelResul
       decision = decideIntent(intent, { type: 'payment-recorded', channelTxnId: succeeded.channelTxnId });
       applyExtra = { ...applyExtra, paymentId: recorded.payment.paymentId, receiptNo: recorded.payment.receiptNo };
     } else {
-      decision = decideIntent(intent, { type: 'payment-refused', code: recorded.code, message: recorded.message });
+      decision = decideIntent(intent, { type: 'payment-refused', channelTxnId: succeeded.channelTxnId, code: recorded.code, message: recorded.message });
+      // The reason the intent is canceled and its debit given back, on intent.canceled and the refund command.
+      ctx.reason = `The payment was refused (${recorded.code}: ${recorded.message}); the debit is being given back.`;
     }
   }
   if (decision.kind !== 'change') return { outcome: decision.kind === 'ignored' ? `ignored: ${decision.why}` : decision.kind, intent };
@@ -182,10 +185,11 @@ export function createChannelResultsHandler(deps: ChannelResultsHandlerDeps): Ev
   const results = counter(deps.registry, 'payments_intent_results_total', 'Channel results applied to payment intents, by type and outcome.', ['type', 'outcome']);
 
   return async (event) => {
-    if (!isChannelResult(event)) return; // channel.health-changed is the channel-health consumer's business.
+    if (!isChannelResult(event) && !isRefundResult(event)) return; // channel.health-changed is the channel-health consumer's business.
     // A deadlock or serialization failure re-runs the whole transaction: safe, since everything it
     // does (inbox row included) is inside it.
-    const handled = await handleOnce(deps.pool, channelResultsInbox, event, (client) => applyChannelResult(client, event, deps, clock()), { retries: 3 });
+    const apply = (client: PoolClient) => (isRefundResult(event) ? applyRefundResult(client, event, deps, clock()) : applyChannelResult(client, event, deps, clock()));
+    const handled = await handleOnce(deps.pool, channelResultsInbox, event, apply, { retries: 3 });
     if (handled.duplicate) {
       log.debug({ eventId: event.eventId }, 'duplicate delivery ignored');
       return;

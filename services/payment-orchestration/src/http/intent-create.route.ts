@@ -12,10 +12,11 @@
 //
 // Nothing is charged twice: an intent holds the bills it will pay (intent_bills) from creation until
 // it ends (holdsBills), and a second intent for any of them is refused here, before its debit is ever
-// requested (the payer tapped Pay twice, two tabs, portal and USSD). The bills' rows are locked first,
-// so two creations for one bill queue and the second sees the first's hold. A channel's own payment
-// (POST /v1/payments) is not held back: its customer is already debited, so it is taken, and the open
-// intent's later debit goes to reconciliation as before.
+// requested (the payer tapped Pay twice, two tabs, portal and USSD): 409 bill_payment_in_progress. The
+// bills' rows are locked first, so two creations for one bill queue and the second sees the first's
+// hold. A channel's own payment (POST /v1/payments) is not held back: its customer is already debited,
+// so it is taken, and the intent is canceled if its debit was not sent yet, or its debit is given
+// back automatically when it lands (pg-intent-supersede.ts).
 import {
   ApiError,
   createEvent,
@@ -44,13 +45,10 @@ import type { IntentRouteDeps } from './intent-routes.ts';
 const unavailableStates = new Set(['open', 'forced_off']);
 
 /**
- * The refusal of an intent for a bill another intent holds. API.md has no code for "being paid right
- * now"; duplicate_payment (409) is the scheme's word for a second payment of what is already being
- * paid, and a 409 tells the portal that retrying as is will not help. bill_already_paid would be
- * untrue (nothing is paid yet, and the holder may still fail), and idempotency_key_in_use is about
- * the key and means "retry". The portal can resume its own holder (details.intentId: confirm its OTP,
- * or wait for its outcome); another client's intent (the USSD session of the same payer) is not named,
- * since a client sees only its own objects, and it could do nothing with the id anyway.
+ * The refusal of an intent for a bill another intent holds: 409 bill_payment_in_progress (API.md).
+ * The portal can resume its own holder (details.intentId: confirm its OTP, or wait for its outcome);
+ * another client's intent (the USSD session of the same payer) is not named, since a client sees only
+ * its own objects, and it could do nothing with the id anyway.
  */
 function inProgress(holder: BillHolder, clientId: string, requestId: string) {
   const own = holder.clientId === clientId;
@@ -58,7 +56,7 @@ function inProgress(holder: BillHolder, clientId: string, requestId: string) {
     ? `A payment for bill ${holder.billId} is already in progress (intent ${holder.intentId}, ${holder.status}); resume it or wait for its outcome.`
     : `A payment for bill ${holder.billId} is already in progress from another client; wait for its outcome.`;
   const details = own ? { billId: holder.billId, intentId: holder.intentId, status: holder.status } : { billId: holder.billId };
-  return { status: httpStatusOf('duplicate_payment'), body: { error: { ...errorBody('duplicate_payment', requestId, message).error, details } } };
+  return { status: httpStatusOf('bill_payment_in_progress'), body: { error: { ...errorBody('bill_payment_in_progress', requestId, message).error, details } } };
 }
 
 export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
@@ -75,7 +73,7 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
             'Portal clients only. Requires Idempotency-Key (API.md rules). The amount goes to the named bills, or to the oldest ' +
             'open bills first; the fee is fixed now and the payer is debited amount + fee. The answer is usually `processing`; ' +
             'poll GET /v1/payment-intents/{id} for `requires_confirmation` (then confirm the OTP), `succeeded` or `failed`. ' +
-            '409 duplicate_payment when another intent that has not ended already covers one of the bills (details.billId, and ' +
+            '409 bill_payment_in_progress when another intent that has not ended already covers one of the bills (details.billId, and ' +
             'details.intentId when it is your own: resume that one instead). ' +
             '503 channel_unavailable when the channel is down: nothing was created and no money moved; retry later.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
@@ -143,6 +141,7 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
             unknownAttempts: 0,
             paymentId: null,
             receiptNo: null,
+            refund: null,
             correlationId: request.correlationId,
             createdAt: now.toISOString(),
           };

@@ -5,8 +5,8 @@ import { createEvent, money } from '@gateway/contracts';
 import type { CurrencyCode, FailureReason, IntentStatus } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
 import type { PoolClient } from 'pg';
-import type { IntentEventKind, IntentRecord } from '../domain/intent-record.ts';
-import { intentBillIds, intentEventPayload } from '../domain/intent-record.ts';
+import type { IntentEventKind, IntentRecord, IntentRefund } from '../domain/intent-record.ts';
+import { debitAmount, intentBillIds, intentEventPayload } from '../domain/intent-record.ts';
 import { doubtReasons, holdsBills, isMoneyMovedReconciliation } from '../domain/intent-state.ts';
 import type { IntentDecision, ReconciliationReason } from '../domain/intent-state.ts';
 
@@ -47,6 +47,10 @@ type IntentRow = {
   payment_id: string | null;
   receipt_no: string | null;
   channel_txn_id: string | null;
+  refund_status: IntentRefund['status'] | null;
+  refund_requested_at: Date | null;
+  refunded_at: Date | null;
+  refund_reversal_id: string | null;
   correlation_id: string;
   created_at: Date;
   expires_at: Date;
@@ -86,6 +90,10 @@ function toRecord(row: IntentRow): IntentRecord {
     paymentId: row.payment_id,
     receiptNo: row.receipt_no,
     channelTxnId: row.channel_txn_id,
+    refund:
+      row.refund_status !== null && row.refund_requested_at !== null
+        ? { status: row.refund_status, requestedAt: row.refund_requested_at.toISOString(), refundedAt: iso(row.refunded_at), reversalId: row.refund_reversal_id }
+        : null,
     correlationId: row.correlation_id,
     createdAt: row.created_at.toISOString(),
   };
@@ -212,7 +220,8 @@ async function saveIntent(client: PoolClient, r: IntentRecord, now: Date): Promi
     `UPDATE payment_intents SET status = $2, otp_length = $3, otp_attempts_left = $4, otp_expires_at = $5, channel_ref = $6,
        last_error_reason = $7, last_error_message = $8, last_error_channel_code = $9,
        reconciliation_reason = $10, reconciliation_detail = $11, reconciliation_since = $12,
-       unknown_since = $13, unknown_attempts = $14, payment_id = $15, receipt_no = $16, channel_txn_id = $17, updated_at = $18
+       unknown_since = $13, unknown_attempts = $14, payment_id = $15, receipt_no = $16, channel_txn_id = $17, updated_at = $18,
+       refund_status = $19, refund_requested_at = $20, refunded_at = $21, refund_reversal_id = $22
      WHERE intent_id = $1`,
     [
       r.intentId,
@@ -233,6 +242,10 @@ async function saveIntent(client: PoolClient, r: IntentRecord, now: Date): Promi
       r.receiptNo,
       r.channelTxnId,
       now,
+      r.refund?.status ?? null,
+      r.refund?.requestedAt ?? null,
+      r.refund?.refundedAt ?? null,
+      r.refund?.reversalId ?? null,
     ],
   );
 }
@@ -262,6 +275,49 @@ export async function enqueueIntentEvent(client: PoolClient, type: IntentEventKi
     }),
     ctx.topics?.intents,
   );
+}
+
+/** Asks the adapter to give the intent's debit (channelTxnId) back to the payer at the channel. */
+async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
+  await enqueueEvent(
+    client,
+    createEvent('channel.refund-requested', {
+      producer: intentProducer,
+      key: record.intentId,
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      occurredAt: ctx.now,
+      payload: {
+        intentId: record.intentId,
+        channelId: record.channelId,
+        reference: record.reference,
+        channelTxnId: record.channelTxnId ?? '',
+        amount: debitAmount(record),
+        reason: (ctx.reason ?? 'The debit bought nothing: its payment was refused.').slice(0, 500),
+        requestedAt: ctx.now.toISOString(),
+      },
+    }),
+    ctx.topics?.commands,
+  );
+}
+
+/**
+ * The intents other than `exceptIntentId` that hold any of `billIds`, locked. SKIP LOCKED: an intent
+ * locked now is being moved by a channel result or a portal command, which lock the intent before the
+ * bills, while our caller already holds the bills; waiting would deadlock. Skipping is safe: a result
+ * means its debit command was published already, and then the debit's outcome decides anyway.
+ */
+export async function lockHoldersOf(client: PoolClient, billIds: readonly string[], exceptIntentId: string | null): Promise<IntentRecord[]> {
+  if (billIds.length === 0) return [];
+  const { rows } = await client.query<IntentRow>(
+    `SELECT i.* FROM payment_intents i
+     WHERE i.intent_id IN (SELECT b.intent_id FROM intent_bills b WHERE b.held AND b.bill_id = ANY($1::text[]))
+       AND i.intent_id IS DISTINCT FROM $2
+     ORDER BY i.intent_id
+     FOR UPDATE SKIP LOCKED`,
+    [billIds, exceptIntentId],
+  );
+  return rows.map(toRecord);
 }
 
 /** Asks the adapter to ask the channel what happened to our debit (reconciliation). */
@@ -343,6 +399,8 @@ export async function applyIntentChange(
   const opened = decision.emit.includes('intent.reconciliation-required');
   if (opened) after.reconciliationSince = at;
   if (after.reconciliation === null) after.reconciliationSince = null;
+  const refunding = decision.commands.includes('channel.refund-requested');
+  if (refunding) after.refund = { status: 'requested', requestedAt: at, refundedAt: null, reversalId: null };
   await saveIntent(client, after, ctx.now);
   await syncBillHold(client, before, after);
 
@@ -372,6 +430,7 @@ export async function applyIntentChange(
 
   for (const type of decision.emit) await enqueueIntentEvent(client, type, after, ctx);
   if (decision.commands.includes('channel.status-requested')) await enqueueStatusRequest(client, after, ctx);
+  if (refunding) await enqueueRefundRequest(client, after, ctx);
   return after;
 }
 

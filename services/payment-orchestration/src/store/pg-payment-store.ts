@@ -15,6 +15,7 @@ import type { PayableBillRow } from './pg-bill-read-model-store.ts';
 import { cutOffOf } from '../domain/catalogues.ts';
 import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts';
 import type { FeeSchedule } from '../domain/fees.ts';
+import { supersedeIntentsOnPaidBills } from './pg-intent-supersede.ts';
 
 export const producerName = 'payment-orchestration';
 
@@ -244,6 +245,8 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     ],
   );
   await writeLedger(client, paymentId, paymentLedgerLines({ channelId: input.channelId, billerId: input.billerId, amount: input.amount, fee: quote.fee }));
+  // Intents that held the bills just settled must not debit the payer too (pg-intent-supersede.ts).
+  await supersedeIntentsOnPaidBills(client, { bills, allocations: quote.allocations, paymentId, intentId: input.intentId, correlationId: input.correlationId, causationId: input.causationId, now: ctx.now });
 
   // Billing must hear of a waiver, or it applies a payment smaller than its amount due, leaves the
   // bill overdue and never emits bill.settled (the line stays cut). Only where something was waived:

@@ -33,7 +33,14 @@ export type Caller = 'portal' | 'other-portal' | 'wallet-one' | 'unsigned';
 export type SendOptions = { as?: Caller; body?: unknown; idempotencyKey?: string | null };
 export type Reply<T> = { status: number; body: T; headers: Record<string, unknown>; payload: string };
 
-type ResultType = 'channel.otp-required' | 'channel.debit-succeeded' | 'channel.debit-failed' | 'channel.debit-unknown';
+type ResultType =
+  | 'channel.otp-required'
+  | 'channel.debit-succeeded'
+  | 'channel.debit-failed'
+  | 'channel.debit-unknown'
+  | 'channel.refund-succeeded'
+  | 'channel.refund-failed'
+  | 'channel.refund-unknown';
 
 export type OutboxEvent = { type: string; topic: string; key: string; payload: Record<string, unknown> };
 
@@ -45,6 +52,8 @@ export type IntentHarness = {
   commands: TopicWatcher;
   intents: TopicWatcher;
   sweeper: IntentExpirySweeper;
+  /** The outbox relay; a test stops it to keep a command in the outbox (unsent), and starts it again. */
+  relay: OutboxRelay;
   /** The clock the routes, the consumer and the sweeper read. */
   clock: () => Date;
   /** Moves the clock of the routes, the consumer and the sweeper by `ms` from the real one. */
@@ -70,7 +79,11 @@ export async function startIntentHarness(): Promise<IntentHarness> {
   const config = readConfig({ DATABASE_URL: db.url, KAFKA_BROKERS: infra.kafkaBrokers.join(','), REDIS_URL: infra.redisUrl });
   const topics = { commands: await tk.createTopic('commands'), intents: await tk.createTopic('intents'), results: await tk.createTopic('results') };
   // payment.completed goes to the catalogue's topic (recordPayment does not take another); make sure it exists.
-  await ensureTopics(kafka, [{ topic: 'payments.payments', numPartitions: catalogueTopics['payments.payments'].partitions }]);
+  // A channel payment that cancels an intent announces it on the catalogue's intent topic (recordPayment's path).
+  await ensureTopics(kafka, [
+    { topic: 'payments.payments', numPartitions: catalogueTopics['payments.payments'].partitions },
+    { topic: 'payments.intents', numPartitions: catalogueTopics['payments.intents'].partitions },
+  ]);
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
 
@@ -118,6 +131,7 @@ export async function startIntentHarness(): Promise<IntentHarness> {
     commands,
     intents,
     sweeper,
+    relay,
     clock,
     advance(ms) {
       offsetMs += ms;
