@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { holderClasses, money, sumMoney } from '@gateway/contracts';
 import type { BusinessDate, Money } from '@gateway/contracts';
 import fc from 'fast-check';
-import { amountDue, assessBill, feesOwedOn, firstFeeDate } from '../src/domain/amount-due.ts';
+import { amountDue, assessBill, feesOwedOn, firstFeeDate, lateFeeForgivenByQuote } from '../src/domain/amount-due.ts';
 import type { DueBill, PaymentEntry } from '../src/domain/amount-due.ts';
 import { addDays, businessDateOf, nextBusinessMidnight, startOfBusinessDate } from '@gateway/contracts';
 import { defaultLateFeePolicy, loadLateFeePolicy } from '../src/domain/late-fee-policy.ts';
@@ -300,5 +300,17 @@ describe('amountDue properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('lateFeeForgivenByQuote', () => {
+  it('forgives the fees applied after the quote when the whole quoted amount is paid, and nothing otherwise', () => {
+    expect(lateFeeForgivenByQuote({ paid: syp(150_000), quotedDue: syp(150_000), feesAfterQuote: syp(7_500) })).toEqual(syp(7_500));
+    expect(lateFeeForgivenByQuote({ paid: syp(160_000), quotedDue: syp(150_000), feesAfterQuote: syp(7_500) })).toEqual(syp(7_500));
+    // A partial payment of the quote, or a quote in another currency, forgives nothing.
+    expect(lateFeeForgivenByQuote({ paid: syp(149_999), quotedDue: syp(150_000), feesAfterQuote: syp(7_500) })).toEqual(syp(0));
+    expect(lateFeeForgivenByQuote({ paid: syp(150_000), quotedDue: money(150_000, 'USD'), feesAfterQuote: syp(7_500) })).toEqual(syp(0));
+    // No fee after the quote: nothing to forgive.
+    expect(lateFeeForgivenByQuote({ paid: syp(150_000), quotedDue: syp(150_000), feesAfterQuote: syp(0) })).toEqual(syp(0));
   });
 });

@@ -132,6 +132,18 @@ describe('a quote honoured across a late fee orchestration has not seen', () => 
     const settled = await settledEvents(bill.billId);
     expect(settled).toHaveLength(1);
     expect(settled[0]!.payload).toMatchObject({ status: 'paid', amountDue: syp(0), lateFee: syp(0), paymentIds: [event.payload.paymentId], restoreService: true });
+
+    // The waiver went with that payment: its reversal owes the fee again.
+    h.setNow('2026-05-20T10:00:00.000Z');
+    const reversal = await h.send('POST', `/v1/payments/${event.payload.paymentId}/reversals`, { body: { reason: 'customer disputed' } });
+    expect(reversal.status).toBe(201);
+    const { rows } = await h.db.pool.query<{ payload: EventOf<'payment.reversed'> }>(
+      `SELECT payload FROM outbox WHERE payload->>'type' = 'payment.reversed' AND payload->'payload'->>'paymentId' = $1`,
+      [event.payload.paymentId],
+    );
+    await tk.produce(topic, [{ key: rows[0]!.payload.key, value: JSON.stringify(rows[0]!.payload) }]);
+    await waitFor(async () => (await billRow(billing.pool, bill.billId)).status !== 'paid', { timeoutMs: 30_000, message: 'the reversal applied in billing' });
+    expect(await billRow(billing.pool, bill.billId)).toMatchObject({ status: 'overdue', paid_amount: 0, late_fee: 7_500 });
   });
 });
 
