@@ -16,7 +16,10 @@ import { storableText } from '../storable-text.ts';
 
 // ---- POST /v1/bill-batches
 
-export const batchHolderSchema = z.object({
+// Request bodies, rows and query strings are strict: a field the API does not know is refused naming
+// it (a 400, or a rejected row), not silently dropped.
+
+export const batchHolderSchema = z.strictObject({
   name: storableText().trim().min(1).max(200),
   class: holderClassSchema,
   msisdn: msisdnSchema,
@@ -27,7 +30,7 @@ export const batchHolderSchema = z.object({
 // One row of a billing cycle. Validated row by row: a bad row is rejected with its reason while the
 // rest of the batch is accepted, so the batch body below does not type its rows.
 export const billBatchRowSchema = z
-  .object({
+  .strictObject({
     externalBillId: storableText().trim().min(1).max(128),
     accountNo: accountNoSchema,
     period: periodSchema,
@@ -43,14 +46,14 @@ export const billBatchRowSchema = z
   .refine((r) => r.amount.amount >= 0, { error: 'amount must not be negative', path: ['amount', 'amount'] });
 export type BillBatchRow = z.infer<typeof billBatchRowSchema>;
 
-export const billBatchBodySchema = z.object({
+export const billBatchBodySchema = z.strictObject({
   batchId: storableText().trim().min(1).max(128),
   bills: z.array(z.unknown()).min(1),
 });
 export type BillBatchBody = z.infer<typeof billBatchBodySchema>;
 
 // The same body with typed rows, for documentation (OpenAPI) and for clients building a batch.
-export const billBatchDocumentedBodySchema = z.object({
+export const billBatchDocumentedBodySchema = z.strictObject({
   batchId: storableText().trim().min(1).max(128),
   bills: z.array(billBatchRowSchema).min(1),
 });
@@ -112,14 +115,14 @@ export const accountResponseSchema = z.object({
 });
 export type AccountResponse = z.infer<typeof accountResponseSchema>;
 
-export const accountBillsQuerySchema = z.object({ status: billStatusSchema.optional() });
+export const accountBillsQuerySchema = z.strictObject({ status: billStatusSchema.optional() });
 export const accountBillsResponseSchema = z.object({ accountNo: accountNoSchema, bills: z.array(accountBillSchema) });
 export type AccountBillsResponse = z.infer<typeof accountBillsResponseSchema>;
 
 // ---- GET /v1/entities/{entityId}/statement?period=YYYY-MM
 
 export const entityParamsSchema = z.object({ entityId: idSchema });
-export const entityStatementQuerySchema = z.object({ period: yearMonthSchema });
+export const entityStatementQuerySchema = z.strictObject({ period: yearMonthSchema });
 
 export const statementAmountsSchema = z.object({
   amount: moneySchema,

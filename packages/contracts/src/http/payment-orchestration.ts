@@ -42,7 +42,7 @@ export type ChannelsResponse = z.infer<typeof channelsResponseSchema>;
 
 // ---- GET /v1/bills?billerId=&accountNo=  (bill inquiry)
 
-export const billInquiryQuerySchema = z.object({ billerId: idSchema, accountNo: accountNoSchema });
+export const billInquiryQuerySchema = z.strictObject({ billerId: idSchema, accountNo: accountNoSchema });
 export type BillInquiryQuery = z.infer<typeof billInquiryQuerySchema>;
 
 export const inquiryBillSchema = z.object({
@@ -70,7 +70,10 @@ export type BillInquiryResponse = z.infer<typeof billInquiryResponseSchema>;
 
 // ---- POST /v1/payments  (payment notification)
 
-export const paymentNotificationBodySchema = z.object({
+// Request bodies and query strings here are strict: a field the API does not know is a 400 naming it,
+// not silently dropped (a misspelt `billIds` would otherwise pay the oldest bills instead).
+
+export const paymentNotificationBodySchema = z.strictObject({
   channelTxnId: storableText().min(1).max(128),
   billerId: idSchema,
   accountNo: accountNoSchema,
@@ -97,7 +100,7 @@ export type PaymentNotificationResponse = z.infer<typeof paymentNotificationResp
 // ---- GET /v1/payments/{paymentId}, GET /v1/payments?channelTxnId=  (status inquiry)
 
 export const paymentIdParamsSchema = z.object({ paymentId: idSchema });
-export const paymentLookupQuerySchema = z.object({ channelTxnId: storableText().min(1).max(128) });
+export const paymentLookupQuerySchema = z.strictObject({ channelTxnId: storableText().min(1).max(128) });
 
 export const paymentStatuses = ['completed', 'reversed'] as const;
 export const paymentStatusResponseSchema = z.object({
@@ -120,7 +123,7 @@ export type PaymentStatusResponse = z.infer<typeof paymentStatusResponseSchema>;
 
 // ---- POST /v1/payments/{paymentId}/reversals
 
-export const reversalBodySchema = z.object({ reason: storableText().trim().min(1).max(500) });
+export const reversalBodySchema = z.strictObject({ reason: storableText().trim().min(1).max(500) });
 export type ReversalBody = z.infer<typeof reversalBodySchema>;
 
 export const reversalStatuses = ['completed', 'pending'] as const;
@@ -137,13 +140,13 @@ export type ReversalResponse = z.infer<typeof reversalResponseSchema>;
 // ---- Payment intents (citizen portal)
 
 export const intentPayerSchema = z
-  .object({ msisdn: msisdnSchema.optional(), accountNo: accountNoSchema.optional() })
+  .strictObject({ msisdn: msisdnSchema.optional(), accountNo: accountNoSchema.optional() })
   .refine((p) => p.msisdn !== undefined || p.accountNo !== undefined, {
     error: 'payer needs an msisdn or an accountNo',
     path: ['msisdn'],
   });
 
-export const createIntentBodySchema = z.object({
+export const createIntentBodySchema = z.strictObject({
   billerId: idSchema,
   accountNo: accountNoSchema,
   billIds: z.array(idSchema).min(1).optional(),
@@ -155,13 +158,13 @@ export type CreateIntentBody = z.infer<typeof createIntentBodySchema>;
 
 export const intentIdParamsSchema = z.object({ id: idSchema });
 
-export const confirmIntentBodySchema = z.object({
+export const confirmIntentBodySchema = z.strictObject({
   otp: z.string().regex(/^[0-9]{4,10}$/, { error: 'otp must be 4–10 digits' }),
 });
 export type ConfirmIntentBody = z.infer<typeof confirmIntentBodySchema>;
 
 // The cancel body is optional; a reason helps the operator reading the history.
-export const cancelIntentBodySchema = z.object({ reason: storableText().max(500).optional() }).optional();
+export const cancelIntentBodySchema = z.strictObject({ reason: storableText().max(500).optional() }).optional();
 
 export const nextActionSchema = z.object({
   type: z.literal('otp'),

@@ -11,12 +11,12 @@ import type { FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { Registry } from 'prom-client';
 import { signatureAuth } from '../auth/signature-auth.ts';
 import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
 import { errorHandler, mapError, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
-import { strictJsonParser } from './json-body.ts';
 import { strictJsonParser } from './json-body.ts';
 import type { ReadinessCheck } from './health-routes.ts';
 import { GatewayLogController } from './log-controller.ts';
@@ -54,6 +54,8 @@ export interface HttpServerOptions {
   trustProxy?: boolean | string | string[];
   description?: string;
 }
+
+const noQueryParameters = z.strictObject({});
 
 const openApiDescription = [
   'Requests from banks, wallets, the citizen portal and the telecom billing system are signed with HTTP',
@@ -94,9 +96,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // Stricter than fastify's default (json-body.ts): UTF-8 only, no duplicated keys, bounded nesting.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app.getDefaultJsonParser('error', 'error')));
-  // Stricter than fastify's default (json-body.ts): UTF-8 only, no duplicated keys, bounded nesting.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app.getDefaultJsonParser('error', 'error')));
+  // An API route that declares no query parameters refuses any (400 naming them) rather than ignoring
+  // them, as the declared ones refuse unknown keys: a caller's misspelt parameter is told, not dropped.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1/') && route.schema !== undefined && route.schema.querystring === undefined) {
+      route.schema = { ...route.schema, querystring: noQueryParameters };
+    }
+  });
 
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {

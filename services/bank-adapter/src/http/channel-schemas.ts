@@ -20,4 +20,4 @@ export const channelStatusSchema = z.object({
 
 export const channelListSchema = z.object({ channels: z.array(channelStatusSchema) });
 
-export const forceOffBodySchema = z.object({ reason: storableText().min(1).max(500).optional() }).optional();
+export const forceOffBodySchema = z.strictObject({ reason: storableText().min(1).max(500).optional() }).optional();

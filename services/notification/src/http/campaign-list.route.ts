@@ -10,7 +10,7 @@ import { requireOperator } from './operator-client.ts';
 import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-const querySchema = z.object(pageQueryShape);
+const querySchema = z.strictObject(pageQueryShape);
 const uuid = z.guid();
 
 export function campaignListRoute(deps: RouteDeps): FastifyPluginAsyncZod {

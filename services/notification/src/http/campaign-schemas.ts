@@ -46,9 +46,9 @@ export const campaignSegmentBodySchema = z
     }
   });
 
-export const createCampaignBodySchema = z.object({
+export const createCampaignBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200).refine(isStorableText, storable),
-  text: z.object({
+  text: z.strictObject({
     ar: campaignTextSchema.describe('Sent to Arabic-speaking holders, and to English-speaking ones when there is no English text.'),
     en: campaignTextSchema.nullable().optional(),
   }),
@@ -59,7 +59,7 @@ export type CreateCampaignBody = z.infer<typeof createCampaignBodySchema>;
 
 export const campaignIdParamsSchema = z.object({ campaignId: z.guid({ error: 'must be a campaign id (a UUID)' }) });
 
-export const cancelCampaignBodySchema = z.object({ reason: z.string().trim().min(1).max(500).refine(isStorableText, storable).optional() }).nullish();
+export const cancelCampaignBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).refine(isStorableText, storable).optional() }).nullish();
 
 const countsSchema = z.object({
   queued: z.number().int(),

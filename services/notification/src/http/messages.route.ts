@@ -11,7 +11,7 @@ import { msisdnFromQuery } from './msisdn-query.ts';
 import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-const querySchema = z.object({
+const querySchema = z.strictObject({
   to: storableText().max(64).describe('The subscriber: +963…, 00963… or 09…'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });

@@ -15,7 +15,7 @@ import { requireOperator } from './operator-client.ts';
 import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-const querySchema = z.object({
+const querySchema = z.strictObject({
   msisdn: storableText().max(64).optional().describe('One subscriber (+963…, 00963… or 09…): their state and history instead of the list.'),
   ...pageQueryShape,
 });
