@@ -34,7 +34,7 @@ const HOST = '127.0.0.1:3002';
 const BASE = `http://${HOST}`;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.post('/v1/payments', { schema: { body: z.object({ channelTxnId: z.string(), amount: z.number() }) } }, async (request, reply) => {
+  app.post('/v1/payments', { schema: { body: z.object({ channelTxnId: z.string(), amount: z.number() }), querystring: z.object({ note: z.string().optional() }) } }, async (request, reply) => {
     const client = requireClient(request);
     return reply.code(201).send({ client, received: request.body, requestHash: request.requestHash });
   });

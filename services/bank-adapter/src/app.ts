@@ -7,7 +7,7 @@ import type { RouteDeps } from './http/routes.ts';
 export const serviceName = 'bank-adapter';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & RouteDeps;
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & RouteDeps;
 
 export function buildApp(deps: AppDeps): HttpServer {
   return createHttpServer({
@@ -16,6 +16,8 @@ export function buildApp(deps: AppDeps): HttpServer {
     description: 'One connector and circuit breaker per bank or wallet channel; operator API for channel switches and settlement files.',
     logger: deps.logger,
     auth: deps.auth,
+    // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
+    bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
     routes: [adapterRoutes({ pool: deps.pool, logger: deps.logger, gateway: deps.gateway, switches: deps.switches, resultsTopic: deps.resultsTopic, now: deps.now })],

@@ -84,7 +84,7 @@ await runService({
       settlementFetch.start();
     }
 
-    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC });
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, channels: config.channels.channels.map((c) => c.channelId) }, `${serviceName} listening`);
   },

@@ -7,7 +7,7 @@ import type { BillingRouteDeps } from './http/routes.ts';
 export const serviceName = 'billing';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { logger: Logger } & Omit<BillingRouteDeps, 'logger'>;
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & { logger: Logger } & Omit<BillingRouteDeps, 'logger'>;
 
 export function buildApp(deps: AppDeps): HttpServer {
   return createHttpServer({
@@ -16,6 +16,8 @@ export function buildApp(deps: AppDeps): HttpServer {
     description: 'Accounts, e-bills, bill import, late fees and public-entity statements.',
     logger: deps.logger,
     auth: deps.auth,
+    // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
+    bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
     routes: [billingRoutes({ pool: deps.pool, logger: deps.logger, policy: deps.policy, currency: deps.currency, importLimits: deps.importLimits, now: deps.now })],

@@ -55,7 +55,7 @@ await runService({
     }
 
     const importLimits = { maxLines: config.BILL_MAX_LINES, maxBillBytes: config.BILL_MAX_BYTES };
-    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy, importLimits });
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy, importLimits });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, lateFeePolicy: policy.name }, `${serviceName} listening`);
   },

@@ -349,11 +349,19 @@ describe('POST /v1/bill-batches', () => {
       }
     });
 
-    it('400 invalid_request for a body over the limit', async () => {
+    it('413 payload_too_large for a body over the batch route limit', async () => {
       const name = 'x'.repeat(billBatchBodyLimit);
       const res = await h.send('POST', path, { body: { batchId: 'too-big', bills: [aRow({ holder: { name, class: 'individual', msisdn: '0944123456' } })] } });
-      expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 'invalid_request', message: 'The request body is too large.' });
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('payload_too_large');
+      expect(res.body.error.message).toContain('larger than this route accepts');
+    });
+
+    it('keeps the large limit for the batch route: a batch far over the 64 KiB default of other routes is imported', async () => {
+      const bills = Array.from({ length: 600 }, () => aRow());
+      expect(JSON.stringify({ batchId: 'x', bills }).length).toBeGreaterThan(65_536 * 2);
+      const res = await h.send('POST', path, { body: { batchId: `wide-${bills.length}-${Date.now()}`, bills } });
+      expect(res.status).toBe(202);
     });
 
     it('400 invalid_request for a body that is not JSON', async () => {

@@ -106,7 +106,7 @@ await runService({
       reminders.start();
     }
 
-    const app = buildApp({ logger, auth: infra.auth, readiness: infra.readiness, registry, pool });
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry, pool });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, smsc: `${config.SMSC_HOST}:${config.SMSC_PORT}` }, `${serviceName} listening`);
   },

@@ -9,7 +9,7 @@ import type { RouteDeps } from './http/routes.ts';
 export const serviceName = 'payment-orchestration';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> &
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } &
   RouteDeps & {
     /** Without it the intent routes are not mounted (a test of the channel API alone). */
     otpForwarder?: OtpForwarder | undefined;
@@ -26,6 +26,8 @@ export function buildApp(deps: AppDeps): HttpServer {
     description: 'The channel API: bill inquiry, idempotent payments and intents, allocation, ledger and settlement.',
     logger: deps.logger,
     auth: deps.auth,
+    // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
+    bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
     routes: [paymentRoutes(routeDeps, extra)],

@@ -85,6 +85,7 @@ await runService({
     const app = buildApp({
       logger,
       auth: infra.auth,
+      bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
       readiness: infra.readiness,
       registry: infra.registry,
       pool: infra.pool,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
-import { envBrokerList, envDurationMs, envLogLevel, envPort, envString, envUrl } from './env-fields.ts';
+import { envBrokerList, envDurationMs, envInteger, envLogLevel, envPort, envString, envUrl } from './env-fields.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -30,6 +30,13 @@ export const commonConfigSchema = z.object({
   LOG_LEVEL: envLogLevel().default('info'),
   CLIENTS_FILE: envFilePath().default(path.join(repoRoot, 'infra/local/clients.json')),
   SHUTDOWN_TIMEOUT_MS: envDurationMs().default(10_000),
+  // The body limit of every route that sets none of its own; only billing's batch import (POST
+  // /v1/bill-batches) has a larger one. Past it: 413 payload_too_large.
+  HTTP_BODY_LIMIT_BYTES: envInteger({ min: 1_024, max: 104_857_600 }).default(65_536),
+  // Refused authentications reach audit_log aggregated: one row per (source, key id, reason, method,
+  // path) per interval, at most AUTH_AUDIT_MAX_KEYS of them (the rest are counted in one overflow row).
+  AUTH_AUDIT_FLUSH_MS: envDurationMs().default(10_000),
+  AUTH_AUDIT_MAX_KEYS: envInteger({ min: 1, max: 100_000 }).default(1_000),
 });
 export type CommonConfig = z.output<typeof commonConfigSchema>;
 

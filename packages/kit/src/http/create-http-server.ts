@@ -49,7 +49,8 @@ export interface HttpServerOptions {
   readinessTimeoutMs?: number;
   /** Shared with the rest of the service (breakers, consumers) so one /metrics shows everything. */
   metricsRegistry?: Registry;
-  bodyLimit?: number;
+  /** Bytes, for every route that sets no bodyLimit of its own (HTTP_BODY_LIMIT_BYTES); defaultBodyLimit when unset. */
+  bodyLimit?: number | undefined;
   /** Set only behind a known proxy: makes X-Forwarded-Proto/-Host count for the signature's @target-uri. */
   trustProxy?: boolean | string | string[];
   description?: string;
@@ -62,6 +63,12 @@ const openApiDescription = [
   'Message Signatures (RFC 9421, hmac-sha256) and carry Content-Digest (RFC 9530) when they have a body.',
   'Every response carries X-Request-Id; errors are `{ "error": { "code", "message", "requestId" } }`.',
 ].join(' ');
+
+/**
+ * 64 KiB: a payment, an intent or a campaign is a few hundred bytes. Only a route that needs more says
+ * so itself (billing's batch import); the server must not hold megabytes for every caller that asks.
+ */
+export const defaultBodyLimit = 65_536;
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const registry = options.metricsRegistry ?? new Registry();
@@ -78,7 +85,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const requestId = typeof bindings.requestId === 'string' ? bindings.requestId : requestIdOf(rawRequest);
       return logger.child({ ...bindings, correlationId: correlationIdOf(rawRequest, requestId) }, childOptions);
     },
-    bodyLimit: options.bodyLimit ?? 1_048_576,
+    bodyLimit: options.bodyLimit ?? defaultBodyLimit,
     trustProxy: options.trustProxy ?? false,
     // On close, idle keep-alive connections are dropped at once so shutdown only waits for in-flight requests.
     forceCloseConnections: 'idle',

@@ -1,4 +1,4 @@
-export { createHttpServer } from './create-http-server.ts';
+export { createHttpServer, defaultBodyLimit } from './create-http-server.ts';
 export type { HttpServer, HttpServerOptions } from './create-http-server.ts';
 export { errorHandler, errorResponses, mapError, notFoundHandler } from './error-handler.ts';
 export { healthRoutes } from './health-routes.ts';

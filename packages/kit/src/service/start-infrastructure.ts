@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { loadClients } from '../auth/clients.ts';
+import { createRefusalAudit } from '../audit/refusal-audit.ts';
 import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
 import type { CommonConfig } from '../config/load-config.ts';
 import { createPool, checkPostgres } from '../db/pool.ts';
@@ -70,6 +71,11 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
   const pgAddress = hostOf(config.DATABASE_URL);
   await reach('Postgres', pgAddress, () => checkPostgres(pool, 5_000));
   await reach('Postgres', pgAddress, () => runMigrations({ databaseUrl: config.DATABASE_URL, dir: options.migrationsDir, logger }));
+  // Refused authentications, aggregated into the audit_log the migrations just made sure of. After
+  // the pool, so on SIGTERM (steps run in reverse) the last window is written before the pool closes.
+  const refusals = createRefusalAudit({ pool, logger, registry, flushIntervalMs: config.AUTH_AUDIT_FLUSH_MS, maxKeys: config.AUTH_AUDIT_MAX_KEYS });
+  refusals.start();
+  shutdown.register('refused-authentication audit', () => refusals.stop());
 
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
   // ioredis reconnects by itself; without a listener an outage would crash the process instead.
@@ -105,5 +111,5 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
     { name: 'redis', check: () => redis.ping() },
     { name: 'kafka', check: () => checkKafka(kafka) },
   ];
-  return { pool, kafka, redis, relay, registry, auth: { clients, redis, logger }, readiness };
+  return { pool, kafka, redis, relay, registry, auth: { clients, redis, logger, onRefused: (refusal) => refusals.record(refusal) }, readiness };
 }
