@@ -13,6 +13,12 @@ KAFKA_LIBS="$KAFKA_HOME/libs"
 KAFKA_DATA="$KAFKA_HOME/data"
 KAFKA_CONF="$KAFKA_HOME/server.properties"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_HOME/cluster-id"
+# The SCRAM users the data folder has (one name a line). Its absence beside a formatted folder marks
+# one formatted by an earlier, plaintext version of this script: that folder is formatted afresh.
+KAFKA_USERS_FILE="$KAFKA_HOME/scram-users"
+# Client settings for Kafka's own tools as the admin user (kafka-tool.sh passes them).
+KAFKA_ADMIN_CONF="$KAFKA_HOME/admin-client.properties"
+KAFKA_ACLS_SCRIPT="$INFRA_DIR/kafka-acls.ts"
 KAFKA_PID="$RUN_DIR/kafka.pid"
 KAFKA_OUT="$LOG_DIR/kafka.out"
 KAFKA_LOG="$LOG_DIR/kafka.log"
@@ -50,8 +56,43 @@ write_config() {
     -e "s|@PORT@|$KAFKA_PORT|g" \
     -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
     -e "s|@DATA@|$KAFKA_DATA|g" \
+    -e "s|@ADMIN_USER@|$KAFKA_ADMIN_USERNAME|g" \
+    -e "s|@ADMIN_PASSWORD@|$KAFKA_ADMIN_PASSWORD|g" \
     "$TEMPLATE" >"$KAFKA_CONF.tmp"
   mv "$KAFKA_CONF.tmp" "$KAFKA_CONF"
+  cat >"$KAFKA_ADMIN_CONF.tmp" <<EOF
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USERNAME" password="$KAFKA_ADMIN_PASSWORD";
+EOF
+  mv "$KAFKA_ADMIN_CONF.tmp" "$KAFKA_ADMIN_CONF"
+}
+
+# Node 24 from the project (it strips the script's types); the machine's own node may be older.
+project_node() {
+  if [[ -x "$REPO_ROOT/node_modules/.bin/node" ]]; then
+    "$REPO_ROOT/node_modules/.bin/node" --disable-warning=TimeoutNegativeWarning "$@"
+  else
+    node --disable-warning=TimeoutNegativeWarning "$@"
+  fi
+}
+
+# The services' principals, derived from the topic catalogue by kafka-acls.ts.
+kafka_principals() {
+  [[ -d "$REPO_ROOT/node_modules" ]] || die "kafka: no node_modules; run infra/local/install.sh"
+  project_node "$KAFKA_ACLS_SCRIPT" principals
+}
+
+scram_arg() { printf 'SCRAM-SHA-512=[name=%s,password=%s]' "$1" "$2"; }
+
+# A folder formatted by the plaintext version of this script has no SCRAM users and would let
+# nobody in: it is local data (topics, offsets), so it is formatted afresh rather than patched.
+drop_plaintext_storage() {
+  if [[ -f "$KAFKA_DATA/meta.properties" && ! -f "$KAFKA_USERS_FILE" ]]; then
+    log "kafka: $KAFKA_DATA was formatted without SASL users (by an earlier version); formatting it afresh, local topics and offsets are dropped"
+    rm -rf "$KAFKA_DATA"
+    mkdir -p "$KAFKA_DATA"
+  fi
 }
 
 # Formatting writes meta.properties with the cluster id; it happens once per
@@ -70,12 +111,44 @@ format_storage() {
     }
     printf '%s\n' "$cluster_id" >"$KAFKA_CLUSTER_ID_FILE"
   fi
-  log "kafka: formatting storage in $KAFKA_DATA (cluster id $cluster_id)"
+  # The admin user has to exist before the broker starts (the broker logs itself in with it); the
+  # services' users are created in the same step, since it costs nothing here.
+  local -a principals scram=(--add-scram "$(scram_arg "$KAFKA_ADMIN_USERNAME" "$KAFKA_ADMIN_PASSWORD")")
+  local p
+  mapfile -t principals < <(kafka_principals)
+  ((${#principals[@]} > 0)) || die "kafka: could not list the services' principals"
+  for p in "${principals[@]}"; do scram+=(--add-scram "$(scram_arg "$p" "$(local_service_password "$p")")"); done
+  log "kafka: formatting storage in $KAFKA_DATA (cluster id $cluster_id; users $KAFKA_ADMIN_USERNAME ${principals[*]})"
   # -g: a folder that is already formatted is skipped, not an error.
-  if ! kafka_java kafka.tools.StorageTool format -g -t "$cluster_id" -c "$KAFKA_CONF" \
+  if ! kafka_java kafka.tools.StorageTool format -g -t "$cluster_id" -c "$KAFKA_CONF" "${scram[@]}" \
     >>"$LOG_DIR/kafka-format.log" 2>&1; then
     show_log_tail "$LOG_DIR/kafka-format.log"
     die "kafka: formatting storage failed"
+  fi
+  printf '%s\n' "${principals[@]}" >"$KAFKA_USERS_FILE"
+}
+
+# Users for principals added since the folder was formatted (a new service), created through the
+# running broker as the admin; then the ACLs, made to match the topic catalogue. Both idempotent.
+provision() {
+  local -a principals
+  local p
+  mapfile -t principals < <(kafka_principals)
+  for p in "${principals[@]}"; do
+    grep -qxF -- "$p" "$KAFKA_USERS_FILE" 2>/dev/null && continue
+    log "kafka: creating the SCRAM user $p"
+    if ! kafka_java org.apache.kafka.tools.ConfigCommand --bootstrap-server "$INFRA_HOST:$KAFKA_PORT" \
+      --command-config "$KAFKA_ADMIN_CONF" --alter --entity-type users --entity-name "$p" \
+      --add-config "SCRAM-SHA-512=[password=$(local_service_password "$p")]" >>"$LOG_DIR/kafka-provision.log" 2>&1; then
+      show_log_tail "$LOG_DIR/kafka-provision.log"
+      die "kafka: creating the SCRAM user $p failed"
+    fi
+    printf '%s\n' "$p" >>"$KAFKA_USERS_FILE"
+  done
+  if ! KAFKA_BROKERS="$INFRA_HOST:$KAFKA_PORT" KAFKA_ADMIN_USERNAME="$KAFKA_ADMIN_USERNAME" KAFKA_ADMIN_PASSWORD="$KAFKA_ADMIN_PASSWORD" \
+    project_node "$KAFKA_ACLS_SCRIPT" apply >>"$LOG_DIR/kafka-provision.log" 2>&1; then
+    show_log_tail "$LOG_DIR/kafka-provision.log"
+    die "kafka: writing the ACLs failed"
   fi
 }
 
@@ -135,6 +208,12 @@ cmd_up() {
   take_lock kafka
   ensure_dirs
   if kafka_ready; then
+    write_config
+    if [[ -f "$KAFKA_USERS_FILE" ]]; then
+      provision
+    else
+      log "kafka: running from data formatted without SASL (an earlier version); run infra/local/kafka.sh down and up again to secure it"
+    fi
     log "kafka: already running on $INFRA_HOST:$KAFKA_PORT"
     return 0
   fi
@@ -148,6 +227,7 @@ cmd_up() {
       fi
     done
     write_config
+    drop_plaintext_storage
     format_storage
     log "kafka: starting"
     start_broker
@@ -160,6 +240,7 @@ cmd_up() {
     fi
     die "kafka: the broker exited during start-up"
   fi
+  provision
   log "kafka: ready on $INFRA_HOST:$KAFKA_PORT"
 }
 

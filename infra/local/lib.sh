@@ -23,6 +23,14 @@ PG_PORT="${PG_PORT:-5432}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+# The local Kafka's super user: the scripts and the test infrastructure only, never a service.
+# env.sh exports the same two for the tests.
+KAFKA_ADMIN_USERNAME="${KAFKA_ADMIN_USERNAME:-admin}"
+KAFKA_ADMIN_PASSWORD="${KAFKA_ADMIN_PASSWORD:-admin-local}"
+
+# The local password of a service's Kafka user and Postgres role (both named after it). Local only:
+# the scripts create them and start.sh hands them to the services; elsewhere they come from secrets.
+local_service_password() { printf '%s-local' "$1"; }
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 

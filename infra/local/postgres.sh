@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local Postgres for development and tests: one server, one database per
-# service, owned by the `gateway` role.
+# service, each owned by that service's own login role (which can connect to no
+# other service's database); `gateway` is the superuser the tests and tools use.
 #   infra/local/postgres.sh up|down|status
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -9,7 +10,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PGDATA="$DATA_DIR/postgres"
 PG_LOG="$LOG_DIR/postgres.log"
 PG_USER=postgres
-DATABASES=(billing payments bank_adapter notification)
+# service (its role's name) : its database
+SERVICE_DATABASES=(billing:billing payment-orchestration:payments bank-adapter:bank_adapter notification:notification)
+DATABASES=()
+for entry in "${SERVICE_DATABASES[@]}"; do DATABASES+=("${entry#*:}"); done
 
 # Unix sockets have a ~107-byte path limit; a deep checkout would exceed it,
 # so such checkouts fall back to a per-checkout folder under /tmp.
@@ -166,6 +170,47 @@ EOF
   if ! "$PG_BIN/psql" -X -q -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 <<<"$sql" >"$LOG_DIR/postgres-provision.log" 2>&1; then
     show_log_tail "$LOG_DIR/postgres-provision.log"
     die "postgres: creating the gateway role or databases failed"
+  fi
+  local entry
+  for entry in "${SERVICE_DATABASES[@]}"; do
+    provision_service_role "${entry%%:*}" "${entry#*:}"
+  done
+}
+
+# One login role per service, owning its database and everything in it, and allowed into no other:
+# CONNECT is revoked from PUBLIC, so only the owner (and superusers: gateway, for tests and tools)
+# gets in. Idempotent; objects an earlier version created as gateway are handed to the service's
+# role, which has to own the tables its migrations alter.
+provision_service_role() {
+  local role="$1" db="$2" sql
+  sql="$(
+    cat <<EOF
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role')\gexec
+ALTER ROLE :"role" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'password';
+ALTER DATABASE :"db" OWNER TO :"role";
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+SELECT format('ALTER %s %s OWNER TO %I',
+         CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,
+         c.oid::regclass, :'role')
+  FROM pg_class c
+ WHERE c.relnamespace = 'public'::regnamespace
+   AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+   AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = :'role')
+   -- A serial or identity column's sequence moves with its table.
+   AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')))\gexec
+SELECT format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, :'role')
+  FROM pg_proc p
+ WHERE p.pronamespace = 'public'::regnamespace AND p.proowner <> (SELECT oid FROM pg_roles WHERE rolname = :'role')\gexec
+SELECT format('ALTER TYPE %s OWNER TO %I', t.oid::regtype, :'role')
+  FROM pg_type t
+ WHERE t.typnamespace = 'public'::regnamespace AND t.typowner <> (SELECT oid FROM pg_roles WHERE rolname = :'role')
+   AND (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))\gexec
+EOF
+  )"
+  if ! "$PG_BIN/psql" -X -q -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d "$db" -v ON_ERROR_STOP=1 \
+    -v role="$role" -v db="$db" -v password="$(local_service_password "$role")" <<<"$sql" >>"$LOG_DIR/postgres-provision.log" 2>&1; then
+    show_log_tail "$LOG_DIR/postgres-provision.log"
+    die "postgres: provisioning the role $role for database $db failed"
   fi
 }
 

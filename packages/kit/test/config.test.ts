@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       HTTP_BODY_LIMIT_BYTES: 65_536,
       AUTH_AUDIT_FLUSH_MS: 10_000,
       AUTH_AUDIT_MAX_KEYS: 1_000,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
     });
   });
 

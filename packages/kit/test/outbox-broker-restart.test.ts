@@ -27,7 +27,7 @@ async function enqueueMany(count: number, topic: string): Promise<string[]> {
 
 beforeAll(async () => {
   [broker, db] = await Promise.all([startPrivateKafka(), createTestDatabase()]);
-  kafka = createKafka({ brokers: broker.brokers, clientId: uniqueName('outage'), logger });
+  kafka = createKafka({ brokers: broker.brokers, clientId: uniqueName('outage'), logger, sasl: broker.sasl });
 }, 120_000);
 
 afterAll(async () => {

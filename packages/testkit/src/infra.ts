@@ -1,10 +1,16 @@
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { KafkaSasl } from '@gateway/kit';
 
 export interface TestInfra {
   /** A superuser-ish role's URL to the `postgres` database: used to create and drop test databases. */
   databaseAdminUrl: string;
   kafkaBrokers: string[];
+  /**
+   * The Kafka super user the test infrastructure logs in as (creating per-test topics, producing and
+   * watching anything, running services under test). Unset: a broker without SASL.
+   */
+  kafkaSasl: KafkaSasl | undefined;
   redisUrl: string;
 }
 
@@ -12,17 +18,22 @@ export interface TestInfra {
 const defaults = {
   databaseAdminUrl: 'postgres://gateway:gateway@127.0.0.1:5432/postgres',
   kafkaBrokers: '127.0.0.1:9092',
+  kafkaAdminUsername: '',
+  kafkaAdminPassword: 'admin-local',
   redisUrl: 'redis://127.0.0.1:6379',
 };
 
 export function testInfra(): TestInfra {
   const env = process.env;
+  // An empty KAFKA_ADMIN_USERNAME (set to nothing on purpose) means a broker without SASL.
+  const kafkaUser = env['KAFKA_ADMIN_USERNAME'] ?? defaults.kafkaAdminUsername;
   return {
     databaseAdminUrl: env['DATABASE_ADMIN_URL'] || defaults.databaseAdminUrl,
     kafkaBrokers: (env['KAFKA_BROKERS'] || defaults.kafkaBrokers)
       .split(',')
       .map((b) => b.trim())
       .filter(Boolean),
+    kafkaSasl: kafkaUser ? { mechanism: 'scram-sha-512', username: kafkaUser, password: env['KAFKA_ADMIN_PASSWORD'] || defaults.kafkaAdminPassword } : undefined,
     redisUrl: env['REDIS_URL'] || defaults.redisUrl,
   };
 }

@@ -10,7 +10,8 @@ let sharedKafka: Kafka | undefined;
 
 /** One kafkajs client per test file; clients are cheap but each opens its own connections. */
 export function testKafka(): Kafka {
-  sharedKafka ??= createKafka({ brokers: testInfra().kafkaBrokers, clientId: uniqueName('test'), logger: testLogger('kafka') });
+  const { kafkaBrokers, kafkaSasl } = testInfra();
+  sharedKafka ??= createKafka({ brokers: kafkaBrokers, clientId: uniqueName('test'), logger: testLogger('kafka'), sasl: kafkaSasl });
   return sharedKafka;
 }
 

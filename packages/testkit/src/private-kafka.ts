@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { KafkaSasl } from '@gateway/kit';
 import { repoRoot } from './infra.ts';
 
 const run = promisify(execFile);
@@ -11,6 +12,8 @@ const run = promisify(execFile);
 export interface PrivateKafka {
   /** `127.0.0.1:<port>` of this broker alone. */
   brokers: string[];
+  /** Its super user (kafka.sh makes the same admin user on every broker it formats). */
+  sasl: KafkaSasl;
   /** Starts (or restarts) the broker; resolves when it is ready. */
   up(): Promise<void>;
   /** Stops the broker cleanly, as an outage would look to clients. */
@@ -62,6 +65,7 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
   };
   const broker: PrivateKafka = {
     brokers: [`127.0.0.1:${port}`],
+    sasl: { mechanism: 'scram-sha-512', username: process.env['KAFKA_ADMIN_USERNAME'] || 'admin', password: process.env['KAFKA_ADMIN_PASSWORD'] || 'admin-local' },
     up: () => kafkaSh('up'),
     down: () => kafkaSh('down'),
     async destroy() {

@@ -36,6 +36,11 @@ export function serviceEnv(overrides: Record<string, string | undefined>): NodeJ
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    // A service under test runs as the test infrastructure's Kafka user: its tests use topics and
+    // groups of their own, which no service principal's ACLs cover. kafka-least-privilege.test.ts
+    // covers the services' own principals.
+    KAFKA_SASL_USERNAME: infra.kafkaSasl?.username,
+    KAFKA_SASL_PASSWORD: infra.kafkaSasl?.password,
     REDIS_URL: infra.redisUrl,
     LOG_LEVEL: 'warn',
   };

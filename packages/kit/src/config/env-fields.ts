@@ -72,6 +72,18 @@ export function envBrokerList() {
   });
 }
 
+const saslMechanisms = ['scram-sha-512', 'scram-sha-256'] as const;
+export type KafkaSaslMechanism = (typeof saslMechanisms)[number];
+
+/** A SASL/SCRAM mechanism kafkajs and the broker both speak. */
+export function envKafkaSaslMechanism() {
+  return z.string().transform((value, ctx): KafkaSaslMechanism => {
+    const mechanism = value.trim().toLowerCase();
+    if (!(saslMechanisms as readonly string[]).includes(mechanism)) return fail(ctx, value, `must be one of ${saslMechanisms.join(', ')}`);
+    return mechanism as KafkaSaslMechanism;
+  });
+}
+
 export function envLogLevel() {
   return z.string().transform((value, ctx): LogLevel => {
     const level = value.trim().toLowerCase();

@@ -7,9 +7,10 @@ export {
   envCsv,
   envDurationMs,
   envInteger,
+  envKafkaSaslMechanism,
   envLogLevel,
   envPort,
   envString,
   envUrl,
 } from './env-fields.ts';
-export type { LogLevel } from './env-fields.ts';
+export type { KafkaSaslMechanism, LogLevel } from './env-fields.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
-import { envBrokerList, envDurationMs, envInteger, envLogLevel, envPort, envString, envUrl } from './env-fields.ts';
+import { envBrokerList, envDurationMs, envInteger, envKafkaSaslMechanism, envLogLevel, envPort, envString, envUrl } from './env-fields.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,6 +26,11 @@ export const commonConfigSchema = z.object({
   HTTP_PORT: envPort(),
   DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
   KAFKA_BROKERS: envBrokerList(),
+  // This service's own Kafka principal (SASL/SCRAM). Unset: no SASL, for a broker without it; the
+  // local one refuses such a client. Its ACLs let it write only the topics it owns.
+  KAFKA_SASL_USERNAME: envString().optional(),
+  KAFKA_SASL_PASSWORD: envString().optional(),
+  KAFKA_SASL_MECHANISM: envKafkaSaslMechanism().default('scram-sha-512'),
   REDIS_URL: envUrl(['redis:', 'rediss:']),
   LOG_LEVEL: envLogLevel().default('info'),
   CLIENTS_FILE: envFilePath().default(path.join(repoRoot, 'infra/local/clients.json')),

@@ -1,14 +1,24 @@
 import kafkajs from 'kafkajs';
-import type { Kafka, LogEntry, logCreator } from 'kafkajs';
+import type { Kafka, LogEntry, SASLOptions, logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config/config-error.ts';
+import type { KafkaSaslMechanism } from '../config/env-fields.ts';
 
 // kafkajs is CommonJS; its named exports are not all visible to ESM, so take them off the default.
 const { Kafka: KafkaClient, logLevel } = kafkajs;
+
+export interface KafkaSasl {
+  mechanism: KafkaSaslMechanism;
+  username: string;
+  password: string;
+}
 
 export interface CreateKafkaOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** The principal to log in as (SASL/SCRAM over plaintext); none: an unauthenticated client. */
+  sasl?: KafkaSasl;
   /** Per TCP connect; kafkajs's 1 s default is tight for a broker that is just starting. */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -40,6 +50,11 @@ function pinoLogCreator(logger: Logger): logCreator {
     };
 }
 
+// kafkajs types each mechanism separately; this narrows our one shape to the matching member.
+function saslOptions({ mechanism, username, password }: KafkaSasl): SASLOptions {
+  return mechanism === 'scram-sha-256' ? { mechanism, username, password } : { mechanism, username, password };
+}
+
 export function createKafka(options: CreateKafkaOptions): Kafka {
   return new KafkaClient({
     brokers: options.brokers,
@@ -48,5 +63,18 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     logLevel: options.logger.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.INFO,
     logCreator: pinoLogCreator(options.logger),
+    ...(options.sasl ? { sasl: saslOptions(options.sasl), ssl: false } : {}),
   });
+}
+
+/**
+ * The SASL settings of a service's configuration: none when no user name is set, and a configuration
+ * error (not a confusing authentication failure later) when only one of name and password is.
+ */
+export function kafkaSaslOf(config: { KAFKA_SASL_USERNAME?: string | undefined; KAFKA_SASL_PASSWORD?: string | undefined; KAFKA_SASL_MECHANISM: KafkaSaslMechanism }): KafkaSasl | undefined {
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password, KAFKA_SASL_MECHANISM: mechanism } = config;
+  if (username === undefined && password === undefined) return undefined;
+  if (username === undefined) throw new ConfigError(['KAFKA_SASL_USERNAME is required when KAFKA_SASL_PASSWORD is set']);
+  if (password === undefined) throw new ConfigError(['KAFKA_SASL_PASSWORD is required when KAFKA_SASL_USERNAME is set']);
+  return { mechanism, username, password };
 }

@@ -1,5 +1,7 @@
-export { createKafka } from './client.ts';
-export type { CreateKafkaOptions } from './client.ts';
+export { createKafka, kafkaSaslOf } from './client.ts';
+export type { CreateKafkaOptions, KafkaSasl } from './client.ts';
+export { aclsFor, syncAcls } from './acls.ts';
+export type { ServiceKafkaAccess } from './acls.ts';
 export { createProducer } from './producer.ts';
 export type { CreateProducerOptions } from './producer.ts';
 export { ensureTopics, dlqTopicFor } from './topics.ts';

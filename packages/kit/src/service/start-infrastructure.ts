@@ -15,7 +15,7 @@ import type { CommonConfig } from '../config/load-config.ts';
 import { createPool, checkPostgres } from '../db/pool.ts';
 import { runMigrations } from '../db/migrate.ts';
 import type { ReadinessCheck } from '../http/health-routes.ts';
-import { createKafka } from '../kafka/client.ts';
+import { createKafka, kafkaSaslOf } from '../kafka/client.ts';
 import { checkKafka } from '../kafka/health.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import { DependencyUnavailableError } from '../lifecycle/startup-failure.ts';
@@ -65,6 +65,7 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
 
   // Read before anything connects: a bad clients file is a configuration error, not a runtime one.
   const clients = await loadClients(config.CLIENTS_FILE);
+  const sasl = kafkaSaslOf(config);
 
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: service, logger });
   shutdown.register('postgres pool', () => pool.end());
@@ -85,11 +86,11 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
   });
   await reach('Redis', hostOf(config.REDIS_URL), () => redis.connect());
 
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger, sasl });
   const brokers = config.KAFKA_BROKERS.join(',');
   // The first contact goes through a silent client: an unreachable broker must read as the one
   // start-up line, not as a page of kafkajs retry stack traces.
-  const probe = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger: logger.child({}, { level: 'silent' }) });
+  const probe = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger: logger.child({}, { level: 'silent' }), sasl });
   await reach('Kafka', brokers, () => checkKafka(probe, 5_000));
   await reach('Kafka', brokers, () =>
     ensureTopics(

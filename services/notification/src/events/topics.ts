@@ -2,3 +2,13 @@ import type { TopicName } from '@gateway/contracts';
 
 /** The topics this service publishes to through its outbox; created with their DLQs at start. */
 export const publishedTopics: readonly TopicName[] = ['notifications.deliveries'];
+
+/**
+ * The topics this service consumes (its config's defaults). With publishedTopics and the contracts'
+ * topic owners, the local Kafka's ACLs are derived from these (infra/local/kafka-acls.ts): the
+ * service's principal may read only these topics and write only their dead-letter twins.
+ */
+export const consumedTopics: readonly TopicName[] = ['billing.bills', 'payments.payments', 'payments.intents'];
+
+/** Every consumer group of this service starts with this (notification.sms); its principal may use no other. */
+export const consumerGroupPrefix = 'notification.';

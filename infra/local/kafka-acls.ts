@@ -1,0 +1,67 @@
+// The local Kafka's principals and ACLs, derived from the contracts' topic catalogue (who owns each
+// topic) and each service's src/events/topics.ts (what it publishes and consumes, its group prefix),
+// so there is no second, hand-kept list to drift. Run by infra/local/kafka.sh:
+//   node infra/local/kafka-acls.ts principals   one service principal a line (the SCRAM users to create)
+//   node infra/local/kafka-acls.ts apply        makes the broker's ACLs match (KAFKA_BROKERS, KAFKA_ADMIN_USERNAME/PASSWORD)
+import process from 'node:process';
+import pino from 'pino';
+import { topicNames, topics } from '@gateway/contracts';
+import type { TopicName } from '@gateway/contracts';
+import { aclsFor, createKafka, syncAcls } from '@gateway/kit';
+import type { ServiceKafkaAccess } from '@gateway/kit';
+import * as bankAdapter from '../../services/bank-adapter/src/events/topics.ts';
+import * as billing from '../../services/billing/src/events/topics.ts';
+import * as notification from '../../services/notification/src/events/topics.ts';
+import * as paymentOrchestration from '../../services/payment-orchestration/src/events/topics.ts';
+
+interface ServiceTopics {
+  publishedTopics: readonly TopicName[];
+  consumedTopics: readonly TopicName[];
+  consumerGroupPrefix: string;
+}
+
+// Keyed by the service's name, which is its principal (and the owner named in the catalogue).
+const services: Record<string, ServiceTopics> = {
+  billing,
+  'payment-orchestration': paymentOrchestration,
+  'bank-adapter': bankAdapter,
+  notification,
+};
+
+function accessOf(principal: string, service: ServiceTopics): ServiceKafkaAccess {
+  const owns = topicNames.filter((name) => topics[name].owner === principal);
+  // A service publishing to a topic the catalogue gives to another would be refused at run time;
+  // say so here, where the two lists meet.
+  const foreign = service.publishedTopics.filter((name) => topics[name].owner !== principal);
+  if (foreign.length > 0) throw new Error(`${principal} publishes to ${foreign.join(', ')}, which the topic catalogue gives to another owner`);
+  return { principal, owns, consumes: service.consumedTopics, groupPrefix: service.consumerGroupPrefix };
+}
+
+const accesses = Object.entries(services).map(([principal, service]) => accessOf(principal, service));
+const unowned = topicNames.filter((name) => !accesses.some((a) => a.owns.includes(name)));
+if (unowned.length > 0) throw new Error(`no service owns ${unowned.join(', ')}`);
+
+const command = process.argv[2];
+if (command === 'principals') {
+  process.stdout.write(accesses.map((a) => `${a.principal}\n`).join(''));
+} else if (command === 'apply') {
+  const env = process.env;
+  const username = env['KAFKA_ADMIN_USERNAME'];
+  const password = env['KAFKA_ADMIN_PASSWORD'];
+  if (!env['KAFKA_BROKERS'] || !username || !password) throw new Error('KAFKA_BROKERS, KAFKA_ADMIN_USERNAME and KAFKA_ADMIN_PASSWORD are required');
+  const kafka = createKafka({
+    brokers: env['KAFKA_BROKERS'].split(','),
+    clientId: 'kafka-acls',
+    logger: pino({ level: 'warn' }),
+    sasl: { mechanism: 'scram-sha-512', username, password },
+  });
+  const { created, deleted } = await syncAcls(
+    kafka,
+    accesses.flatMap((a) => aclsFor(a)),
+    accesses.map((a) => a.principal),
+  );
+  process.stdout.write(`kafka-acls: ${accesses.length} principals; ${created} ACLs created, ${deleted} deleted\n`);
+} else {
+  process.stderr.write('usage: node infra/local/kafka-acls.ts principals|apply\n');
+  process.exit(2);
+}
