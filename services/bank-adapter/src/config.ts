@@ -21,6 +21,10 @@ export const configSchema = commonConfigSchema.extend({
   STATUS_POLL_INTERVAL: envDurationMs().default(500),
   // How often a replica re-reads the operators' channel switches from Redis.
   SWITCH_SYNC_INTERVAL: envDurationMs().default(1_000),
+  // How often every channel's state is reported (channel.health-reported; also once at start).
+  // Orchestration treats a state not reported for three intervals as unknown (its
+  // CHANNEL_HEALTH_STALE_AFTER, 90 s by default, must stay about three of these).
+  CHANNEL_HEALTH_INTERVAL: envDurationMs().default(30_000),
   // The daily settlement fetch (previous business date, every channel). Off for a replica that should
   // only serve commands; the store keeps replicas that all run it from storing a file twice.
   SETTLEMENT_FETCH_ENABLED: envBoolean().default(true),

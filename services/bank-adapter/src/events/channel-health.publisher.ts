@@ -1,9 +1,16 @@
-// Publishes channel.health-changed (channels.results) whenever the state callers see changes: a
-// breaker opening, half-opening or closing, or an operator forcing a channel off or on. Through the
-// outbox, so an event is never lost to a Kafka hiccup; orchestration keeps its channel_health read
-// model from these, and GET /v1/channels there tells portals which channels to offer.
+// Publishes the state callers see for each channel, through the outbox (channels.results), in two
+// forms orchestration keeps its channel_health read model from:
+// - channel.health-changed whenever it changes: a breaker opening, half-opening or closing (an
+//   operator's switch is announced by the switch route itself);
+// - channel.health-reported for every channel at start and every CHANNEL_HEALTH_INTERVAL, changed or
+//   not. A state is only as good as its last report: orchestration treats one not reported for three
+//   intervals as unknown and tries the channel, so an adapter that stopped with a breaker open can no
+//   longer leave that channel "open" for ever.
+// A change that cannot be written (Postgres away) is kept and written with the next report, never
+// dropped; the report itself is retried every interval.
 import { createEvent } from '@gateway/contracts';
-import { enqueueEvent, withTransaction } from '@gateway/kit';
+import type { BreakerState } from '@gateway/contracts';
+import { createPeriodicTask, enqueueEvent, withTransaction } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
@@ -25,28 +32,92 @@ export async function enqueueHealthChange(client: PoolClient, change: HealthChan
 }
 
 export type ChannelHealthPublisher = {
-  /** Resolves once every change seen so far is in the outbox (or failed to get there and was logged). */
+  /** Resolves once every change seen so far is in the outbox, or kept for the next report. */
   flush(): Promise<void>;
+  /** Writes the changes kept so far and reports every channel, now (what each interval does). */
+  report(): Promise<void>;
   stop(): Promise<void>;
 };
 
-export function startChannelHealthPublisher(options: { pool: Pool; gateway: ChannelGateway; logger: Logger; topic?: string | undefined }): ChannelHealthPublisher {
+export type ChannelHealthPublisherOptions = {
+  pool: Pool;
+  gateway: ChannelGateway;
+  logger: Logger;
+  topic?: string | undefined;
+  /** How often every channel is reported (the first report is at start). */
+  intervalMs: number;
+  clock?: () => Date;
+};
+
+export function startChannelHealthPublisher(options: ChannelHealthPublisherOptions): ChannelHealthPublisher {
+  const { pool, gateway, topic } = options;
   const log = options.logger.child({ component: 'channel-health' });
-  // Changes are written one after another, so the outbox (and Kafka, keyed by channel) has them in order.
+  const clock = options.clock ?? (() => new Date());
+  const started = clock();
+  // Since when each channel is in the state callers see, as far as this process knows: its own start
+  // at most. Kept current by the changes, and by the reports (an operator's switch changes the state
+  // without a breaker event here).
+  const known = new Map<string, { state: BreakerState; since: Date }>(Object.entries(gateway.states()).map(([id, state]) => [id, { state, since: started }]));
+  const pending: HealthChange[] = [];
+  // Writes happen one after another, so the outbox (and Kafka, keyed by channel) has them in order.
   let chain: Promise<void> = Promise.resolve();
-  const unsubscribe = options.gateway.onHealthChange((change) => {
-    chain = chain.then(async () => {
+
+  function serially(work: () => Promise<void>): Promise<void> {
+    const next = chain.then(work);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Writes the kept changes (and, for a report, every channel's state) in one transaction. */
+  async function write(withReport: boolean): Promise<void> {
+    const changes = pending.slice();
+    if (changes.length === 0 && !withReport) return;
+    const now = clock();
+    await withTransaction(pool, async (client) => {
+      for (const change of changes) await enqueueHealthChange(client, change, { topic });
+      if (!withReport) return;
+      for (const [channelId, state] of Object.entries(gateway.states())) {
+        const last = known.get(channelId);
+        const since = last !== undefined && last.state === state ? last.since : now;
+        known.set(channelId, { state, since });
+        await enqueueEvent(
+          client,
+          createEvent('channel.health-reported', {
+            producer,
+            key: channelId,
+            correlationId: uuidv7(),
+            occurredAt: now,
+            payload: { channelId, state, since: since.toISOString(), reportedAt: now.toISOString() },
+          }),
+          topic,
+        );
+      }
+    });
+    pending.splice(0, changes.length);
+  }
+
+  const unsubscribe = gateway.onHealthChange((change) => {
+    known.set(change.channelId, { state: change.to, since: change.at });
+    pending.push(change);
+    void serially(async () => {
       try {
-        await withTransaction(options.pool, (client) => enqueueHealthChange(client, change, { topic: options.topic }));
+        await write(false);
       } catch (err) {
-        log.error({ err, channelId: change.channelId, to: change.to }, 'could not publish a channel health change');
+        log.error({ err, channelId: change.channelId, to: change.to, kept: pending.length }, 'could not write a channel health change; kept for the next report');
       }
     });
   });
+
+  const report = () => serially(() => write(true));
+  const task = createPeriodicTask({ name: 'channel health report', intervalMs: options.intervalMs, initialDelayMs: 0, run: report, logger: log });
+  task.start();
+
   return {
     flush: () => chain,
+    report,
     async stop() {
       unsubscribe();
+      await task.stop();
       await chain;
     },
   };
