@@ -1,5 +1,6 @@
 // The boot suite every service passes (see service-process.ts for the process helpers it drives).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from './infra.ts';
 import { freePort, runToExit, serviceEnv, startServiceProcess } from './service-process.ts';
 import type { ServiceProcess } from './service-process.ts';
 import { createTestDatabase } from './test-database.ts';
@@ -21,7 +22,8 @@ export function describeServiceBoot(service: string, entry: URL, env: Record<str
 
     beforeAll(async () => {
       db = await createTestDatabase();
-      proc = await startServiceProcess(entry, serviceEnv({ DATABASE_URL: db.url, ...env }));
+      // A short audit window, so a refused request reaches audit_log within the test.
+      proc = await startServiceProcess(entry, serviceEnv({ DATABASE_URL: db.url, AUTH_AUDIT_FLUSH_MS: '200', ...env }));
     });
 
     afterAll(async () => {
@@ -51,6 +53,35 @@ export function describeServiceBoot(service: string, entry: URL, env: Record<str
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['outbox', 'inbox', 'idempotency_keys']));
+    });
+
+    it('writes a refused authentication to its own append-only audit_log', async () => {
+      // Any signed route of the service, from its OpenAPI document: the ones that take Signature-Input.
+      type Operation = { parameters?: { in: string; name: string }[] };
+      const docs = (await (await fetch(`${proc!.baseUrl}/docs/json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+      const signed = Object.entries(docs.paths).flatMap(([route, ops]) =>
+        Object.entries(ops)
+          .filter(([, op]) => op.parameters?.some((p) => p.in === 'header' && p.name === 'signature-input'))
+          .map(([method, op]) => ({ method: method.toUpperCase(), path: route.replace(/\{[^}]+\}/g, 'x'), op })),
+      );
+      const target = signed.find((s) => s.method === 'GET') ?? signed[0];
+      expect(target).toBeDefined();
+      const res = await fetch(`${proc!.baseUrl}${target!.path}`, {
+        method: target!.method,
+        ...(target!.method === 'GET' ? {} : { body: '{}', headers: { 'content-type': 'application/json' } }),
+      });
+      expect(res.status).toBe(401);
+
+      const row = await waitFor(async () => {
+        const { rows } = await db.pool.query<{ actor: string; target: string; detail: { reason: string; ip: string; count: number; keyId: string | null } }>(
+          "SELECT actor, target, detail FROM audit_log WHERE action = 'auth.refused' AND target = $1",
+          [target!.path],
+        );
+        return rows[0];
+      });
+      expect(row).toMatchObject({ actor: 'unauthenticated', detail: { reason: 'missing_signature', ip: '127.0.0.1', count: 1, keyId: null } });
+      await expect(db.pool.query("UPDATE audit_log SET actor = 'x'")).rejects.toThrow(/append-only/);
+      await expect(db.pool.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     });
 
     it('exits 0 on SIGTERM', async () => {
