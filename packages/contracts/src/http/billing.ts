@@ -13,6 +13,7 @@ import {
 } from '../primitives.ts';
 import { billLineSchema, billStatusSchema } from '../events/payloads/bill.ts';
 import { storableText } from '../storable-text.ts';
+import { moneyInputSchema } from './common.ts';
 
 // ---- POST /v1/bill-batches
 
@@ -36,7 +37,7 @@ export const billBatchRowSchema = z
     period: periodSchema,
     issueDate: businessDateSchema,
     dueDate: businessDateSchema,
-    amount: moneySchema,
+    amount: moneyInputSchema,
     lines: z.array(billLineSchema).optional(),
     // Creates the account when it is unknown; without it an unknown account is rejected.
     holder: batchHolderSchema.optional(),

@@ -1,5 +1,6 @@
 // Pieces shared by the HTTP schemas of every service.
 import { z } from 'zod';
+import { moneySchema } from '../money.ts';
 
 // API.md: 1–255 visible ASCII characters (0x21–0x7E): no spaces, no control characters, nothing a
 // proxy might re-encode, so the stored key is byte-identical to the one the client sent.
@@ -13,6 +14,11 @@ export const idempotencyHeadersSchema = z.object({ 'idempotency-key': idempotenc
 export const idempotencyHeaderName = 'Idempotency-Key';
 export const idempotentReplayedHeaderName = 'Idempotent-Replayed';
 export const requestIdHeaderName = 'X-Request-Id';
+
+// Money as a request sends it: the same shape as everywhere, but strict, so `{ amount, currency,
+// amountMinor }` is refused naming the stray field rather than read as something the caller did not mean.
+// Events keep moneySchema as it is: a consumer must accept fields a newer producer adds.
+export const moneyInputSchema = z.strictObject(moneySchema.shape, { error: 'money must be { amount: <integer minor units>, currency: "<ISO 4217 code>" }' });
 
 // Bilingual display text: Arabic is the default language of the product, English is always there too.
 export const localizedTextSchema = z.object({ ar: z.string().min(1), en: z.string().min(1) });

@@ -6,7 +6,7 @@ import { accountNoSchema, businessDateSchema, idSchema, msisdnSchema, periodSche
 import { breakerStateSchema } from '../events/payloads/channel.ts';
 import { failureReasonSchema, intentStatusSchema } from '../events/payloads/intent.ts';
 import { storableText } from '../storable-text.ts';
-import { localizedTextSchema } from './common.ts';
+import { localizedTextSchema, moneyInputSchema } from './common.ts';
 
 // ---- GET /v1/billers
 
@@ -79,7 +79,7 @@ export const paymentNotificationBodySchema = z.strictObject({
   accountNo: accountNoSchema,
   // Without billIds the amount goes to the oldest open bills first.
   billIds: z.array(idSchema).min(1).optional(),
-  amount: moneySchema,
+  amount: moneyInputSchema,
   paidAt: timestampSchema,
   inquiryRef: storableText().min(1).max(128).optional(),
 });
@@ -150,7 +150,7 @@ export const createIntentBodySchema = z.strictObject({
   billerId: idSchema,
   accountNo: accountNoSchema,
   billIds: z.array(idSchema).min(1).optional(),
-  amount: moneySchema,
+  amount: moneyInputSchema,
   channelId: idSchema,
   payer: intentPayerSchema,
 });

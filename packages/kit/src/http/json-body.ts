@@ -1,7 +1,7 @@
 // The JSON body parser of every service. Fastify's default (JSON.parse behind secure-json-parse) is
 // kept for the parsing itself and its __proto__/constructor checks; in front of it, three things
 // JSON.parse lets through are refused as the caller's mistake, 400 invalid_request:
-//   - bytes that are not UTF-8: decoding would turn them silently into U+FFFD and we would store a
+//   - a charset other than UTF-8, and bytes that are not UTF-8: decoding would turn them silently into U+FFFD and we would store a
 //     different text than the one sent (and signed);
 //   - a duplicated key (`{"amount":1,"amount":100}`): JSON.parse keeps the last one, another parser on
 //     the way (a proxy, an audit tool) may keep the first, so two readers of one request could see two
@@ -70,6 +70,12 @@ type JsonParser = (request: FastifyRequest, body: string, done: (err: Error | nu
 /** Wraps fastify's default JSON parser (from getDefaultJsonParser) with the checks above. */
 export function strictJsonParser(parseJson: JsonParser): FastifyBodyParser<Buffer> {
   return (request, body, done) => {
+    // JSON is UTF-8 (RFC 8259); a body declared in another charset would be read as something else.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+    if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+      done(new ApiError('invalid_request', `The request body must be JSON in UTF-8, not ${charset.slice(0, 32)}.`), undefined);
+      return;
+    }
     let text: string;
     try {
       text = utf8.decode(body);
