@@ -10,6 +10,10 @@ export { testKafka, createTestKafka, watchTopic, expectEvent } from './kafka.ts'
 export type { TestKafka, RawMessage, SeenMessage, TopicWatcher, WatchOptions } from './kafka.ts';
 export { startPrivateKafka } from './private-kafka.ts';
 export type { PrivateKafka } from './private-kafka.ts';
+export { startPrivatePostgres } from './private-postgres.ts';
+export type { PrivatePostgres } from './private-postgres.ts';
+export { startPrivateRedis } from './private-redis.ts';
+export type { PrivateRedis } from './private-redis.ts';
 export { anEvent } from './builders.ts';
 export type { EventOverrides } from './builders.ts';
 export { startServiceProcess, runToExit, serviceEnv, freePort } from './service-process.ts';

@@ -21,6 +21,8 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<{ 
   // CREATE DATABASE cannot take a bind parameter, so the name is restricted instead of escaped alone.
   if (!safeName.test(name)) throw new Error(`refusing database name ${JSON.stringify(name)}: use [a-z0-9_], max 63 chars`);
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  // A dropped connection rejects the query in flight; without a listener it would also kill the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -39,6 +39,8 @@ const migrationLockKey = 0x6761_7465_7761; // "gatewa"
 export async function runMigrations(options: RunMigrationsOptions): Promise<MigrationsApplied> {
   const { logger } = options;
   const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'migrations' });
+  // A dropped connection rejects the query in flight; without a listener it would also kill the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs ?? 120_000))}`);

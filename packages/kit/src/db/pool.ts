@@ -33,12 +33,20 @@ export function createPool(options: CreatePoolOptions): Pool {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client whose server connection drops (Postgres restart, network blip) emits 'error' on
-  // the pool; without a listener Node treats it as unhandled and kills the whole service.
-  pool.on('error', (err) => {
-    if (options.logger) options.logger.error({ err }, 'postgres idle client error');
-    else process.emitWarning(`postgres idle client error: ${err.message}`);
+  // A client whose server connection drops (Postgres restart, network blip) emits 'error'. pg-pool
+  // listens only while the client is idle in the pool; a checked-out one (a transaction, a LISTEN
+  // client, an advisory-lock holder) has no listener, and Node turns that into an uncaught error that
+  // kills the service. So every client gets a listener for its whole life, here, once: the query in
+  // flight rejects on its own (the request answers 503, the transaction is rolled back by the
+  // server), the broken client is dropped on release, and the next checkout connects afresh.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      if (options.logger) options.logger.warn({ err: err.message }, 'postgres connection lost; later queries reconnect');
+      else process.emitWarning(`postgres connection lost: ${err.message}`);
+    });
   });
+  // The idle-client case reaches the pool as well; the listener above has already logged it.
+  pool.on('error', () => undefined);
   return pool;
 }
 

@@ -7,13 +7,25 @@ import { ApiError, defaultErrorMessages, errorBodySchema, httpStatusOf, isErrorC
 import type { ErrorBody, ErrorCode } from '@gateway/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { dependencyDown } from '../lifecycle/dependency-down.ts';
+import type { DownDependency } from '../lifecycle/dependency-down.ts';
 
 interface MappedError {
   status: number;
   body: ErrorBody;
   /** Whether the error is ours (log at error with the stack) rather than the caller's. */
   internal: boolean;
+  /** Set for 503 `service_unavailable`: seconds until the caller should retry with the same key. */
+  retryAfterSeconds?: number;
+  /** The dependency found down, for the log line. */
+  dependency?: DownDependency;
 }
+
+/**
+ * Retry-After for a dependency outage: a Postgres restart or a Redis failover takes seconds, and a
+ * bank retrying sooner only adds load to a service that is reconnecting.
+ */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
 
 // Fastify's own client errors, with texts that tell an integrator what to fix.
 const fastifyClientErrors: Readonly<Record<string, string>> = {
@@ -78,7 +90,25 @@ function describeValidation(context: string | undefined, issues: readonly Valida
 export function mapError(error: unknown, requestId: string): MappedError {
   if (isApiErrorLike(error)) {
     const status = httpStatusOf(error.code);
-    return { status, body: body(error.code, requestId, error.message, error.details), internal: status >= 500 };
+    const mapped: MappedError = { status, body: body(error.code, requestId, error.message, error.details), internal: status >= 500 };
+    if (error.code === 'service_unavailable') {
+      mapped.internal = false;
+      mapped.retryAfterSeconds = DEPENDENCY_RETRY_AFTER_SECONDS;
+    }
+    return mapped;
+  }
+  // A dependency that is down (Postgres restarting, Redis gone, no broker) is not our bug and not the
+  // caller's mistake: 503 with Retry-After tells a bank to retry with the same Idempotency-Key. The
+  // request's transaction was rolled back with its connection, so the retry runs afresh or replays.
+  const down = dependencyDown(error);
+  if (down !== undefined) {
+    return {
+      status: httpStatusOf('service_unavailable'),
+      body: body('service_unavailable', requestId),
+      internal: false,
+      retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+      dependency: down,
+    };
   }
   if (typeof error !== 'object' || error === null) {
     return { status: 500, body: body('internal_error', requestId), internal: true };
@@ -108,6 +138,9 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const mapped = mapError(error, request.id);
   if (mapped.internal) {
     request.log.error({ err: error }, 'request failed with an internal error');
+  } else if (mapped.retryAfterSeconds !== undefined) {
+    request.log.warn({ err: error, dependency: mapped.dependency }, 'request refused: a dependency is unavailable');
+    void reply.header('retry-after', String(mapped.retryAfterSeconds));
   } else {
     request.log.info({ code: mapped.body.error.code, reason: error instanceof Error ? error.message : String(error) }, 'request refused');
   }

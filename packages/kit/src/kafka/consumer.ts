@@ -4,6 +4,7 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { dependencyDown } from '../lifecycle/dependency-down.ts';
 import { decodeHeaders, dlqHeaders, truncateReason } from './dlq.ts';
 import type { DeadLetterKind } from './dlq.ts';
 import { createProducer } from './producer.ts';
@@ -175,6 +176,7 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
     }
     metrics.consumed.inc({ topic, group: groupId });
     let lastError: unknown;
+    let outageWaits = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       // Abandoned mid-retry by stop(): leave the offset uncommitted so the message is redelivered.
       if (stopping) return;
@@ -185,6 +187,20 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
       } catch (err) {
         lastError = err;
         metrics.failed.inc({ topic, group: groupId });
+        // A dependency that is down (Postgres restarting) says nothing about the message: waiting for it
+        // does not spend an attempt, or a few seconds' outage would dead-letter every good event.
+        const down = dependencyDown(err);
+        if (down !== undefined) {
+          outageWaits++;
+          const waitMs = Math.min(backoff.maxMs, backoff.initialMs * backoff.multiplier ** Math.min(outageWaits - 1, 20));
+          log.warn({ err: errorText(err), dependency: down, topic, partition, offset: message.offset, eventId: event.eventId, retryInMs: waitMs }, 'handler waiting for a dependency that is down');
+          await sleep(waitMs);
+          if (stopping) return;
+          await payload.heartbeat();
+          attempt--;
+          continue;
+        }
+        outageWaits = 0;
         log.warn({ err, topic, partition, offset: message.offset, eventId: event.eventId, eventType: event.type, attempt, maxAttempts }, 'handler failed');
         if (attempt < maxAttempts) {
           await sleep(Math.min(backoff.maxMs, backoff.initialMs * backoff.multiplier ** (attempt - 1)));

@@ -6,3 +6,5 @@ export { runService } from './run-service.ts';
 export type { RunServiceOptions } from './run-service.ts';
 export { createPeriodicTask } from './periodic-task.ts';
 export type { PeriodicTask, PeriodicTaskOptions } from './periodic-task.ts';
+export { dependencyDown } from './dependency-down.ts';
+export type { DownDependency } from './dependency-down.ts';

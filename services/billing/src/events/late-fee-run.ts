@@ -47,6 +47,11 @@ export async function runLateFees(deps: LateFeeRunDeps, businessDate: BusinessDa
   // The lock lives on one dedicated connection for the whole run: session advisory locks belong to
   // the connection, and a pooled query could release it on a different one.
   const lockClient = deps.useLock === false ? undefined : await deps.pool.connect();
+  // Losing that connection (a Postgres restart) frees the lock: the run stops at the next bill rather
+  // than carry on unguarded beside an instance that may now take it; tomorrow's run finishes the rest.
+  let lockLost: Error | undefined;
+  const onLost = (err: Error) => (lockLost = err);
+  lockClient?.on('error', onLost);
   try {
     if (lockClient) {
       const { rows } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lateFeeRunLockKey]);
@@ -62,6 +67,7 @@ export async function runLateFees(deps: LateFeeRunDeps, businessDate: BusinessDa
       const chunk = await payableBillsPastDue(deps.pool, businessDate, after, chunkSize);
       if (chunk.length === 0) break;
       for (const billId of chunk) {
+        if (lockLost) throw new Error('late-fee run stopped: its lock connection was lost', { cause: lockLost });
         result.billsSeen += 1;
         try {
           const one = await withTransaction(deps.pool, (client) => applyLateFeesToBill(client, billId, { policy: deps.policy, businessDate, now: clock(), correlationId }), {
@@ -85,7 +91,8 @@ export async function runLateFees(deps: LateFeeRunDeps, businessDate: BusinessDa
   } finally {
     if (lockClient) {
       await lockClient.query('SELECT pg_advisory_unlock($1)', [lateFeeRunLockKey]).catch(() => undefined);
-      lockClient.release();
+      lockClient.off('error', onLost);
+      lockClient.release(lockLost);
     }
   }
 }
