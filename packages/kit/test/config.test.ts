@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'info',
       CLIENTS_FILE: path.join(repoRoot, 'infra/local/clients.json'),
       SHUTDOWN_TIMEOUT_MS: 10_000,
-      HTTP_BODY_LIMIT_BYTES: 65_536,
+      HTTP_BODY_LIMIT_BYTES: 262_144,
       AUTH_AUDIT_FLUSH_MS: 10_000,
       AUTH_AUDIT_MAX_KEYS: 1_000,
       KAFKA_SASL_MECHANISM: 'scram-sha-512',

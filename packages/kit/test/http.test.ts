@@ -141,8 +141,8 @@ describe('createHttpServer', () => {
     expect(wrongType.statusCode).toBe(400);
     expect(wrongType.json<ErrorResponse>().error.code).toBe('invalid_request');
 
-    // 100 KB: over the 64 KiB default a route gets unless it sets its own limit.
-    const huge = await app.inject({ method: 'POST', url: '/v1/echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ accountNo: 'x'.repeat(100_000) }) });
+    // 300 KB: over the 256 KiB default a route gets unless it sets its own limit.
+    const huge = await app.inject({ method: 'POST', url: '/v1/echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ accountNo: 'x'.repeat(300_000) }) });
     expect(huge.statusCode).toBe(413);
     expect(huge.json<ErrorResponse>().error).toMatchObject({ code: 'payload_too_large', message: 'The request body is larger than this route accepts.' });
 

@@ -37,7 +37,7 @@ export const commonConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envDurationMs().default(10_000),
   // The body limit of every route that sets none of its own; only billing's batch import (POST
   // /v1/bill-batches) has a larger one. Past it: 413 payload_too_large.
-  HTTP_BODY_LIMIT_BYTES: envInteger({ min: 1_024, max: 104_857_600 }).default(65_536),
+  HTTP_BODY_LIMIT_BYTES: envInteger({ min: 1_024, max: 104_857_600 }).default(262_144),
   // Refused authentications reach audit_log aggregated: one row per (source, key id, reason, method,
   // path) per interval, at most AUTH_AUDIT_MAX_KEYS of them (the rest are counted in one overflow row).
   AUTH_AUDIT_FLUSH_MS: envDurationMs().default(10_000),

@@ -65,10 +65,11 @@ const openApiDescription = [
 ].join(' ');
 
 /**
- * 64 KiB: a payment, an intent or a campaign is a few hundred bytes. Only a route that needs more says
- * so itself (billing's batch import); the server must not hold megabytes for every caller that asks.
+ * 256 KiB: a payment or an intent is a few hundred bytes; the largest other body is a campaign naming
+ * its 10,000 accounts (some 150 KB). Only a route that needs more says so itself (billing's batch
+ * import): the server must not hold megabytes for every caller that asks.
  */
-export const defaultBodyLimit = 65_536;
+export const defaultBodyLimit = 262_144;
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const registry = options.metricsRegistry ?? new Registry();
