@@ -34,11 +34,12 @@ export const billBatchRowSchema = z
   .strictObject({
     externalBillId: storableText().trim().min(1).max(128),
     accountNo: accountNoSchema,
-    period: periodSchema,
+    // Strict copies of the shared shapes (events keep theirs open to added fields).
+    period: periodSchema.strict(),
     issueDate: businessDateSchema,
     dueDate: businessDateSchema,
     amount: moneyInputSchema,
-    lines: z.array(billLineSchema).optional(),
+    lines: z.array(z.strictObject({ ...billLineSchema.shape, amount: moneyInputSchema })).optional(),
     // Creates the account when it is unknown; without it an unknown account is rejected.
     holder: batchHolderSchema.optional(),
     billerId: idSchema.optional(),
