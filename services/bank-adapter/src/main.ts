@@ -11,6 +11,8 @@ import { startChannelHealthPublisher } from './events/channel-health.publisher.t
 import { createDebitProcessor } from './events/debit-processor.ts';
 import { createSettlementFetchScheduler, runSettlementFetch } from './events/settlement-fetch.scheduler.ts';
 import { createStatusInquiryPoller } from './events/status-inquiry.poller.ts';
+import { createRefundInquiryPoller } from './events/refund-inquiry.poller.ts';
+import { createRefundProcessor } from './events/refund-processor.ts';
 import { publishedTopics } from './events/topics.ts';
 import { createChannelSwitchStore } from './store/redis-channel-switch-store.ts';
 
@@ -46,9 +48,12 @@ await runService({
     const health = startChannelHealthPublisher({ pool: infra.pool, gateway, logger, topic: config.RESULTS_TOPIC, intervalMs: config.CHANNEL_HEALTH_INTERVAL });
     const processor = createDebitProcessor({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC });
     const poller = createStatusInquiryPoller({ pool: infra.pool, processor, gateway, logger, intervalMs: config.STATUS_POLL_INTERVAL, registry: infra.registry });
+    const refunds = createRefundProcessor({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC });
+    const refundPoller = createRefundInquiryPoller({ pool: infra.pool, refunds, gateway, logger, intervalMs: config.STATUS_POLL_INTERVAL });
     const commands = createChannelCommandsConsumer({
       kafka: infra.kafka,
       processor,
+      refunds,
       logger,
       registry: infra.registry,
       topic: config.COMMANDS_TOPIC,
@@ -64,10 +69,12 @@ await runService({
     shutdown.register('channel health publisher', () => health.stop());
     shutdown.register('channel switch sync', () => switchSync.stop());
     shutdown.register('status inquiry poller', () => poller.stop());
+    shutdown.register('refund inquiry poller', () => refundPoller.stop());
     shutdown.register('channel commands consumer', () => commands.stop());
 
     await commands.start();
     poller.start();
+    refundPoller.start();
     switchSync.start();
 
     if (config.SETTLEMENT_FETCH_ENABLED) {

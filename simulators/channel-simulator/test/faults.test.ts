@@ -78,6 +78,34 @@ describe('dropReplyRate', () => {
   });
 });
 
+describe('reversal faults', () => {
+  it('dropReplyRate: a reversal credits, never answers; the debit then shows reversed, and a repeat credits nothing more', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    const created = (await (await call(base, 'POST', '/debits', debitBody({ accountNo: account }))).json()) as { debitId: string };
+    await control(base, { dropReplyRate: 1 });
+    await expect(call(base, 'POST', `/debits/${created.debitId}/reversal`, { reason: 'refund' }, 500)).rejects.toThrow(/timeout|aborted/i);
+    await control(base, { dropReplyRate: 0 });
+    expect(await (await call(base, 'GET', `/debits/${created.debitId}`)).json()).toMatchObject({ status: 'succeeded', reversed: true });
+    const balance = sim.state.balanceOf(account);
+    expect((await call(base, 'POST', `/debits/${created.debitId}/reversal`, { reason: 'refund' })).status).toBe(200);
+    expect(sim.state.balanceOf(account)).toBe(balance);
+  });
+
+  it('reversalRefusalRate: a reversal is refused with 422 reversal_refused and nothing is credited', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    const created = (await (await call(base, 'POST', '/debits', debitBody({ accountNo: account }))).json()) as { debitId: string };
+    const balance = sim.state.balanceOf(account);
+    await control(base, { reversalRefusalRate: 1 });
+    const refused = await call(base, 'POST', `/debits/${created.debitId}/reversal`, { reason: 'refund' });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ code: 'reversal_refused' });
+    expect(sim.state.balanceOf(account)).toBe(balance);
+    expect((await truth(base)).transactions).toEqual([expect.objectContaining({ debitId: created.debitId, status: 'succeeded' })]);
+  });
+});
+
 describe('outage', () => {
   it('answers every API call 503 with Connection: close, while /control and /transactions keep answering', async () => {
     sim = bank();
@@ -164,12 +192,12 @@ describe('/control', () => {
     sim = bank();
     const set = await sim.app.inject({ method: 'POST', url: '/control', payload: { failureRate: 0.25, latencyMs: { min: 5, max: 10 } } });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toEqual({ latencyMs: { min: 5, max: 10 }, failureRate: 0.25, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0 });
+    expect(set.json()).toEqual({ latencyMs: { min: 5, max: 10 }, failureRate: 0.25, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0, reversalRefusalRate: 0 });
     const more = await sim.app.inject({ method: 'POST', url: '/control', payload: { outage: true } });
     expect(more.json()).toMatchObject({ failureRate: 0.25, outage: true });
     expect((await sim.app.inject({ method: 'GET', url: '/control' })).json()).toEqual(more.json());
     const reset = await sim.app.inject({ method: 'POST', url: '/control/reset' });
-    expect(reset.json()).toEqual({ latencyMs: 0, failureRate: 0, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0 });
+    expect(reset.json()).toEqual({ latencyMs: 0, failureRate: 0, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0, reversalRefusalRate: 0 });
   });
 
   it('refuses bad input with 400 and changes nothing', async () => {

@@ -6,7 +6,7 @@ import type { ChannelDefinition, ConnectorName } from '../domain/channel-registr
 import type { ChannelConnector, DebitAnswer, DebitRequest, InquiryKey } from '../domain/connector.ts';
 import { ChannelCallError } from '../domain/connector.ts';
 import { channelRequest, channelText } from './channel-http.ts';
-import { debitAnswerOf, inquiryAnswerOf, reversalAnswerOf } from './rest-debit-api.ts';
+import { debitAnswerOf, inquiryAnswerOf, reversalAnswerOf, reversalStatusOf } from './rest-debit-api.ts';
 
 function debitBody(request: DebitRequest) {
   const payer: Record<string, string> = {};
@@ -44,6 +44,12 @@ class RestConnector implements ChannelConnector {
     const path = `debits/${encodeURIComponent(channelRef)}/reversal`;
     const reply = await channelRequest(this.channel, 'POST', path, signal, { reason });
     return reversalAnswerOf(`POST ${this.channel.channelId}/${path}`, reply);
+  }
+
+  async reversalStatus(channelRef: string, signal: AbortSignal) {
+    const path = `debits/${encodeURIComponent(channelRef)}`;
+    const reply = await channelRequest(this.channel, 'GET', path, signal);
+    return reversalStatusOf(`GET ${this.channel.channelId}/${path}`, reply);
   }
 
   async settlementFile(businessDate: string, signal: AbortSignal): Promise<string> {

@@ -5,7 +5,7 @@ import { failureReasons, moneySchema } from '@gateway/contracts';
 import type { FailureReason } from '@gateway/contracts';
 import { z } from 'zod';
 import { ChannelCallError } from '../domain/connector.ts';
-import type { DebitAnswer, InquiryAnswer, ReversalAnswer } from '../domain/connector.ts';
+import type { DebitAnswer, InquiryAnswer, ReversalAnswer, ReversalStatus } from '../domain/connector.ts';
 import type { ChannelReply } from './channel-http.ts';
 
 const debitViewSchema = z.object({
@@ -115,4 +115,18 @@ export function reversalAnswerOf(where: string, reply: ChannelReply): ReversalAn
   const code = refusal.success ? (refusal.data.code ?? null) : null;
   if (reply.status === 404 || reply.status === 409 || reply.status === 422) return { kind: 'refused', code, message: `The channel refused the reversal (${reply.status}).` };
   throw new ChannelCallError(`${where}: refused with ${reply.status}`, { effect: 'none', status: reply.status });
+}
+
+// A debit's view says whether it was reversed (`reversed: true` and `reversedAt`); its status stays
+// `succeeded` (the API's statuses are otp_required | succeeded | failed).
+const reversalViewSchema = z.object({ debitId: z.string().min(1), reversed: z.boolean().optional(), reversedAt: z.iso.datetime({ offset: true }).optional() });
+
+/** Maps the answer to a reversal's status inquiry (GET of the debit). */
+export function reversalStatusOf(where: string, reply: ChannelReply): ReversalStatus {
+  if (reply.status === 404) return { kind: 'not_found' };
+  if (reply.status !== 200) throw new ChannelCallError(`${where}: refused with ${reply.status}`, { effect: 'none', status: reply.status });
+  const view = reversalViewSchema.safeParse(reply.body);
+  if (!view.success) throw new ChannelCallError(`${where}: 200 with an unexpected body (${view.error.issues[0]?.message ?? 'invalid'})`, { effect: 'none', status: reply.status });
+  if (view.data.reversed === true || view.data.reversedAt !== undefined) return { kind: 'reversed', reversedAt: view.data.reversedAt === undefined ? null : new Date(view.data.reversedAt).toISOString() };
+  return { kind: 'not_reversed' };
 }

@@ -33,6 +33,9 @@ export type InquiryAnswer = DebitAnswer | { kind: 'not_found' };
 
 export type ReversalAnswer = { kind: 'reversed'; reversalId: string | null } | { kind: 'refused'; code: string | null; message: string };
 
+/** A status inquiry about a reversal: has the channel given the debit back? */
+export type ReversalStatus = { kind: 'reversed'; reversedAt: string | null } | { kind: 'not_reversed' } | { kind: 'not_found' };
+
 export type InquiryKey = { reference: string; channelRef: string | null };
 
 /** How a call that got no business answer ended, as far as money is concerned. */
@@ -64,7 +67,13 @@ export interface ChannelConnector {
   /** Wallets: the payer's OTP for a debit the channel holds. Banks answer failed. */
   confirmOtp(channelRef: string, otp: string, signal: AbortSignal): Promise<DebitAnswer>;
   inquire(key: InquiryKey, signal: AbortSignal): Promise<InquiryAnswer>;
+  /**
+   * Gives a succeeded debit back. The channel reverses a debit at most once and answers a repeat as
+   * done, which is what lets the adapter send a reversal again when an inquiry shows it never landed.
+   */
   reverse(channelRef: string, reason: string, signal: AbortSignal): Promise<ReversalAnswer>;
+  /** Whether the debit was reversed (the status inquiry of a reversal whose answer never came). */
+  reversalStatus(channelRef: string, signal: AbortSignal): Promise<ReversalStatus>;
   /** The channel's statement for one business date (YYYY-MM-DD), as the CSV it serves. */
   settlementFile(businessDate: string, signal: AbortSignal): Promise<string>;
 }

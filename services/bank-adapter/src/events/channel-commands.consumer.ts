@@ -1,4 +1,5 @@
-// Consumes channels.commands (from payment orchestration): debit requests, OTPs, status requests.
+// Consumes channels.commands (from payment orchestration): debit requests, OTPs, status requests,
+// and refunds of debits that bought nothing (refund-processor.ts).
 // Each command is applied once through the inbox (see debit-processor.ts for how the inbox row, the
 // debit record and the call are ordered so that nothing is ever sent twice). Only infrastructure
 // failures throw, so the kit's consumer retries them and, if they persist, dead-letters the command.
@@ -9,10 +10,12 @@ import type { Kafka } from 'kafkajs';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { DebitProcessor } from './debit-processor.ts';
+import type { RefundProcessor } from './refund-processor.ts';
 
 export type ChannelCommandsConsumerDeps = {
   kafka: Kafka;
   processor: DebitProcessor;
+  refunds: RefundProcessor;
   logger: Logger;
   /** channels.commands in production; tests use a topic of their own. */
   topic: string;
@@ -23,7 +26,7 @@ export type ChannelCommandsConsumerDeps = {
   consumerOptions?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number; maxAttempts?: number };
 };
 
-export function createChannelCommandsHandler(deps: Pick<ChannelCommandsConsumerDeps, 'processor' | 'logger' | 'registry'>): EventHandler {
+export function createChannelCommandsHandler(deps: Pick<ChannelCommandsConsumerDeps, 'processor' | 'refunds' | 'logger' | 'registry'>): EventHandler {
   const log = deps.logger.child({ component: 'channel-commands' });
   const existing = deps.registry?.getSingleMetric('bank_adapter_commands_total');
   const handledCount =
@@ -41,6 +44,9 @@ export function createChannelCommandsHandler(deps: Pick<ChannelCommandsConsumerD
         break;
       case 'channel.status-requested':
         outcome = await deps.processor.statusRequested(event);
+        break;
+      case 'channel.refund-requested':
+        outcome = await deps.refunds.refundRequested(event);
         break;
       default:
         return;

@@ -26,6 +26,9 @@ import type { ChannelHealthPublisher } from '../../src/events/channel-health.pub
 import { createDebitProcessor } from '../../src/events/debit-processor.ts';
 import type { DebitProcessor } from '../../src/events/debit-processor.ts';
 import { createStatusInquiryPoller } from '../../src/events/status-inquiry.poller.ts';
+import { createRefundInquiryPoller } from '../../src/events/refund-inquiry.poller.ts';
+import type { RefundInquiryPoller } from '../../src/events/refund-inquiry.poller.ts';
+import { createRefundProcessor } from '../../src/events/refund-processor.ts';
 import type { StatusInquiryPoller } from '../../src/events/status-inquiry.poller.ts';
 
 export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
@@ -55,6 +58,7 @@ export type AdapterInstance = {
   processor: DebitProcessor;
   consumer: EventConsumer;
   poller: StatusInquiryPoller;
+  refundPoller: RefundInquiryPoller;
   health: ChannelHealthPublisher;
   stop(): Promise<void>;
 };
@@ -71,6 +75,9 @@ export type AdapterHarness = {
   requestDebit(channelId: ChannelId, overrides?: Partial<EventOf<'channel.debit-requested'>['payload']>): Promise<EventOf<'channel.debit-requested'>>;
   submitOtp(debit: EventOf<'channel.debit-requested'>, otp: string, channelRef: string | null): Promise<EventOf<'channel.otp-submitted'>>;
   requestStatus(debit: EventOf<'channel.debit-requested'>): Promise<EventOf<'channel.status-requested'>>;
+  /** Asks for the debit to be given back, as orchestration does when its payment was refused. */
+  requestRefund(debit: EventOf<'channel.debit-requested'>, channelTxnId: string): Promise<EventOf<'channel.refund-requested'>>;
+  refundRow(reference: string): Promise<Record<string, unknown> | undefined>;
   /** The first result of `type` for the debit's intent (already seen or still to come). */
   result<T extends EventType>(debit: { payload: { intentId: string } }, type: T, timeoutMs?: number): Promise<EventOf<T>>;
   resultsFor(intentId: string): AnyEvent[];
@@ -138,9 +145,12 @@ export async function startAdapterHarness(options: { registry?: (r: ChannelRegis
     const health = startChannelHealthPublisher({ pool: db.pool, gateway, logger, topic: topics.results, intervalMs: options.healthIntervalMs ?? 30_000 });
     const processor = createDebitProcessor({ pool: db.pool, gateway, logger, resultsTopic: topics.results });
     const poller = createStatusInquiryPoller({ pool: db.pool, processor, gateway, logger, intervalMs: 50 });
+    const refunds = createRefundProcessor({ pool: db.pool, gateway, logger, resultsTopic: topics.results });
+    const refundPoller = createRefundInquiryPoller({ pool: db.pool, refunds, gateway, logger, intervalMs: 50 });
     const consumer = createChannelCommandsConsumer({
       kafka,
       processor,
+      refunds,
       logger,
       topic: topics.commands,
       groupId: uniqueName('bank-adapter.commands'),
@@ -149,16 +159,21 @@ export async function startAdapterHarness(options: { registry?: (r: ChannelRegis
     });
     await consumer.start();
     await consumer.joined();
-    if (startPoller) poller.start();
+    if (startPoller) {
+      poller.start();
+      refundPoller.start();
+    }
     return {
       gateway,
       processor,
       consumer,
       poller,
+      refundPoller,
       health,
       async stop() {
         // The poller first: a stopped adapter must not go on working the schedule while its consumer leaves the group.
         await poller.stop();
+        await refundPoller.stop();
         await consumer.stop();
         await health.stop();
         gateway.shutdown();
@@ -229,6 +244,19 @@ export async function startAdapterHarness(options: { registry?: (r: ChannelRegis
       });
       await publish(event);
       return event;
+    },
+    async requestRefund(debit, channelTxnId) {
+      const p = debit.payload;
+      const event = createEvent('channel.refund-requested', {
+        ...envelope(p.intentId),
+        payload: { intentId: p.intentId, channelId: p.channelId, reference: p.reference, channelTxnId, amount: p.amount, reason: 'The bill was paid by another channel meanwhile', requestedAt: new Date().toISOString() },
+      });
+      await publish(event);
+      return event;
+    },
+    async refundRow(reference) {
+      const { rows } = await db.pool.query<Record<string, unknown>>('SELECT * FROM channel_refunds WHERE reference = $1', [reference]);
+      return rows[0];
     },
     async result(debit, type, timeoutMs = 10_000) {
       const found = await results.expectEvent((e) => e.type === type && e.key === debit.payload.intentId, timeoutMs);

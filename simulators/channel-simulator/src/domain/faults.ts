@@ -25,6 +25,8 @@ export interface ControlSettings {
    * processes its queue late: why "not found" after a timeout proves nothing for a while.
    */
   readonly queueDebitsMs: number;
+  /** A reversal is refused (422 `reversal_refused`, nothing credited): the channel's own rules. */
+  readonly reversalRefusalRate: number;
 }
 
 export const defaultControlSettings: ControlSettings = {
@@ -35,6 +37,7 @@ export const defaultControlSettings: ControlSettings = {
   outage: false,
   dropReplyRate: 0,
   queueDebitsMs: 0,
+  reversalRefusalRate: 0,
 };
 
 const rate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
@@ -51,6 +54,7 @@ export const controlUpdateSchema = z
     outage: z.boolean(),
     dropReplyRate: rate,
     queueDebitsMs: millis,
+    reversalRefusalRate: rate,
   })
   .partial();
 export type ControlUpdate = z.infer<typeof controlUpdateSchema>;
