@@ -35,7 +35,7 @@ import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { requestHasher } from '../idempotency/idempotency-store.ts';
-import type { AuthenticatedClient, ClientsFile, KeyEntry } from './clients.ts';
+import type { AuthenticatedClient, ClientsFile } from './clients.ts';
 import { indexKeys } from './clients.ts';
 import { targetUriOf } from './target-uri.ts';
 import { checkBodyDigest, verifySignatureHeaders } from './verify-signature.ts';
@@ -113,7 +113,7 @@ function declaresBody(request: FastifyRequest): boolean {
 
 /** What onRequest verified, for the body stage to finish. */
 interface PendingBody {
-  verified: HeadersVerified & { key: KeyEntry };
+  verified: HeadersVerified;
   limit: number;
 }
 
