@@ -1,7 +1,7 @@
-// The operator audit log: every service that takes operator actions has an `audit_log` table in its
-// own database (its migration makes it append-only: triggers refuse UPDATE, DELETE and TRUNCATE). A
-// row is written in the same transaction as the action it records, so an action without its audit
-// row cannot commit.
+// The audit log: every service has an `audit_log` table in its own database (its migration makes it
+// append-only: triggers refuse UPDATE, DELETE and TRUNCATE). An operator action's row is written in
+// the same transaction as the action, so an action without its audit row cannot commit; refused
+// authentications arrive aggregated from refusal-audit.ts.
 import type { Pool, PoolClient } from 'pg';
 
 export type AuditEntry = { actor: string; action: string; target: string; detail?: Record<string, unknown>; requestId?: string | null };
