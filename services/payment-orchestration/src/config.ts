@@ -32,6 +32,10 @@ export const configSchema = commonConfigSchema.extend({
   INTENT_TTL: envDurationMs().default(900_000),
   INTENT_RECONCILIATION_GRACE: envDurationMs().default(600_000),
   INTENT_SWEEP_INTERVAL: envDurationMs().default(15_000),
+  // A channel state the bank adapter has not reported again for this long is unknown, and the channel
+  // is tried: three of the adapter's CHANNEL_HEALTH_INTERVAL (30 s), so one lost report is no outage
+  // and an adapter gone with a breaker open blocks nobody for long.
+  CHANNEL_HEALTH_STALE_AFTER: envDurationMs().default(90_000),
   // Consumed topics and groups; overridable so a test or a replay can use its own.
   BILLS_TOPIC: envString().default('billing.bills'),
   BILL_READ_MODEL_GROUP_ID: envString().default('payments.bill-read-model'),

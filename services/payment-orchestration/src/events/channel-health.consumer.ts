@@ -1,5 +1,6 @@
-// Keeps each channel's breaker state from channel.health-changed (channels.results), so GET
-// /v1/channels tells a portal which channels are up without asking the bank adapter.
+// Keeps each channel's breaker state from channel.health-changed and channel.health-reported
+// (channels.results), so GET /v1/channels and intent creation know which channels are up without
+// asking the bank adapter. A change counts as a report made when it happened.
 import { createConsumer, handleOnce } from '@gateway/kit';
 import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
@@ -11,8 +12,15 @@ export const channelHealthInbox = 'payments.channel-health';
 
 export function createChannelHealthHandler(deps: { pool: Pool }): EventHandler {
   return async (event) => {
-    if (event.type !== 'channel.health-changed') return;
-    await handleOnce(deps.pool, channelHealthInbox, event, (client) => applyChannelHealth(client, event.payload));
+    if (event.type === 'channel.health-changed') {
+      const p = event.payload;
+      await handleOnce(deps.pool, channelHealthInbox, event, (client) => applyChannelHealth(client, { channelId: p.channelId, state: p.state, changedAt: p.changedAt, reportedAt: p.changedAt }));
+    } else if (event.type === 'channel.health-reported') {
+      // No inbox row: applying a report twice changes nothing (the latest reportedAt wins), and every
+      // channel is reported every 30 s, which would only fill the inbox.
+      const p = event.payload;
+      await applyChannelHealth(deps.pool, { channelId: p.channelId, state: p.state, changedAt: p.since, reportedAt: p.reportedAt });
+    }
   };
 }
 

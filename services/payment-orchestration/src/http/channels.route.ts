@@ -1,6 +1,7 @@
 // GET /v1/channels: the channels from config/channels.json with their breaker state from the
 // channel-health read model, so a portal never offers a channel that is down. A channel the bank
-// adapter never reported on is closed (available): no news is not an outage.
+// adapter never reported on, or not for CHANNEL_HEALTH_STALE_AFTER, is closed (available): no news
+// is not an outage.
 import { channelsResponseSchema } from '@gateway/contracts';
 import type { BreakerState } from '@gateway/contracts';
 import { errorResponses, requireClient, signatureHeadersSchema } from '@gateway/kit';
@@ -23,7 +24,7 @@ export function channelsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireClient(request);
-        const states = await channelStates(deps.pool);
+        const states = await channelStates(deps.pool, { now: deps.now?.() ?? new Date(), staleAfterMs: deps.config.CHANNEL_HEALTH_STALE_AFTER });
         return {
           channels: deps.config.catalogues.channels.channels.map((c) => {
             const state = (states.get(c.channelId) ?? 'closed') as BreakerState;

@@ -34,7 +34,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { quotePayment } from '../domain/allocation.ts';
 import { debitAmount, intentBillIds, intentView } from '../domain/intent-record.ts';
 import type { IntentRecord } from '../domain/intent-record.ts';
-import { channelStateOf, enqueueIntentEvent, findBillHolder, insertIntent, intentProducer } from '../store/pg-intent-store.ts';
+import { channelStateOf } from '../store/pg-channel-health-store.ts';
+import { enqueueIntentEvent, findBillHolder, insertIntent, intentProducer } from '../store/pg-intent-store.ts';
 import type { BillHolder } from '../store/pg-intent-store.ts';
 import { lockAccountBills } from '../store/pg-payment-store.ts';
 import { requireClientKind } from './client-kinds.ts';
@@ -96,7 +97,7 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
           // A wallet pulls from a mobile number, a bank from an account: without it the channel can only refuse.
           if (channel.kind === 'wallet' && body.payer.msisdn === undefined) return refuse('invalid_request', `Channel ${channel.channelId} is a wallet: payer.msisdn is required.`);
           if (channel.kind === 'bank' && body.payer.accountNo === undefined) return refuse('invalid_request', `Channel ${channel.channelId} is a bank: payer.accountNo is required.`);
-          const state = await channelStateOf(tx, channel.channelId);
+          const state = await channelStateOf(tx, channel.channelId, { now, staleAfterMs: deps.config.CHANNEL_HEALTH_STALE_AFTER });
           if (state !== null && unavailableStates.has(state)) {
             throw new ApiError('channel_unavailable', `Channel ${channel.channelId} is unavailable (${state}); no money was moved.`);
           }

@@ -433,9 +433,3 @@ export async function applyIntentChange(
   if (refunding) await enqueueRefundRequest(client, after, ctx);
   return after;
 }
-
-/** The channel's breaker state as the adapter last reported it (channel_health); null if never reported. */
-export async function channelStateOf(db: Queryable, channelId: string): Promise<string | null> {
-  const { rows } = await db.query<{ state: string }>('SELECT state FROM channel_health WHERE channel_id = $1', [channelId]);
-  return rows[0]?.state ?? null;
-}
