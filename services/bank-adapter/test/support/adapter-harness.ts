@@ -128,12 +128,19 @@ function testRegistry(simulators: Record<ChannelId, Simulator>): ChannelRegistry
   };
 }
 
-export async function startAdapterHarness(options: { registry?: (r: ChannelRegistry) => ChannelRegistry; healthIntervalMs?: number } = {}): Promise<AdapterHarness> {
+export async function startAdapterHarness(
+  options: {
+    registry?: (r: ChannelRegistry) => ChannelRegistry;
+    healthIntervalMs?: number;
+    /** Another harness's command and result topics (orchestration's), for a test across both services. */
+    topics?: { commands: string; results: string };
+  } = {},
+): Promise<AdapterHarness> {
   const db = await createTestDatabase({ migrationsDir });
   const logger = testLogger('bank-adapter');
   const kafka = testKafka();
   const tk: TestKafka = createTestKafka(kafka);
-  const topics = { commands: await tk.createTopic('commands', 3), results: await tk.createTopic('results', 3) };
+  const topics = options.topics ?? { commands: await tk.createTopic('commands', 3), results: await tk.createTopic('results', 3) };
   const { simulators, apps } = await startSimulators();
   const registry = (options.registry ?? ((r) => r))(testRegistry(simulators));
   const results = await watchTopic(topics.results);

@@ -1,0 +1,68 @@
+// Issue 10 item 2 across both services: payment orchestration (its intent harness: routes, relay,
+// channel-results consumer) and the bank adapter (its harness: command consumer, pollers, relay) on
+// the same command and result topics, against the channel simulator over real HTTP. A channel's own
+// payment settles the bill while the intent's debit is already at the bank with no answer; when the
+// debit turns out to have succeeded, it is given back at the bank with nobody involved.
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { AnyEvent, IntentResponse, PaymentNotificationResponse } from '@gateway/contracts';
+import { payers, startAdapterHarness } from '../../bank-adapter/test/support/adapter-harness.ts';
+import type { AdapterHarness } from '../../bank-adapter/test/support/adapter-harness.ts';
+import { startIntentHarness } from './support/intent-harness.ts';
+import type { IntentHarness } from './support/intent-harness.ts';
+
+let h: IntentHarness;
+let adapter: AdapterHarness;
+
+beforeAll(async () => {
+  h = await startIntentHarness();
+  adapter = await startAdapterHarness({ topics: { commands: h.topics.commands, results: h.topics.results } });
+});
+afterAll(async () => {
+  await adapter?.close();
+  await h?.close();
+});
+
+const forIntent = (intentId: string, type: string) => (e: AnyEvent) => e.type === type && e.key === intentId;
+
+it('a debit already sent when a channel paid the bill is reversed at the bank once it proves to have succeeded: intent canceled and refunded, payer told', async () => {
+  const bank = adapter.simulators['bank-alpha'];
+  const payer = payers['bank-alpha'];
+  const before = bank.state.balanceOf(payer.accountNo!);
+  const bill = await h.issueBill();
+
+  // The bank takes the debit but its reply never comes: the outcome is unknown, the debit in flight.
+  await bank.control({ dropReplyRate: 1 });
+  let intent: IntentResponse;
+  try {
+    const created = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
+      body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'bank-alpha', payer: { accountNo: payer.accountNo } },
+    });
+    expect(created.status).toBe(201);
+    intent = created.body;
+    await h.waitForStatus(intent.intentId, 'unknown');
+  } finally {
+    await bank.control({ dropReplyRate: 0 });
+  }
+
+  // Meanwhile the payer pays the same bill in a wallet's app: taken, and the intent is not canceled
+  // (its debit may have happened; the adapter is finding out).
+  const paid = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', {
+    as: 'wallet-one',
+    body: { channelTxnId: 'W1-X-1', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
+  });
+  expect(paid.status).toBe(201);
+
+  // The adapter's inquiry finds the debit succeeded; its payment is refused (the bill is paid), and
+  // the debit goes back to the payer at the bank.
+  const refunded = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'), 20_000);
+  expect(refunded.payload).toMatchObject({ status: 'canceled', refunded: intent.amount, payer: { accountNo: payer.accountNo } });
+  const txns = await bank.transactions(intent.intentId);
+  expect(txns).toEqual([expect.objectContaining({ reference: intent.intentId, status: 'reversed', amount: intent.amount })]);
+  expect(bank.state.balanceOf(payer.accountNo!)).toBe(before);
+
+  const view = (await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body;
+  expect(view).toMatchObject({ status: 'canceled', refund: { status: 'succeeded', amount: intent.amount } });
+  // Nothing in this path needed a person, and the bill was paid once.
+  expect(await h.count('intent_reconciliation', 'intent_id = $1', [intent.intentId])).toBe(0);
+  expect(await h.count('payment_allocations', 'bill_id = $1', [bill.billId])).toBe(1);
+});
