@@ -99,7 +99,8 @@ export function describeServiceBoot(service: string, entry: URL, env: Record<str
 
     it('refuses to start when Kafka cannot be reached, naming it in one line', async () => {
       const closedPort = await freePort();
-      const run = await runToExit(entry, serviceEnv({ DATABASE_URL: db.url, KAFKA_BROKERS: `127.0.0.1:${closedPort}` }));
+      // No start-up wait for Kafka (KAFKA_START_WAIT_MS): one attempt, so the refusal comes at once.
+      const run = await runToExit(entry, serviceEnv({ DATABASE_URL: db.url, KAFKA_BROKERS: `127.0.0.1:${closedPort}`, KAFKA_START_WAIT_MS: '0' }));
       expect(run.code).toBe(1);
       const lines = run.stderr.trim().split('\n');
       expect(lines).toEqual([`${service}: cannot reach Kafka at 127.0.0.1:${closedPort} (kafka did not answer within 5000 ms)`]);

@@ -39,7 +39,7 @@ function freePort(): Promise<number> {
  * variables). For tests that stop and start a broker: doing that to the shared one would break every
  * other test file running in parallel. Same jars, same config template: a real broker, not a fake.
  */
-export async function startPrivateKafka(): Promise<PrivateKafka> {
+export async function startPrivateKafka(options: { started?: boolean } = {}): Promise<PrivateKafka> {
   const script = join(repoRoot, 'infra/local/kafka.sh');
   const sharedData = process.env['INFRA_DATA_DIR'] || join(repoRoot, '.data');
   const libs = join(sharedData, 'kafka/libs');
@@ -73,6 +73,8 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  // started: false hands the broker over unstarted, for a test that starts it beside something else.
+  if (options.started === false) return broker;
   try {
     await broker.up();
   } catch (err) {

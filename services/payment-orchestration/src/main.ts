@@ -9,7 +9,7 @@ import { createChannelHealthConsumer } from './events/channel-health.consumer.ts
 import { createChannelResultsConsumer } from './events/channel-results.consumer.ts';
 import { createIntentExpirySweeper } from './events/intent-expiry.sweeper.ts';
 import { createOtpForwarder } from './events/intent-otp-forwarder.ts';
-import { publishedTopics } from './events/topics.ts';
+import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 
 const config = configOrExit(serviceName, readConfig);
 
@@ -27,6 +27,7 @@ await runService({
       shutdown,
       migrationsDir: new URL('../migrations', import.meta.url).pathname,
       topics: publishedTopics,
+      consumerGroupPrefix,
     });
 
     // Consumed topics may not exist yet if billing or the bank adapter never started; subscribing to a

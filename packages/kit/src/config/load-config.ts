@@ -35,6 +35,9 @@ export const commonConfigSchema = z.object({
   LOG_LEVEL: envLogLevel().default('info'),
   CLIENTS_FILE: envFilePath().default(path.join(repoRoot, 'infra/local/clients.json')),
   SHUTDOWN_TIMEOUT_MS: envDurationMs().default(10_000),
+  // How long a start waits for Kafka to be ready (a broker just formatted is still creating its
+  // internal topics) before it gives up with one line; each wait is logged. 0: one attempt.
+  KAFKA_START_WAIT_MS: envDurationMs().default(120_000),
   // The body limit of every route that sets none of its own; only billing's batch import (POST
   // /v1/bill-batches) has a larger one. Past it: 413 payload_too_large.
   HTTP_BODY_LIMIT_BYTES: envInteger({ min: 1_024, max: 104_857_600 }).default(262_144),

@@ -7,6 +7,8 @@ export type { CreateProducerOptions } from './producer.ts';
 export { ensureTopics, dlqTopicFor } from './topics.ts';
 export type { TopicToEnsure, EnsureTopicsOptions } from './topics.ts';
 export { checkKafka } from './health.ts';
+export { waitForKafka } from './wait-for-kafka.ts';
+export type { WaitForKafkaOptions } from './wait-for-kafka.ts';
 export { createConsumer } from './consumer.ts';
 export type { CreateConsumerOptions, EventConsumer, EventHandler, MessageContext, BackoffOptions } from './consumer.ts';
 export { dlqHeaders, decodeHeaders } from './dlq.ts';

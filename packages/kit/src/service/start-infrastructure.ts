@@ -18,6 +18,7 @@ import type { ReadinessCheck } from '../http/health-routes.ts';
 import { createKafka, kafkaSaslOf } from '../kafka/client.ts';
 import { checkKafka } from '../kafka/health.ts';
 import { ensureTopics } from '../kafka/topics.ts';
+import { waitForKafka } from '../kafka/wait-for-kafka.ts';
 import { DependencyUnavailableError } from '../lifecycle/startup-failure.ts';
 import type { Shutdown } from '../lifecycle/shutdown.ts';
 import { createOutboxRelay } from '../outbox/relay.ts';
@@ -32,6 +33,8 @@ export interface StartInfrastructureOptions {
   migrationsDir: string;
   /** Topics this service publishes to; created (with their DLQs) if missing. */
   topics: readonly TopicName[];
+  /** The prefix of this service's consumer groups (its Kafka ACLs cover it); `<service>.` by default. */
+  consumerGroupPrefix?: string;
 }
 
 export interface ServiceInfrastructure {
@@ -91,12 +94,18 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
   // The first contact goes through a silent client: an unreachable broker must read as the one
   // start-up line, not as a page of kafkajs retry stack traces.
   const probe = createKafka({ brokers: config.KAFKA_BROKERS, clientId: service, logger: logger.child({}, { level: 'silent' }), sasl });
-  await reach('Kafka', brokers, () => checkKafka(probe, 5_000));
   await reach('Kafka', brokers, () =>
-    ensureTopics(
-      kafka,
-      options.topics.map((name) => ({ topic: name, numPartitions: topicCatalog[name].partitions })),
-    ),
+    waitForKafka({
+      kafka: probe,
+      logger,
+      timeoutMs: config.KAFKA_START_WAIT_MS,
+      probeGroupId: `${options.consumerGroupPrefix ?? `${service}.`}start-probe`,
+      then: () =>
+        ensureTopics(
+          kafka,
+          options.topics.map((name) => ({ topic: name, numPartitions: topicCatalog[name].partitions })),
+        ),
+    }),
   );
 
   const relay = createOutboxRelay({ pool, kafka, logger, registry, listen: true });

@@ -1,0 +1,52 @@
+// The first `npm start` on a fresh machine: the broker has just been formatted and started, and is
+// still creating its internal topics (__consumer_offsets) when the bank adapter connects. The adapter
+// used to give up at once ("This server does not host this topic-partition"); it must wait for Kafka
+// to be ready (bounded, with backoff, each wait logged) and start. A private broker, because
+// formatting the shared one would wipe every other test file's topics.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, serviceEnv, startPrivateKafka, startServiceProcess, uniqueName } from '@gateway/testkit';
+import type { PrivateKafka, ServiceProcess, TestDatabase } from '@gateway/testkit';
+
+let broker: PrivateKafka | undefined;
+let db: TestDatabase | undefined;
+let proc: ServiceProcess | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+}, 60_000);
+
+afterAll(async () => {
+  if (proc && proc.child.exitCode === null) proc.child.kill('SIGKILL');
+  await broker?.destroy();
+  await db?.drop();
+}, 120_000);
+
+describe('bank adapter on a broker that has only just been formatted', () => {
+  it('waits for the new broker to be ready and starts, the first time', async () => {
+    // The service starts while the broker is still starting, as on the first `npm start`: first no
+    // broker at all, then a broker that answers but is still creating its internal topics.
+    broker = await startPrivateKafka({ started: false });
+    const brokerUp = broker.up();
+    const started = startServiceProcess(
+      new URL('../src/main.ts', import.meta.url),
+      serviceEnv({
+        DATABASE_URL: db!.url,
+        KAFKA_BROKERS: broker.brokers.join(','),
+        KAFKA_SASL_USERNAME: broker.sasl.username,
+        KAFKA_SASL_PASSWORD: broker.sasl.password,
+        COMMANDS_TOPIC: uniqueName('fresh-commands'),
+        COMMANDS_GROUP_ID: uniqueName('fresh-bank-adapter'),
+        RESULTS_TOPIC: uniqueName('fresh-results'),
+        LOG_LEVEL: 'info',
+      }),
+      150_000,
+    );
+    [proc] = await Promise.all([started, brokerUp]);
+    const ready = await fetch(`${proc.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { kafka: { status: 'up' } } });
+    expect(proc.child.exitCode).toBeNull();
+    // It said that it waited, and why.
+    expect(proc.output()).toContain('kafka not ready yet; waiting');
+  }, 240_000);
+});
