@@ -82,6 +82,24 @@ describe('receipts', () => {
     expect(await outboxTypes(rows[0]!.message_id)).toEqual(['notification.sms-sent', 'notification.sms-delivered']);
   });
 
+  it('tells the payer, once, in the holder\'s language, that a debit which bought nothing was given back (intent.refunded)', async () => {
+    const to = aMobile();
+    const bill = billFor(to, 'en');
+    const refunded = anEvent('intent.refunded', {
+      payload: { accountNo: bill.payload.accountNo, billIds: [bill.payload.billId], payer: { msisdn: to, accountNo: null }, refunded: { amount: 152_000, currency: 'SYP' } },
+    });
+    await h.deliver([bill]);
+    await h.deliver([refunded], 2);
+    const expected = renderSms('intent_refunded', 'en', { accountNo: bill.payload.accountNo, amount: money(152_000, 'SYP') });
+    await waitFor(async () => (await h.received(to)).some((m) => m.text === expected), { timeoutMs: 20_000, message: 'refund SMS at the SMSC' });
+    // One partition: once a later marker is queued, the second copy before it was handled too.
+    const marker = aMobile();
+    const markerBill = billFor(marker);
+    await h.deliver([markerBill, anEvent('intent.refunded', { payload: { billIds: [markerBill.payload.billId], payer: { msisdn: marker, accountNo: null } } })]);
+    await waitFor(async () => (await messageOf('intent_refunded', marker)).length === 1, { timeoutMs: 30_000, message: 'marker queued' });
+    expect(await messageOf('intent_refunded', to)).toHaveLength(1);
+  });
+
   it('holds a receipt whose bill is not known yet (the bill topic lags) and sends it, once, when the bill arrives', async () => {
     const to = aMobile();
     const bill = billFor(to);
