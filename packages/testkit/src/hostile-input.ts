@@ -25,6 +25,8 @@ export interface HostileRouteSpec {
   body?: () => unknown;
   /** The client kind that may call the route (its key signs every case). */
   as: string;
+  /** False for a POST that takes no Idempotency-Key (naturally idempotent): its header is not input. */
+  idempotencyKey?: false;
   /** Leaf paths (`text.en`) that accept null: null there is not a hostile value. */
   nullable?: readonly string[];
   /**
@@ -42,6 +44,8 @@ export interface HostileCase {
   path: string;
   body?: Buffer;
   contentType?: string;
+  /** Headers sent instead of the defaults (a fresh Idempotency-Key on a POST). */
+  headers?: Record<string, string>;
   /** When set, a 2xx is acceptable if this holds for its body (a batch whose rows were all rejected). */
   acceptIf?: (body: unknown) => boolean;
 }
@@ -161,6 +165,17 @@ export function hostileCases(spec: HostileRouteSpec): HostileCase[] {
 
   if (spec.body === undefined) return cases;
   const path = validPath();
+
+  // The Idempotency-Key every state-changing POST requires: 1–255 visible ASCII characters.
+  for (const [what, key] of spec.idempotencyKey === false ? [] : ([
+    ['empty', ''],
+    ['oversized (256 characters)', 'k'.repeat(256)],
+    ['with a space', 'key 1'],
+    ['with a tab', 'key\t1'],
+    ['Latin-1 byte', 'key-\u00e9'],
+  ] as const)) {
+    add({ name: `header Idempotency-Key: ${what}`, path, body: validBody()!, contentType: json, headers: { 'idempotency-key': key } });
+  }
 
   // The body as a whole.
   const sample = spec.body();
@@ -295,6 +310,7 @@ export async function sendSigned(app: Injectable, c: HostileCase, key: { keyId: 
   const headers: Record<string, string> = { host };
   if (c.contentType !== undefined) headers['content-type'] = c.contentType;
   if (c.method === 'POST') headers['idempotency-key'] = `hostile-${randomUUID()}`;
+  Object.assign(headers, c.headers);
   Object.assign(headers, await signRequest({ method: c.method, url: `http://${host}${c.path}`, ...(c.body !== undefined ? { body: c.body } : {}), keyId: key.keyId, secret: key.secret }));
   const res = await app.inject({ method: c.method, url: c.path, headers, ...(c.body !== undefined ? { payload: c.body } : {}) });
   let body: unknown;

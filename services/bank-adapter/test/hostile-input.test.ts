@@ -28,7 +28,7 @@ describe('bank adapter: hostile input to every public route', () => {
   const signers = hostileClients([{ kind: 'operator' }]);
   const specs: HostileRouteSpec[] = [
     { method: 'GET', url: '/v1/channels', as: 'operator' },
-    { method: 'POST', url: '/v1/channels/:channelId/force-off', params: { channelId: 'wallet-one' }, body: () => ({ reason: 'maintenance window' }), as: 'operator' },
+    { method: 'POST', url: '/v1/channels/:channelId/force-off', params: { channelId: 'wallet-one' }, body: () => ({ reason: 'maintenance window' }), as: 'operator', idempotencyKey: false },
     { method: 'POST', url: '/v1/channels/:channelId/force-on', params: { channelId: 'wallet-one' }, as: 'operator' },
     { method: 'GET', url: '/v1/settlement-files/:channelId/:businessDate', params: { channelId: 'bank-alpha', businessDate: '2026-05-10' }, as: 'operator' },
     { method: 'POST', url: '/v1/settlement-files/:channelId/:businessDate', params: { channelId: 'bank-alpha', businessDate: '2026-05-10' }, as: 'operator' },

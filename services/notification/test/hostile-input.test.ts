@@ -38,7 +38,7 @@ describe('notification: hostile input to every public route', () => {
       as: 'operator',
     },
     { method: 'GET', url: '/v1/campaigns/:campaignId', params: { campaignId }, as: 'operator' },
-    { method: 'POST', url: '/v1/campaigns/:campaignId/cancel', params: { campaignId }, body: () => ({ reason: 'wrong text' }), as: 'operator' },
+    { method: 'POST', url: '/v1/campaigns/:campaignId/cancel', params: { campaignId }, body: () => ({ reason: 'wrong text' }), as: 'operator', idempotencyKey: false },
     { method: 'GET', url: '/v1/messages', query: { to: '+963944123456' }, as: 'operator' },
     { method: 'GET', url: '/v1/opt-outs', query: { msisdn: '+963944123456' }, as: 'operator' },
   ];
