@@ -29,7 +29,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { databaseUrl, signRequest } from '@gateway/kit';
-import { adminUrl, createStack, freePort, kafkaBrokers, redisUrl, sleep } from './intents-stack.ts';
+import { adminUrl, createStack, freePort, kafkaBrokers, kafkaSasl, redisUrl, sleep } from './intents-stack.ts';
 import type { Stack } from './intents-stack.ts';
 
 const { values } = parseArgs({
@@ -151,6 +151,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const baseEnv = (overrides: Record<string, string>): Record<string, string> => ({
   PATH: process.env['PATH'] ?? '',
   KAFKA_BROKERS: kafkaBrokers,
+  ...(kafkaSasl ? { KAFKA_SASL_USERNAME: kafkaSasl.username, KAFKA_SASL_PASSWORD: kafkaSasl.password } : {}),
   REDIS_URL: redisUrl,
   LOG_LEVEL: 'warn',
   ...overrides,

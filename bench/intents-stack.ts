@@ -15,6 +15,10 @@ import { freePort } from '@gateway/testkit/processes';
 export const adminUrl = process.env['DATABASE_ADMIN_URL'] || 'postgres://gateway:gateway@127.0.0.1:5432/postgres';
 export const kafkaBrokers = process.env['KAFKA_BROKERS'] || '127.0.0.1:9092';
 export const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
+// The local Kafka's super user (infra/local/env.sh): a bench uses topics and groups of its own, which
+// no service principal's ACLs cover, so its services log in as it too. Empty: a broker without SASL.
+const kafkaAdmin = process.env['KAFKA_ADMIN_USERNAME'] ?? 'admin';
+export const kafkaSasl = kafkaAdmin ? { mechanism: 'scram-sha-512' as const, username: kafkaAdmin, password: process.env['KAFKA_ADMIN_PASSWORD'] || 'admin-local' } : undefined;
 
 export { freePort };
 
@@ -117,7 +121,7 @@ export function createStack(): Stack {
 
   async function deleteKafkaNames(): Promise<void> {
     if (groups.length === 0 && topics.length === 0) return;
-    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING, ...(kafkaSasl ? { sasl: kafkaSasl } : {}) }).admin();
     await admin.connect();
     try {
       // Groups first: a topic's deletion leaves its groups' committed offsets dangling otherwise.
@@ -149,7 +153,7 @@ export function createStack(): Stack {
   }
 
   async function startAtEnd(pairs: { groupId: string; topic: string }[]): Promise<void> {
-    const admin = new Kafka({ clientId: 'bench-offsets', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: 'bench-offsets', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING, ...(kafkaSasl ? { sasl: kafkaSasl } : {}) }).admin();
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());

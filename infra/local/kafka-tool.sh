@@ -8,7 +8,8 @@
 #   infra/local/kafka-tool.sh console-consumer --topic t1 --from-beginning
 #   infra/local/kafka-tool.sh consumer-groups --list
 #   infra/local/kafka-tool.sh org.apache.kafka.tools.GetOffsetShell --topic t1
-# --bootstrap-server is added when not given.
+# --bootstrap-server is added when not given, and so is the admin login (the
+# broker lets no one in without one) as the tool's client config.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,6 +40,20 @@ for a in "${args[@]}"; do
   if [[ "$a" == --bootstrap-server* || "$a" == --bootstrap-controller* ]]; then has_bootstrap=1; fi
 done
 ((has_bootstrap)) || args=(--bootstrap-server "$INFRA_HOST:$KAFKA_PORT" "${args[@]}")
+
+# Written by kafka.sh (write_config) with the admin user's SCRAM login.
+admin_conf="$DATA_DIR/kafka/admin-client.properties"
+has_config=0
+for a in "${args[@]}"; do
+  case "$a" in --command-config* | --producer.config* | --consumer.config* | --producer-property* | --consumer-property*) has_config=1 ;; esac
+done
+if ((!has_config)) && [[ -f "$admin_conf" ]]; then
+  case "$tool" in
+    console-producer) args+=(--producer.config "$admin_conf") ;;
+    console-consumer) args+=(--consumer.config "$admin_conf") ;;
+    *) args+=(--command-config "$admin_conf") ;;
+  esac
+fi
 
 # A tool is a short-lived JVM: C1-only and serial GC make it start faster.
 # No log4j shutdown hook: a client thread logging while the JVM exits would

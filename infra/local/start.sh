@@ -8,6 +8,9 @@ cd "$ROOT"
 
 bash infra/local/install.sh
 export PATH="$ROOT/node_modules/.bin:$PATH"
+# local_service_password: the local password of each service's Postgres role and Kafka user.
+# shellcheck source=lib.sh
+source infra/local/lib.sh
 
 # Leave running what was already running before us; stop only what we started.
 was_up=()
@@ -58,7 +61,11 @@ for entry in "${SERVICES[@]}"; do
   IFS=: read -r name port db <<<"$entry"
   # setsid: a terminal's Ctrl-C reaches only this script, which then sends each service ONE SIGTERM
   # (a second signal would make a service skip its graceful drain). Log lines carry the service name.
-  HTTP_PORT="$port" DATABASE_URL="postgres://gateway:gateway@127.0.0.1:5432/$db" \
+  # Each service logs in as itself: its own Postgres role (owner of its database only) and Kafka
+  # principal (writes only the topics it owns), as postgres.sh and kafka.sh create them.
+  password="$(local_service_password "$name")"
+  HTTP_PORT="$port" DATABASE_URL="postgres://$name:$password@127.0.0.1:5432/$db" \
+    KAFKA_SASL_USERNAME="$name" KAFKA_SASL_PASSWORD="$password" \
     setsid node --disable-warning=TimeoutNegativeWarning "services/$name/src/main.ts" &
   pids+=("$!")
 done

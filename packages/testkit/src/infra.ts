@@ -18,7 +18,7 @@ export interface TestInfra {
 const defaults = {
   databaseAdminUrl: 'postgres://gateway:gateway@127.0.0.1:5432/postgres',
   kafkaBrokers: '127.0.0.1:9092',
-  kafkaAdminUsername: '',
+  kafkaAdminUsername: 'admin',
   kafkaAdminPassword: 'admin-local',
   redisUrl: 'redis://127.0.0.1:6379',
 };
