@@ -163,8 +163,16 @@ export function hostileCases(spec: HostileRouteSpec): HostileCase[] {
   add({ name: 'query: unknown parameter', path: fillPath(spec.url, params) + queryString(query, { unknownParameter: '1' }), ...(spec.body ? { body: validBody()!, contentType: json } : {}) });
   add({ name: 'query: NUL in an unknown parameter name', path: fillPath(spec.url, params) + queryString(query, { 'a%00b': '1' }), ...(spec.body ? { body: validBody()!, contentType: json } : {}) });
 
-  if (spec.body === undefined) return cases;
   const path = validPath();
+  if (spec.body === undefined) {
+    // A POST that takes no body must not take one either.
+    if (spec.method === 'POST') {
+      add({ name: 'body on a route that takes none: unknown field', path, body: Buffer.from('{"unknownField":1}'), contentType: 'application/json' });
+      add({ name: 'body on a route that takes none: 10,000 levels', path, body: Buffer.from(`${'['.repeat(10_000)}${']'.repeat(10_000)}`), contentType: 'application/json' });
+      add({ name: 'body on a route that takes none: text/plain', path, body: Buffer.from('x'), contentType: 'text/plain' });
+    }
+    return cases;
+  }
 
   // The Idempotency-Key every state-changing POST requires: 1–255 visible ASCII characters.
   for (const [what, key] of spec.idempotencyKey === false ? [] : ([

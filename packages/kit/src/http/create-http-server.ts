@@ -57,6 +57,8 @@ export interface HttpServerOptions {
 }
 
 const noQueryParameters = z.strictObject({});
+// Fastify hands a validator null for a request without a body.
+const noBody = z.null({ error: 'this route takes no request body' }).optional();
 
 const openApiDescription = [
   'Requests from banks, wallets, the citizen portal and the telecom billing system are signed with HTTP',
@@ -109,6 +111,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v1/') && route.schema !== undefined && route.schema.querystring === undefined) {
       route.schema = { ...route.schema, querystring: noQueryParameters };
+    }
+    // Likewise a POST that declares no body takes none: fields sent to it would be silently ignored.
+    if (route.url.startsWith('/v1/') && route.method === 'POST' && route.schema !== undefined && route.schema.body === undefined) {
+      route.schema = { ...route.schema, body: noBody };
     }
   });
 
