@@ -6,6 +6,7 @@ export * from './kafka/index.ts';
 export * from './outbox/index.ts';
 export * from './inbox/index.ts';
 export * from './idempotency/index.ts';
+export * from './retention/index.ts';
 export * from './http/index.ts';
 export * from './auth/index.ts';
 export * from './breaker/index.ts';

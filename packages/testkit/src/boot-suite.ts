@@ -43,6 +43,8 @@ export function describeServiceBoot(service: string, entry: URL, env: Record<str
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain(`service="${service}"`);
       expect(metrics).toContain('outbox_pending');
+      // The retention pass is wired (kit's outbox, inbox and idempotency keys, in every service).
+      for (const table of ['outbox', 'inbox', 'idempotency_keys']) expect(metrics).toContain(`retention_rows_deleted_total{table="${table}"`);
       const docs = (await (await fetch(`${base}/docs/json`)).json()) as { info: { title: string } };
       expect(docs.info.title).toBe(service);
       expect((await fetch(`${base}/docs`, { redirect: 'follow' })).status).toBe(200);

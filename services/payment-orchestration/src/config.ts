@@ -20,6 +20,8 @@ export const configSchema = commonConfigSchema.extend({
   FEES_FILE: envFilePath().default(path.join(configDir, 'fees.json')),
   // How long a bill inquiry's quoted amounts are honoured.
   INQUIRY_TTL: envDurationMs().default(600_000),
+  // How long past its expiry an inquiry's row is kept before the retention pass deletes it.
+  INQUIRY_RETENTION: envDurationMs().default(7 * 86_400_000),
   // The window around the gateway's clock a payment notification's paidAt must fall in: a little
   // ahead for clock skew, a week back for a channel replaying its queue after an outage.
   PAID_AT_MAX_AHEAD: envDurationMs().default(300_000),

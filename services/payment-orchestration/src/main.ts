@@ -10,6 +10,7 @@ import { createChannelResultsConsumer } from './events/channel-results.consumer.
 import { createIntentExpirySweeper } from './events/intent-expiry.sweeper.ts';
 import { createOtpForwarder } from './events/intent-otp-forwarder.ts';
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
+import { purgeExpiredInquiries } from './store/pg-inquiry-store.ts';
 
 const config = configOrExit(serviceName, readConfig);
 
@@ -28,6 +29,9 @@ await runService({
       migrationsDir: new URL('../migrations', import.meta.url).pathname,
       topics: publishedTopics,
       consumerGroupPrefix,
+      retentionJobs: (pool) => [
+        { table: 'inquiries', purge: () => purgeExpiredInquiries(pool, { olderThanMs: config.INQUIRY_RETENTION, batchSize: config.RETENTION_BATCH_SIZE }) },
+      ],
     });
 
     // Consumed topics may not exist yet if billing or the bank adapter never started; subscribing to a

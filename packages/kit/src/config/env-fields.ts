@@ -92,13 +92,13 @@ export function envLogLevel() {
   });
 }
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** A duration in milliseconds: a bare integer means milliseconds; `250ms`, `30s`, `5m`, `1h` also work. */
+/** A duration in milliseconds: a bare integer means milliseconds; `250ms`, `30s`, `5m`, `1h`, `7d` also work. */
 export function envDurationMs() {
   return z.string().transform((value, ctx) => {
-    const match = /^(\d+)\s*(ms|s|m|h)?$/.exec(value.trim());
-    if (!match) return fail(ctx, value, 'must be a duration such as 5000, 250ms, 30s, 5m or 1h');
+    const match = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(value.trim());
+    if (!match) return fail(ctx, value, 'must be a duration such as 5000, 250ms, 30s, 5m, 1h or 7d');
     const n = Number(match[1]) * (durationUnits[match[2] ?? 'ms'] ?? 1);
     if (!Number.isSafeInteger(n)) return fail(ctx, value, 'must be a shorter duration');
     return n;

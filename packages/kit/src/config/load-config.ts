@@ -38,6 +38,15 @@ export const commonConfigSchema = z.object({
   // How long a start waits for Kafka to be ready (a broker just formatted is still creating its
   // internal topics) before it gives up with one line; each wait is logged. 0: one attempt.
   KAFKA_START_WAIT_MS: envDurationMs().default(120_000),
+  // Retention (see kit's retention/): how often the pass runs, rows per DELETE, and how long
+  // published outbox rows and inbox records are kept. The inbox outlives Kafka's log retention (7 days
+  // by default): until a topic drops an event it can be delivered again (a consumer group reset, a
+  // replay), and only the inbox record stops it acting twice. Idempotency keys go when they expire
+  // (30 days after their request, as API.md promises replays for).
+  RETENTION_INTERVAL: envDurationMs().default(3_600_000),
+  RETENTION_BATCH_SIZE: envInteger({ min: 1, max: 100_000 }).default(1_000),
+  OUTBOX_RETENTION: envDurationMs().default(7 * 86_400_000),
+  INBOX_RETENTION: envDurationMs().default(14 * 86_400_000),
   // The body limit of every route that sets none of its own; only billing's batch import (POST
   // /v1/bill-batches) has a larger one. Past it: 413 payload_too_large.
   HTTP_BODY_LIMIT_BYTES: envInteger({ min: 1_024, max: 104_857_600 }).default(262_144),

@@ -631,9 +631,3 @@ export async function replayParkedOutbox(pool: Pool, eventId: string): Promise<b
   );
   return (result.rowCount ?? 0) > 0;
 }
-
-/** Deletes rows published more than `olderThanDays` ago; the outbox is a queue, not an archive. */
-export async function purgePublishedOutbox(pool: Pool, olderThanDays = 7): Promise<number> {
-  const result = await pool.query(`DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)`, [olderThanDays]);
-  return result.rowCount ?? 0;
-}

@@ -19,6 +19,9 @@ import { createKafka, kafkaSaslOf } from '../kafka/client.ts';
 import { checkKafka } from '../kafka/health.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import { waitForKafka } from '../kafka/wait-for-kafka.ts';
+import { purgeExpiredIdempotencyKeys } from '../idempotency/purge.ts';
+import { createRetentionTask, purgeProcessedInbox, purgePublishedOutbox } from '../retention/retention.ts';
+import type { RetentionJob } from '../retention/retention.ts';
 import { DependencyUnavailableError } from '../lifecycle/startup-failure.ts';
 import type { Shutdown } from '../lifecycle/shutdown.ts';
 import { createOutboxRelay } from '../outbox/relay.ts';
@@ -35,6 +38,8 @@ export interface StartInfrastructureOptions {
   topics: readonly TopicName[];
   /** The prefix of this service's consumer groups (its Kafka ACLs cover it); `<service>.` by default. */
   consumerGroupPrefix?: string;
+  /** The service's own retention jobs (its short-lived tables), run beside the kit's outbox, inbox and idempotency ones. */
+  retentionJobs?: (pool: Pool) => RetentionJob[];
 }
 
 export interface ServiceInfrastructure {
@@ -115,6 +120,20 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
     if (left > 0) logger.warn({ pending: left }, 'outbox not fully flushed; the next start publishes the rest');
     await relay.stop();
   });
+
+  const retention = createRetentionTask({
+    intervalMs: config.RETENTION_INTERVAL,
+    logger,
+    registry,
+    jobs: [
+      { table: 'outbox', purge: () => purgePublishedOutbox(pool, { olderThanMs: config.OUTBOX_RETENTION, batchSize: config.RETENTION_BATCH_SIZE }) },
+      { table: 'inbox', purge: () => purgeProcessedInbox(pool, { olderThanMs: config.INBOX_RETENTION, batchSize: config.RETENTION_BATCH_SIZE }) },
+      { table: 'idempotency_keys', purge: () => purgeExpiredIdempotencyKeys(pool, config.RETENTION_BATCH_SIZE) },
+      ...(options.retentionJobs?.(pool) ?? []),
+    ],
+  });
+  retention.start();
+  shutdown.register('retention', () => retention.stop());
 
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: () => checkPostgres(pool) },

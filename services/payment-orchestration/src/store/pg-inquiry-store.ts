@@ -2,6 +2,7 @@
 // it expires, even if a late fee lands in between.
 import { money } from '@gateway/contracts';
 import type { BillInquiryResponse } from '@gateway/contracts';
+import { deleteInBatches } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { dueOf } from '../domain/allocation.ts';
@@ -65,3 +66,18 @@ export async function inquireBills(
   };
 }
 
+
+/**
+ * Retention: every bill inquiry adds a row, and one is needed only until its quote expires (a payment
+ * carries what it relied on). Kept `olderThanMs` past expiry so that a late payment naming it is still
+ * told `inquiry_expired` rather than "unknown"; deleted in batches along expires_at's index.
+ */
+export function purgeExpiredInquiries(pool: Pool, options: { olderThanMs: number; batchSize: number }): Promise<number> {
+  return deleteInBatches(pool, {
+    table: 'inquiries',
+    where: `expires_at < now() - make_interval(secs => $2::double precision / 1000)`,
+    params: [options.olderThanMs],
+    orderBy: 'expires_at',
+    batchSize: options.batchSize,
+  });
+}
