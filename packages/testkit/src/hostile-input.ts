@@ -34,6 +34,8 @@ export interface HostileRouteSpec {
    * row rejected, not the request, so a 2xx is correct there as long as `rowsRejected(reply)` holds.
    */
   rows?: { path: string; rowsRejected: (body: unknown) => boolean };
+  /** Bodies hostile in a way only this route knows (a paidAt in 2099, a bill of 20,000 lines). */
+  extraBodies?: () => [name: string, body: unknown][];
 }
 
 export interface HostileCase {
@@ -234,6 +236,10 @@ export function hostileCases(spec: HostileRouteSpec): HostileCase[] {
         add({ name: `body: invalid UTF-8 (${what}) in a string`, path, body: Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from(bytes), Buffer.from(text.slice(at))]), contentType: json });
       }
     }
+  }
+
+  for (const [name, body] of spec.extraBodies?.() ?? []) {
+    add({ name: `body: ${name}`, path, body: Buffer.from(JSON.stringify(body)), contentType: json, ...(spec.rows ? { acceptIf: spec.rows.rowsRejected } : {}) });
   }
 
   // Every value in the body, one at a time.

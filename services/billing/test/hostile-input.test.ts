@@ -32,6 +32,9 @@ describe('billing: hostile input to every public route', () => {
       method: 'POST',
       url: '/v1/bill-batches',
       body: () => ({ batchId: `hostile-${randomUUID()}`, bills: [aRow({ accountNo })] }),
+      extraBodies: () => [
+        ['a bill of 20,000 lines', { batchId: `hostile-${randomUUID()}`, bills: [aRow({ accountNo, amount: { amount: 20_000, currency: 'SYP' }, lines: Array.from({ length: 20_000 }, (_, i) => ({ code: `L${i}`, description: 'call', amount: { amount: 1, currency: 'SYP' } })) })] }],
+      ],
       as: 'biller',
       rows: { path: 'bills', rowsRejected: (body) => (body as BillBatchResponse).acceptedCount === 0 },
     },
