@@ -18,7 +18,8 @@ let h: AdapterHarness;
 
 beforeAll(async () => {
   h = await startAdapterHarness({
-    registry: (r) => ({ channels: r.channels.map((c) => ({ ...c, statusInquiry: { ...c.statusInquiry, finalityWindowMs } })) }),
+    // A breaker stays open 8 s before its half-open trial: long enough for many refused inquiries.
+    registry: (r) => ({ channels: r.channels.map((c) => ({ ...c, breaker: { ...c.breaker, resetTimeoutMs: 8_000 }, statusInquiry: { ...c.statusInquiry, finalityWindowMs } })) }),
   });
 });
 afterAll(async () => {
@@ -92,7 +93,46 @@ describe('not found after a timeout', () => {
   });
 });
 
+/** Waits until the debit's inquiry has been refused (last error matching `why`) more times than the schedule allows; returns the attempts seen then. */
+async function refusedBeyondBudget(reference: string, why: RegExp): Promise<number> {
+  const refused = await waitFor(async () => {
+    const r = await row(reference);
+    return r.last_error !== null && why.test(r.last_error) ? r : undefined;
+  }, { message: `an inquiry refused (${why})` });
+  // More refusals than the schedule has attempts: each one reschedules the inquiry.
+  const seen = new Set<number>();
+  await waitFor(async () => {
+    const r = await row(reference);
+    if (r.next_inquiry_at !== null) seen.add(r.next_inquiry_at.getTime());
+    return seen.size > budget + 1;
+  }, { timeoutMs: 20_000, intervalMs: 50, message: `more than ${budget} refused inquiries` });
+  return refused.attempts;
+}
+
 describe('an inquiry refused by the channel’s switch or breaker', () => {
+  it('uses no attempt while the breaker is open: more refusals than the schedule allows leave the debit unknown, resolved after the breaker closes', async () => {
+    const bank = h.simulators['bank-alpha'];
+    const gateway = h.adapter.gateway;
+    const debit = await queuedDebit(6_000);
+    const ref = debit.payload.reference;
+    // Open the breaker with calls that record nothing (settlement fetches in an outage).
+    await bank.control({ outage: true });
+    try {
+      const deps = { pool: h.db.pool, gateway, resultsTopic: h.topics.results };
+      for (let i = 0; i < 10 && gateway.state('bank-alpha') !== 'open'; i++) await fetchSettlementFile(deps, { channelId: 'bank-alpha', businessDate: businessDateOf(new Date()), actor: 'test' });
+      expect(gateway.state('bank-alpha')).toBe('open');
+    } finally {
+      await bank.control({ outage: false });
+    }
+    const attempts = await refusedBeyondBudget(ref, /open/);
+    expect(await row(ref)).toMatchObject({ state: 'unknown', attempts });
+    expect(h.resultsFor(debit.payload.intentId).some((e) => e.type === 'channel.debit-unknown' && e.payload.stage === 'exhausted')).toBe(false);
+
+    const ok = await h.result(debit, 'channel.debit-succeeded', 20_000);
+    expect(await bank.transactions(ref)).toEqual([expect.objectContaining({ txnId: ok.payload.channelTxnId })]);
+    expect(failures(debit.payload.intentId)).toEqual([]);
+  });
+
   it('uses no attempt: a channel forced off for longer than the whole schedule leaves the debit unknown, resolved once it is back', async () => {
     const bank = h.simulators['bank-alpha'];
     const gateway = h.adapter.gateway;
@@ -100,18 +140,8 @@ describe('an inquiry refused by the channel’s switch or breaker', () => {
     const ref = debit.payload.reference;
     gateway.setForcedOff('bank-alpha', { by: 'test', at: new Date().toISOString(), reason: 'maintenance' });
     try {
-      const refused = await waitFor(async () => {
-        const r = await row(ref);
-        return r.last_error?.includes('forced off') ? r : undefined;
-      }, { message: 'an inquiry refused while forced off' });
-      // More refusals than the schedule has attempts: each one reschedules the inquiry.
-      const seen = new Set<number>();
-      await waitFor(async () => {
-        const r = await row(ref);
-        if (r.next_inquiry_at !== null) seen.add(r.next_inquiry_at.getTime());
-        return seen.size > budget + 1;
-      }, { timeoutMs: 20_000, intervalMs: 50, message: `more than ${budget} refused inquiries` });
-      expect(await row(ref)).toMatchObject({ state: 'unknown', attempts: refused.attempts });
+      const attempts = await refusedBeyondBudget(ref, /forced off/);
+      expect(await row(ref)).toMatchObject({ state: 'unknown', attempts });
       expect(h.resultsFor(debit.payload.intentId).some((e) => e.type === 'channel.debit-unknown' && e.payload.stage === 'exhausted')).toBe(false);
     } finally {
       gateway.setForcedOff('bank-alpha', null);
