@@ -18,4 +18,5 @@ export { anEvent } from './builders.ts';
 export type { EventOverrides } from './builders.ts';
 export { startServiceProcess, runToExit, serviceEnv, freePort } from './service-process.ts';
 export { describeServiceBoot } from './boot-suite.ts';
+export { describePostgresRestart } from './postgres-restart-suite.ts';
 export type { ServiceProcess } from './service-process.ts';
