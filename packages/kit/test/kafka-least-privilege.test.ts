@@ -19,13 +19,13 @@ function serviceSasl(service: string): KafkaSasl {
   return { mechanism: 'scram-sha-512', username: service, password: `${service}-local` };
 }
 
-function kafkaAs(sasl: KafkaSasl | undefined, connectionTimeoutMs?: number): Kafka {
-  // No retries: a refusal must surface at once, not after kafkajs's backoff.
-  return createKafka({ brokers: kafkaBrokers, clientId: uniqueName('acl'), logger, sasl, connectionTimeoutMs });
+function kafkaAs(sasl: KafkaSasl | undefined): Kafka {
+  return createKafka({ brokers: kafkaBrokers, clientId: uniqueName('acl'), logger, sasl });
 }
 
 const producers: Producer[] = [];
 async function producerAs(service: string): Promise<Producer> {
+  // One retry (the least an idempotent producer accepts): a refusal surfaces at once, not after backoff.
   const producer = createProducer(kafkaAs(serviceSasl(service)), { retry: { retries: 1, initialRetryTime: 100 } });
   producers.push(producer);
   await producer.connect();
