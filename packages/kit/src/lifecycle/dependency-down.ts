@@ -48,6 +48,10 @@ function classifyOne(err: Error): DownDependency | undefined {
   return undefined;
 }
 
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string' && typeof (value as { name?: unknown }).name === 'string';
+}
+
 /**
  * The dependency an error says is unreachable, or undefined when the error is anything else. Follows
  * `cause`, kafkajs's `originalError` and AggregateError members, because the connection failure is
@@ -60,7 +64,8 @@ export function dependencyDown(error: unknown): DownDependency | undefined {
   let socketOnly: DownDependency | undefined;
   while (queue.length > 0) {
     const current = queue.shift();
-    if (!(current instanceof Error) || seen.has(current)) continue;
+    // Duck-typed, not instanceof: errors raised by Node's own sockets may come from another realm.
+    if (!isErrorLike(current) || seen.has(current)) continue;
     seen.add(current);
     const found = classifyOne(current);
     const isBareSocket = found === 'postgres' && socketCodes.has(String((current as { code?: unknown }).code));
