@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, commonConfigSchema, envBoolean, envCsv, envDurationMs, envInteger, envPort, loadConfig, repoRoot } from '../src/config/index.ts';
+import { kafkaSaslOf } from '../src/kafka/index.ts';
 
 const validEnv = {
   HTTP_PORT: '3001',
@@ -88,5 +89,17 @@ describe('loadConfig', () => {
   it('refuses ports out of range', () => {
     const error = configError(() => loadConfig(commonConfigSchema, { ...validEnv, HTTP_PORT: '70000' }));
     expect(error.message).toBe('invalid configuration: HTTP_PORT must be a port number between 1 and 65535');
+  });
+
+  it("reads the service's Kafka login, and refuses half of one at start rather than failing to log in later", () => {
+    const config = loadConfig(commonConfigSchema, { ...validEnv, KAFKA_SASL_USERNAME: 'billing', KAFKA_SASL_PASSWORD: 's3cret', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256' });
+    expect(kafkaSaslOf(config)).toEqual({ mechanism: 'scram-sha-256', username: 'billing', password: 's3cret' });
+    expect(kafkaSaslOf(loadConfig(commonConfigSchema, validEnv))).toBeUndefined();
+    expect(configError(() => kafkaSaslOf(loadConfig(commonConfigSchema, { ...validEnv, KAFKA_SASL_USERNAME: 'billing' }))).message).toBe(
+      'invalid configuration: KAFKA_SASL_PASSWORD is required when KAFKA_SASL_USERNAME is set',
+    );
+    expect(configError(() => loadConfig(commonConfigSchema, { ...validEnv, KAFKA_SASL_MECHANISM: 'plain' })).message).toBe(
+      'invalid configuration: KAFKA_SASL_MECHANISM must be one of scram-sha-512, scram-sha-256',
+    );
   });
 });
