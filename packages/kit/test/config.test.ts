@@ -37,6 +37,11 @@ describe('loadConfig', () => {
       AUTH_AUDIT_FLUSH_MS: 10_000,
       AUTH_AUDIT_MAX_KEYS: 1_000,
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_START_WAIT_MS: 120_000,
+      RETENTION_INTERVAL: 3_600_000,
+      RETENTION_BATCH_SIZE: 1_000,
+      OUTBOX_RETENTION: 7 * 86_400_000,
+      INBOX_RETENTION: 14 * 86_400_000,
     });
   });
 
