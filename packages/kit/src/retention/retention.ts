@@ -78,8 +78,9 @@ export interface RetentionTaskOptions {
 }
 
 /**
- * One periodic pass over `jobs`, each counted in `retention_rows_deleted_total{table}`. A job that fails
- * is logged and the others still run; the next pass retries it.
+ * One scheduled task per job (kit's createPeriodicTask), so a slow table never delays another's; each
+ * deletion is counted in `retention_rows_deleted_total{table}`. A failed pass is logged and the next
+ * one retries. Returns one handle that starts and stops them all.
  */
 export function createRetentionTask(options: RetentionTaskOptions): PeriodicTask {
   const log = options.logger.child({ component: 'retention' });
@@ -87,19 +88,26 @@ export function createRetentionTask(options: RetentionTaskOptions): PeriodicTask
   const deleted =
     (options.registry?.getSingleMetric(name) as Counter<'table'> | undefined) ??
     new Counter({ name, help: 'Rows deleted by the retention jobs, by table.', labelNames: ['table'], registers: options.registry ? [options.registry] : [] });
-  for (const job of options.jobs) deleted.inc({ table: job.table }, 0);
 
-  async function pass(): Promise<void> {
-    for (const job of options.jobs) {
-      try {
+  const tasks = options.jobs.map((job) => {
+    deleted.inc({ table: job.table }, 0);
+    return createPeriodicTask({
+      name: `retention of ${job.table}`,
+      intervalMs: options.intervalMs,
+      initialDelayMs: options.initialDelayMs ?? 60_000,
+      logger: log,
+      run: async () => {
         const n = await job.purge();
         deleted.inc({ table: job.table }, n);
         if (n > 0) log.info({ table: job.table, deleted: n }, 'retention: old rows deleted');
-      } catch (err) {
-        log.warn({ err, table: job.table }, 'retention job failed; the next pass retries');
-      }
-    }
-  }
+      },
+    });
+  });
 
-  return createPeriodicTask({ name: 'retention pass', intervalMs: options.intervalMs, initialDelayMs: options.initialDelayMs ?? 60_000, run: pass, logger: log });
+  return {
+    start: () => tasks.forEach((task) => task.start()),
+    stop: async () => {
+      await Promise.all(tasks.map((task) => task.stop()));
+    },
+  };
 }
