@@ -66,3 +66,34 @@ it('a debit already sent when a channel paid the bill is reversed at the bank on
   expect(await h.count('intent_reconciliation', 'intent_id = $1', [intent.intentId])).toBe(0);
   expect(await h.count('payment_allocations', 'bill_id = $1', [bill.billId])).toBe(1);
 });
+
+it('a refund the bank refuses puts the intent in the reconciliation queue with why; nothing is credited', async () => {
+  const bank = adapter.simulators['bank-alpha'];
+  const payer = payers['bank-alpha'];
+  const bill = await h.issueBill();
+  await bank.control({ dropReplyRate: 1 });
+  let intent: IntentResponse;
+  try {
+    const created = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
+      body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'bank-alpha', payer: { accountNo: payer.accountNo } },
+    });
+    intent = created.body;
+    await h.waitForStatus(intent.intentId, 'unknown');
+  } finally {
+    await bank.control({ dropReplyRate: 0, reversalRefusalRate: 1 });
+  }
+  try {
+    const paid = await h.send('POST', '/v1/payments', {
+      as: 'wallet-one',
+      body: { channelTxnId: 'W1-X-2', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
+    });
+    expect(paid.status).toBe(201);
+    const queued = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.reconciliation-required'), 20_000);
+    expect(queued.payload).toMatchObject({ status: 'canceled', reason: expect.stringContaining('refund_refused') });
+  } finally {
+    await bank.control({ reversalRefusalRate: 0 });
+  }
+  const { rows } = await h.db.pool.query('SELECT reason, money_moved, detail FROM intent_reconciliation WHERE intent_id = $1', [intent.intentId]);
+  expect(rows).toEqual([{ reason: 'refund_refused', money_moved: 'yes', detail: expect.stringContaining('reversal_refused') }]);
+  expect(await bank.transactions(intent.intentId)).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+});
