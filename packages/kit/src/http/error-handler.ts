@@ -100,7 +100,9 @@ export function mapError(error: unknown, requestId: string): MappedError {
   // A dependency that is down (Postgres restarting, Redis gone, no broker) is not our bug and not the
   // caller's mistake: 503 with Retry-After tells a bank to retry with the same Idempotency-Key. The
   // request's transaction was rolled back with its connection, so the retry runs afresh or replays.
-  const down = dependencyDown(error);
+  // Not for a client error that carries a socket code of its own (a request body the caller aborted).
+  const clientStatus = (error as { statusCode?: unknown } | null)?.statusCode;
+  const down = typeof clientStatus === 'number' && clientStatus < 500 ? undefined : dependencyDown(error);
   if (down !== undefined) {
     return {
       status: httpStatusOf('service_unavailable'),
