@@ -305,7 +305,8 @@ async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ct
  * The intents other than `exceptIntentId` that hold any of `billIds`, locked. SKIP LOCKED: an intent
  * locked now is being moved by a channel result or a portal command, which lock the intent before the
  * bills, while our caller already holds the bills; waiting would deadlock. Skipping is safe: a result
- * means its debit command was published already, and then the debit's outcome decides anyway.
+ * means the debit command was published already, and a portal command either ends the intent or lets
+ * its debit go ahead; either way a debit that lands is refused (the bill is paid) and given back.
  */
 export async function lockHoldersOf(client: PoolClient, billIds: readonly string[], exceptIntentId: string | null): Promise<IntentRecord[]> {
   if (billIds.length === 0) return [];
