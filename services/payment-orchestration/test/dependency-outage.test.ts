@@ -202,7 +202,19 @@ describe('a dependency outage under a running payment orchestration', () => {
   }, 120_000);
 
   it('answers 503 service_unavailable with Retry-After, not 500, while Redis is down, and serves again when it is back', async () => {
-    const [bill] = await issueBills(1);
+    const [bill, loadBill] = await issueBills(2);
+    // Load across the outage: payments (the first pays loadBill, the rest are refused as already paid),
+    // each answered either normally or 503 with Retry-After.
+    const answers: Answer[] = [];
+    let loading = true;
+    const load = (async () => {
+      while (loading) {
+        const paid = await send('POST', '/v1/payments', { body: aPaymentOf(loadBill!), key: `redis-load-${randomUUID()}` }).catch(() => undefined);
+        if (paid) answers.push(paid);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    await waitFor(() => answers.length >= 3, { timeoutMs: 20_000, message: 'the load to start' });
     await redis!.down();
     await waitFor(async () => (await readyz()) === 503, { timeoutMs: 15_000, message: '/readyz to say not ready' });
     const inquiry = await send('GET', `/v1/bills?billerId=telecom&accountNo=${bill!.accountNo}`);
@@ -214,8 +226,14 @@ describe('a dependency outage under a running payment orchestration', () => {
       expect(answer.retryAfter).toMatch(/^\d+$/);
     }
 
+    // Down for 5 s, as in the incident.
+    await new Promise((r) => setTimeout(r, 5_000));
     await redis!.up();
     await waitFor(async () => (await readyz()) === 200, { timeoutMs: 30_000, message: '/readyz to say ready again' });
+    loading = false;
+    await load;
+    for (const answer of answers) expectSafeAnswer(answer);
+    expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
     expect((await send('POST', '/v1/payments', { body, key })).status).toBe(201);
     expect(proc!.child.exitCode).toBeNull();
   }, 90_000);
