@@ -41,13 +41,19 @@ export async function waitForKafka(options: WaitForKafkaOptions): Promise<void> 
       return;
     } catch (err) {
       const left = deadline - Date.now();
-      if (left <= 0) throw err;
+      // A wrong password or a missing ACL is configuration, not a broker still starting: say so now.
+      if (left <= 0 || refusedAccess(err)) throw err;
       const waitMs = Math.min(backoff, left);
       logger.warn({ attempt, retryInMs: waitMs, reason: err instanceof Error ? err.message : String(err) }, 'kafka not ready yet; waiting');
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       backoff = Math.min(maxBackoff, backoff * 2);
     }
   }
+}
+
+function refusedAccess(err: unknown): boolean {
+  const e = err as { name?: unknown; type?: unknown };
+  return e.name === 'KafkaJSSASLAuthenticationError' || (typeof e.type === 'string' && e.type.endsWith('_AUTHORIZATION_FAILED'));
 }
 
 /** Describing a group needs its coordinator, i.e. a loaded __consumer_offsets: what every consumer needs first. */
