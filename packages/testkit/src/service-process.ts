@@ -65,15 +65,20 @@ export async function runToExit(entry: URL, env: NodeJS.ProcessEnv, timeoutMs = 
 }
 
 /** Starts `entry` and resolves once its /readyz answers 200. */
-export async function startServiceProcess(entry: URL, env: NodeJS.ProcessEnv, timeoutMs = 45_000): Promise<ServiceProcess> {
+/** `onOutput` sees the output as it comes, before the service is ready (a test waiting for a log line). */
+export async function startServiceProcess(entry: URL, env: NodeJS.ProcessEnv, timeoutMs = 45_000, onOutput?: (soFar: string) => void): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [entry.pathname], {
     env: { ...env, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const take = (chunk: Buffer) => {
+    output += chunk.toString();
+    onOutput?.(output);
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -23,10 +23,11 @@ afterAll(async () => {
 
 describe('bank adapter on a broker that has only just been formatted', () => {
   it('waits for the new broker to be ready and starts, the first time', async () => {
-    // The service starts while the broker is still starting, as on the first `npm start`: first no
-    // broker at all, then a broker that answers but is still creating its internal topics.
+    // The service starts before the broker, as on the first `npm start` where they come up together:
+    // first no broker at all, then one that answers but is still creating its internal topics. The
+    // broker is started once the service has said it is waiting for it.
     broker = await startPrivateKafka({ started: false });
-    const brokerUp = broker.up();
+    let brokerUp: Promise<void> | undefined;
     const started = startServiceProcess(
       new URL('../src/main.ts', import.meta.url),
       serviceEnv({
@@ -40,13 +41,17 @@ describe('bank adapter on a broker that has only just been formatted', () => {
         LOG_LEVEL: 'info',
       }),
       150_000,
+      (output) => {
+        if (brokerUp !== undefined || !output.includes('kafka not ready yet; waiting')) return;
+        brokerUp = broker!.up();
+        brokerUp.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+      },
     );
-    [proc] = await Promise.all([started, brokerUp]);
+    proc = await started;
+    await brokerUp;
     const ready = await fetch(`${proc.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { kafka: { status: 'up' } } });
     expect(proc.child.exitCode).toBeNull();
-    // It said that it waited, and why.
-    expect(proc.output()).toContain('kafka not ready yet; waiting');
   }, 240_000);
 });
