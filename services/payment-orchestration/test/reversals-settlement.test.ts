@@ -108,38 +108,6 @@ describe('POST /v1/payments/{id}/reversals', () => {
     expect(byTxn.body).toMatchObject({ paymentId: first.body.paymentId, status: 'reversed', reversal: { reversalId: reversal.body.reversalId } });
   });
 
-  it('answers a reversed payment\'s channelTxnId under a new key with 409 payment_reversed naming the reversal, never "completed"', async () => {
-    h.setNow(morning);
-    const bill = await h.issueBill();
-    const body = aPayment(bill);
-    const first = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body, idempotencyKey: 'pay-k1' });
-    expect(first.status).toBe(201);
-    const reversal = await h.send<ReversalResponse>('POST', `/v1/payments/${first.body.paymentId}/reversals`, { body: { reason: 'customer disputed' } });
-    expect(reversal.status).toBe(201);
-
-    // The same body under a new key: the payment's real status, not the original success.
-    const again = await h.send('POST', '/v1/payments', { body, idempotencyKey: 'pay-k2' });
-    expect(again.status).toBe(409);
-    expect(again.body.error).toMatchObject({
-      code: 'payment_reversed',
-      details: { paymentId: first.body.paymentId, reversalId: reversal.body.reversalId, reversedAt: reversal.body.reversedAt },
-    });
-    expect(await h.count('payments', 'channel_txn_id = $1', [body.channelTxnId])).toBe(1);
-    // That answer is stored under K2 like any other.
-    const againReplay = await h.send('POST', '/v1/payments', { body, idempotencyKey: 'pay-k2' });
-    expect(againReplay.payload).toBe(again.payload);
-
-    // A byte-for-byte replay under the FIRST key stays that key's stored first answer (API.md).
-    const replay = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body, idempotencyKey: 'pay-k1' });
-    expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(replay.payload).toBe(first.payload);
-
-    // Status inquiry by channelTxnId tells the truth too.
-    const byTxn = await h.send<PaymentStatusResponse>('GET', `/v1/payments?channelTxnId=${body.channelTxnId}`);
-    expect(byTxn.status).toBe(200);
-    expect(byTxn.body).toMatchObject({ paymentId: first.body.paymentId, status: 'reversed', reversal: { reversalId: reversal.body.reversalId } });
-  });
-
   it("answers 404 for another client's payment", async () => {
     const { payment } = await pay();
     const res = await h.send('POST', `/v1/payments/${payment.paymentId}/reversals`, { as: 'wallet-one', body: { reason: 'not mine' } });
