@@ -115,11 +115,13 @@ describe('an inquiry refused by the channel’s switch or breaker', () => {
     const gateway = h.adapter.gateway;
     const debit = await queuedDebit(6_000);
     const ref = debit.payload.reference;
-    // Open the breaker with calls that record nothing (settlement fetches in an outage).
+    // Open the breaker with calls that record nothing (settlement fetches in an outage). The rolling
+    // window still holds the earlier tests' successful calls, so it takes as many failures as it takes
+    // to pass the error threshold; each one is an immediate 503.
     await bank.control({ outage: true });
     try {
       const deps = { pool: h.db.pool, gateway, resultsTopic: h.topics.results };
-      for (let i = 0; i < 10 && gateway.state('bank-alpha') !== 'open'; i++) await fetchSettlementFile(deps, { channelId: 'bank-alpha', businessDate: businessDateOf(new Date()), actor: 'test' });
+      for (let i = 0; i < 500 && gateway.state('bank-alpha') !== 'open'; i++) await fetchSettlementFile(deps, { channelId: 'bank-alpha', businessDate: businessDateOf(new Date()), actor: 'test' });
       expect(gateway.state('bank-alpha')).toBe('open');
     } finally {
       await bank.control({ outage: false });
