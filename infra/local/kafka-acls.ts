@@ -2,12 +2,13 @@
 // topic) and each service's src/events/topics.ts (what it publishes and consumes, its group prefix),
 // so there is no second, hand-kept list to drift. Run by infra/local/kafka.sh:
 //   node infra/local/kafka-acls.ts principals   one service principal a line (the SCRAM users to create)
-//   node infra/local/kafka-acls.ts apply        makes the broker's ACLs match (KAFKA_BROKERS, KAFKA_ADMIN_USERNAME/PASSWORD)
+//   node infra/local/kafka-acls.ts apply        makes the broker's ACLs match and creates the catalogue's
+//                                               missing topics (KAFKA_BROKERS, KAFKA_ADMIN_USERNAME/PASSWORD)
 import process from 'node:process';
 import pino from 'pino';
 import { topicNames, topics } from '@gateway/contracts';
 import type { TopicName } from '@gateway/contracts';
-import { aclsFor, createKafka, syncAcls } from '@gateway/kit';
+import { aclsFor, createKafka, ensureTopics, syncAcls } from '@gateway/kit';
 import type { ServiceKafkaAccess } from '@gateway/kit';
 import * as bankAdapter from '../../services/bank-adapter/src/events/topics.ts';
 import * as billing from '../../services/billing/src/events/topics.ts';
@@ -60,7 +61,14 @@ if (command === 'principals') {
     accesses.flatMap((a) => aclsFor(a)),
     accesses.map((a) => a.principal),
   );
-  process.stdout.write(`kafka-acls: ${accesses.length} principals; ${created} ACLs created, ${deleted} deleted\n`);
+  // Every topic of the catalogue (and its dead-letter twin) exists before any service starts: a
+  // service may create only what it owns, so on a fresh broker billing could not make the
+  // payments.payments it consumes, and would fail its start if orchestration had not yet run.
+  const made = await ensureTopics(
+    kafka,
+    topicNames.map((name) => ({ topic: name, numPartitions: topics[name].partitions })),
+  );
+  process.stdout.write(`kafka-acls: ${accesses.length} principals; ${created} ACLs created, ${deleted} deleted; ${made.length} topics created\n`);
 } else {
   process.stderr.write('usage: node infra/local/kafka-acls.ts principals|apply\n');
   process.exit(2);
