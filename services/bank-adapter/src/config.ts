@@ -1,9 +1,8 @@
 // The only place in this service that reads the environment (see kit's loadConfig for the rules), and
 // the one that reads the channel registry file it names, so a bad file stops the start with one line
 // naming it.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { commonConfigSchema, ConfigError, envBoolean, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
+import { commonConfigSchema, envBoolean, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, readJsonFile, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
 import { channelRegistrySchema } from './domain/channel-registry.ts';
 import type { ChannelRegistry } from './domain/channel-registry.ts';
@@ -38,20 +37,9 @@ export const configSchema = commonConfigSchema.extend({
   SETTLEMENT_FETCH_CATCHUP_DAYS: envInteger({ min: 0, max: 31 }).default(3),
 });
 
-/** Reads and validates the channel registry; every problem is named with its variable and file. */
+/** The channel registry (CHANNELS_FILE), validated; every problem is named with its variable and file. */
 export function readChannelRegistry(file: string): ChannelRegistry {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ConfigError([`CHANNELS_FILE cannot be read as JSON (${file}: ${reason})`]);
-  }
-  const parsed = channelRegistrySchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `CHANNELS_FILE ${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
-  return parsed.data;
+  return readJsonFile('CHANNELS_FILE', file, channelRegistrySchema);
 }
 
 export function readConfig(env: Env = process.env) {

@@ -1,6 +1,5 @@
 // The only place in this service that reads the environment (see kit's loadConfig for the rules), and
 // the one that reads the channel names file, so a bad file stops the start with one line.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ConfigError,
@@ -13,12 +12,12 @@ import {
   envPort,
   envString,
   loadConfig,
+  readJsonFile,
   repoRoot,
 } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
 import { z } from 'zod';
 import { parseQuietHours } from './domain/quiet-hours.ts';
-import type { ChannelNames } from './domain/sms-plan.ts';
 
 export const defaultChannelNamesFile = path.join(repoRoot, 'services/notification/config/channels.json');
 
@@ -74,14 +73,6 @@ export const configSchema = commonConfigSchema.extend({
 
 const channelNamesSchema = z.record(z.string().min(1), z.object({ ar: z.string().min(1), en: z.string().min(1) }));
 
-function readChannelNames(file: string): ChannelNames {
-  try {
-    return channelNamesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  } catch (error) {
-    throw new ConfigError([`CHANNEL_NAMES_FILE ${file} is not a JSON object of { "<channelId>": { "ar": …, "en": … } } (${(error as Error).message})`]);
-  }
-}
-
 function parseLeads(values: readonly string[]): number[] {
   const leads = values.map(Number);
   if (leads.length === 0 || leads.some((n) => !Number.isSafeInteger(n) || n < 0 || n > 60)) {
@@ -104,7 +95,7 @@ export function readConfig(env: Env = process.env) {
     ...config,
     quietHours: quietHoursOf(config.QUIET_HOURS),
     reminderLeads: parseLeads(config.REMINDER_DAYS_BEFORE),
-    channelNames: readChannelNames(config.CHANNEL_NAMES_FILE),
+    channelNames: readJsonFile('CHANNEL_NAMES_FILE', config.CHANNEL_NAMES_FILE, channelNamesSchema),
   };
 }
 export type NotificationConfig = ReturnType<typeof readConfig>;

@@ -1,9 +1,8 @@
 // The only place in this service that reads the environment (see kit's loadConfig for the rules), and
 // the one that reads the catalogue files it names (billers, channels, fees), so a bad file stops the
 // start with one line naming it.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { commonConfigSchema, ConfigError, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
+import { commonConfigSchema, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, readJsonFile, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
 import type { z } from 'zod';
 import { billerCatalogueSchema, channelCatalogueSchema } from './domain/catalogues.ts';
@@ -50,27 +49,11 @@ type Parsed = z.infer<typeof configSchema>;
 
 export type Catalogues = { billers: BillerCatalogue; channels: ChannelCatalogue; fees: FeeSchedule };
 
-/** Reads one JSON catalogue and validates it; every problem is named with its variable and file. */
-export function readCatalogueFile<T>(variable: string, file: string, schema: z.ZodType<T>): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ConfigError([`${variable} cannot be read as JSON (${file}: ${reason})`]);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${variable} ${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
-  return parsed.data;
-}
-
 export function readCatalogues(config: Pick<Parsed, 'BILLERS_FILE' | 'CHANNELS_FILE' | 'FEES_FILE'>): Catalogues {
   return {
-    billers: readCatalogueFile('BILLERS_FILE', config.BILLERS_FILE, billerCatalogueSchema),
-    channels: readCatalogueFile('CHANNELS_FILE', config.CHANNELS_FILE, channelCatalogueSchema),
-    fees: readCatalogueFile('FEES_FILE', config.FEES_FILE, feeScheduleSchema),
+    billers: readJsonFile('BILLERS_FILE', config.BILLERS_FILE, billerCatalogueSchema),
+    channels: readJsonFile('CHANNELS_FILE', config.CHANNELS_FILE, channelCatalogueSchema),
+    fees: readJsonFile('FEES_FILE', config.FEES_FILE, feeScheduleSchema),
   };
 }
 

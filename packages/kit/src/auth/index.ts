@@ -3,6 +3,7 @@ export type { AuthenticatedClient, ClientRecord, ClientsFile, KeyEntry } from '.
 export { checkContentDigest, contentDigest, digestMatches, parseContentDigest } from './content-digest.ts';
 export type { DigestCheck } from './content-digest.ts';
 export { NONCE_KEY_PREFIX, requireClient, signatureAuth } from './signature-auth.ts';
+export { requireClientKind, requireOperator } from './client-kinds.ts';
 export type { AuthRefusal, SignatureAuthOptions } from './signature-auth.ts';
 export { bodyBytes, SIGNATURE_ALG, SIGNATURE_LABEL, signRequest } from './sign-request.ts';
 export type { SignatureHeaders, SignRequestInput } from './sign-request.ts';

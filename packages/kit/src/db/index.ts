@@ -1,5 +1,5 @@
 export { createPool, checkPostgres } from './pool.ts';
-export type { CreatePoolOptions } from './pool.ts';
+export type { CreatePoolOptions, Queryable } from './pool.ts';
 export { withTransaction, isRetryableTransactionError } from './transaction.ts';
 export type { IsolationLevel, TransactionOptions } from './transaction.ts';
 export { runMigrations, kitMigrationsDir, kitMigrationsTable, serviceMigrationsTable } from './migrate.ts';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 
 export interface CreatePoolOptions {
@@ -62,3 +62,6 @@ export async function checkPostgres(pool: Pool, timeoutMs = 2_000): Promise<void
     clearTimeout(timer);
   }
 }
+
+/** What a store function runs its SQL on: the pool, or a client inside the caller's transaction. */
+export type Queryable = Pool | PoolClient;

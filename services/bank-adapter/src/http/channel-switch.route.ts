@@ -8,13 +8,12 @@
 // Naturally idempotent (the state is the point), so no Idempotency-Key: a repeat changes nothing,
 // and is still audited, because an operator's every action is.
 import { ApiError } from '@gateway/contracts';
-import { appendAudit, errorResponses, signatureHeadersSchema, withTransaction } from '@gateway/kit';
+import { appendAudit, errorResponses, requireOperator, signatureHeadersSchema, withTransaction } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ForcedOff } from '../channels/channel-gateway.ts';
 import { enqueueHealthChange } from '../events/channel-health.publisher.ts';
 import { channelIdParamsSchema, channelStatusSchema, forceOffBodySchema } from './channel-schemas.ts';
 import { channelStatus } from './channel-status.ts';
-import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function channelSwitchRoute(deps: RouteDeps): FastifyPluginAsyncZod {

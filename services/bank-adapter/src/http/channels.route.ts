@@ -1,10 +1,9 @@
 // GET /v1/channels: every configured channel with the state this replica's callers see (breaker,
 // or forced off by an operator). Operators only.
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { channelListSchema } from './channel-schemas.ts';
 import { channelStatus } from './channel-status.ts';
-import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function channelsRoute(deps: RouteDeps): FastifyPluginAsyncZod {

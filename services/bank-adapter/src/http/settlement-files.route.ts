@@ -3,12 +3,11 @@
 // channel.settlement-file-fetched, 200 when the channel served the copy we already have. GET the same
 // path: the stored copy (the event's `location`). Operators only; the daily fetch is the scheduler's.
 import { ApiError, businessDateSchema, idSchema } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fetchSettlementFile } from '../channels/settlement-files.ts';
 import { findSettlementFile } from '../store/pg-settlement-file-store.ts';
-import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const paramsSchema = z.object({ channelId: idSchema, businessDate: businessDateSchema });

@@ -1,13 +1,12 @@
 // GET /v1/accounts/{accountNo}/bills: the account's bills, each with its status and amount due now
 // (late fees included), newest period first; ?status= narrows to one status.
 import { accountBillsQuerySchema, accountBillsResponseSchema, accountParamsSchema } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import { findAccountBills } from '../store/pg-bill-store.ts';
 import { loadAccount } from './account-lookup.ts';
 import { billView } from './bill-view.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 export function accountBillsRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {

@@ -2,10 +2,9 @@
 // system and operators. The holder's full name is shown: unlike the channel-facing inquiry, these
 // callers are the ones who hold the subscriber's records.
 import { accountParamsSchema, accountResponseSchema } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accountView, loadAccount } from './account-lookup.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 export function accountRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {

@@ -10,10 +10,9 @@ import {
   idempotencyHeadersSchema,
   idempotentReplayedHeaderName,
 } from '@gateway/contracts';
-import { errorResponses, hashRequest, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, hashRequest, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { importBatch } from '../store/pg-bill-import.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 
 // A cycle of 50,000 rows is some 25 MB of JSON; the limit leaves room for line items.

@@ -2,13 +2,12 @@
 // all its lines, for the bills whose billing period starts in that month.
 import { ApiError, entityParamsSchema, entityStatementResponseSchema } from '@gateway/contracts';
 import type { CurrencyCode } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { buildEntityStatement, monthRange, statementCurrency } from '../domain/entity-statement.ts';
 import { findEntity, findEntityAccounts } from '../store/pg-account-store.ts';
 import { findBillsStartingIn } from '../store/pg-bill-store.ts';
 import { billView } from './bill-view.ts';
-import { requireClientKind } from './client-kinds.ts';
 import { billingStatementQuerySchema } from './edge-schemas.ts';
 import type { BillingRouteDeps } from './route-deps.ts';
 

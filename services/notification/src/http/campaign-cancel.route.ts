@@ -9,11 +9,10 @@
 // A completed campaign cannot be canceled: 409 `invalid_state` (API.md) with details.reason
 // "campaign_completed".
 import { ApiError } from '@gateway/contracts';
-import { appendAudit, errorResponses, signatureHeadersSchema, withTransaction } from '@gateway/kit';
+import { appendAudit, errorResponses, requireOperator, signatureHeadersSchema, withTransaction } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { cancelCampaign, getCampaignProgress } from '../store/pg-campaign-store.ts';
 import { campaignIdParamsSchema, campaignProgressSchema, cancelCampaignBodySchema } from './campaign-schemas.ts';
-import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function campaignCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {

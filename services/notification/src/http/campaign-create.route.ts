@@ -9,11 +9,10 @@
 // schema refused. The check runs after the key is looked up, so the replay of a campaign created a
 // minute before its start still replays instead of failing the time check.
 import { ApiError, idempotencyHeadersSchema } from '@gateway/contracts';
-import { appendAudit, errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
+import { appendAudit, errorResponses, hashRequest, idempotent, requireOperator, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createCampaign, isEmptySegment } from '../store/pg-campaign-store.ts';
 import { campaignProgressSchema, createCampaignBodySchema } from './campaign-schemas.ts';
-import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 // A few minutes' grace: the dashboard fills startAt with "now" and the request takes a moment (or

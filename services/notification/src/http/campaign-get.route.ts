@@ -1,11 +1,10 @@
 // GET /v1/campaigns/{campaignId}: one campaign and how far it got (recipients queued, messages by
 // state). Operators only.
 import { ApiError } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getCampaignProgress } from '../store/pg-campaign-store.ts';
 import { campaignIdParamsSchema, campaignProgressSchema } from './campaign-schemas.ts';
-import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function campaignGetRoute(deps: RouteDeps): FastifyPluginAsyncZod {

@@ -1,12 +1,11 @@
 // GET /v1/campaigns: every campaign, newest first, a page at a time (`nextCursor` until the last
 // page). Operators only.
 import { timestampSchema } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listCampaigns } from '../store/pg-campaign-store.ts';
 import { campaignListSchema } from './campaign-schemas.ts';
-import { requireOperator } from './operator-client.ts';
 import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
 import type { RouteDeps } from './route-deps.ts';
 

@@ -3,12 +3,11 @@
 // held for quiet hours, suppressed by an opt-out?). Operators only: texts carry amounts and account
 // numbers.
 import { storableText } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { messagesTo } from '../store/pg-message-store.ts';
 import { msisdnFromQuery } from './msisdn-query.ts';
-import { requireOperator } from './operator-client.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const querySchema = z.strictObject({

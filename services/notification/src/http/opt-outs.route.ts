@@ -6,12 +6,11 @@
 // The number may be typed as +963…, 00963…, 09… or 963…; all are normalised to the E.164 key the
 // opt-outs are stored under (domain/msisdn.ts). A number that is not a Syrian mobile is a 400.
 import { storableText } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listOptOuts, optOutOf } from '../store/pg-opt-out-store.ts';
 import { msisdnFromQuery } from './msisdn-query.ts';
-import { requireOperator } from './operator-client.ts';
 import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
 import type { RouteDeps } from './route-deps.ts';
 

@@ -2,10 +2,9 @@
 // included), their payment constraints, and an inquiryRef whose amounts are honoured until it expires.
 // Reads the read model only: works while billing is down.
 import { ApiError, billInquiryQuerySchema, billInquiryResponseSchema } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { inquireBills } from '../store/pg-inquiry-store.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function billInquiryRoute(deps: RouteDeps): FastifyPluginAsyncZod {

@@ -4,12 +4,11 @@
 // "canceled" we could not honour would lie to the payer (if the debit lands anyway, the payment is
 // recorded: see intent-state.ts). Canceling a canceled intent answers with it again.
 import { ApiError, cancelIntentBodySchema, idempotencyHeadersSchema, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
-import { errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, hashRequest, idempotent, requireClientKind, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
 import { decideIntent } from '../domain/intent-state.ts';
 import { applyIntentChange, findClientIntent } from '../store/pg-intent-store.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { IntentRouteDeps } from './intent-routes.ts';
 
 export function intentCancelRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {

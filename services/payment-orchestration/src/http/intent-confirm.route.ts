@@ -8,12 +8,11 @@
 // An intent in another state is refused with 400 invalid_request (details.status says which): API.md's
 // catalogue has no generic conflict code, and its 409 codes all mean something else to an integrator.
 import { ApiError, confirmIntentBodySchema, createEvent, idempotencyHeadersSchema, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
-import { errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, hashRequest, idempotent, requireClientKind, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
 import { decideIntent } from '../domain/intent-state.ts';
 import { applyIntentChange, findClientIntent, intentProducer } from '../store/pg-intent-store.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { IntentRouteDeps } from './intent-routes.ts';
 
 export function intentConfirmRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {

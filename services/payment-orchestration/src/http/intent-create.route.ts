@@ -28,7 +28,7 @@ import {
   intentResponseSchema,
 } from '@gateway/contracts';
 import type { ErrorCode } from '@gateway/contracts';
-import { enqueueEvent, errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
+import { enqueueEvent, errorResponses, hashRequest, idempotent, requireClientKind, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { v7 as uuidv7 } from 'uuid';
 import { quotePayment } from '../domain/allocation.ts';
@@ -38,7 +38,6 @@ import { channelStateOf } from '../store/pg-channel-health-store.ts';
 import { enqueueIntentEvent, findBillHolder, insertIntent, intentProducer } from '../store/pg-intent-store.ts';
 import type { BillHolder } from '../store/pg-intent-store.ts';
 import { lockAccountBills } from '../store/pg-payment-store.ts';
-import { requireClientKind } from './client-kinds.ts';
 import { defaultIntentTtlMs } from './intent-routes.ts';
 import type { IntentRouteDeps } from './intent-routes.ts';
 

@@ -1,11 +1,10 @@
 // GET /v1/payment-intents/{id}: where a payment intent stands. A client sees only its own intents
 // (another client's is 404, exactly like one that does not exist).
 import { ApiError, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
 import { findClientIntent } from '../store/pg-intent-store.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { IntentRouteDeps } from './intent-routes.ts';
 
 export function intentGetRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {

@@ -1,10 +1,9 @@
 // GET /v1/payments/{paymentId} and GET /v1/payments?channelTxnId=: status inquiry. A client sees only
 // its own payments; another client's is 404, exactly like one that does not exist.
 import { ApiError, paymentIdParamsSchema, paymentLookupQuerySchema, paymentStatusResponseSchema } from '@gateway/contracts';
-import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findClientPayment } from '../store/pg-payment-store.ts';
-import { requireClientKind } from './client-kinds.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function paymentStatusRoute(deps: RouteDeps): FastifyPluginAsyncZod {
