@@ -5,8 +5,8 @@ import type { OtpForwarder } from './events/intent-otp-forwarder.ts';
 import { intentRoutes } from './http/intent-routes.ts';
 import { paymentRoutes } from './http/routes.ts';
 import type { RouteDeps } from './http/routes.ts';
+import { serviceName } from './service-name.ts';
 
-export const serviceName = 'payment-orchestration';
 export const serviceVersion = '0.1.0';
 
 export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } &

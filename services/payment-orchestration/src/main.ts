@@ -2,7 +2,7 @@
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
 import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
-import { buildApp, serviceName } from './app.ts';
+import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createBillReadModelConsumer } from './events/bill-read-model.consumer.ts';
 import { createChannelHealthConsumer } from './events/channel-health.consumer.ts';
@@ -10,6 +10,7 @@ import { createChannelResultsConsumer } from './events/channel-results.consumer.
 import { createIntentExpirySweeper } from './events/intent-expiry.sweeper.ts';
 import { createOtpForwarder } from './events/intent-otp-forwarder.ts';
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
+import { serviceName } from './service-name.ts';
 import { purgeExpiredInquiries } from './store/pg-inquiry-store.ts';
 
 const config = configOrExit(serviceName, readConfig);

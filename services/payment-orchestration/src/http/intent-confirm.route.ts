@@ -12,7 +12,8 @@ import { errorResponses, hashRequest, idempotent, requireClientKind, sendIdempot
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
 import { decideIntent } from '../domain/intent-state.ts';
-import { applyIntentChange, findClientIntent, intentProducer } from '../store/pg-intent-store.ts';
+import { applyIntentChange, findClientIntent } from '../store/pg-intent-store.ts';
+import { serviceName } from '../service-name.ts';
 import type { IntentRouteDeps } from './intent-routes.ts';
 
 export function intentConfirmRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
@@ -53,7 +54,7 @@ export function intentConfirmRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod
           // Last, just before commit: if the send fails, everything above rolls back.
           await deps.otpForwarder.forward(
             createEvent('channel.otp-submitted', {
-              producer: intentProducer,
+              producer: serviceName,
               key: intent.intentId,
               correlationId: intent.correlationId,
               causationId: null,

@@ -35,7 +35,8 @@ import { quotePayment } from '../domain/allocation.ts';
 import { debitAmount, intentBillIds, intentView } from '../domain/intent-record.ts';
 import type { IntentRecord } from '../domain/intent-record.ts';
 import { channelStateOf } from '../store/pg-channel-health-store.ts';
-import { enqueueIntentEvent, findBillHolder, insertIntent, intentProducer } from '../store/pg-intent-store.ts';
+import { enqueueIntentEvent, findBillHolder, insertIntent } from '../store/pg-intent-store.ts';
+import { serviceName } from '../service-name.ts';
 import type { BillHolder } from '../store/pg-intent-store.ts';
 import { lockAccountBills } from '../store/pg-payment-store.ts';
 import { defaultIntentTtlMs } from './intent-routes.ts';
@@ -151,7 +152,7 @@ export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod 
           await enqueueEvent(
             tx,
             createEvent('channel.debit-requested', {
-              producer: intentProducer,
+              producer: serviceName,
               key: intentId,
               correlationId: request.correlationId,
               causationId: null,

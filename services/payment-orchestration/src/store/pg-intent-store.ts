@@ -9,8 +9,7 @@ import type { IntentEventKind, IntentRecord, IntentRefund } from '../domain/inte
 import { debitAmount, intentBillIds, intentEventPayload } from '../domain/intent-record.ts';
 import { doubtReasons, holdsBills, isMoneyMovedReconciliation } from '../domain/intent-state.ts';
 import type { IntentDecision, ReconciliationReason } from '../domain/intent-state.ts';
-
-export const intentProducer = 'payment-orchestration';
+import { serviceName } from '../service-name.ts';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -266,7 +265,7 @@ export async function enqueueIntentEvent(client: PoolClient, type: IntentEventKi
   await enqueueEvent(
     client,
     createEvent(type, {
-      producer: intentProducer,
+      producer: serviceName,
       key: record.intentId,
       correlationId: ctx.correlationId,
       causationId: ctx.causationId,
@@ -282,7 +281,7 @@ async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ct
   await enqueueEvent(
     client,
     createEvent('channel.refund-requested', {
-      producer: intentProducer,
+      producer: serviceName,
       key: record.intentId,
       correlationId: ctx.correlationId,
       causationId: ctx.causationId,
@@ -326,7 +325,7 @@ export async function enqueueStatusRequest(client: PoolClient, record: IntentRec
   await enqueueEvent(
     client,
     createEvent('channel.status-requested', {
-      producer: intentProducer,
+      producer: serviceName,
       key: record.intentId,
       correlationId: ctx.correlationId,
       causationId: ctx.causationId,

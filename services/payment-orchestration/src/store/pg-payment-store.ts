@@ -15,9 +15,8 @@ import type { PayableBillRow } from './pg-bill-read-model-store.ts';
 import { cutOffOf } from '../domain/catalogues.ts';
 import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts';
 import type { FeeSchedule } from '../domain/fees.ts';
+import { serviceName } from '../service-name.ts';
 import { supersedeIntentsOnPaidBills } from './pg-intent-supersede.ts';
-
-export const producerName = 'payment-orchestration';
 
 export type RecordPaymentInput = {
   clientId: string;
@@ -261,7 +260,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   await enqueueEvent(
     client,
     createEvent('payment.completed', {
-      producer: producerName,
+      producer: serviceName,
       key: input.accountNo,
       correlationId: input.correlationId,
       causationId: input.causationId,

@@ -10,7 +10,8 @@ import { reversalLedgerLines } from '../domain/allocation.ts';
 import { businessDateOf, cutOffInstant } from '../domain/business-day.ts';
 import { cutOffOf } from '../domain/catalogues.ts';
 import type { PaymentContext, PaymentsColumns } from './pg-payment-store.ts';
-import { producerName, writeLedger } from './pg-payment-store.ts';
+import { serviceName } from '../service-name.ts';
+import { writeLedger } from './pg-payment-store.ts';
 
 export type ReversePaymentInput = { clientId: string; paymentId: string; reason: string; correlationId: string };
 
@@ -103,7 +104,7 @@ export async function reversePayment(client: PoolClient, input: ReversePaymentIn
   await enqueueEvent(
     client,
     createEvent('payment.reversed', {
-      producer: producerName,
+      producer: serviceName,
       key: payment.account_no,
       correlationId: input.correlationId,
       causationId: null,
