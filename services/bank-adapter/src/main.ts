@@ -2,7 +2,7 @@
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
 import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
-import { buildApp, serviceName } from './app.ts';
+import { buildApp } from './app.ts';
 import { createChannelGateway } from './channels/channel-gateway.ts';
 import { createChannelSwitchSync } from './channels/channel-switch-sync.ts';
 import { readConfig } from './config.ts';
@@ -14,6 +14,7 @@ import { createStatusInquiryPoller } from './events/status-inquiry.poller.ts';
 import { createRefundInquiryPoller } from './events/refund-inquiry.poller.ts';
 import { createRefundProcessor } from './events/refund-processor.ts';
 import { publishedTopics } from './events/topics.ts';
+import { serviceName } from './service-name.ts';
 import { createChannelSwitchStore } from './store/redis-channel-switch-store.ts';
 
 const config = configOrExit(serviceName, readConfig);

@@ -9,9 +9,9 @@ import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { SettlementStatementError, summarizeStatement } from '../domain/settlement-statement.ts';
 import type { SettlementSummary } from '../domain/settlement-statement.ts';
-import { producer } from '../store/pg-debit-store.ts';
 import { findSettlementFile, saveSettlementFile } from '../store/pg-settlement-file-store.ts';
 import type { SettlementFile } from '../store/pg-settlement-file-store.ts';
+import { serviceName } from '../service-name.ts';
 import type { ChannelGateway } from './channel-gateway.ts';
 
 export type SettlementFetch =
@@ -63,7 +63,7 @@ export async function fetchSettlementFile(
     await enqueueEvent(
       client,
       createEvent('channel.settlement-file-fetched', {
-        producer,
+        producer: serviceName,
         key: channelId,
         correlationId: request.requestId ?? uuidv7(),
         occurredAt: new Date(saved.fetchedAt),

@@ -15,13 +15,13 @@ import type { Logger } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { ChannelGateway, HealthChange } from '../channels/channel-gateway.ts';
-import { producer } from '../store/pg-debit-store.ts';
+import { serviceName } from '../service-name.ts';
 
 export async function enqueueHealthChange(client: PoolClient, change: HealthChange, options: { topic?: string | undefined; correlationId?: string | undefined } = {}): Promise<void> {
   await enqueueEvent(
     client,
     createEvent('channel.health-changed', {
-      producer,
+      producer: serviceName,
       key: change.channelId,
       correlationId: options.correlationId ?? uuidv7(),
       occurredAt: change.at,
@@ -83,7 +83,7 @@ export function startChannelHealthPublisher(options: ChannelHealthPublisherOptio
         await enqueueEvent(
           client,
           createEvent('channel.health-reported', {
-            producer,
+            producer: serviceName,
             key: channelId,
             correlationId: uuidv7(),
             occurredAt: now,

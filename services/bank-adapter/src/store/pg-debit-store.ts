@@ -3,12 +3,10 @@
 import { createEvent } from '@gateway/contracts';
 import type { CurrencyCode, FailureReason, MinorUnits } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
+import type { Queryable } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import type { DebitRecord, DebitState, ResultNotice } from '../domain/debit-state.ts';
-
-export const producer = 'bank-adapter';
-
-type Queryable = Pool | PoolClient;
+import { serviceName } from '../service-name.ts';
 
 type Row = {
   channel_id: string;
@@ -158,7 +156,7 @@ export async function claimDueDebits(pool: Pool, now: Date, leaseMs: number, lim
 /** Writes one result to the outbox, keyed by the intent so orchestration sees an intent's results in order. */
 export async function enqueueResult(client: PoolClient, record: DebitRecord, notice: ResultNotice, ctx: { now: Date; causationId: string | null; topic?: string | undefined }): Promise<void> {
   const common = { intentId: record.intentId, channelId: record.channelId, reference: record.reference };
-  const envelope = { producer, key: record.intentId, correlationId: record.correlationId, causationId: ctx.causationId, occurredAt: ctx.now };
+  const envelope = { producer: serviceName, key: record.intentId, correlationId: record.correlationId, causationId: ctx.causationId, occurredAt: ctx.now };
   const at = ctx.now.toISOString();
   const event = (() => {
     switch (notice.type) {

@@ -3,9 +3,10 @@
 import { createEvent } from '@gateway/contracts';
 import type { CurrencyCode, MinorUnits } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
+import type { Queryable } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import type { RefundNotice, RefundRecord, RefundState } from '../domain/refund-state.ts';
-import { producer } from './pg-debit-store.ts';
+import { serviceName } from '../service-name.ts';
 
 type Row = {
   channel_id: string;
@@ -102,7 +103,7 @@ export async function enqueueRefundResult(
   ctx: { now: Date; causationId: string | null; topic?: string | undefined },
 ): Promise<void> {
   const common = { intentId: record.intentId, channelId: record.channelId, reference: record.reference, channelTxnId: record.channelTxnId };
-  const envelope = { producer, key: record.intentId, correlationId: record.correlationId, causationId: ctx.causationId, occurredAt: ctx.now };
+  const envelope = { producer: serviceName, key: record.intentId, correlationId: record.correlationId, causationId: ctx.causationId, occurredAt: ctx.now };
   const event = (() => {
     switch (notice.type) {
       case 'channel.refund-succeeded':

@@ -3,7 +3,7 @@
 // version, so no event); a different digest (the channel corrected its statement) replaces the copy
 // under a new file_id. The audit log keeps who stored which digest when.
 import { addDays, businessDateOf, startOfBusinessDate } from '@gateway/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@gateway/kit';
 import { statementMentions } from '../domain/settlement-statement.ts';
 
 export type SettlementFile = {
@@ -40,7 +40,7 @@ function toFile(r: Row): SettlementFile {
  * storing the same day at once cannot both win: the second waits on the first's row lock and then
  * finds the digest equal.
  */
-export async function saveSettlementFile(db: Pool | PoolClient, file: Omit<SettlementFile, 'fetchedAt'>): Promise<SettlementFile | null> {
+export async function saveSettlementFile(db: Queryable, file: Omit<SettlementFile, 'fetchedAt'>): Promise<SettlementFile | null> {
   const { rows } = await db.query<Row>(
     `INSERT INTO settlement_files (channel_id, business_date, file_id, content, sha256, row_count, fetched_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (channel_id, business_date) DO UPDATE SET file_id = EXCLUDED.file_id, content = EXCLUDED.content, sha256 = EXCLUDED.sha256,
@@ -52,13 +52,13 @@ export async function saveSettlementFile(db: Pool | PoolClient, file: Omit<Settl
   return rows[0] ? toFile(rows[0]) : null;
 }
 
-export async function findSettlementFile(db: Pool | PoolClient, channelId: string, businessDate: string): Promise<SettlementFile | null> {
+export async function findSettlementFile(db: Queryable, channelId: string, businessDate: string): Promise<SettlementFile | null> {
   const { rows } = await db.query<Row>(`SELECT ${columns} FROM settlement_files WHERE channel_id = $1 AND business_date = $2`, [channelId, businessDate]);
   return rows[0] ? toFile(rows[0]) : null;
 }
 
 /** The business dates in [from, to] for which the channel's statement is stored (to find the missing ones). */
-export async function storedSettlementDates(db: Pool | PoolClient, channelId: string, from: string, to: string): Promise<Set<string>> {
+export async function storedSettlementDates(db: Queryable, channelId: string, from: string, to: string): Promise<Set<string>> {
   const { rows } = await db.query<{ business_date: string }>(
     `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date FROM settlement_files WHERE channel_id = $1 AND business_date BETWEEN $2 AND $3`,
     [channelId, from, to],
@@ -71,7 +71,7 @@ export async function storedSettlementDates(db: Pool | PoolClient, channelId: st
  * money for this reference that day: fetched after the day closed (an earlier fetch of the same day
  * is partial) and listing references, none of them ours. No statement, or one that cannot say: false.
  */
-export async function statementLacksReference(db: Pool | PoolClient, channelId: string, reference: string, sentAt: Date): Promise<boolean> {
+export async function statementLacksReference(db: Queryable, channelId: string, reference: string, sentAt: Date): Promise<boolean> {
   const businessDate = businessDateOf(sentAt);
   const file = await findSettlementFile(db, channelId, businessDate);
   if (file === null || Date.parse(file.fetchedAt) < startOfBusinessDate(addDays(businessDate, 1)).getTime()) return false;
