@@ -3,8 +3,9 @@ import { createHttpServer } from '@gateway/kit';
 import type { HttpServer, ServiceInfrastructure } from '@gateway/kit';
 import { notificationRoutes } from './http/routes.ts';
 import type { RouteDeps } from './http/routes.ts';
+import { serviceName } from './service-name.ts';
 
-export const serviceName = 'notification';
+export { serviceName } from './service-name.ts';
 export const serviceVersion = '0.1.0';
 
 export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & RouteDeps;

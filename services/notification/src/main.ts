@@ -4,7 +4,7 @@
 // queue drains once it does.
 import { topics } from '@gateway/contracts';
 import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
-import { buildApp, serviceName } from './app.ts';
+import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createCampaignRunner } from './events/campaign.runner.ts';
 import { createNotificationConsumer } from './events/notification.consumer.ts';
@@ -12,6 +12,7 @@ import { createReminderScheduler } from './events/reminder.scheduler.ts';
 import { createSmsDispatcher } from './events/sms-dispatcher.ts';
 import { createSmscInboundHandler } from './events/smsc-inbound.ts';
 import { publishedTopics } from './events/topics.ts';
+import { serviceName } from './service-name.ts';
 import { createSmscClient } from './smpp/smsc-client.ts';
 
 const config = configOrExit(serviceName, readConfig);

@@ -7,7 +7,7 @@ import { testLogger, waitFor } from '@gateway/testkit';
 import { withTransaction } from '@gateway/kit';
 import { createCampaignRunner } from '../src/events/campaign.runner.ts';
 import { createCampaign, getCampaignProgress } from '../src/store/pg-campaign-store.ts';
-import { seedContacts } from './contacts-fixture.ts';
+import { seedContacts } from './support/contacts-fixture.ts';
 import { startHarness } from './support/notification-harness.ts';
 import type { Harness } from './support/notification-harness.ts';
 

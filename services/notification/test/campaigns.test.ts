@@ -12,7 +12,7 @@ import type { CampaignRunner } from '../src/events/campaign.runner.ts';
 import type { CampaignProgress } from '../src/store/pg-campaign-store.ts';
 import { queueNextBatch } from '../src/store/pg-campaign-store.ts';
 import { setOptOut } from '../src/store/pg-opt-out-store.ts';
-import { seedContacts } from './contacts-fixture.ts';
+import { seedContacts } from './support/contacts-fixture.ts';
 import { startOperatorApi } from './support/operator-api.ts';
 import type { OperatorApi, Reply, SendOptions } from './support/operator-api.ts';
 

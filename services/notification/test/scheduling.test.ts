@@ -7,7 +7,7 @@ import { parseQuietHours } from '../src/domain/quiet-hours.ts';
 import { renderSms } from '../src/domain/sms-templates.ts';
 import { createReminderScheduler } from '../src/events/reminder.scheduler.ts';
 import { enqueueSms } from '../src/store/pg-message-store.ts';
-import { seedContacts } from './contacts-fixture.ts';
+import { seedContacts } from './support/contacts-fixture.ts';
 import { startHarness } from './support/notification-harness.ts';
 import type { Harness } from './support/notification-harness.ts';
 

@@ -7,7 +7,8 @@
 //   scheduled → starting (batches being queued) → sending (all queued) → completed (none left queued)
 //   scheduled | starting | sending → canceled (queued messages become suppressed)
 import { accountNoSchema, holderClassSchema } from '@gateway/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@gateway/kit';
+import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 
@@ -85,7 +86,6 @@ export type BatchOutcome = {
   state: CampaignState;
 };
 
-type Db = Pool | PoolClient;
 
 type CampaignRow = {
   campaign_id: string;
@@ -122,7 +122,7 @@ function progressOf(row: CampaignRow, counts: Record<MessageState, number> = zer
   };
 }
 
-async function countsOf(db: Db, campaignIds: readonly string[]): Promise<Map<string, Record<MessageState, number>>> {
+async function countsOf(db: Queryable, campaignIds: readonly string[]): Promise<Map<string, Record<MessageState, number>>> {
   const counts = new Map<string, Record<MessageState, number>>(campaignIds.map((id) => [id, zeroCounts()]));
   if (campaignIds.length === 0) return counts;
   const { rows } = await db.query<{ campaign_id: string; state: MessageState; n: number }>(
@@ -147,7 +147,7 @@ export async function createCampaign(client: PoolClient, input: NewCampaign): Pr
   return progressOf(rows[0]!);
 }
 
-export async function getCampaignProgress(db: Db, campaignId: string): Promise<CampaignProgress | null> {
+export async function getCampaignProgress(db: Queryable, campaignId: string): Promise<CampaignProgress | null> {
   const { rows } = await db.query<CampaignRow>(`SELECT ${campaignColumns} FROM campaigns WHERE campaign_id = $1`, [campaignId]);
   const row = rows[0];
   if (row === undefined) return null;
@@ -155,7 +155,7 @@ export async function getCampaignProgress(db: Db, campaignId: string): Promise<C
 }
 
 /** Newest first, a page at a time (keyset on created_at, campaign_id). */
-export async function listCampaigns(db: Db, page: { limit: number; after?: CampaignPosition | undefined }): Promise<CampaignPage> {
+export async function listCampaigns(db: Queryable, page: { limit: number; after?: CampaignPosition | undefined }): Promise<CampaignPage> {
   const after = page.after;
   // One more than asked tells whether there is a next page without counting the table.
   const { rows } = await db.query<CampaignRow>(
@@ -203,7 +203,7 @@ export async function cancelCampaign(client: PoolClient, campaignId: string, now
   return { kind: 'canceled', from: state, suppressed: suppressed.rowCount ?? 0 };
 }
 
-async function hasQueued(db: Db, campaignId: string): Promise<boolean> {
+async function hasQueued(db: Queryable, campaignId: string): Promise<boolean> {
   const { rows } = await db.query("SELECT 1 FROM sms_messages WHERE campaign_id = $1 AND state = 'queued' LIMIT 1", [campaignId]);
   return rows.length > 0;
 }
@@ -313,7 +313,7 @@ export async function queueNextBatch(client: PoolClient, campaignId: string, bat
  * Marks `completed` every campaign that is `sending` and has no message left queued (every one
  * submitted, delivered, failed, expired or suppressed). Returns their ids.
  */
-export async function completeFinishedCampaigns(db: Db, now: Date): Promise<string[]> {
+export async function completeFinishedCampaigns(db: Queryable, now: Date): Promise<string[]> {
   const { rows } = await db.query<{ campaign_id: string }>(
     `UPDATE campaigns c SET state = 'completed', completed_at = $1
      WHERE c.state = 'sending'

@@ -2,12 +2,11 @@
 // (a late redelivery) is ignored, so the model only moves forward.
 import { money } from '@gateway/contracts';
 import type { BillSnapshot, BusinessDate } from '@gateway/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@gateway/kit';
 import type { BillContact } from '../domain/sms-plan.ts';
 
-type Db = Pool | PoolClient;
 
-export async function upsertContact(db: Db, bill: BillSnapshot, msisdn: string | null): Promise<void> {
+export async function upsertContact(db: Queryable, bill: BillSnapshot, msisdn: string | null): Promise<void> {
   await db.query(
     `INSERT INTO bill_contacts (bill_id, account_no, biller_id, governorate, holder_class, msisdn, locale, due_date, amount_due, currency, status, revision)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -50,14 +49,14 @@ export function contactOf(row: ContactRow): BillContact {
   };
 }
 
-export async function contactsOf(db: Db, billIds: readonly string[]): Promise<Map<string, BillContact>> {
+export async function contactsOf(db: Queryable, billIds: readonly string[]): Promise<Map<string, BillContact>> {
   if (billIds.length === 0) return new Map();
   const { rows } = await db.query<ContactRow>(`SELECT ${contactColumns} FROM bill_contacts WHERE bill_id = ANY($1::text[])`, [billIds]);
   return new Map(rows.map((r) => [r.bill_id, contactOf(r)]));
 }
 
 /** Unpaid bills due on `dueDate` whose holder has a mobile: the day's reminder candidates. */
-export async function unpaidBillsDueOn(db: Db, dueDate: BusinessDate): Promise<BillContact[]> {
+export async function unpaidBillsDueOn(db: Queryable, dueDate: BusinessDate): Promise<BillContact[]> {
   const { rows } = await db.query<ContactRow>(
     `SELECT ${contactColumns} FROM bill_contacts
       WHERE due_date = $1 AND status IN ('open', 'partially_paid', 'overdue') AND amount_due > 0 AND msisdn IS NOT NULL
@@ -68,18 +67,18 @@ export async function unpaidBillsDueOn(db: Db, dueDate: BusinessDate): Promise<B
 }
 
 /** The language a subscriber's bills are in (their latest bill's), Arabic when none is known. */
-export async function contactLocaleOf(db: Db, msisdn: string): Promise<'ar' | 'en'> {
+export async function contactLocaleOf(db: Queryable, msisdn: string): Promise<'ar' | 'en'> {
   const { rows } = await db.query<{ locale: 'ar' | 'en' }>('SELECT locale FROM bill_contacts WHERE msisdn = $1 ORDER BY updated_at DESC LIMIT 1', [msisdn]);
   return rows[0]?.locale ?? 'ar';
 }
 
 /** Keeps an event that must wait for one of `billIds` to reach the read model (see awaiting_contact). */
-export async function parkAwaitingContact(db: Db, event: { eventId: string }, billIds: readonly string[]): Promise<void> {
+export async function parkAwaitingContact(db: Queryable, event: { eventId: string }, billIds: readonly string[]): Promise<void> {
   await db.query('INSERT INTO awaiting_contact (event_id, bill_ids, event) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [event.eventId, billIds, JSON.stringify(event)]);
 }
 
 /** Removes and returns the events that were waiting for `billId`, oldest first. */
-export async function takeAwaitingContact(db: Db, billId: string): Promise<unknown[]> {
+export async function takeAwaitingContact(db: Queryable, billId: string): Promise<unknown[]> {
   const { rows } = await db.query<{ event: unknown; created_at: Date }>(
     'DELETE FROM awaiting_contact WHERE bill_ids @> ARRAY[$1]::text[] RETURNING event, created_at',
     [billId],

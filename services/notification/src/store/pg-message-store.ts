@@ -4,15 +4,13 @@
 import { createEvent, smsTemplateSchema } from '@gateway/contracts';
 import type { SmsTemplate } from '@gateway/contracts';
 import { enqueueEvent, withTransaction } from '@gateway/kit';
+import type { Queryable } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { SmsEncoding } from '../domain/sms-encoding.ts';
 import type { SmsRequest } from '../domain/sms-plan.ts';
 import type { SmsLocale } from '../domain/sms-templates.ts';
-
-type Db = Pool | PoolClient;
-
-export const producer = 'notification';
+import { serviceName } from '../service-name.ts';
 
 export type MessageState = 'queued' | 'submitted' | 'delivered' | 'failed' | 'expired' | 'suppressed';
 export type ReceiptState = 'delivered' | 'failed' | 'expired';
@@ -42,7 +40,7 @@ export type ClaimedMessage = MessageRef & {
 export type AcceptedPart = { seq: number; smscMessageId: string };
 
 /** Writes the requests that are new; a dedupe key already present is skipped. Returns how many were new. */
-export async function enqueueSms(db: Db, requests: readonly SmsRequest[]): Promise<number> {
+export async function enqueueSms(db: Queryable, requests: readonly SmsRequest[]): Promise<number> {
   if (requests.length === 0) return 0;
   const result = await db.query(
     `INSERT INTO sms_messages (message_id, dedupe_key, recipient, template, locale, account_no, source_event_id, body, urgent, state, not_before, correlation_id)
@@ -148,7 +146,7 @@ export async function claimDueMessages(pool: Pool, limit: number, leaseMs: numbe
  * is set only for an SMSC error: waiting out the night or a dropped connection is no fault of the
  * message and must not bring it closer to being given up.
  */
-export async function deferMessage(db: Db, messageId: string, until: Date, reason: string | null, countAttempt: boolean): Promise<void> {
+export async function deferMessage(db: Queryable, messageId: string, until: Date, reason: string | null, countAttempt: boolean): Promise<void> {
   await db.query(
     `UPDATE sms_messages SET not_before = $2, lease_until = NULL, last_error = COALESCE($3, last_error), attempts = attempts + $4
       WHERE message_id = $1 AND state = 'queued'`,
@@ -156,7 +154,7 @@ export async function deferMessage(db: Db, messageId: string, until: Date, reaso
   );
 }
 
-export async function suppressMessage(db: Db, messageId: string, reason: string, now: Date): Promise<void> {
+export async function suppressMessage(db: Queryable, messageId: string, reason: string, now: Date): Promise<void> {
   await db.query(`UPDATE sms_messages SET state = 'suppressed', lease_until = NULL, last_error = $2, done_at = $3 WHERE message_id = $1 AND state = 'queued'`, [
     messageId,
     reason,
@@ -176,7 +174,7 @@ async function lockSmscIds(client: PoolClient, ids: readonly string[]): Promise<
 }
 
 /** Keeps the parts accepted so far when a send is interrupted, so the next attempt resumes after them. */
-export async function recordAcceptedParts(db: Db, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
+export async function recordAcceptedParts(db: Queryable, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
   if (parts.length === 0) return;
   await db.query(
     `INSERT INTO sms_parts (message_id, seq, smsc_message_id, state, submitted_at)
@@ -199,7 +197,7 @@ function smsShape(m: MessageRef) {
 }
 
 function eventBase(m: MessageRef) {
-  return { producer, key: m.messageId, correlationId: m.correlationId ?? m.messageId, causationId: m.sourceEventId };
+  return { producer: serviceName, key: m.messageId, correlationId: m.correlationId ?? m.messageId, causationId: m.sourceEventId };
 }
 
 /**
@@ -369,7 +367,7 @@ type ViewRow = RefRow & {
 };
 
 /** One subscriber's messages, newest first, with their parts: the operators' view. */
-export async function messagesTo(db: Db, recipient: string, limit: number): Promise<MessageView[]> {
+export async function messagesTo(db: Queryable, recipient: string, limit: number): Promise<MessageView[]> {
   const { rows } = await db.query<ViewRow>(
     `SELECT ${refColumns}, state, body, urgent, not_before, attempts, last_error, encoding, created_at, submitted_at, done_at,
             (SELECT json_agg(json_build_object('seq', p.seq, 'smscMessageId', p.smsc_message_id, 'state', p.state, 'errorCode', p.error_code, 'doneAt', p.done_at) ORDER BY p.seq)

@@ -2,7 +2,8 @@
 // append-only history of every STOP or START the subscriber sent (or an operator recorded), so an
 // operator can answer "why did I get no SMS?" with when and how it changed. Numbers are E.164
 // (domain/msisdn.ts) here; callers normalise first.
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@gateway/kit';
+import type { PoolClient } from 'pg';
 
 export type OptOutState = {
   msisdn: string;
@@ -25,7 +26,6 @@ export type OptOutPosition = { changedAtUs: string; msisdn: string };
 
 export type OptOutPage = { optOuts: OptedOut[]; next: OptOutPosition | null };
 
-type Db = Pool | PoolClient;
 
 // Integer microseconds both ways: exact, where a double (extract(epoch …), to_timestamp) is not.
 function epochMicros(column: string): string {
@@ -66,7 +66,7 @@ export async function setOptOut(client: PoolClient, msisdn: string, optedOut: bo
 }
 
 /** One subscriber's current state and history; a number never seen is simply not opted out. */
-export async function optOutOf(db: Db, msisdn: string, historyLimit = 100): Promise<OptOutState> {
+export async function optOutOf(db: Queryable, msisdn: string, historyLimit = 100): Promise<OptOutState> {
   const current = await db.query<{ opted_out: boolean; changed_at: Date; via: string }>('SELECT opted_out, changed_at, via FROM opt_outs WHERE msisdn = $1', [msisdn]);
   const history = await db.query<{ opted_out: boolean; via: string; at: Date }>(
     'SELECT opted_out, via, at FROM opt_out_history WHERE msisdn = $1 ORDER BY at DESC, id DESC LIMIT $2',
@@ -83,7 +83,7 @@ export async function optOutOf(db: Db, msisdn: string, historyLimit = 100): Prom
 }
 
 /** The numbers opted out now, most recent change first, a page at a time (keyset, so pages stay cheap). */
-export async function listOptOuts(db: Db, page: { limit: number; after?: OptOutPosition | undefined }): Promise<OptOutPage> {
+export async function listOptOuts(db: Queryable, page: { limit: number; after?: OptOutPosition | undefined }): Promise<OptOutPage> {
   const after = page.after;
   // One more than asked tells whether there is a next page without a count over the whole table.
   const { rows } = await db.query<{ msisdn: string; changed_at: Date; changed_us: string; via: string }>(
