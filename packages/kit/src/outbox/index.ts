@@ -1,3 +1,6 @@
 export { enqueueEvent, enqueueEvents, eventHeaders, outboxChannel } from './enqueue.ts';
-export { createOutboxRelay, kafkaRejection, listParkedOutbox, replayParkedOutbox } from './relay.ts';
-export type { OutboxRelay, OutboxRelayOptions, ParkedOutboxRow } from './relay.ts';
+export { createOutboxRelay } from './relay.ts';
+export type { OutboxRelay, OutboxRelayOptions } from './relay.ts';
+export { kafkaRejection } from './poison-rows.ts';
+export { listParkedOutbox, replayParkedOutbox } from './parked-rows.ts';
+export type { ParkedOutboxRow } from './parked-rows.ts';
