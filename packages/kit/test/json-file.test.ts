@@ -14,7 +14,7 @@ function file(name: string, text: string): string {
   return p;
 }
 
-function problemsOf(run: () => unknown): string[] {
+function problemsOf(run: () => unknown): readonly string[] {
   try {
     run();
   } catch (error) {
