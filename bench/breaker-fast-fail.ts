@@ -16,7 +16,7 @@ import { createLogger, repoRoot } from '@gateway/kit';
 import { createTestDatabase } from '../packages/testkit/src/test-database.ts';
 import { createChannelGateway } from '../services/bank-adapter/src/channels/channel-gateway.ts';
 import { readChannelRegistry } from '../services/bank-adapter/src/config.ts';
-import { createDebitProcessor } from '../services/bank-adapter/src/events/debit-processor.ts';
+import { createDebitFlows as createDebitProcessor } from '../services/bank-adapter/src/flows/debit-flows.ts';
 import { buildSimulatorApp } from '../simulators/channel-simulator/src/app.ts';
 import { readChannelsFile } from '../simulators/channel-simulator/src/config.ts';
 import { createChannelState } from '../simulators/channel-simulator/src/store/channel-state.ts';

@@ -8,12 +8,12 @@ import { createChannelSwitchSync } from './channels/channel-switch-sync.ts';
 import { readConfig } from './config.ts';
 import { createChannelCommandsConsumer } from './events/channel-commands.consumer.ts';
 import { startChannelHealthPublisher } from './events/channel-health.publisher.ts';
-import { createDebitProcessor } from './events/debit-processor.ts';
 import { createSettlementFetchScheduler, runSettlementFetch } from './events/settlement-fetch.scheduler.ts';
-import { createStatusInquiryPoller } from './events/status-inquiry.poller.ts';
-import { createRefundInquiryPoller } from './events/refund-inquiry.poller.ts';
-import { createRefundProcessor } from './events/refund-processor.ts';
 import { publishedTopics } from './events/topics.ts';
+import { createDebitFlows } from './flows/debit-flows.ts';
+import { createRefundFlows } from './flows/refund-flows.ts';
+import { createRefundInquiryPoller } from './jobs/refund-inquiry.poller.ts';
+import { createStatusInquiryPoller } from './jobs/status-inquiry.poller.ts';
 import { serviceName } from './service-name.ts';
 import { createChannelSwitchStore } from './store/redis-channel-switch-store.ts';
 
@@ -47,13 +47,13 @@ await runService({
     // Before the first command: a channel an operator switched off stays off across a restart.
     await switchSync.sync();
     const health = startChannelHealthPublisher({ pool: infra.pool, gateway, logger, topic: config.RESULTS_TOPIC, intervalMs: config.CHANNEL_HEALTH_INTERVAL });
-    const processor = createDebitProcessor({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC });
-    const poller = createStatusInquiryPoller({ pool: infra.pool, processor, gateway, logger, intervalMs: config.STATUS_POLL_INTERVAL, registry: infra.registry });
-    const refunds = createRefundProcessor({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC });
+    const debits = createDebitFlows({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC });
+    const poller = createStatusInquiryPoller({ pool: infra.pool, debits, gateway, logger, intervalMs: config.STATUS_POLL_INTERVAL, registry: infra.registry });
+    const refunds = createRefundFlows({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC });
     const refundPoller = createRefundInquiryPoller({ pool: infra.pool, refunds, gateway, logger, intervalMs: config.STATUS_POLL_INTERVAL });
     const commands = createChannelCommandsConsumer({
       kafka: infra.kafka,
-      processor,
+      debits,
       refunds,
       logger,
       registry: infra.registry,

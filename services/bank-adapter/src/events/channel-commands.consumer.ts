@@ -1,6 +1,6 @@
 // Consumes channels.commands (from payment orchestration): debit requests, OTPs, status requests,
-// and refunds of debits that bought nothing (refund-processor.ts).
-// Each command is applied once through the inbox (see debit-processor.ts for how the inbox row, the
+// and refunds of debits that bought nothing: each parsed and handed to its flow (flows/).
+// Each command is applied once through the inbox (see flows/debit-flows.ts for how the inbox row, the
 // debit record and the call are ordered so that nothing is ever sent twice). Only infrastructure
 // failures throw, so the kit's consumer retries them and, if they persist, dead-letters the command.
 import type { AnyEvent } from '@gateway/contracts';
@@ -9,13 +9,13 @@ import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { DebitProcessor } from './debit-processor.ts';
-import type { RefundProcessor } from './refund-processor.ts';
+import type { DebitFlows } from '../flows/debit-flows.ts';
+import type { RefundFlows } from '../flows/refund-flows.ts';
 
 export type ChannelCommandsConsumerDeps = {
   kafka: Kafka;
-  processor: DebitProcessor;
-  refunds: RefundProcessor;
+  debits: DebitFlows;
+  refunds: RefundFlows;
   logger: Logger;
   /** channels.commands in production; tests use a topic of their own. */
   topic: string;
@@ -26,7 +26,7 @@ export type ChannelCommandsConsumerDeps = {
   consumerOptions?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number; maxAttempts?: number };
 };
 
-export function createChannelCommandsHandler(deps: Pick<ChannelCommandsConsumerDeps, 'processor' | 'refunds' | 'logger' | 'registry'>): EventHandler {
+export function createChannelCommandsHandler(deps: Pick<ChannelCommandsConsumerDeps, 'debits' | 'refunds' | 'logger' | 'registry'>): EventHandler {
   const log = deps.logger.child({ component: 'channel-commands' });
   const existing = deps.registry?.getSingleMetric('bank_adapter_commands_total');
   const handledCount =
@@ -37,13 +37,13 @@ export function createChannelCommandsHandler(deps: Pick<ChannelCommandsConsumerD
     let outcome: string;
     switch (event.type) {
       case 'channel.debit-requested':
-        outcome = await deps.processor.debitRequested(event);
+        outcome = await deps.debits.debitRequested(event);
         break;
       case 'channel.otp-submitted':
-        outcome = await deps.processor.otpSubmitted(event);
+        outcome = await deps.debits.otpSubmitted(event);
         break;
       case 'channel.status-requested':
-        outcome = await deps.processor.statusRequested(event);
+        outcome = await deps.debits.statusRequested(event);
         break;
       case 'channel.refund-requested':
         outcome = await deps.refunds.refundRequested(event);

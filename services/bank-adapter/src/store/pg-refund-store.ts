@@ -3,7 +3,6 @@
 import { createEvent } from '@gateway/contracts';
 import type { CurrencyCode, MinorUnits } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
-import type { Queryable } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import type { RefundNotice, RefundRecord, RefundState } from '../domain/refund-state.ts';
 import { serviceName } from '../service-name.ts';

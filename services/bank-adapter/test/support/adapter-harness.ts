@@ -23,13 +23,13 @@ import type { ChannelDefinition, ChannelRegistry } from '../../src/domain/channe
 import { createChannelCommandsConsumer } from '../../src/events/channel-commands.consumer.ts';
 import { startChannelHealthPublisher } from '../../src/events/channel-health.publisher.ts';
 import type { ChannelHealthPublisher } from '../../src/events/channel-health.publisher.ts';
-import { createDebitProcessor } from '../../src/events/debit-processor.ts';
-import type { DebitProcessor } from '../../src/events/debit-processor.ts';
-import { createStatusInquiryPoller } from '../../src/events/status-inquiry.poller.ts';
-import { createRefundInquiryPoller } from '../../src/events/refund-inquiry.poller.ts';
-import type { RefundInquiryPoller } from '../../src/events/refund-inquiry.poller.ts';
-import { createRefundProcessor } from '../../src/events/refund-processor.ts';
-import type { StatusInquiryPoller } from '../../src/events/status-inquiry.poller.ts';
+import { createDebitFlows } from '../../src/flows/debit-flows.ts';
+import type { DebitFlows } from '../../src/flows/debit-flows.ts';
+import { createRefundFlows } from '../../src/flows/refund-flows.ts';
+import { createRefundInquiryPoller } from '../../src/jobs/refund-inquiry.poller.ts';
+import type { RefundInquiryPoller } from '../../src/jobs/refund-inquiry.poller.ts';
+import { createStatusInquiryPoller } from '../../src/jobs/status-inquiry.poller.ts';
+import type { StatusInquiryPoller } from '../../src/jobs/status-inquiry.poller.ts';
 
 export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
 
@@ -55,7 +55,7 @@ export type Simulator = {
 
 export type AdapterInstance = {
   gateway: ChannelGateway;
-  processor: DebitProcessor;
+  debits: DebitFlows;
   consumer: EventConsumer;
   poller: StatusInquiryPoller;
   refundPoller: RefundInquiryPoller;
@@ -150,13 +150,13 @@ export async function startAdapterHarness(
   async function startAdapter(startPoller = true): Promise<AdapterInstance> {
     const gateway = createChannelGateway({ registry, logger });
     const health = startChannelHealthPublisher({ pool: db.pool, gateway, logger, topic: topics.results, intervalMs: options.healthIntervalMs ?? 30_000 });
-    const processor = createDebitProcessor({ pool: db.pool, gateway, logger, resultsTopic: topics.results });
-    const poller = createStatusInquiryPoller({ pool: db.pool, processor, gateway, logger, intervalMs: 50 });
-    const refunds = createRefundProcessor({ pool: db.pool, gateway, logger, resultsTopic: topics.results });
+    const debits = createDebitFlows({ pool: db.pool, gateway, logger, resultsTopic: topics.results });
+    const poller = createStatusInquiryPoller({ pool: db.pool, debits, gateway, logger, intervalMs: 50 });
+    const refunds = createRefundFlows({ pool: db.pool, gateway, logger, resultsTopic: topics.results });
     const refundPoller = createRefundInquiryPoller({ pool: db.pool, refunds, gateway, logger, intervalMs: 50 });
     const consumer = createChannelCommandsConsumer({
       kafka,
-      processor,
+      debits,
       refunds,
       logger,
       topic: topics.commands,
@@ -172,7 +172,7 @@ export async function startAdapterHarness(
     }
     return {
       gateway,
-      processor,
+      debits,
       consumer,
       poller,
       refundPoller,

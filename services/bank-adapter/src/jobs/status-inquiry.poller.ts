@@ -13,11 +13,11 @@ import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ChannelGateway } from '../channels/channel-gateway.ts';
 import { claimDueDebits } from '../store/pg-debit-store.ts';
-import type { DebitProcessor } from './debit-processor.ts';
+import type { DebitFlows } from '../flows/debit-flows.ts';
 
 export type StatusInquiryPollerOptions = {
   pool: Pool;
-  processor: DebitProcessor;
+  debits: DebitFlows;
   gateway: ChannelGateway;
   logger: Logger;
   intervalMs: number;
@@ -35,7 +35,7 @@ export type StatusInquiryPoller = {
 };
 
 export function createStatusInquiryPoller(options: StatusInquiryPollerOptions): StatusInquiryPoller {
-  const { pool, processor, gateway } = options;
+  const { pool, debits, gateway } = options;
   const log = options.logger.child({ component: 'status-inquiry' });
   const clock = options.clock ?? (() => new Date());
   const batchSize = options.batchSize ?? 50;
@@ -54,10 +54,10 @@ export function createStatusInquiryPoller(options: StatusInquiryPollerOptions): 
   async function poll(): Promise<number> {
     let total = 0;
     for (;;) {
-      const due = await claimDueDebits(pool, clock(), leaseMs, batchSize, processor.inFlight());
+      const due = await claimDueDebits(pool, clock(), leaseMs, batchSize, debits.inFlight());
       // Channels are asked in parallel (each through its own lane and limit); one slow channel's
       // inquiries do not hold back another's.
-      const results = await Promise.allSettled(due.map((record) => processor.inquireDue(record)));
+      const results = await Promise.allSettled(due.map((record) => debits.inquireDue(record)));
       results.forEach((result, i) => {
         const record = due[i]!;
         if (result.status === 'fulfilled') {

@@ -1,19 +1,19 @@
 // Works the inquiry schedules kept in channel_refunds: every refund whose reversal got no answer (or
 // whose call was cut short by a crash) is resolved when its next inquiry falls due, by asking the
-// channel (refund-processor.ts), until the channel says or the schedule runs out. Claims are leases
+// channel (flows/resolve-due-refund.flow.ts), until the channel says or the schedule runs out. Claims are leases
 // taken with FOR UPDATE SKIP LOCKED, so replicas share the work, as the debits' poller does.
 import { createPeriodicTask } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import type { ChannelGateway } from '../channels/channel-gateway.ts';
 import { claimDueRefunds } from '../store/pg-refund-store.ts';
-import type { RefundProcessor } from './refund-processor.ts';
+import type { RefundFlows } from '../flows/refund-flows.ts';
 
 export type RefundInquiryPoller = { start(): void; stop(): Promise<void>; poll(): Promise<number> };
 
 export function createRefundInquiryPoller(options: {
   pool: Pool;
-  refunds: RefundProcessor;
+  refunds: RefundFlows;
   gateway: ChannelGateway;
   logger: Logger;
   intervalMs: number;
