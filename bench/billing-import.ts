@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createLogger, createPool, databaseUrl, ensureDatabase, quoteIdentifier, runMigrations } from '@gateway/kit';
 import pg from 'pg';
 import { defaultLateFeePolicy } from '../services/billing/src/domain/late-fee-policy.ts';
-import { importBatch } from '../services/billing/src/store/pg-bill-import.ts';
+import { importBillBatch } from '../services/billing/src/flows/import-bill-batch.flow.ts';
 
 const { values } = parseArgs({
   options: {
@@ -85,7 +85,7 @@ try {
   const sampler = setInterval(sample, 100);
   const started = process.hrtime.bigint();
   let lastReport = Date.now();
-  const result = await importBatch(
+  const result = await importBillBatch(
     { pool, policy: defaultLateFeePolicy },
     {
       batchId: `bench-${name}`,

@@ -37,7 +37,7 @@ import { parseArgs } from 'node:util';
 import { createPool } from '@gateway/kit';
 import { parse } from 'csv-parse';
 import { defaultLateFeePolicyFile, readLateFeePolicyFile } from '../src/config.ts';
-import { defaultChunkSize, importBatch } from '../src/store/pg-bill-import.ts';
+import { defaultChunkSize, importBillBatch } from '../src/flows/import-bill-batch.flow.ts';
 
 export type CsvRecord = Record<string, string | undefined>;
 
@@ -115,7 +115,7 @@ async function main(): Promise<number> {
   const policy = readLateFeePolicyFile(values.policy);
   const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'billing-import-csv', statementTimeoutMs: 120_000 });
   try {
-    const result = await importBatch(
+    const result = await importBillBatch(
       { pool, policy },
       {
         batchId,

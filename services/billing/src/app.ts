@@ -2,12 +2,12 @@
 import { createHttpServer } from '@gateway/kit';
 import type { HttpServer, Logger, ServiceInfrastructure } from '@gateway/kit';
 import { billingRoutes } from './http/routes.ts';
-import type { BillingRouteDeps } from './http/routes.ts';
+import type { RouteDeps } from './http/routes.ts';
+import { serviceName } from './service-name.ts';
 
-export const serviceName = 'billing';
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & { logger: Logger } & Omit<BillingRouteDeps, 'logger'>;
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & { logger: Logger } & Omit<RouteDeps, 'logger'>;
 
 export function buildApp(deps: AppDeps): HttpServer {
   return createHttpServer({

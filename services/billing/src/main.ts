@@ -2,12 +2,13 @@
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
 import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
-import { buildApp, serviceName } from './app.ts';
+import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { runLateFees } from './events/late-fee-run.ts';
-import { createLateFeeScheduler } from './events/late-fee.scheduler.ts';
 import { createSettlementConsumer } from './events/settlement.consumer.ts';
 import { publishedTopics } from './events/topics.ts';
+import { createLateFeeScheduler } from './jobs/late-fee.scheduler.ts';
+import { serviceName } from './service-name.ts';
 
 const config = configOrExit(serviceName, readConfig);
 

@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { buildApp } from '../src/app.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
-import { aLandline, aRow, migrationsDir } from './import-harness.ts';
+import { aLandline, aRow, migrationsDir } from './support/import-harness.ts';
 
 const host = '127.0.0.1:3001';
 const tables = ['accounts', 'entities', 'bills', 'bill_history', 'outbox'];

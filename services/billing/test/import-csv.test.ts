@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { createTestDatabase } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { csvRecordToRow } from '../scripts/import-csv.ts';
-import { migrationsDir } from './import-harness.ts';
+import { migrationsDir } from './support/import-harness.ts';
 
 const script = new URL('../scripts/import-csv.ts', import.meta.url).pathname;
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BillBatchResponse } from '@gateway/contracts';
-import { aRow, startHarness } from './import-harness.ts';
-import type { Harness } from './import-harness.ts';
+import { aRow, startHarness } from './support/import-harness.ts';
+import type { Harness } from './support/import-harness.ts';
 
 describe('POST /v1/bill-batches with a full cycle', () => {
   let h: Harness;

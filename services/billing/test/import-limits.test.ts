@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BillBatchResponse } from '@gateway/contracts';
 import { defaultImportLimits } from '../src/domain/bill-import.ts';
-import { aRow, startHarness } from './import-harness.ts';
-import type { Harness } from './import-harness.ts';
+import { aRow, startHarness } from './support/import-harness.ts';
+import type { Harness } from './support/import-harness.ts';
 
 const path = '/v1/bill-batches';
 // Kafka's default max.message.bytes: a bill.issued above it is refused by the broker.

@@ -3,9 +3,9 @@ import { billIssuedV1, parseEvent } from '@gateway/contracts';
 import type { BillBatchResponse } from '@gateway/contracts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import { billBatchBodyLimit } from '../src/http/bill-batches.route.ts';
-import { importBatch } from '../src/store/pg-bill-import.ts';
-import { aLandline, aRow, startHarness } from './import-harness.ts';
-import type { Harness } from './import-harness.ts';
+import { importBillBatch } from '../src/flows/import-bill-batch.flow.ts';
+import { aLandline, aRow, startHarness } from './support/import-harness.ts';
+import type { Harness } from './support/import-harness.ts';
 
 const path = '/v1/bill-batches';
 
@@ -205,7 +205,7 @@ describe('POST /v1/bill-batches', () => {
       }
     }
     await expect(
-      importBatch({ pool: h.db.pool, policy: defaultLateFeePolicy }, { batchId, rows: dying(), correlationId: 'c-1', chunkSize: 10 }),
+      importBillBatch({ pool: h.db.pool, policy: defaultLateFeePolicy }, { batchId, rows: dying(), correlationId: 'c-1', chunkSize: 10 }),
     ).rejects.toThrow('connection reset');
     expect(await h.count('bills', `batch_id = '${batchId}'`)).toBe(10);
     expect(await h.count('bill_batches', `batch_id = '${batchId}'`)).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { testLogger, waitFor } from '@gateway/testkit';
-import { createLateFeeScheduler } from '../src/events/late-fee.scheduler.ts';
+import { createLateFeeScheduler } from '../src/jobs/late-fee.scheduler.ts';
 
 describe('late-fee scheduler', () => {
   it('runs once at start for the local date, then aims at the next Damascus midnight', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AccountBillsResponse, AccountResponse, BillBatchResponse } from '@gateway/contracts';
-import { aLandline, aRow, startHarness } from './import-harness.ts';
-import type { Harness } from './import-harness.ts';
+import { aLandline, aRow, startHarness } from './support/import-harness.ts';
+import type { Harness } from './support/import-harness.ts';
 
 describe('GET /v1/accounts/{accountNo} and /bills', () => {
   let h: Harness;

@@ -2,14 +2,15 @@
 // flood of bad signatures becomes a bounded number of rows whose counts add up to the flood.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AUTH_REFUSED_ACTION, AUTH_REFUSED_OVERFLOW_ACTION, createHttpServer, createRefusalAudit, signRequest } from '@gateway/kit';
+import { AUTH_REFUSED_ACTION, AUTH_REFUSED_OVERFLOW_ACTION, createRefusalAudit, signRequest } from '@gateway/kit';
 import type { ClientsFile, HttpServer, RefusalAudit } from '@gateway/kit';
 import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { buildApp } from '../src/app.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
-import { billingRoutes } from '../src/http/routes.ts';
-import { migrationsDir } from './import-harness.ts';
+import { migrationsDir } from './support/import-harness.ts';
 
 const HOST = '127.0.0.1:3001';
 const run = randomUUID().slice(0, 8);
@@ -36,12 +37,13 @@ describe('refused authentications in the audit log', () => {
     const logger = testLogger('billing-audit');
     // Flushed by the test, not the clock, so what each flush holds is known.
     audit = createRefusalAudit({ pool: db.pool, logger, flushIntervalMs: 3_600_000, maxKeys });
-    app = createHttpServer({
-      service: 'billing-test',
-      version: '0',
+    app = buildApp({
       logger,
-      routes: [billingRoutes({ pool: db.pool, logger, policy: defaultLateFeePolicy })],
       auth: { clients, redis, logger, onRefused: (refusal) => audit.record(refusal) },
+      readiness: [],
+      registry: new Registry(),
+      pool: db.pool,
+      policy: defaultLateFeePolicy,
     });
     await app.ready();
   });

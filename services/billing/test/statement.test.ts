@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BillBatchResponse, EntityStatementResponse, Money } from '@gateway/contracts';
-import { aRow, startHarness } from './import-harness.ts';
-import type { Harness } from './import-harness.ts';
+import { aRow, startHarness } from './support/import-harness.ts';
+import type { Harness } from './support/import-harness.ts';
 
 const entityId = 'ent-moe';
 const lines = ['0112000001', '0212000002', '0312000003', '041200004'];

@@ -1,6 +1,6 @@
 // The rules of a bill import, row by row, as plain functions: what makes a row acceptable, what an
-// unknown account needs, and what a row whose externalBillId is already stored means. The store
-// (pg-bill-import.ts) feeds rows through these in chunks; nothing here knows about Postgres.
+// unknown account needs, and what a row whose externalBillId is already stored means. The import
+// (flows/import-bill-batch.flow.ts) feeds rows through these in chunks; nothing here knows about Postgres.
 import { billBatchRowSchema, isStorableDate, isStorableText, unstorableTextMessage, unstorableTextPath } from '@gateway/contracts';
 import type { BusinessDate, CurrencyCode, HolderClass, Money } from '@gateway/contracts';
 import type { AccountRecord, BillTerms } from './bill-records.ts';

@@ -7,9 +7,9 @@ import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import { findAccountBills } from '../store/pg-bill-store.ts';
 import { loadAccount } from './account-lookup.ts';
 import { billView } from './bill-view.ts';
-import type { BillingRouteDeps } from './route-deps.ts';
+import type { RouteDeps } from './route-deps.ts';
 
-export function accountBillsRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+export function accountBillsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
     app.get(

@@ -5,9 +5,9 @@ import { accountParamsSchema, accountResponseSchema } from '@gateway/contracts';
 import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accountView, loadAccount } from './account-lookup.ts';
-import type { BillingRouteDeps } from './route-deps.ts';
+import type { RouteDeps } from './route-deps.ts';
 
-export function accountRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+export function accountRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
     app.get(

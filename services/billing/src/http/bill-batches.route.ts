@@ -2,7 +2,7 @@
 // Rows are validated one by one: a bad row is rejected with its reason, the rest are accepted.
 // Like every state-changing POST it requires an Idempotency-Key (API.md); the batchId stays the
 // business identity: a repeat of it returns the stored answer and changes nothing, whatever its key
-// (see pg-bill-import.ts for the rules, and for retries of a batch that failed halfway).
+// (see flows/import-bill-batch.flow.ts for the rules, and for retries of a batch that failed halfway).
 import {
   ApiError,
   billBatchBodySchema,
@@ -12,8 +12,8 @@ import {
 } from '@gateway/contracts';
 import { errorResponses, hashRequest, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { importBatch } from '../store/pg-bill-import.ts';
-import type { BillingRouteDeps } from './route-deps.ts';
+import { importBillBatch } from '../flows/import-bill-batch.flow.ts';
+import type { RouteDeps } from './route-deps.ts';
 
 // A cycle of 50,000 rows is some 25 MB of JSON; the limit leaves room for line items.
 export const billBatchBodyLimit = 100 * 1024 * 1024;
@@ -28,7 +28,7 @@ function* releasingRows(rows: unknown[]): Generator<unknown> {
   }
 }
 
-export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+export function billBatchesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
     app.post(
@@ -55,7 +55,7 @@ export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod 
         // check while the body streamed: no copy of a 100 MB batch is kept for it).
         const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body));
         const { batchId, bills } = request.body;
-        const result = await importBatch(
+        const result = await importBillBatch(
           { pool: deps.pool, policy: deps.policy, currency: deps.currency, limits: deps.importLimits, ...(deps.now ? { now: deps.now } : {}) },
           {
             batchId,
@@ -66,6 +66,7 @@ export function billBatchesRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod 
             idempotency: { clientId: client.clientId, key: request.headers['idempotency-key'], requestHash },
           },
         );
+        if (result.kind === 'refused') throw new ApiError(result.code, result.message);
         if (result.kind === 'in_progress') {
           throw new ApiError('idempotency_key_in_use', `Batch ${batchId} (or another batch under this Idempotency-Key) is still being imported; retry later for its result.`);
         }

@@ -9,12 +9,12 @@ import { findEntity, findEntityAccounts } from '../store/pg-account-store.ts';
 import { findBillsStartingIn } from '../store/pg-bill-store.ts';
 import { billView } from './bill-view.ts';
 import { billingStatementQuerySchema } from './edge-schemas.ts';
-import type { BillingRouteDeps } from './route-deps.ts';
+import type { RouteDeps } from './route-deps.ts';
 
 // Only names the zero of a statement that has no bill at all when no biller currency is configured.
 const fallbackCurrency: CurrencyCode = 'SYP';
 
-export function entityStatementRoute(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+export function entityStatementRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
     app.get(

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import type { ImportLimits } from '../domain/bill-import.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
 
-export type BillingRouteDeps = {
+export type RouteDeps = {
   pool: Pool;
   logger: Logger;
   policy: LateFeePolicy;

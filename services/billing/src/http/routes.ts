@@ -4,11 +4,11 @@ import { accountBillsRoute } from './account-bills.route.ts';
 import { accountRoute } from './account.route.ts';
 import { billBatchesRoute } from './bill-batches.route.ts';
 import { entityStatementRoute } from './entity-statement.route.ts';
-import type { BillingRouteDeps } from './route-deps.ts';
+import type { RouteDeps } from './route-deps.ts';
 
-export type { BillingRouteDeps } from './route-deps.ts';
+export type { RouteDeps } from './route-deps.ts';
 
-export function billingRoutes(deps: BillingRouteDeps): FastifyPluginAsyncZod {
+export function billingRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
     await app.register(billBatchesRoute(deps));
     await app.register(accountRoute(deps));

@@ -14,7 +14,7 @@ import { addDays } from '@gateway/contracts';
 import { classPolicy } from '../domain/late-fee-policy.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
 import { lockBills, saveBillState } from './pg-bill-state-store.ts';
-import { billingProducer } from './pg-settlement-store.ts';
+import { serviceName } from '../service-name.ts';
 
 export const payableStatuses = ['open', 'partially_paid', 'overdue'] as const;
 
@@ -73,7 +73,7 @@ export async function applyLateFeesToBill(client: PoolClient, billId: string, ct
     await enqueueEvent(
       client,
       createEvent('bill.late-fee-applied', {
-        producer: billingProducer,
+        producer: serviceName,
         key: bill.accountNo,
         correlationId: ctx.correlationId,
         payload: {
@@ -107,7 +107,7 @@ export async function applyLateFeesToBill(client: PoolClient, billId: string, ct
       await enqueueEvent(
         client,
         createEvent('bill.overdue', {
-          producer: billingProducer,
+          producer: serviceName,
           key: bill.accountNo,
           correlationId: ctx.correlationId,
           payload: { ...toBillSnapshot(bill, account, ctx.policy, ctx.now), overdueSince, suspensionDate, suspensionKind: stage },

@@ -30,10 +30,9 @@ import { lateFeeForgivenByQuote } from '../domain/amount-due.ts';
 import { applyPayment, applyReversal, isAdministrativelyClosed } from '../domain/bill-state.ts';
 import { businessDateOf } from '@gateway/contracts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
+import { serviceName } from '../service-name.ts';
 import type { BillWithAccount } from './pg-bill-state-store.ts';
 import { lockBills, saveBillState } from './pg-bill-state-store.ts';
-
-export const billingProducer = 'billing';
 
 export type UnappliedReason = 'unknown_bill' | 'overpayment' | 'currency_mismatch' | 'bill_closed' | 'reversal_without_payment' | 'already_reversed';
 
@@ -105,7 +104,7 @@ async function lockAllocations(
 // The envelope of a bill event caused by a payment event: keyed by the account, so one account's
 // bill events stay in order.
 function billEventEnvelope(bill: BillRecord, cause: PaymentEventBase): { producer: string; key: string; correlationId: string; causationId: string } {
-  return { producer: billingProducer, key: bill.accountNo, correlationId: cause.correlationId, causationId: cause.eventId };
+  return { producer: serviceName, key: bill.accountNo, correlationId: cause.correlationId, causationId: cause.eventId };
 }
 
 async function recordUnapplied(

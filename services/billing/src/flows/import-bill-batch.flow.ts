@@ -19,14 +19,15 @@
 // The HTTP route also passes the request's Idempotency-Key (API.md's common rule); the CSV command
 // has none. The key is recorded with the batch and checked before the batchId:
 //   - same client, same key, same request: the first answer again, byte for byte (`keyReplay`);
-//   - same key, another batchId or another body: ApiError idempotency_key_reused (422), thrown
-//     rather than returned so callers without a key (the CSV command, the bench) see no new case;
+//   - same key, another batchId or another body: refused, idempotency_key_reused (422); only a
+//     call with a key can get that answer (see the overloads), so callers without one (the CSV
+//     command, the bench) see no new case;
 //   - a batchId already imported, under another key or none: the batchId replay as before. The
 //     batch is the business identity: the telecom's billing system may lose the key it used (a
 //     restarted exporter mints a new one) but never the cycle's batchId, and refusing that retry
 //     would make it import the cycle under a new batchId, where every bill is a known duplicate.
 //     The new key is not recorded: the batch keeps the key it was imported under.
-import { ApiError, createEvent } from '@gateway/contracts';
+import { createEvent } from '@gateway/contracts';
 import type { BillBatchResponse, CurrencyCode } from '@gateway/contracts';
 import { enqueueEvents, withTransaction } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
@@ -35,10 +36,15 @@ import type { BillRowRejection, ImportLimits, ValidBillRow } from '../domain/bil
 import type { AccountRecord } from '../domain/bill-records.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
-import { createAccounts, findAccounts } from './pg-account-store.ts';
-import type { NewAccount } from './pg-account-store.ts';
-import { findBatchBills, findBillKeys, insertBills, newBillId } from './pg-bill-store.ts';
-import type { NewBill } from './pg-bill-store.ts';
+import { serviceName } from '../service-name.ts';
+import { createAccounts, findAccounts } from '../store/pg-account-store.ts';
+import type { NewAccount } from '../store/pg-account-store.ts';
+import { findBatchRecord, findKeyedBatch, insertBatchRecord, releaseExpiredBatchKey, withBatchLocks } from '../store/pg-bill-batch-store.ts';
+import type { AcceptedRow, BatchIdempotency, StoredOutcome } from '../store/pg-bill-batch-store.ts';
+import { findBatchBills, findBillKeys, insertBills, newBillId } from '../store/pg-bill-store.ts';
+import type { NewBill } from '../store/pg-bill-store.ts';
+
+export type { AcceptedRow, BatchIdempotency } from '../store/pg-bill-batch-store.ts';
 
 export const defaultChunkSize = 1_000;
 
@@ -73,10 +79,6 @@ export type BillImportInput = {
   idempotency?: BatchIdempotency;
 };
 
-export type BatchIdempotency = { clientId: string; key: string; requestHash: string };
-
-export type AcceptedRow = { index: number; externalBillId: string; billId: string };
-
 export type BillImportResult =
   | { kind: 'imported'; response: BillBatchResponse; inserted: number }
   /**
@@ -86,36 +88,29 @@ export type BillImportResult =
   | { kind: 'replayed'; response: BillBatchResponse; inserted: 0; keyReplay: boolean }
   | { kind: 'in_progress' };
 
-// What bill_batches.response keeps: the rows that are not bills of this batch. The batch's own
-// accepted rows are read back from `bills` on a replay rather than stored a second time.
-type StoredOutcome = { rejected: BillRowRejection[]; acceptedEarlier: AcceptedRow[] };
+/** The key was used for another batch or another body: 422 idempotency_key_reused on the API. */
+export type BatchKeyRefused = { kind: 'refused'; code: 'idempotency_key_reused'; message: string };
 
 type ChunkOutcome = { accepted: AcceptedRow[]; acceptedEarlier: AcceptedRow[]; rejected: BillRowRejection[]; inserted: number };
 
-export async function importBatch(deps: BillImportDeps, input: BillImportInput): Promise<BillImportResult> {
+export function importBillBatch(deps: BillImportDeps, input: BillImportInput & { idempotency: BatchIdempotency }): Promise<BillImportResult | BatchKeyRefused>;
+export function importBillBatch(deps: BillImportDeps, input: BillImportInput & { idempotency?: undefined }): Promise<BillImportResult>;
+export async function importBillBatch(deps: BillImportDeps, input: BillImportInput): Promise<BillImportResult | BatchKeyRefused> {
   const { idempotency } = input;
   // The key's lock first, then the batch's: two uploads under one key (whatever their batchIds) or of
   // one batchId (whatever their keys) never run at once, so neither the key check below nor the batch
   // record can race. Both are try-locks, and a miss is the retryable "in progress".
   const lockKeys = [...(idempotency ? [`bill-batch-key:${idempotency.clientId}\n${idempotency.key}`] : []), `bill-batch:${input.batchId}`];
-  const lockClient = await deps.pool.connect();
-  const held: string[] = [];
-  let broken: Error | undefined;
-  try {
-    for (const lockKey of lockKeys) {
-      const { rows: locked } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [lockKey]);
-      if (!locked[0]?.locked) return { kind: 'in_progress' };
-      held.push(lockKey);
-    }
+  const outcome = await withBatchLocks(deps.pool, lockKeys, async (): Promise<BillImportResult | BatchKeyRefused> => {
     const collect = input.collectAccepted ?? true;
     if (idempotency) {
-      const earlier = await findKeyedBatch(deps.pool, idempotency);
+      const earlier = await findKeyedBatch(deps.pool, idempotency, idempotencyKeyLifetimeDays);
       if (earlier !== undefined) {
         if (earlier.batchId !== input.batchId) {
-          throw new ApiError('idempotency_key_reused', `This Idempotency-Key was used for batch ${earlier.batchId}, not ${input.batchId}; send a new key for a new batch.`);
+          return { kind: 'refused', code: 'idempotency_key_reused', message: `This Idempotency-Key was used for batch ${earlier.batchId}, not ${input.batchId}; send a new key for a new batch.` };
         }
         if (earlier.requestHash !== idempotency.requestHash) {
-          throw new ApiError('idempotency_key_reused', `This Idempotency-Key was used for batch ${input.batchId} with another body; send the same body to retry, or a new key.`);
+          return { kind: 'refused', code: 'idempotency_key_reused', message: `This Idempotency-Key was used for batch ${input.batchId} with another body; send the same body to retry, or a new key.` };
         }
         const stored = await loadBatchResponse(deps.pool, input.batchId, collect);
         if (stored !== undefined) return { kind: 'replayed', response: { ...stored, replayed: false }, inserted: 0, keyReplay: true };
@@ -124,26 +119,8 @@ export async function importBatch(deps: BillImportDeps, input: BillImportInput):
     const stored = await loadBatchResponse(deps.pool, input.batchId, collect);
     if (stored !== undefined) return { kind: 'replayed', response: stored, inserted: 0, keyReplay: false };
     return await runImport(deps, input);
-  } finally {
-    try {
-      for (const lockKey of held.reverse()) await lockClient.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
-    } catch (error) {
-      // Ending the session frees the locks too: the connection goes back broken, to be closed.
-      broken = error instanceof Error ? error : new Error(String(error));
-    }
-    lockClient.release(broken);
-  }
-}
-
-/** The batch this client imported under this key within the key's lifetime, if any. */
-async function findKeyedBatch(pool: Pool, idempotency: BatchIdempotency): Promise<{ batchId: string; requestHash: string | null } | undefined> {
-  const { rows } = await pool.query<{ batch_id: string; request_hash: string | null }>(
-    `SELECT batch_id, request_hash FROM bill_batches
-     WHERE client_id = $1 AND idempotency_key = $2 AND received_at > now() - make_interval(days => $3)`,
-    [idempotency.clientId, idempotency.key, idempotencyKeyLifetimeDays],
-  );
-  const row = rows[0];
-  return row === undefined ? undefined : { batchId: row.batch_id, requestHash: row.request_hash };
+  });
+  return outcome.locked ? outcome.value : { kind: 'in_progress' };
 }
 
 async function runImport(deps: BillImportDeps, input: BillImportInput): Promise<BillImportResult> {
@@ -176,20 +153,9 @@ async function runImport(deps: BillImportDeps, input: BillImportInput): Promise<
 
   const key = input.idempotency;
   await withTransaction(deps.pool, async (client) => {
-    if (key) {
-      // An expired use of the key lets go of it, so the unique index takes the new batch.
-      await client.query(
-        `UPDATE bill_batches SET client_id = NULL, idempotency_key = NULL, request_hash = NULL
-         WHERE client_id = $1 AND idempotency_key = $2 AND received_at <= now() - make_interval(days => $3)`,
-        [key.clientId, key.key, idempotencyKeyLifetimeDays],
-      );
-    }
-    await client.query(
-      `INSERT INTO bill_batches (batch_id, received_at, accepted, rejected, response, client_id, idempotency_key, request_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (batch_id) DO NOTHING`,
-      [input.batchId, receivedAt, acceptedCount, outcome.rejected.length, JSON.stringify(outcome), key?.clientId ?? null, key?.key ?? null, key?.requestHash ?? null],
-    );
+    // An expired use of the key lets go of it, so the unique index takes the new batch.
+    if (key) await releaseExpiredBatchKey(client, key, idempotencyKeyLifetimeDays);
+    await insertBatchRecord(client, { batchId: input.batchId, receivedAt, accepted: acceptedCount, outcome, key });
   });
   accepted.sort((a, b) => a.index - b.index);
   return {
@@ -255,7 +221,7 @@ async function importChunk(
     const account = accounts.get(bill.accountNo) as AccountRecord;
     const snapshot = toBillSnapshot(bill, account, deps.policy, at);
     return createEvent('bill.issued', {
-      producer: 'billing',
+      producer: serviceName,
       key: bill.accountNo,
       correlationId: input.correlationId,
       causationId: input.causationId ?? null,
@@ -290,12 +256,8 @@ async function importChunk(
  * The answer to a batchId already imported, or undefined when it is not. Without `withAccepted` only
  * the counts and rejections are read (the CSV command's summary).
  */
-export async function loadBatchResponse(pool: Pool, batchId: string, withAccepted = true): Promise<BillBatchResponse | undefined> {
-  const { rows } = await pool.query<{ accepted: number; rejected: number; response: StoredOutcome }>(
-    'SELECT accepted, rejected, response FROM bill_batches WHERE batch_id = $1',
-    [batchId],
-  );
-  const record = rows[0];
+async function loadBatchResponse(pool: Pool, batchId: string, withAccepted = true): Promise<BillBatchResponse | undefined> {
+  const record = await findBatchRecord(pool, batchId);
   if (record === undefined) return undefined;
   const accepted = withAccepted ? [...(await findBatchBills(pool, batchId)), ...record.response.acceptedEarlier].sort((a, b) => a.index - b.index) : [];
   return {

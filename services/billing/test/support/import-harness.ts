@@ -1,18 +1,19 @@
-// Shared by billing's import, query and statement tests: a fresh migrated database, the billing routes
-// behind the real signature check (real Redis for nonces), and signed requests from test clients of
+// Shared by billing's import, query and statement tests: a fresh migrated database, billing's app
+// (buildApp) behind the real signature check (real Redis for nonces), and signed requests from test clients of
 // each kind. Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ClientKind, ErrorBody } from '@gateway/contracts';
-import { createHttpServer, signRequest } from '@gateway/kit';
+import { signRequest } from '@gateway/kit';
 import type { ClientsFile, HttpServer } from '@gateway/kit';
 import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { Redis } from 'ioredis';
-import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
-import { billingRoutes } from '../src/http/routes.ts';
-import type { BillingRouteDeps } from '../src/http/routes.ts';
+import { Registry } from 'prom-client';
+import { buildApp } from '../../src/app.ts';
+import { defaultLateFeePolicy } from '../../src/domain/late-fee-policy.ts';
+import type { RouteDeps } from '../../src/http/routes.ts';
 
-export const migrationsDir = new URL('../migrations', import.meta.url).pathname;
+export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
 
 const HOST = '127.0.0.1:3001';
 
@@ -38,7 +39,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(overrides: Partial<BillingRouteDeps> = {}): Promise<Harness> {
+export async function startHarness(overrides: Partial<Omit<RouteDeps, 'pool' | 'logger'>> = {}): Promise<Harness> {
   const db = await createTestDatabase({ migrationsDir });
   const redis = new Redis(testInfra().redisUrl);
   const logger = testLogger('billing-http');
@@ -50,12 +51,14 @@ export async function startHarness(overrides: Partial<BillingRouteDeps> = {}): P
     ...(kind === 'channel' ? { channelId: 'bank-alpha' } : {}),
     keys: [{ keyId: `test-${kind}-${run}`, secret: randomBytes(32).toString('base64') }],
   }));
-  const app = createHttpServer({
-    service: 'billing-test',
-    version: '0',
+  const app = buildApp({
     logger,
-    routes: [billingRoutes({ pool: db.pool, logger, policy: defaultLateFeePolicy, ...overrides })],
     auth: { clients, redis, logger },
+    readiness: [],
+    registry: new Registry(),
+    pool: db.pool,
+    policy: defaultLateFeePolicy,
+    ...overrides,
   });
   await app.ready();
 
