@@ -9,9 +9,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
 import { decideIntent } from '../domain/intent-state.ts';
 import { applyIntentChange, findClientIntent } from '../store/pg-intent-store.ts';
-import type { IntentRouteDeps } from './intent-routes.ts';
+import type { RouteDeps } from './route-deps.ts';
 
-export function intentCancelRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
+export function intentCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
     app.post(

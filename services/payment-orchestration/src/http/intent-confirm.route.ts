@@ -14,9 +14,9 @@ import { intentView } from '../domain/intent-record.ts';
 import { decideIntent } from '../domain/intent-state.ts';
 import { applyIntentChange, findClientIntent } from '../store/pg-intent-store.ts';
 import { serviceName } from '../service-name.ts';
-import type { IntentRouteDeps } from './intent-routes.ts';
+import type { RouteDeps } from './route-deps.ts';
 
-export function intentConfirmRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
+export function intentConfirmRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
     app.post(

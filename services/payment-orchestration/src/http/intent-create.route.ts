@@ -39,8 +39,8 @@ import { enqueueIntentEvent, findBillHolder, insertIntent } from '../store/pg-in
 import { serviceName } from '../service-name.ts';
 import type { BillHolder } from '../store/pg-intent-store.ts';
 import { lockAccountBills } from '../store/pg-payment-store.ts';
-import { defaultIntentTtlMs } from './intent-routes.ts';
-import type { IntentRouteDeps } from './intent-routes.ts';
+import { defaultIntentTtlMs } from './route-deps.ts';
+import type { RouteDeps } from './route-deps.ts';
 
 // Breaker states in which the adapter would refuse the debit at once anyway.
 const unavailableStates = new Set(['open', 'forced_off']);
@@ -60,7 +60,7 @@ function inProgress(holder: BillHolder, clientId: string, requestId: string) {
   return { status: httpStatusOf('bill_payment_in_progress'), body: { error: { ...errorBody('bill_payment_in_progress', requestId, message).error, details } } };
 }
 
-export function intentCreateRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
+export function intentCreateRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   const { catalogues } = deps.config;
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {

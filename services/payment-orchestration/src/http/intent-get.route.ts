@@ -5,9 +5,9 @@ import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gate
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
 import { findClientIntent } from '../store/pg-intent-store.ts';
-import type { IntentRouteDeps } from './intent-routes.ts';
+import type { RouteDeps } from './route-deps.ts';
 
-export function intentGetRoute(deps: IntentRouteDeps): FastifyPluginAsyncZod {
+export function intentGetRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
     app.get(

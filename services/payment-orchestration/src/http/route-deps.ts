@@ -3,6 +3,8 @@ import type { Logger } from '@gateway/kit';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { PaymentOrchestrationConfig } from '../config.ts';
+import type { OtpForwarder } from '../events/intent-otp-forwarder.ts';
+import type { IntentTopics } from '../store/pg-intent-store.ts';
 
 export type RouteDeps = {
   pool: Pool;
@@ -12,4 +14,12 @@ export type RouteDeps = {
   config: PaymentOrchestrationConfig;
   /** The instant "now" (inquiry expiry, business date, cut-off); the real clock unless a test moves it. */
   now?: () => Date;
+  /** Sends the OTP to the adapter without writing it anywhere (see intent-otp-forwarder.ts). */
+  otpForwarder: OtpForwarder;
+  /** How long the payer has to complete an intent (confirm the OTP); the channel is told too. */
+  intentTtlMs?: number | undefined;
+  /** Topics for intent events and channel commands; the catalogue's unless a test says otherwise. */
+  topics?: IntentTopics | undefined;
 };
+
+export const defaultIntentTtlMs = 15 * 60_000;

@@ -1,9 +1,13 @@
 // Every route of this service's API, as one plugin that app.ts mounts behind signature authentication,
-// with the per-client rate limit in front of all of them (intents included, when passed in `extra`).
+// with the per-client rate limit in front of all of them (the portal's payment intents included).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { billInquiryRoute } from './bill-inquiry.route.ts';
 import { billersRoute } from './billers.route.ts';
 import { channelsRoute } from './channels.route.ts';
+import { intentCancelRoute } from './intent-cancel.route.ts';
+import { intentConfirmRoute } from './intent-confirm.route.ts';
+import { intentCreateRoute } from './intent-create.route.ts';
+import { intentGetRoute } from './intent-get.route.ts';
 import { paymentNotificationRoute } from './payment-notification.route.ts';
 import { paymentStatusRoute } from './payment-status.route.ts';
 import { registerRateLimit } from './rate-limit.ts';
@@ -11,9 +15,7 @@ import { reversalRoute } from './reversal.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { settlementRoute } from './settlement.route.ts';
 
-export type { RouteDeps } from './route-deps.ts';
-
-export function paymentRoutes(deps: RouteDeps, extra: readonly FastifyPluginAsyncZod[] = []): FastifyPluginAsyncZod {
+export function paymentRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
     await registerRateLimit(app, { redis: deps.redis, perMinute: deps.config.RATE_LIMIT_PER_MINUTE });
     await app.register(billersRoute(deps));
@@ -23,6 +25,10 @@ export function paymentRoutes(deps: RouteDeps, extra: readonly FastifyPluginAsyn
     await app.register(paymentStatusRoute(deps));
     await app.register(reversalRoute(deps));
     await app.register(settlementRoute(deps));
-    for (const routes of extra) await app.register(routes);
+    // Gateway-initiated payments (the citizen portal).
+    await app.register(intentCreateRoute(deps));
+    await app.register(intentConfirmRoute(deps));
+    await app.register(intentCancelRoute(deps));
+    await app.register(intentGetRoute(deps));
   };
 }

@@ -1,19 +1,21 @@
-// Shared by payment-orchestration's tests: a fresh migrated database, the service's routes behind the
-// real signature check (real Redis for nonces and the rate limit), signed requests from two channel
+// Shared by payment-orchestration's tests: a fresh migrated database, the service's app (buildApp) behind
+// the real signature check (real Redis for nonces and the rate limit), signed requests from two channel
 // clients and the portal, a movable clock, and bills fed to the read model through the real bill.*
 // handler (the events built by testkit's anEvent). Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { BillSnapshot, ErrorBody, EventOf } from '@gateway/contracts';
-import { createHttpServer, signRequest } from '@gateway/kit';
+import { signRequest } from '@gateway/kit';
 import type { ClientsFile, HttpServer } from '@gateway/kit';
-import { anEvent, createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
+import { anEvent, createTestDatabase, testInfra, testKafka, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
+import { buildApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import type { PaymentOrchestrationConfig } from '../../src/config.ts';
 import { createBillReadModelHandler } from '../../src/events/bill-read-model.consumer.ts';
-import { paymentRoutes } from '../../src/http/routes.ts';
+import { createOtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
 
 export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
 const HOST = '127.0.0.1:3002';
@@ -104,12 +106,18 @@ export async function startHarness(options: { env?: Record<string, string>; now?
     { clientId: `wallet-one-${run}`, kind: 'channel', channelId: 'wallet-one', keys: [{ keyId: `wallet-one-${run}`, secret: randomBytes(32).toString('base64') }] },
     { clientId: `citizen-portal-${run}`, kind: 'portal', keys: [{ keyId: `citizen-portal-${run}`, secret: randomBytes(32).toString('base64') }] },
   ];
-  const app = createHttpServer({
-    service: 'payment-orchestration-test',
-    version: '0',
+  // The channel API's tests send no OTP; the forwarder connects to Kafka only when one is sent.
+  const otpForwarder = createOtpForwarder({ kafka: testKafka(), logger });
+  const app = buildApp({
+    pool: db.pool,
+    redis,
     logger,
-    routes: [paymentRoutes({ pool: db.pool, redis, logger, config, now: () => now })],
+    config,
+    now: () => now,
+    otpForwarder,
     auth: { clients, redis, logger },
+    readiness: [],
+    registry: new Registry(),
   });
   await app.ready();
   const handler = createBillReadModelHandler({ pool: db.pool, logger });
@@ -152,6 +160,7 @@ export async function startHarness(options: { env?: Record<string, string>; now?
     },
     async close() {
       await app.close();
+      await otpForwarder.stop();
       await redis.quit();
       await db.drop();
     },

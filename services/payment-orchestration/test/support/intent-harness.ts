@@ -1,16 +1,18 @@
-// The payment-intent tests' world: a fresh migrated database, the intent routes (and the channels'
-// POST /v1/payments) behind the real signature check, the real outbox relay publishing to Kafka
+// The payment-intent tests' world: a fresh migrated database, the service's app (buildApp: the intent
+// routes and the channels' POST /v1/payments among the rest) behind the real signature check, the real outbox relay publishing to Kafka
 // topics of this test file, the real channel-results consumer reading a results topic this file
 // publishes to (as the bank adapter would), the expiry sweeper on a movable clock, and bills fed to
 // the read model through its own bill.* handler. Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { BillSnapshot, ErrorBody, EventOf, IntentResponse } from '@gateway/contracts';
 import { topics as catalogueTopics } from '@gateway/contracts';
-import { createHttpServer, createOutboxRelay, ensureTopics, signRequest } from '@gateway/kit';
+import { createOutboxRelay, ensureTopics, signRequest } from '@gateway/kit';
 import type { ClientsFile, EventConsumer, HttpServer, OutboxRelay } from '@gateway/kit';
 import { anEvent, createTestDatabase, createTestKafka, testInfra, testKafka, testLogger, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
 import type { TestDatabase, TestKafka, TopicWatcher } from '@gateway/testkit';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { buildApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import type { PaymentOrchestrationConfig } from '../../src/config.ts';
 import { createBillReadModelHandler } from '../../src/events/bill-read-model.consumer.ts';
@@ -19,8 +21,6 @@ import { createIntentExpirySweeper } from '../../src/events/intent-expiry.sweepe
 import type { IntentExpirySweeper } from '../../src/events/intent-expiry.sweeper.ts';
 import { createOtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
 import type { OtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
-import { intentRoutes } from '../../src/http/intent-routes.ts';
-import { paymentNotificationRoute } from '../../src/http/payment-notification.route.ts';
 import { aBillIssued, migrationsDir } from './harness.ts';
 
 export { syp } from './harness.ts';
@@ -76,7 +76,8 @@ export async function startIntentHarness(): Promise<IntentHarness> {
   const logger = testLogger('payment-intents');
   const kafka = testKafka();
   const tk: TestKafka = createTestKafka(kafka);
-  const config = readConfig({ DATABASE_URL: db.url, KAFKA_BROKERS: infra.kafkaBrokers.join(','), REDIS_URL: infra.redisUrl });
+  // No rate limit to speak of: waitForStatus polls as fast as it likes.
+  const config = readConfig({ DATABASE_URL: db.url, KAFKA_BROKERS: infra.kafkaBrokers.join(','), REDIS_URL: infra.redisUrl, RATE_LIMIT_PER_MINUTE: '1000000' });
   const topics = { commands: await tk.createTopic('commands'), intents: await tk.createTopic('intents'), results: await tk.createTopic('results') };
   // payment.completed goes to the catalogue's topic (recordPayment does not take another); make sure it exists.
   // A channel payment that cancels an intent announces it on the catalogue's intent topic (recordPayment's path).
@@ -94,13 +95,19 @@ export async function startIntentHarness(): Promise<IntentHarness> {
     { clientId: `wallet-one-${run}`, kind: 'channel', channelId: 'wallet-one', keys: [{ keyId: `wallet-one-${run}`, secret: randomBytes(32).toString('base64') }] },
   ];
   const otpForwarder: OtpForwarder = createOtpForwarder({ kafka, logger, topic: topics.commands });
-  const app: HttpServer = createHttpServer({
-    service: 'payment-intents-test',
-    version: '0',
+  // The channels' own payments too: a wallet's payment must get through while an intent is open.
+  const app: HttpServer = buildApp({
+    pool: db.pool,
+    redis,
     logger,
-    // The channels' own payments too: a wallet's payment must get through while an intent is open.
-    routes: [intentRoutes({ pool: db.pool, redis, logger, config, now: clock, otpForwarder, intentTtlMs, topics }), paymentNotificationRoute({ pool: db.pool, redis, logger, config, now: clock })],
+    config,
+    now: clock,
+    otpForwarder,
+    intentTtlMs,
+    topics,
     auth: { clients, redis, logger },
+    readiness: [],
+    registry: new Registry(),
   });
   await app.ready();
 
