@@ -14,8 +14,8 @@ import { createLogger, createPool, databaseUrl, ensureDatabase, quoteIdentifier,
 import { freePort, startServiceProcess } from '@gateway/testkit/processes';
 import pg from 'pg';
 import { Registry } from 'prom-client';
-import { createSmsDispatcher } from '../services/notification/src/events/sms-dispatcher.ts';
-import { createSmscInboundHandler } from '../services/notification/src/events/smsc-inbound.ts';
+import { createSmsDispatcher } from '../services/notification/src/jobs/sms-dispatch.runner.ts';
+import { createSmscInboundHandler } from '../services/notification/src/smpp/smsc-inbound.ts';
 import { createSmscClient } from '../services/notification/src/smpp/smsc-client.ts';
 import { enqueueSms } from '../services/notification/src/store/pg-message-store.ts';
 

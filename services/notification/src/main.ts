@@ -6,14 +6,14 @@ import { topics } from '@gateway/contracts';
 import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
-import { createCampaignRunner } from './events/campaign.runner.ts';
 import { createNotificationConsumer } from './events/notification.consumer.ts';
-import { createReminderScheduler } from './events/reminder.scheduler.ts';
-import { createSmsDispatcher } from './events/sms-dispatcher.ts';
-import { createSmscInboundHandler } from './events/smsc-inbound.ts';
 import { publishedTopics } from './events/topics.ts';
+import { createCampaignRunner } from './jobs/campaign.runner.ts';
+import { createReminderScheduler } from './jobs/reminder.scheduler.ts';
+import { createSmsDispatcher } from './jobs/sms-dispatch.runner.ts';
 import { serviceName } from './service-name.ts';
 import { createSmscClient } from './smpp/smsc-client.ts';
+import { createSmscInboundHandler } from './smpp/smsc-inbound.ts';
 
 const config = configOrExit(serviceName, readConfig);
 

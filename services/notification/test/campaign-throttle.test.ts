@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { testLogger, waitFor } from '@gateway/testkit';
 import { withTransaction } from '@gateway/kit';
-import { createCampaignRunner } from '../src/events/campaign.runner.ts';
+import { createCampaignRunner } from '../src/jobs/campaign.runner.ts';
 import { createCampaign, getCampaignProgress } from '../src/store/pg-campaign-store.ts';
 import { seedContacts } from './support/contacts-fixture.ts';
 import { startHarness } from './support/notification-harness.ts';

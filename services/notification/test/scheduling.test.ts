@@ -5,7 +5,7 @@ import { money } from '@gateway/contracts';
 import { testLogger, waitFor } from '@gateway/testkit';
 import { parseQuietHours } from '../src/domain/quiet-hours.ts';
 import { renderSms } from '../src/domain/sms-templates.ts';
-import { createReminderScheduler } from '../src/events/reminder.scheduler.ts';
+import { createReminderScheduler } from '../src/jobs/reminder.scheduler.ts';
 import { enqueueSms } from '../src/store/pg-message-store.ts';
 import { seedContacts } from './support/contacts-fixture.ts';
 import { startHarness } from './support/notification-harness.ts';

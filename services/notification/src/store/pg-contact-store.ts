@@ -5,7 +5,6 @@ import type { BillSnapshot, BusinessDate } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import type { BillContact } from '../domain/sms-plan.ts';
 
-
 export async function upsertContact(db: Queryable, bill: BillSnapshot, msisdn: string | null): Promise<void> {
   await db.query(
     `INSERT INTO bill_contacts (bill_id, account_no, biller_id, governorate, holder_class, msisdn, locale, due_date, amount_due, currency, status, revision)
@@ -84,4 +83,10 @@ export async function takeAwaitingContact(db: Queryable, billId: string): Promis
     [billId],
   );
   return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).map((r) => r.event);
+}
+
+/** Events parked in awaiting_contact now (the notification_awaiting_contact gauge). */
+export async function countAwaitingContact(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM awaiting_contact');
+  return rows[0]?.n ?? 0;
 }

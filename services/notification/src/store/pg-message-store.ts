@@ -141,6 +141,17 @@ export async function claimDueMessages(pool: Pool, limit: number, leaseMs: numbe
     }));
 }
 
+export type DueQueueRow = { urgent: boolean; n: number; oldest: number | null };
+
+/** How many queued messages are due and how late the oldest is (in seconds), by urgency. */
+export async function dueQueueStats(db: Queryable): Promise<DueQueueRow[]> {
+  const { rows } = await db.query<DueQueueRow>(
+    `SELECT urgent, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(not_before))::float8 AS oldest
+       FROM sms_messages WHERE state = 'queued' AND not_before <= now() GROUP BY urgent`,
+  );
+  return rows;
+}
+
 /**
  * Puts a held message back in the queue for `until` (quiet hours, a retry's backoff). `countAttempt`
  * is set only for an SMSC error: waiting out the night or a dropped connection is no fault of the

@@ -14,9 +14,9 @@ import { createSmscState } from '../../../../simulators/smsc-simulator/src/store
 import type { MessageView } from '../../../../simulators/smsc-simulator/src/store/smsc-state.ts';
 import type { QuietHours } from '../../src/domain/quiet-hours.ts';
 import { createNotificationConsumer } from '../../src/events/notification.consumer.ts';
-import { createSmsDispatcher } from '../../src/events/sms-dispatcher.ts';
-import type { SmsDispatcher } from '../../src/events/sms-dispatcher.ts';
-import { createSmscInboundHandler } from '../../src/events/smsc-inbound.ts';
+import { createSmsDispatcher } from '../../src/jobs/sms-dispatch.runner.ts';
+import type { SmsDispatcher } from '../../src/jobs/sms-dispatch.runner.ts';
+import { createSmscInboundHandler } from '../../src/smpp/smsc-inbound.ts';
 import { createSmscClient } from '../../src/smpp/smsc-client.ts';
 import type { SmscClient } from '../../src/smpp/smsc-client.ts';
 

@@ -2,18 +2,18 @@
 // nothing of theirs is left queued. Sending is not done here: the dispatcher sends queued messages at
 // the SMSC's pace (and holds them through quiet hours).
 //
-// Each batch is one transaction: claim the campaign row (FOR UPDATE SKIP LOCKED), insert the batch's
-// messages, advance the cursor. Replicas therefore share the work without queueing a batch twice, and
-// a runner that dies mid-campaign leaves a cursor the next one resumes from. Between batches the row
-// lock is let go, so a cancel waits for one batch at most, never for a whole campaign.
+// Each batch is one transaction (flows/queue-campaign-batch.flow.ts): replicas share the work without
+// queueing a batch twice, and between batches the row lock is let go, so a cancel waits for one batch
+// at most, never for a whole campaign.
 //
 // Completion is decided here, not in the progress read: a GET stays a read (no write, no lock, fine on
 // a replica), completed_at is set once by one writer, and a campaign completes whether or not anyone
 // looks at it.
-import { createPeriodicTask, withTransaction } from '@gateway/kit';
+import { createPeriodicTask } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
-import { claimDueCampaign, completeFinishedCampaigns, queueNextBatch } from '../store/pg-campaign-store.ts';
+import { queueCampaignBatch } from '../flows/queue-campaign-batch.flow.ts';
+import { completeFinishedCampaigns } from '../store/pg-campaign-store.ts';
 
 export type CampaignRunnerOptions = {
   pool: Pool;
@@ -55,20 +55,13 @@ export function createCampaignRunner(options: CampaignRunnerOptions): CampaignRu
   // one batch at most, never for a whole campaign; the cursor lets the next pass resume.
   let halting = false;
 
-  async function runBatch() {
-    return withTransaction(pool, async (client) => {
-      const now = clock();
-      const campaignId = await claimDueCampaign(client, now);
-      if (campaignId === null) return null;
-      return { campaignId, ...(await queueNextBatch(client, campaignId, options.batchSize, now)) };
-    });
-  }
+  const batchPorts = { pool, batchSize: options.batchSize, now: clock };
 
   async function runOnce(passOptions: { maxBatches?: number } = {}): Promise<CampaignRunPass> {
     const maxBatches = passOptions.maxBatches ?? Number.POSITIVE_INFINITY;
     const pass: CampaignRunPass = { batches: 0, queued: 0, completed: [] };
     while (!halting && pass.batches < maxBatches) {
-      const batch = await runBatch();
+      const batch = await queueCampaignBatch(batchPorts);
       if (batch === null) break;
       pass.batches += 1;
       pass.queued += batch.queued;

@@ -1,31 +1,20 @@
-// Sends what is queued in sms_messages through the SMSC client, urgent messages first. Quiet hours
-// and opt-outs are checked here, at send time, not when the message was queued: a campaign queued at
-// 21:00 and still draining at 22:00 stops for the night, and a STOP that arrives while a campaign is
-// running stops its remaining messages.
+// The dispatcher's loop: claims what is due in sms_messages (flows/claim-due-sms.flow.ts), urgent
+// messages first, and sends each through the send-sms flow (flows/send-sms.flow.ts: quiet hours,
+// opt-outs, the SMSC, the record), keeping about one SMPP window's worth of messages in flight.
 //
-// Nothing is lost and nothing is sent twice: a message is leased, not taken, so a crash hands it to
-// the next dispatcher; each part carries our reference (<messageId>:<part>), so a part resubmitted
-// after a lost connection is answered by the SMSC with the first message id instead of a second SMS;
-// the parts the SMSC already accepted are recorded, so a retry resumes after them.
+// Nothing is lost: a message is leased, not taken, so a crash hands it to the next dispatcher.
 import { sharedMetric } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import { optOutTemplates } from '../domain/opt-out-keywords.ts';
-import { sendableAt } from '../domain/quiet-hours.ts';
 import type { QuietHours } from '../domain/quiet-hours.ts';
-import { concatReferenceOf, shortMessageOf, splitSms } from '../domain/sms-segments.ts';
+import { claimDueSms } from '../flows/claim-due-sms.flow.ts';
+import { sendSms } from '../flows/send-sms.flow.ts';
+import type { SendSmsPorts } from '../flows/send-sms.flow.ts';
 import type { SmscClient } from '../smpp/smsc-client.ts';
-import {
-  claimDueMessages,
-  deferMessage,
-  failMessage,
-  markSubmitted,
-  recordAcceptedParts,
-  suppressMessage,
-} from '../store/pg-message-store.ts';
-import type { AcceptedPart, ClaimedMessage } from '../store/pg-message-store.ts';
+import { dueQueueStats } from '../store/pg-message-store.ts';
+import type { ClaimedMessage } from '../store/pg-message-store.ts';
 
 export type SmsDispatcherOptions = {
   pool: Pool;
@@ -57,15 +46,8 @@ export type SmsDispatcher = {
   stop(): Promise<void>;
 };
 
-type Outcome = 'submitted' | 'deferred' | 'suppressed' | 'failed' | 'retry';
-
-/** Backoff for SMSC errors: 1 s, 2 s, 4 s … capped at 5 minutes. */
-function retryDelayMs(attempts: number): number {
-  return Math.min(300_000, 1_000 * 2 ** Math.max(0, attempts - 1));
-}
-
 export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatcher {
-  const { pool, smsc, quietHours } = options;
+  const { pool, smsc } = options;
   const log = options.logger.child({ component: 'sms-dispatcher' });
   const clock = options.clock ?? (() => new Date());
   const outcomes = sharedMetric(options.registry, 'notification_sms_dispatch_total', (registers) =>
@@ -85,10 +67,7 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
       labelNames: ['urgency', 'measure'],
       registers,
       async collect() {
-        const { rows } = await pool.query<{ urgent: boolean; n: number; oldest: number | null }>(
-          `SELECT urgent, count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(not_before))::float8 AS oldest
-             FROM sms_messages WHERE state = 'queued' AND not_before <= now() GROUP BY urgent`,
-        );
+        const rows = await dueQueueStats(pool);
         this.reset();
         for (const urgency of ['urgent', 'normal']) {
           const row = rows.find((r) => r.urgent === (urgency === 'urgent'));
@@ -98,6 +77,9 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
       },
     }),
   );
+
+  const sending: SendSmsPorts = { pool, smsc, sender: options.sender, quietHours: options.quietHours, maxAttempts: options.maxAttempts, now: clock };
+  const claiming = { pool, leaseMs: options.leaseMs, now: clock };
 
   const inFlight = new Set<Promise<void>>();
   let running = false;
@@ -116,72 +98,12 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
     });
   }
 
-  async function send(message: ClaimedMessage): Promise<Outcome> {
-    const now = clock();
-    if (message.optedOut && optOutTemplates.has(message.template)) {
-      await suppressMessage(pool, message.messageId, 'the subscriber opted out (STOP)', now);
-      return 'suppressed';
-    }
-    if (!message.urgent) {
-      const at = sendableAt(now, quietHours);
-      if (at.getTime() > now.getTime()) {
-        await deferMessage(pool, message.messageId, at, null, false);
-        return 'deferred';
-      }
-    }
-    const split = splitSms(message.body, concatReferenceOf(message.messageId));
-    const parts: AcceptedPart[] = [];
-    const fresh: AcceptedPart[] = [];
-    for (const [index, part] of split.parts.entries()) {
-      const seq = index + 1;
-      const known = message.accepted.get(seq);
-      if (known !== undefined) {
-        parts.push({ seq, smscMessageId: known });
-        continue;
-      }
-      const outcome = await smsc.submit({
-        to: message.recipient,
-        from: options.sender,
-        esmClass: part.esmClass,
-        dataCoding: part.dataCoding,
-        shortMessage: shortMessageOf(part),
-        reference: `${message.messageId}:${seq}`,
-      });
-      if (outcome.status === 'accepted') {
-        const accepted = { seq, smscMessageId: outcome.smscMessageId };
-        parts.push(accepted);
-        fresh.push(accepted);
-        continue;
-      }
-      await recordAcceptedParts(pool, message.messageId, fresh, clock());
-      if (outcome.status === 'connection_lost' || outcome.status === 'throttled') {
-        // Not the message's fault, and the SMSC has not refused it: back in the queue at once (the
-        // client holds off by itself while throttled or unbound), without counting an attempt.
-        await deferMessage(pool, message.messageId, clock(), outcome.status, false);
-        return 'retry';
-      }
-      const code = `0x${outcome.commandStatus.toString(16).padStart(8, '0')}`;
-      if (outcome.permanent) {
-        await failMessage(pool, message, { state: 'rejected', reason: `the SMSC refused part ${seq} (command status ${code})`, errorCode: code }, clock());
-        return 'failed';
-      }
-      if (message.attempts + 1 >= options.maxAttempts) {
-        await failMessage(pool, message, { state: 'failed', reason: `the SMSC kept failing part ${seq} (command status ${code}) after ${options.maxAttempts} attempts`, errorCode: code }, clock());
-        return 'failed';
-      }
-      await deferMessage(pool, message.messageId, new Date(clock().getTime() + retryDelayMs(message.attempts + 1)), `SMSC error ${code}`, true);
-      return 'retry';
-    }
-    await markSubmitted(pool, message, { parts, encoding: split.encoding, segments: split.parts.length }, clock());
-    return 'submitted';
-  }
-
   /** Sends `messages` (all for one recipient) one after the other, as one task in flight. */
   function track(messages: readonly ClaimedMessage[]): void {
     const task = (async () => {
       for (const message of messages) {
         try {
-          outcomes.inc({ outcome: await send(message), template: message.template });
+          outcomes.inc({ outcome: await sendSms(sending, message), template: message.template });
         } catch (error) {
           // Postgres trouble mid-send: the lease runs out and the message is taken again; a part the
           // SMSC already has is deduplicated by its reference.
@@ -206,15 +128,13 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
         await sleep(room <= 0 ? options.pollMs * 5 : options.pollMs);
         continue;
       }
-      let claimed: ClaimedMessage[] = [];
+      let claimed: ClaimedMessage[][] = [];
       try {
-        claimed = await claimDueMessages(pool, room, options.leaseMs, clock());
+        claimed = await claimDueSms(claiming, room);
       } catch (error) {
         log.warn({ err: error }, 'cannot claim queued SMS; retrying');
       }
-      const byRecipient = new Map<string, ClaimedMessage[]>();
-      for (const message of claimed) byRecipient.set(message.recipient, [...(byRecipient.get(message.recipient) ?? []), message]);
-      for (const messages of byRecipient.values()) track(messages);
+      for (const messages of claimed) track(messages);
       if (claimed.length === 0) await sleep(options.pollMs);
     }
   }

@@ -1,0 +1,96 @@
+// Sends one claimed message: the checks made at send time, then its parts to the SMSC, then the
+// record of what happened. Quiet hours and opt-outs are checked here, not when the message was queued:
+// a campaign queued at 21:00 and still draining at 22:00 stops for the night, and a STOP that arrives
+// while a campaign is running stops its remaining messages.
+//
+// Nothing is lost and nothing is sent twice: each part carries our reference (<messageId>:<part>), so
+// a part resubmitted after a lost connection is answered by the SMSC with the first message id instead
+// of a second SMS; the parts the SMSC already accepted are recorded, so a retry resumes after them.
+import type { Pool } from 'pg';
+import { optOutTemplates } from '../domain/opt-out-keywords.ts';
+import { sendableAt } from '../domain/quiet-hours.ts';
+import type { QuietHours } from '../domain/quiet-hours.ts';
+import { concatReferenceOf, shortMessageOf, splitSms } from '../domain/sms-segments.ts';
+import type { OutgoingPart, SubmitOutcome } from '../smpp/smpp-pdus.ts';
+import { deferMessage, failMessage, markSubmitted, recordAcceptedParts, suppressMessage } from '../store/pg-message-store.ts';
+import type { AcceptedPart, ClaimedMessage } from '../store/pg-message-store.ts';
+
+export type SendSmsPorts = {
+  pool: Pool;
+  /** The SMSC: waits for a bound session, a window slot and the pace; never rejects for SMPP reasons. */
+  smsc: { submit(part: OutgoingPart): Promise<SubmitOutcome> };
+  /** The sender id the handset shows. */
+  sender: string;
+  quietHours: QuietHours | null;
+  maxAttempts: number;
+  now: () => Date;
+};
+
+export type SendSmsOutcome = 'submitted' | 'deferred' | 'suppressed' | 'failed' | 'retry';
+
+/** Backoff for SMSC errors: 1 s, 2 s, 4 s … capped at 5 minutes. */
+function retryDelayMs(attempts: number): number {
+  return Math.min(300_000, 1_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export async function sendSms(ports: SendSmsPorts, message: ClaimedMessage): Promise<SendSmsOutcome> {
+  const { pool, smsc, quietHours } = ports;
+  const clock = ports.now;
+  const now = clock();
+  if (message.optedOut && optOutTemplates.has(message.template)) {
+    await suppressMessage(pool, message.messageId, 'the subscriber opted out (STOP)', now);
+    return 'suppressed';
+  }
+  if (!message.urgent) {
+    const at = sendableAt(now, quietHours);
+    if (at.getTime() > now.getTime()) {
+      await deferMessage(pool, message.messageId, at, null, false);
+      return 'deferred';
+    }
+  }
+  const split = splitSms(message.body, concatReferenceOf(message.messageId));
+  const parts: AcceptedPart[] = [];
+  const fresh: AcceptedPart[] = [];
+  for (const [index, part] of split.parts.entries()) {
+    const seq = index + 1;
+    const known = message.accepted.get(seq);
+    if (known !== undefined) {
+      parts.push({ seq, smscMessageId: known });
+      continue;
+    }
+    const outcome = await smsc.submit({
+      to: message.recipient,
+      from: ports.sender,
+      esmClass: part.esmClass,
+      dataCoding: part.dataCoding,
+      shortMessage: shortMessageOf(part),
+      reference: `${message.messageId}:${seq}`,
+    });
+    if (outcome.status === 'accepted') {
+      const accepted = { seq, smscMessageId: outcome.smscMessageId };
+      parts.push(accepted);
+      fresh.push(accepted);
+      continue;
+    }
+    await recordAcceptedParts(pool, message.messageId, fresh, clock());
+    if (outcome.status === 'connection_lost' || outcome.status === 'throttled') {
+      // Not the message's fault, and the SMSC has not refused it: back in the queue at once (the
+      // client holds off by itself while throttled or unbound), without counting an attempt.
+      await deferMessage(pool, message.messageId, clock(), outcome.status, false);
+      return 'retry';
+    }
+    const code = `0x${outcome.commandStatus.toString(16).padStart(8, '0')}`;
+    if (outcome.permanent) {
+      await failMessage(pool, message, { state: 'rejected', reason: `the SMSC refused part ${seq} (command status ${code})`, errorCode: code }, clock());
+      return 'failed';
+    }
+    if (message.attempts + 1 >= ports.maxAttempts) {
+      await failMessage(pool, message, { state: 'failed', reason: `the SMSC kept failing part ${seq} (command status ${code}) after ${ports.maxAttempts} attempts`, errorCode: code }, clock());
+      return 'failed';
+    }
+    await deferMessage(pool, message.messageId, new Date(clock().getTime() + retryDelayMs(message.attempts + 1)), `SMSC error ${code}`, true);
+    return 'retry';
+  }
+  await markSubmitted(pool, message, { parts, encoding: split.encoding, segments: split.parts.length }, clock());
+  return 'submitted';
+}
