@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { Registry } from 'prom-client';
 import { signatureAuth } from '../auth/signature-auth.ts';
 import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
+import { clientErrorHandler } from './client-error.ts';
 import { errorHandler, mapError, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
 import { strictJsonParser } from './json-body.ts';
@@ -96,6 +97,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const mapped = mapError(error, request.id);
       void (reply as FastifyReply).code(mapped.status).header(REQUEST_ID_HEADER, request.id).send(mapped.body);
     },
+    // And requests Node's HTTP parser refuses before fastify sees them (client-error.ts).
+    clientErrorHandler: clientErrorHandler(options.logger),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
