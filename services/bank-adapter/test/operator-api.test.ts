@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createHttpServer, signRequest } from '@gateway/kit';
+import { signRequest } from '@gateway/kit';
 import type { ClientsFile, HttpServer } from '@gateway/kit';
 import { testInfra, testLogger } from '@gateway/testkit';
 import { Redis } from 'ioredis';
-import { adapterRoutes } from '../src/http/routes.ts';
+import { Registry } from 'prom-client';
+import { buildApp } from '../src/app.ts';
 import { createChannelSwitchStore } from '../src/store/redis-channel-switch-store.ts';
 import { startAdapterHarness } from './support/adapter-harness.ts';
 import type { AdapterHarness } from './support/adapter-harness.ts';
@@ -36,12 +37,15 @@ beforeAll(async () => {
   redis = new Redis(testInfra().redisUrl);
   const logger = testLogger('bank-adapter-api');
   const switches = createChannelSwitchStore(redis, `${run}:`);
-  app = createHttpServer({
-    service: 'bank-adapter-test',
-    version: '0',
+  app = buildApp({
     logger,
     auth: { clients, redis, logger },
-    routes: [adapterRoutes({ pool: h.db.pool, logger, gateway: h.adapter.gateway, switches, resultsTopic: h.topics.results })],
+    readiness: [],
+    registry: new Registry(),
+    pool: h.db.pool,
+    gateway: h.adapter.gateway,
+    switches,
+    resultsTopic: h.topics.results,
   });
   await app.ready();
 });

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EventOf } from '@gateway/contracts';
 import { testLogger, waitFor } from '@gateway/testkit';
-import { fetchSettlementFile } from '../src/channels/settlement-files.ts';
+import { fetchSettlementFile } from '../src/flows/fetch-settlement-file.flow.ts';
 import { businessDateOf, nextLocalTime } from '@gateway/contracts';
 import { summarizeStatement } from '../src/domain/settlement-statement.ts';
-import { createSettlementFetchScheduler, previousBusinessDate, runSettlementFetch } from '../src/events/settlement-fetch.scheduler.ts';
-import type { SettlementRunOptions, SettlementRunReport } from '../src/events/settlement-fetch.scheduler.ts';
+import { createSettlementFetchScheduler, previousBusinessDate, runSettlementFetch } from '../src/jobs/settlement-fetch.scheduler.ts';
+import type { SettlementRunOptions, SettlementRunReport } from '../src/jobs/settlement-fetch.scheduler.ts';
 import { startAdapterHarness, syp } from './support/adapter-harness.ts';
 import type { AdapterHarness, ChannelId } from './support/adapter-harness.ts';
 

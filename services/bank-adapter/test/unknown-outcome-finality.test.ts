@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { businessDateOf } from '@gateway/contracts';
 import { waitFor } from '@gateway/testkit';
-import { fetchSettlementFile } from '../src/channels/settlement-files.ts';
+import { fetchSettlementFile } from '../src/flows/fetch-settlement-file.flow.ts';
 import { startAdapterHarness, testTimings } from './support/adapter-harness.ts';
 import type { AdapterHarness } from './support/adapter-harness.ts';
 

@@ -2,8 +2,8 @@
 // or forced off by an operator). Operators only.
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { listChannels } from '../flows/list-channels.flow.ts';
 import { channelListSchema } from './channel-schemas.ts';
-import { channelStatus } from './channel-status.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function channelsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -21,7 +21,7 @@ export function channelsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       (request) => {
         requireOperator(request);
-        return { channels: deps.gateway.registry.channels.map((c) => channelStatus(deps.gateway, c)) };
+        return { channels: listChannels(deps.gateway) };
       },
     );
   };

@@ -6,8 +6,8 @@ import { ApiError, businessDateSchema, idSchema } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { fetchSettlementFile } from '../channels/settlement-files.ts';
-import { findSettlementFile } from '../store/pg-settlement-file-store.ts';
+import { fetchSettlementFile } from '../flows/fetch-settlement-file.flow.ts';
+import { getSettlementFile } from '../flows/get-settlement-file.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const paramsSchema = z.object({ channelId: idSchema, businessDate: businessDateSchema });
@@ -41,8 +41,8 @@ export function settlementFilesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const operator = requireOperator(request);
         const { channelId, businessDate } = request.params;
-        if (deps.gateway.definition(channelId) === undefined) throw new ApiError('not_found', `No channel ${channelId}.`);
         const fetched = await fetchSettlementFile(deps, { channelId, businessDate, actor: operator.clientId, requestId: request.id });
+        if (fetched.kind === 'unknown_channel') throw new ApiError('not_found', fetched.message);
         if (fetched.kind === 'unavailable') throw new ApiError('channel_unavailable', `The channel did not deliver its statement: ${fetched.message}`);
         if (fetched.kind === 'unreadable') throw new ApiError('channel_unavailable', `The channel's statement cannot be read: ${fetched.message}`);
         const { content: _content, ...summary } = fetched.file;
@@ -63,7 +63,7 @@ export function settlementFilesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireOperator(request);
-        const file = await findSettlementFile(deps.pool, request.params.channelId, request.params.businessDate);
+        const file = await getSettlementFile(deps.pool, request.params);
         if (file === null) throw new ApiError('not_found', 'No statement stored for that channel and date; POST to fetch it.');
         return file;
       },

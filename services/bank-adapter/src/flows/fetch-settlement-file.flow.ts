@@ -7,12 +7,12 @@ import { createEvent } from '@gateway/contracts';
 import { appendAudit, enqueueEvent, withTransaction } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import type { ChannelGateway } from '../channels/channel-gateway.ts';
 import { SettlementStatementError, summarizeStatement } from '../domain/settlement-statement.ts';
 import type { SettlementSummary } from '../domain/settlement-statement.ts';
+import { serviceName } from '../service-name.ts';
 import { findSettlementFile, saveSettlementFile } from '../store/pg-settlement-file-store.ts';
 import type { SettlementFile } from '../store/pg-settlement-file-store.ts';
-import { serviceName } from '../service-name.ts';
-import type { ChannelGateway } from './channel-gateway.ts';
 
 export type SettlementFetch =
   // A new file, or a corrected one (different digest): stored and announced.
@@ -22,7 +22,9 @@ export type SettlementFetch =
   // The channel did not deliver (breaker open, forced off, timeout, 5xx, refusal).
   | { kind: 'unavailable'; message: string }
   // It delivered something we cannot total; not stored, so the next fetch tries again.
-  | { kind: 'unreadable'; message: string };
+  | { kind: 'unreadable'; message: string }
+  // No such channel in the registry: nothing asked.
+  | { kind: 'unknown_channel'; message: string };
 
 /** Where the adapter's operator API serves the stored statement (the event's `location`). */
 export function settlementFileLocation(channelId: string, businessDate: string): string {
@@ -34,6 +36,7 @@ export async function fetchSettlementFile(
   request: { channelId: string; businessDate: string; actor: string; requestId?: string | null },
 ): Promise<SettlementFetch> {
   const { channelId, businessDate } = request;
+  if (deps.gateway.definition(channelId) === undefined) return { kind: 'unknown_channel', message: `No channel ${channelId}.` };
   const outcome = await deps.gateway.call(channelId, 'settlement', (connector, signal) => connector.settlementFile(businessDate, signal));
   if (!outcome.ok) return { kind: 'unavailable', message: outcome.message };
   const content = outcome.value;

@@ -1,35 +1,20 @@
 // Publishes the state callers see for each channel, through the outbox (channels.results), in two
 // forms orchestration keeps its channel_health read model from:
 // - channel.health-changed whenever it changes: a breaker opening, half-opening or closing (an
-//   operator's switch is announced by the switch route itself);
+//   operator's switch is announced by flows/switch-channel.flow.ts);
 // - channel.health-reported for every channel at start and every CHANNEL_HEALTH_INTERVAL, changed or
 //   not. A state is only as good as its last report: orchestration treats one not reported for three
 //   intervals as unknown and tries the channel, so an adapter that stopped with a breaker open can no
 //   longer leave that channel "open" for ever.
 // A change that cannot be written (Postgres away) is kept and written with the next report, never
 // dropped; the report itself is retried every interval.
-import { createEvent } from '@gateway/contracts';
 import type { BreakerState } from '@gateway/contracts';
-import { createPeriodicTask, enqueueEvent, withTransaction } from '@gateway/kit';
+import { createPeriodicTask } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
-import type { Pool, PoolClient } from 'pg';
-import { v7 as uuidv7 } from 'uuid';
+import type { Pool } from 'pg';
 import type { ChannelGateway, HealthChange } from '../channels/channel-gateway.ts';
-import { serviceName } from '../service-name.ts';
-
-export async function enqueueHealthChange(client: PoolClient, change: HealthChange, options: { topic?: string | undefined; correlationId?: string | undefined } = {}): Promise<void> {
-  await enqueueEvent(
-    client,
-    createEvent('channel.health-changed', {
-      producer: serviceName,
-      key: change.channelId,
-      correlationId: options.correlationId ?? uuidv7(),
-      occurredAt: change.at,
-      payload: { channelId: change.channelId, state: change.to, previousState: change.from, changedAt: change.at.toISOString(), reason: change.reason?.slice(0, 500) ?? null },
-    }),
-    options.topic,
-  );
-}
+import { reportChannelHealth } from '../flows/report-channel-health.flow.ts';
+import type { KnownChannelStates } from '../flows/report-channel-health.flow.ts';
 
 export type ChannelHealthPublisher = {
   /** Resolves once every change seen so far is in the outbox, or kept for the next report. */
@@ -57,7 +42,7 @@ export function startChannelHealthPublisher(options: ChannelHealthPublisherOptio
   // Since when each channel is in the state callers see, as far as this process knows: its own start
   // at most. Kept current by the changes, and by the reports (an operator's switch changes the state
   // without a breaker event here).
-  const known = new Map<string, { state: BreakerState; since: Date }>(Object.entries(gateway.states()).map(([id, state]) => [id, { state, since: started }]));
+  const known: KnownChannelStates = new Map<string, { state: BreakerState; since: Date }>(Object.entries(gateway.states()).map(([id, state]) => [id, { state, since: started }]));
   const pending: HealthChange[] = [];
   // Writes happen one after another, so the outbox (and Kafka, keyed by channel) has them in order.
   let chain: Promise<void> = Promise.resolve();
@@ -71,28 +56,7 @@ export function startChannelHealthPublisher(options: ChannelHealthPublisherOptio
   /** Writes the kept changes (and, for a report, every channel's state) in one transaction. */
   async function write(withReport: boolean): Promise<void> {
     const changes = pending.slice();
-    if (changes.length === 0 && !withReport) return;
-    const now = clock();
-    await withTransaction(pool, async (client) => {
-      for (const change of changes) await enqueueHealthChange(client, change, { topic });
-      if (!withReport) return;
-      for (const [channelId, state] of Object.entries(gateway.states())) {
-        const last = known.get(channelId);
-        const since = last !== undefined && last.state === state ? last.since : now;
-        known.set(channelId, { state, since });
-        await enqueueEvent(
-          client,
-          createEvent('channel.health-reported', {
-            producer: serviceName,
-            key: channelId,
-            correlationId: uuidv7(),
-            occurredAt: now,
-            payload: { channelId, state, since: since.toISOString(), reportedAt: now.toISOString() },
-          }),
-          topic,
-        );
-      }
-    });
+    await reportChannelHealth({ pool, gateway, now: clock, topic }, { changes, report: withReport, known });
     pending.splice(0, changes.length);
   }
 

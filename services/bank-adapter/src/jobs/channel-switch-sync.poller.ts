@@ -2,25 +2,19 @@
 // replica that takes the operator's request applies it at once; the others follow within one
 // interval. A Redis outage keeps the last view rather than switching everything back on.
 import type { Logger } from '@gateway/kit';
+import type { ChannelGateway } from '../channels/channel-gateway.ts';
+import { syncChannelSwitches } from '../flows/sync-channel-switches.flow.ts';
 import type { ChannelSwitchStore } from '../store/redis-channel-switch-store.ts';
-import type { ChannelGateway } from './channel-gateway.ts';
 
 export type ChannelSwitchSync = { start(): void; sync(): Promise<void>; stop(): Promise<void> };
 
 export function createChannelSwitchSync(options: { store: ChannelSwitchStore; gateway: ChannelGateway; logger: Logger; intervalMs: number }): ChannelSwitchSync {
   const { store, gateway } = options;
   const log = options.logger.child({ component: 'channel-switch' });
-  const ids = gateway.registry.channels.map((c) => c.channelId);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
-  async function sync(): Promise<void> {
-    const flags = await store.read(ids);
-    for (const id of ids) {
-      const change = gateway.setForcedOff(id, flags.get(id) ?? null);
-      if (change !== null) log.info({ channelId: id, from: change.from, to: change.to }, 'operator switch applied from the shared flag');
-    }
-  }
+  const sync = (): Promise<void> => syncChannelSwitches({ switches: store, gateway, logger: log });
 
   function schedule(): void {
     timer = setTimeout(() => {

@@ -1,6 +1,6 @@
 // The daily settlement fetch: at SETTLEMENT_FETCH_AT (local time, Asia/Damascus) every channel in the
 // registry is asked for the previous business date's statement, which is stored and announced as
-// channel.settlement-file-fetched (see channels/settlement-files.ts).
+// channel.settlement-file-fetched (see flows/fetch-settlement-file.flow.ts).
 //
 // One channel failing (breaker open, forced off, 5xx, unreadable file) is logged and counted and never
 // stops the others or the scheduler. It is retried after SETTLEMENT_FETCH_RETRY_INTERVAL, and every
@@ -17,7 +17,7 @@ import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ChannelGateway } from '../channels/channel-gateway.ts';
-import { fetchSettlementFile } from '../channels/settlement-files.ts';
+import { fetchSettlementFile } from '../flows/fetch-settlement-file.flow.ts';
 import { addDays, businessDateOf, nextLocalTime } from '@gateway/contracts';
 import { storedSettlementDates } from '../store/pg-settlement-file-store.ts';
 

@@ -1,0 +1,65 @@
+// An operator takes a channel out of service (every debit to it then fails fast with
+// channel_unavailable, no money moved) or puts it back. The switch is a Redis flag every replica
+// obeys; the action is written to the append-only audit log and announced as channel.health-changed
+// in one Postgres transaction. The flag is set inside that transaction, before the commit, so a
+// switch without its audit row cannot stay: if the commit fails, the flag is put back.
+//
+// Naturally idempotent (the state is the point): a repeat changes nothing, and is still audited,
+// because an operator's every action is.
+import { appendAudit, withTransaction } from '@gateway/kit';
+import type { Pool } from 'pg';
+import type { ChannelGateway, ForcedOff } from '../channels/channel-gateway.ts';
+import type { ChannelDefinition } from '../domain/channel-registry.ts';
+import type { ChannelSwitchStore } from '../store/redis-channel-switch-store.ts';
+import { enqueueHealthChange } from './report-channel-health.flow.ts';
+
+export type SwitchChannelPorts = {
+  pool: Pool;
+  gateway: ChannelGateway;
+  switches: ChannelSwitchStore;
+  /** Where channel.health-changed goes; channels.results unless a test says otherwise. */
+  resultsTopic?: string | undefined;
+};
+
+export type SwitchChannelRequest = {
+  channelId: string;
+  /** The switch to set (forced off), or null to put the channel back in service. */
+  to: ForcedOff | null;
+  actor: string;
+  requestId: string;
+  correlationId: string;
+};
+
+export type SwitchChannelResult = { kind: 'switched'; channel: ChannelDefinition } | { kind: 'unknown_channel'; message: string };
+
+export async function switchChannel(ports: SwitchChannelPorts, request: SwitchChannelRequest): Promise<SwitchChannelResult> {
+  const { gateway, switches } = ports;
+  const { channelId, to, actor, requestId, correlationId } = request;
+  const channel = gateway.definition(channelId);
+  if (channel === undefined) return { kind: 'unknown_channel', message: `No channel ${channelId}.` };
+  const previous = gateway.forcedOff(channelId);
+  await withTransaction(ports.pool, async (client) => {
+    const change = gateway.setForcedOff(channelId, to);
+    try {
+      await appendAudit(client, {
+        actor,
+        action: to === null ? 'channel.force-on' : 'channel.force-off',
+        target: channelId,
+        detail: { changed: change !== null, from: change?.from ?? gateway.state(channelId), to: change?.to ?? gateway.state(channelId), reason: to?.reason ?? null },
+        requestId,
+      });
+      if (change !== null) await enqueueHealthChange(client, change, { topic: ports.resultsTopic, correlationId });
+      if (to === null) await switches.forceOn(channelId);
+      else await switches.forceOff(channelId, to);
+    } catch (error) {
+      gateway.setForcedOff(channelId, previous);
+      throw error;
+    }
+  }).catch(async (error: unknown) => {
+    // The commit failed after the flag was written: put the shared flag back as it was.
+    gateway.setForcedOff(channelId, previous);
+    await (previous === null ? switches.forceOn(channelId) : switches.forceOff(channelId, previous)).catch(() => undefined);
+    throw error;
+  });
+  return { kind: 'switched', channel };
+}
