@@ -1,6 +1,8 @@
-// Settles bills from payment.completed and undoes them on payment.reversed. Each event runs through
-// the inbox (handleOnce), so Kafka's at-least-once delivery applies it once; the bill_payments key
-// also stops the same payment applied twice under two event ids.
+// Settles bills from payment.completed and undoes them on payment.reversed: each event goes to its
+// flow (flows/apply-payment.flow.ts, flows/apply-reversal.flow.ts), and what the flow did is logged
+// and counted here. Each flow runs its event through the inbox (handleOnce), so Kafka's
+// at-least-once delivery applies it once; the bill_payments key also stops the same payment applied
+// twice under two event ids.
 //
 // What throws and what does not: business anomalies (unknown bill, over-payment, …) are recorded and
 // the event commits, because retrying cannot change them and dead-lettering would hold back the
@@ -8,15 +10,16 @@
 // retries) throw, so the kit's consumer retries with backoff and, if they persist, dead-letters the
 // event where an operator can replay it once the cause is fixed. Nothing is lost either way.
 import type { AnyEvent } from '@gateway/contracts';
-import { createConsumer, handleOnce } from '@gateway/kit';
+import { createConsumer } from '@gateway/kit';
 import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
+import type { SettlementReport } from '../domain/bill-settlement.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
-import { reversePayment, settlePayment } from '../store/pg-settlement-store.ts';
-import type { SettlementReport } from '../store/pg-settlement-store.ts';
+import { applyPayment } from '../flows/apply-payment.flow.ts';
+import { applyReversal } from '../flows/apply-reversal.flow.ts';
 
 /** The inbox name: stays the same whatever the consumer group is called, so a renamed group never re-applies. */
 export const settlementInbox = 'billing.settlement';
@@ -67,19 +70,17 @@ export function createSettlementHandler(deps: SettlementHandlerDeps): EventHandl
     log.info({ eventId: event.eventId, eventType: event.type, settled: result.settled, partial: result.partial, reopened: result.reopened }, 'settlement applied');
   }
 
+  const flowDeps = { pool: deps.pool, policy: deps.policy, inbox: settlementInbox, clock };
   return async (event) => {
-    // A deadlock or serialization failure re-runs the whole transaction: safe, since everything it
-    // does (inbox row included) is inside it.
-    const options = { retries: 3 };
     switch (event.type) {
       case 'payment.completed': {
-        const result = await handleOnce(deps.pool, settlementInbox, event, (client) => settlePayment(client, event, { policy: deps.policy, now: clock() }), options);
+        const result = await applyPayment(flowDeps, event);
         if (result.duplicate) log.debug({ eventId: event.eventId }, 'duplicate delivery ignored');
         else report(event, 'payment', result.result);
         return;
       }
       case 'payment.reversed': {
-        const result = await handleOnce(deps.pool, settlementInbox, event, (client) => reversePayment(client, event, { policy: deps.policy, now: clock() }), options);
+        const result = await applyReversal(flowDeps, event);
         if (result.duplicate) log.debug({ eventId: event.eventId }, 'duplicate delivery ignored');
         else report(event, 'reversal', result.result);
         return;

@@ -1,0 +1,111 @@
+// Undoes a payment on its bills from payment.reversed, once per event (the inbox, in the same
+// transaction as the bills). As for payments (flows/apply-payment.flow.ts), every anomaly is a value
+// recorded in billing_unapplied_payments, and the event still commits.
+//
+// A reversal that finds nothing of its payment on a bill (the payment not applied yet, or sitting
+// unapplied) is recorded as 'reversal_without_payment' either way: that row is what stops the
+// payment being applied should it come (again) later. What a reversal reinstates is what the
+// payment's bill_payments row says was applied and waived, whatever the reversal's own event carries.
+import { businessDateOf, createEvent, isPositive, money } from '@gateway/contracts';
+import type { EventOf } from '@gateway/contracts';
+import { enqueueEvent, handleOnce } from '@gateway/kit';
+import type { HandleOnceResult } from '@gateway/kit';
+import type { Pool, PoolClient } from 'pg';
+import { allocationsByBill, emptyReport } from '../domain/bill-settlement.ts';
+import type { SettlementReport } from '../domain/bill-settlement.ts';
+import { toBillSnapshot } from '../domain/bill-snapshot.ts';
+import { applyReversal as applyReversalToBill } from '../domain/bill-state.ts';
+import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
+import { serviceName } from '../service-name.ts';
+import { findBillPayment, insertBillReversal, recordUnapplied, resolveUnappliedPayment } from '../store/pg-bill-payment-store.ts';
+import { lockBills, saveBillState } from '../store/pg-bill-state-store.ts';
+
+export type ApplyReversalDeps = {
+  pool: Pool;
+  policy: LateFeePolicy;
+  /** The inbox the event is recorded in, so a redelivery is applied once. */
+  inbox: string;
+  clock: () => Date;
+};
+
+// A deadlock or serialization failure re-runs the whole transaction: safe, since everything it does
+// (inbox row included) is inside it.
+const transactionRetries = 3;
+
+/** Applies the reversal once: `{ duplicate: true }` for an event applied already. */
+export async function applyReversal(deps: ApplyReversalDeps, event: EventOf<'payment.reversed'>): Promise<HandleOnceResult<SettlementReport>> {
+  return handleOnce(deps.pool, deps.inbox, event, (client) => reverse(client, event, deps.policy, deps.clock()), { retries: transactionRetries });
+}
+
+async function reverse(client: PoolClient, event: EventOf<'payment.reversed'>, policy: LateFeePolicy, now: Date): Promise<SettlementReport> {
+  const { payload } = event;
+  const report = emptyReport();
+  // The allocations summed per bill and those bills locked before anything of theirs is read.
+  const allocations = allocationsByBill(payload.allocations);
+  const locked = await lockBills(
+    client,
+    allocations.map((a) => a.billId),
+  );
+  const today = businessDateOf(now);
+  for (const allocation of allocations) {
+    // Whatever of this payment sat unapplied (an over-payment, an unknown bill) went back to the payer.
+    const satUnapplied = await resolveUnappliedPayment(client, payload.paymentId, allocation.billId, now, payload.reversalId);
+    const found = locked.get(allocation.billId);
+    const original = found ? await findBillPayment(client, payload.paymentId, allocation.billId) : undefined;
+    if (!found || !original) {
+      // Nothing of it reached the bill: fine when it sat unapplied (recorded resolved), a question for
+      // operators otherwise. Recorded either way, so every reversal leaves a row (here or in
+      // bill_payments) that stops its payment being applied should it come (again) later.
+      const item = { billId: allocation.billId, reason: 'reversal_without_payment' as const, amount: allocation.amount };
+      await recordUnapplied(client, {
+        ...item,
+        paymentId: payload.paymentId,
+        accountNo: payload.accountNo,
+        kind: 'reversal',
+        eventId: event.eventId,
+        occurredAt: payload.reversedAt,
+        resolved: satUnapplied ? { at: now, resolution: `its payment sat unapplied and went back with it: ${payload.reversalId}` } : undefined,
+      });
+      if (!satUnapplied) report.unapplied.push(item);
+      continue;
+    }
+    const { bill, account } = found;
+    // The reversal row mirrors the payment row, waiver included: what was forgiven is owed again.
+    const inserted = await insertBillReversal(client, {
+      paymentId: payload.paymentId,
+      billId: bill.billId,
+      original,
+      eventId: event.eventId,
+      reversalId: payload.reversalId,
+      occurredAt: payload.reversedAt,
+    });
+    if (!inserted) {
+      report.alreadyApplied.push(bill.billId);
+      continue;
+    }
+    const applied = money(original.applied_amount, original.currency.trim());
+    const reinstated = money(original.applied_waiver, original.currency.trim());
+    if (!isPositive(applied) && !isPositive(reinstated)) continue;
+    const outcome = applyReversalToBill(bill, applied, today, reinstated);
+    const updated = await saveBillState(client, bill, outcome.state, { cause: 'reversal', causeId: payload.reversalId, at: now });
+    await enqueueEvent(
+      client,
+      createEvent('bill.reopened', {
+        // Keyed by the account, so one account's bill events stay in order.
+        producer: serviceName,
+        key: bill.accountNo,
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+        payload: {
+          ...toBillSnapshot(updated, account, policy, now),
+          reopenedAt: now.toISOString(),
+          paymentId: payload.paymentId,
+          reversalId: payload.reversalId,
+          reason: payload.reason,
+        },
+      }),
+    );
+    report.reopened.push(bill.billId);
+  }
+  return report;
+}
