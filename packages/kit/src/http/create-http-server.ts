@@ -2,7 +2,8 @@
 // listen. What it guarantees to every caller of every service:
 //   - X-Request-Id on every response, error or not (the caller's own id kept when well formed);
 //   - the catalogue's error body, with 5xx text never shown;
-//   - /healthz, /readyz, /metrics and the OpenAPI document at /docs, all outside authentication.
+//   - /healthz, /readyz, /metrics and the OpenAPI document at /docs, all outside authentication;
+//   - given its pool and `auth`, the operator's parked-outbox routes (parked-outbox-routes.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '@gateway/contracts';
 import fastifySwagger from '@fastify/swagger';
@@ -11,6 +12,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Registry } from 'prom-client';
@@ -19,6 +21,7 @@ import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { errorHandler, mapError, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
+import { parkedOutboxRoutes } from './parked-outbox-routes.ts';
 import { strictJsonParser } from './json-body.ts';
 import type { ReadinessCheck } from './health-routes.ts';
 import { GatewayLogController } from './log-controller.ts';
@@ -46,6 +49,11 @@ export interface HttpServerOptions {
   /** Routes that never require a signature, even when `auth` is given. */
   publicRoutes?: readonly FastifyPluginAsyncZod[];
   auth?: SignatureAuthOptions;
+  /**
+   * The service's database (its outbox): with `auth`, mounts the operator routes GET /v1/outbox/parked
+   * and POST /v1/outbox/parked/{eventId}/replay behind the signature check.
+   */
+  outboxPool?: Pool;
   readiness?: readonly ReadinessCheck[];
   /** Per-check timeout for /readyz. */
   readinessTimeoutMs?: number;
@@ -174,6 +182,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     void app.register(async (scope) => {
       await scope.register(signatureAuth, auth);
       for (const routes of options.routes ?? []) await scope.register(routes);
+      if (options.outboxPool !== undefined) await scope.register(parkedOutboxRoutes({ pool: options.outboxPool }));
     });
   } else {
     for (const routes of options.routes ?? []) void app.register(routes);

@@ -1,6 +1,7 @@
 // Parked-row administration: what an operator needs to see and act on rows Kafka refuses
 // (DESIGN.md: visible and replayable), and the counts behind the parked/blocked gauges.
 import type { Pool } from 'pg';
+import type { Queryable } from '../db/pool.ts';
 import { outboxChannel } from './enqueue.ts';
 import { blockedByParked } from './outbox-row.ts';
 
@@ -34,10 +35,11 @@ export async function listParkedOutbox(pool: Pool): Promise<ParkedOutboxRow[]> {
 /**
  * Unparks a row so the relays try it again (e.g. after the topic was created or the broker's limit
  * raised), with a fresh failure count. If Kafka still refuses it, it is parked again. Resolves false
- * when no parked row has that event id.
+ * when no parked row has that event id. Inside a transaction (`db` a client in BEGIN), the relays are
+ * woken when it commits.
  */
-export async function replayParkedOutbox(pool: Pool, eventId: string): Promise<boolean> {
-  const result = await pool.query(
+export async function replayParkedOutbox(db: Queryable, eventId: string): Promise<boolean> {
+  const result = await db.query(
     `WITH replayed AS (
        UPDATE outbox SET parked_at = NULL, attempts = 0 WHERE event_id = $1 AND parked_at IS NOT NULL RETURNING id
      )

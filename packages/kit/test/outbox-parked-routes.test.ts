@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { anEvent, createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
+import type { TestDatabase } from '@gateway/testkit';
+import { Redis } from 'ioredis';
+import { signRequest } from '../src/auth/index.ts';
+import type { ClientsFile } from '../src/auth/index.ts';
+import { withTransaction } from '../src/db/index.ts';
+import { createHttpServer } from '../src/http/index.ts';
+import type { HttpServer } from '../src/http/index.ts';
+import { enqueueEvent } from '../src/outbox/index.ts';
+
+// The operator routes over parked outbox rows, as every service mounts them (createHttpServer with
+// its pool and auth). Rows are parked by hand here: how the relay parks them is outbox-poison.test.ts.
+const HOST = '127.0.0.1:3001';
+const run = randomUUID().slice(0, 8);
+const key = () => ({ keyId: `k-${randomUUID().slice(0, 8)}-${run}`, secret: randomBytes(32).toString('base64') });
+const operatorKey = key();
+const channelKey = key();
+const clients: ClientsFile = [
+  { clientId: 'ops-console', kind: 'operator', keys: [operatorKey] },
+  { clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keys: [channelKey] },
+];
+const logger = testLogger();
+let db: TestDatabase;
+let redis: Redis;
+let app: HttpServer;
+
+async function send(method: 'GET' | 'POST', path: string, options: { as?: { keyId: string; secret: string } | null; idempotencyKey?: string } = {}) {
+  const as = options.as === undefined ? operatorKey : options.as;
+  const headers: Record<string, string> = { host: HOST };
+  if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+  if (as !== null) Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, keyId: as.keyId, secret: as.secret }));
+  const res = await app.inject({ method, url: path, headers });
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>(), headers: res.headers };
+}
+
+/** Enqueues events of one key; the first is parked as the relay would park it. */
+async function parkedWithFollowers(followers: number): Promise<string[]> {
+  const accountNo = `acct-${randomUUID().slice(0, 8)}`;
+  const events = Array.from({ length: 1 + followers }, () => anEvent('payment.completed', { key: accountNo }));
+  await withTransaction(db.pool, async (client) => {
+    for (const e of events) await enqueueEvent(client, e, 'payments.payments');
+  });
+  await db.pool.query(
+    `UPDATE outbox SET parked_at = now(), attempts = 5, last_error = 'KafkaJSProtocolError MESSAGE_TOO_LARGE: The request included a message larger than the max message size the server will accept'
+     WHERE event_id = $1`,
+    [events[0]?.eventId],
+  );
+  return events.map((e) => e.eventId);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // Each service's own migrations make audit_log; the kit's test database has only the kit's tables.
+  await db.pool.query(`CREATE TABLE audit_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), actor text NOT NULL,
+    action text NOT NULL, target text NOT NULL, detail jsonb NOT NULL DEFAULT '{}'::jsonb, request_id text NULL)`);
+  redis = new Redis(testInfra().redisUrl);
+  app = createHttpServer({ service: 'kit-parked-test', version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
+  await app.ready();
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await redis?.quit();
+  await db?.drop();
+});
+
+describe('parked outbox routes', () => {
+  it('list the parked events for an operator, with why and what waits behind each', async () => {
+    const [parked] = await parkedWithFollowers(2);
+    const res = await send('GET', '/v1/outbox/parked');
+    expect(res.status).toBe(200);
+    const listed = (res.body.parked as Record<string, unknown>[]).find((p) => p.eventId === parked);
+    expect(listed).toMatchObject({ type: 'payment.completed', topic: 'payments.payments', attempts: 5, blockedBehind: 2 });
+    expect(listed?.lastError).toMatch(/MESSAGE_TOO_LARGE/);
+    expect(new Date(String(listed?.parkedAt)).getTime()).not.toBeNaN();
+  });
+
+  it('replay an event once per Idempotency-Key, audited, and answer 404 for an event not parked', async () => {
+    const [parked, follower] = await parkedWithFollowers(1);
+    const idempotencyKey = randomUUID();
+    const first = await send('POST', `/v1/outbox/parked/${parked}/replay`, { idempotencyKey });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ eventId: parked, status: 'unparked' });
+    const { rows } = await db.pool.query('SELECT parked_at, attempts FROM outbox WHERE event_id = $1', [parked]);
+    expect(rows).toEqual([{ parked_at: null, attempts: 0 }]);
+
+    const again = await send('POST', `/v1/outbox/parked/${parked}/replay`, { idempotencyKey });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const audit = await db.pool.query('SELECT actor, action FROM audit_log WHERE target = $1', [parked]);
+    expect(audit.rows).toEqual([{ actor: 'ops-console', action: 'outbox.replay' }]);
+
+    const notParked = await send('POST', `/v1/outbox/parked/${parked}/replay`, { idempotencyKey: randomUUID() });
+    expect(notParked.status).toBe(404);
+    expect(notParked.body).toMatchObject({ error: { code: 'not_found' } });
+    expect((await send('POST', `/v1/outbox/parked/${follower}/replay`, { idempotencyKey: randomUUID() })).status).toBe(404);
+    expect((await send('POST', `/v1/outbox/parked/${randomUUID()}/replay`, { idempotencyKey: randomUUID() })).status).toBe(404);
+  });
+
+  it('are for operators only, and a replay needs its Idempotency-Key and an event id', async () => {
+    const [parked] = await parkedWithFollowers(0);
+    expect((await send('GET', '/v1/outbox/parked', { as: null })).status).toBe(401);
+    expect((await send('GET', '/v1/outbox/parked', { as: channelKey })).body).toMatchObject({ error: { code: 'forbidden' } });
+    expect((await send('POST', `/v1/outbox/parked/${parked}/replay`, { as: channelKey, idempotencyKey: randomUUID() })).status).toBe(403);
+    expect((await send('POST', `/v1/outbox/parked/${parked}/replay`)).status).toBe(400);
+    expect((await send('POST', '/v1/outbox/parked/not-an-id/replay', { idempotencyKey: randomUUID() })).status).toBe(400);
+    // Nothing was replayed by any of these.
+    const { rows } = await db.pool.query('SELECT parked_at IS NOT NULL AS parked FROM outbox WHERE event_id = $1', [parked]);
+    expect(rows).toEqual([{ parked: true }]);
+  });
+
+  it('are not mounted without the pool', async () => {
+    const bare = createHttpServer({ service: 'kit-parked-test', version: '0', logger, auth: { clients, redis, logger } });
+    try {
+      const signed = await signRequest({ method: 'GET', url: `http://${HOST}/v1/outbox/parked`, keyId: operatorKey.keyId, secret: operatorKey.secret });
+      const res = await bare.inject({ method: 'GET', url: '/v1/outbox/parked', headers: { host: HOST, ...signed } });
+      expect(res.statusCode).toBe(404);
+    } finally {
+      await bare.close();
+    }
+  });
+});
