@@ -1,17 +1,15 @@
-// POST /v1/campaigns/{campaignId}/cancel: stops a campaign that has not finished. Recipients not yet
-// queued never will be, and its queued messages become `suppressed` ('campaign canceled'), in one
-// transaction with the audit row.
+// POST /v1/campaigns/{campaignId}/cancel: stops a campaign that has not finished (the cancel-campaign
+// flow: flows/cancel-campaign.flow.ts).
 //
 // Naturally idempotent (the state is the point), like the adapter's channel switches, so no
-// Idempotency-Key: canceling a canceled campaign answers it as it is. Every attempt is audited,
-// because every operator action is.
+// Idempotency-Key: canceling a canceled campaign answers it as it is.
 //
 // A completed campaign cannot be canceled: 409 `invalid_state` (API.md) with details.reason
 // "campaign_completed".
 import { ApiError } from '@gateway/contracts';
-import { appendAudit, errorResponses, requireOperator, signatureHeadersSchema, withTransaction } from '@gateway/kit';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { cancelCampaign, getCampaignProgress } from '../store/pg-campaign-store.ts';
+import { cancelCampaign } from '../flows/cancel-campaign.flow.ts';
 import { campaignIdParamsSchema, campaignProgressSchema, cancelCampaignBodySchema } from './campaign-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -34,33 +32,14 @@ export function campaignCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       async (request) => {
         const operator = requireOperator(request);
         const { campaignId } = request.params;
-        const now = deps.now?.() ?? new Date();
-        const outcome = await withTransaction(deps.pool, async (tx) => {
-          const result = await cancelCampaign(tx, campaignId, now);
-          if (result.kind === 'not_found') return result;
-          await appendAudit(tx, {
-            actor: operator.clientId,
-            action: 'campaign.cancel',
-            target: campaignId,
-            detail:
-              result.kind === 'canceled'
-                ? { changed: true, from: result.from, suppressed: result.suppressed, reason: request.body?.reason ?? null }
-                : { changed: false, state: result.kind === 'completed' ? 'completed' : 'canceled', reason: request.body?.reason ?? null },
-            requestId: request.id,
-          });
-          return result;
-        });
-        if (outcome.kind === 'not_found') throw new ApiError('not_found', `No campaign ${campaignId}.`);
-        if (outcome.kind === 'completed') {
-          throw new ApiError('invalid_state', `Campaign ${campaignId} has completed: every message was sent, there is nothing to cancel.`, {
-            reason: 'campaign_completed',
-            state: 'completed',
-          });
-        }
-        if (outcome.kind === 'canceled') request.log.info({ campaignId, from: outcome.from, suppressed: outcome.suppressed }, 'campaign canceled');
-        const campaign = await getCampaignProgress(deps.pool, campaignId);
-        if (campaign === null) throw new Error(`campaign ${campaignId} vanished after its cancel`);
-        return campaign;
+        const result = await cancelCampaign(
+          { pool: deps.pool, now: () => deps.now?.() ?? new Date() },
+          { campaignId, operatorId: operator.clientId, reason: request.body?.reason ?? null, requestId: request.id },
+        );
+        if (result.kind === 'not_found') throw new ApiError('not_found', `No campaign ${campaignId}.`);
+        if (result.kind === 'refused') throw new ApiError(result.code, result.message, result.details);
+        if (result.kind === 'canceled') request.log.info({ campaignId, from: result.from, suppressed: result.suppressed }, 'campaign canceled');
+        return result.campaign;
       },
     );
   };

@@ -3,7 +3,7 @@
 import { ApiError } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getCampaignProgress } from '../store/pg-campaign-store.ts';
+import { getCampaign } from '../flows/get-campaign.flow.ts';
 import { campaignIdParamsSchema, campaignProgressSchema } from './campaign-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -23,9 +23,9 @@ export function campaignGetRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireOperator(request);
-        const campaign = await getCampaignProgress(deps.pool, request.params.campaignId);
-        if (campaign === null) throw new ApiError('not_found', `No campaign ${request.params.campaignId}.`);
-        return campaign;
+        const result = await getCampaign({ db: deps.pool }, request.params.campaignId);
+        if (result.kind === 'not_found') throw new ApiError('not_found', `No campaign ${request.params.campaignId}.`);
+        return result.campaign;
       },
     );
   };

@@ -4,7 +4,7 @@ import { timestampSchema } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listCampaigns } from '../store/pg-campaign-store.ts';
+import { listCampaigns } from '../flows/list-campaigns.flow.ts';
 import { campaignListSchema } from './campaign-schemas.ts';
 import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -33,7 +33,7 @@ export function campaignListRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           cursor === undefined
             ? undefined
             : decodeCursor(cursor, ([createdAt, campaignId]) => timestampSchema.safeParse(createdAt).success && uuid.safeParse(campaignId).success);
-        const page = await listCampaigns(deps.pool, { limit, after: after && { createdAt: after[0], campaignId: after[1] } });
+        const page = await listCampaigns({ db: deps.pool }, { limit, after: after && { createdAt: after[0], campaignId: after[1] } });
         return { campaigns: page.campaigns, nextCursor: page.next === null ? null : encodeCursor([page.next.createdAt, page.next.campaignId]) };
       },
     );

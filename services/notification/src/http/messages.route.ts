@@ -6,7 +6,7 @@ import { storableText } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { messagesTo } from '../store/pg-message-store.ts';
+import { listMessages } from '../flows/list-messages.flow.ts';
 import { msisdnFromQuery } from './msisdn-query.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -52,7 +52,7 @@ export function messagesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       async (request) => {
         requireOperator(request);
         const to = msisdnFromQuery(request.query.to, 'to');
-        return { to, messages: await messagesTo(deps.pool, to, request.query.limit) };
+        return { to, messages: await listMessages({ db: deps.pool }, { to, limit: request.query.limit }) };
       },
     );
   };

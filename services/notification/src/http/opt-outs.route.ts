@@ -9,7 +9,8 @@ import { storableText } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listOptOuts, optOutOf } from '../store/pg-opt-out-store.ts';
+import { getOptOut } from '../flows/get-opt-out.flow.ts';
+import { listOptOuts } from '../flows/list-opt-outs.flow.ts';
 import { msisdnFromQuery } from './msisdn-query.ts';
 import { decodeCursor, defaultPageSize, encodeCursor, pageQueryShape } from './page-cursor.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -49,9 +50,9 @@ export function optOutsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       async (request) => {
         requireOperator(request);
         const { msisdn, limit = defaultPageSize, cursor } = request.query;
-        if (msisdn !== undefined) return optOutOf(deps.pool, msisdnFromQuery(msisdn, 'msisdn'));
+        if (msisdn !== undefined) return getOptOut({ db: deps.pool }, msisdnFromQuery(msisdn, 'msisdn'));
         const after = cursor === undefined ? undefined : decodeCursor(cursor, ([changedAtUs, number]) => /^\d{1,18}$/.test(changedAtUs) && number !== '' && !number.includes('\u0000'));
-        const page = await listOptOuts(deps.pool, { limit, after: after && { changedAtUs: after[0], msisdn: after[1] } });
+        const page = await listOptOuts({ db: deps.pool }, { limit, after: after && { changedAtUs: after[0], msisdn: after[1] } });
         return { optOuts: page.optOuts, nextCursor: page.next === null ? null : encodeCursor([page.next.changedAtUs, page.next.msisdn]) };
       },
     );
