@@ -16,6 +16,7 @@ export function buildApp(deps: AppDeps): HttpServer {
     description: 'Accounts, e-bills, bill import, late fees and public-entity statements.',
     logger: deps.logger,
     auth: deps.auth,
+    outboxPool: deps.pool,
     // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
     bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,
