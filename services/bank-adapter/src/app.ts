@@ -16,6 +16,7 @@ export function buildApp(deps: AppDeps): HttpServer {
     description: 'One connector and circuit breaker per bank or wallet channel; operator API for channel switches and settlement files.',
     logger: deps.logger,
     auth: deps.auth,
+    outboxPool: deps.pool,
     // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
     bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,
