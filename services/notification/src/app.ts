@@ -17,6 +17,7 @@ export function buildApp(deps: AppDeps): HttpServer {
     description: 'SMS receipts, reminders and campaigns over SMPP; operator API for campaigns and opt-outs.',
     logger: deps.logger,
     auth: deps.auth,
+    outboxPool: deps.pool,
     // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
     bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,

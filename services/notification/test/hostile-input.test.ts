@@ -41,6 +41,8 @@ describe('notification: hostile input to every public route', () => {
     { method: 'POST', url: '/v1/campaigns/:campaignId/cancel', params: { campaignId }, body: () => ({ reason: 'wrong text' }), as: 'operator', idempotencyKey: false },
     { method: 'GET', url: '/v1/messages', query: { to: '+963944123456' }, as: 'operator' },
     { method: 'GET', url: '/v1/opt-outs', query: { msisdn: '+963944123456' }, as: 'operator' },
+    { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
+    { method: 'POST', url: '/v1/outbox/parked/:eventId/replay', params: { eventId: '01900000-0000-7000-8000-000000000000' }, as: 'operator' },
   ];
 
   beforeAll(async () => {
