@@ -27,6 +27,7 @@ export function buildApp(deps: AppDeps): HttpServer {
     logger: deps.logger,
     // Every route, intents included, sits behind the same signature check and per-client rate limit.
     auth: deps.auth,
+    outboxPool: deps.pool,
     // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
     bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,

@@ -26,7 +26,7 @@ describe('payment orchestration: hostile input to every public route', () => {
   let app: HttpServer;
   let collector: RouteCollector;
   let otpForwarder: ReturnType<typeof createOtpForwarder>;
-  const signers = hostileClients([{ kind: 'channel', channelId: 'bank-alpha' }, { kind: 'portal' }]);
+  const signers = hostileClients([{ kind: 'channel', channelId: 'bank-alpha' }, { kind: 'portal' }, { kind: 'operator' }]);
   let specs: HostileRouteSpec[];
 
   beforeAll(async () => {
@@ -75,6 +75,8 @@ describe('payment orchestration: hostile input to every public route', () => {
       { method: 'GET', url: '/v1/payment-intents/:id', params: { id: intentId }, as: 'portal' },
       { method: 'POST', url: '/v1/payment-intents/:id/confirm', params: { id: intentId }, body: () => ({ otp: '123456' }), as: 'portal' },
       { method: 'POST', url: '/v1/payment-intents/:id/cancel', params: { id: intentId }, body: () => ({ reason: 'changed my mind' }), as: 'portal' },
+      { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
+      { method: 'POST', url: '/v1/outbox/parked/:eventId/replay', params: { eventId: '01900000-0000-7000-8000-000000000000' }, as: 'operator' },
     ];
   });
 
