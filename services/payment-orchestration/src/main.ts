@@ -7,7 +7,7 @@ import { readConfig } from './config.ts';
 import { createBillReadModelConsumer } from './events/bill-read-model.consumer.ts';
 import { createChannelHealthConsumer } from './events/channel-health.consumer.ts';
 import { createChannelResultsConsumer } from './events/channel-results.consumer.ts';
-import { createIntentExpirySweeper } from './events/intent-expiry.sweeper.ts';
+import { createIntentExpirySweeper } from './jobs/intent-expiry.sweeper.ts';
 import { createOtpForwarder } from './events/intent-otp-forwarder.ts';
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { serviceName } from './service-name.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AnyEvent, BillSnapshot, ErrorBody, IntentResponse, PaymentNotificationResponse } from '@gateway/contracts';
 import { testLogger, waitFor } from '@gateway/testkit';
-import { createIntentExpirySweeper } from '../src/events/intent-expiry.sweeper.ts';
+import { createIntentExpirySweeper } from '../src/jobs/intent-expiry.sweeper.ts';
 import { graceMs, intentTtlMs, startIntentHarness, syp } from './support/intent-harness.ts';
 import type { IntentHarness } from './support/intent-harness.ts';
 

@@ -1,13 +1,13 @@
 // Property over random sequences of payments and reversals against a real database, some of them
-// concurrent, through the real store (recordPayment / reversePayment): every ledger transaction sums
+// concurrent, through the real flows (recordPayment / reversePayment): every ledger transaction sums
 // to zero, and no bill ever has more live allocations than it owes.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { money } from '@gateway/contracts';
 import type { BillSnapshot } from '@gateway/contracts';
 import { withTransaction } from '@gateway/kit';
 import fc from 'fast-check';
-import { paymentContext, recordPayment } from '../src/store/pg-payment-store.ts';
-import { reversePayment } from '../src/store/pg-reversal-store.ts';
+import { paymentContext, recordPayment } from '../src/flows/record-payment.flow.ts';
+import { reversePayment } from '../src/flows/reverse-payment.flow.ts';
 import { aLandline, startHarness, syp } from './support/harness.ts';
 import type { Harness } from './support/harness.ts';
 

@@ -2,6 +2,7 @@
 // Pure schemas and lookups; config.ts reads the files.
 import { billerSchema, channelKinds, idSchema } from '@gateway/contracts';
 import { z } from 'zod';
+import type { Refusal } from './allocation.ts';
 
 export const billerCatalogueSchema = z.object({
   billers: z
@@ -35,4 +36,16 @@ export type ChannelEntry = ChannelCatalogue['channels'][number];
 
 export function cutOffOf(catalogue: ChannelCatalogue, channelId: string): string {
   return catalogue.channels.find((c) => c.channelId === channelId)?.cutOff ?? catalogue.defaultCutOff;
+}
+
+export type Biller = BillerCatalogue['billers'][number];
+
+/**
+ * The one biller-known check (bill inquiry, a channel's payment, an intent's creation): a biller the
+ * catalogue does not list is biller_not_found.
+ */
+export function findBiller(catalogue: BillerCatalogue, billerId: string): { kind: 'found'; biller: Biller } | Refusal {
+  const biller = catalogue.billers.find((b) => b.billerId === billerId);
+  if (biller === undefined) return { kind: 'refused', code: 'biller_not_found', message: `Biller ${billerId} is not known to the gateway.` };
+  return { kind: 'found', biller };
 }

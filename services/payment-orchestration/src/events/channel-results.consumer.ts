@@ -1,49 +1,36 @@
-// Moves payment intents on the bank adapter's results (channels.results): OTP requested, debit
-// succeeded, failed, or unknown. Each result runs through the inbox (handleOnce), so Kafka's
-// at-least-once delivery applies it once; the intent row is locked, so a result and a portal command
-// on the same intent never interleave.
-//
-// A debit-succeeded is the one result that carries money: it is recorded through recordPayment (the
-// one code path that creates payments, with its no-double-payment guard) in the same transaction as
-// the intent's change. If recordPayment refuses, the payer was still debited: the intent goes to the
-// reconciliation queue with the refusal, and an operator refunds. A debit for an intent we do not know
-// is queued as well. Nothing that moved money is dropped.
+// Moves payment intents on the bank adapter's results (channels.results): a debit's result
+// (flows/apply-debit-result.flow.ts: OTP requested, succeeded, failed, unknown) or a refund's
+// (flows/apply-refund-result.flow.ts). Each result runs through the inbox (handleOnce), so Kafka's
+// at-least-once delivery applies it once.
 //
 // What throws: only infrastructure failures, so the kit's consumer retries and, if they persist,
 // dead-letters the event where it can be replayed. Stale or contradictory results are values.
-import { moneyEquals } from '@gateway/contracts';
-import type { AnyEvent, EventOf } from '@gateway/contracts';
 import { createConsumer, handleOnce } from '@gateway/kit';
 import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts';
-import type { FeeSchedule } from '../domain/fees.ts';
-import { debitAmount, intentBillIds } from '../domain/intent-record.ts';
-import type { IntentRecord } from '../domain/intent-record.ts';
-import { decideIntent } from '../domain/intent-state.ts';
-import type { IntentDecision, IntentInput } from '../domain/intent-state.ts';
-import { applyIntentChange, lockIntent, queueReconciliation } from '../store/pg-intent-store.ts';
-import type { IntentChangeContext, IntentTopics } from '../store/pg-intent-store.ts';
-import { paymentContext, recordPayment } from '../store/pg-payment-store.ts';
-import { applyRefundResult, isRefundResult } from './refund-results.ts';
+import { applyDebitResult, isDebitResult } from '../flows/apply-debit-result.flow.ts';
+import type { ApplyDebitResultDeps } from '../flows/apply-debit-result.flow.ts';
+import { applyRefundResult, isRefundResult } from '../flows/apply-refund-result.flow.ts';
 
 /** The inbox name: stays the same whatever the consumer group is called, so a renamed group never re-applies. */
 export const channelResultsInbox = 'payments.channel-results';
 
-type ChannelResult = EventOf<'channel.otp-required' | 'channel.debit-succeeded' | 'channel.debit-failed' | 'channel.debit-unknown'>;
-
-export type ChannelResultsHandlerDeps = {
+export type ChannelResultsHandlerDeps = ApplyDebitResultDeps & {
   pool: Pool;
   logger: Logger;
-  catalogues: { billers: BillerCatalogue; channels: ChannelCatalogue; fees: FeeSchedule };
   registry?: Registry | undefined;
   clock?: (() => Date) | undefined;
-  /** Where intent events and status requests go; the catalogue's topics unless a test says otherwise. */
-  topics?: IntentTopics | undefined;
 };
+
+function counter(registry: Registry | undefined, name: string, help: string, labelNames: string[]): Counter {
+  const existing = registry?.getSingleMetric(name);
+  if (existing) return existing as Counter;
+  return new Counter({ name, help, labelNames, registers: registry ? [registry] : [] });
+}
+
 
 export type ChannelResultsConsumerDeps = ChannelResultsHandlerDeps & {
   kafka: Kafka;
@@ -54,141 +41,16 @@ export type ChannelResultsConsumerDeps = ChannelResultsHandlerDeps & {
   consumerOptions?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number; maxAttempts?: number };
 };
 
-export type ResultOutcome = { outcome: string; intent: IntentRecord | null };
-
-function counter(registry: Registry | undefined, name: string, help: string, labelNames: string[]): Counter {
-  const existing = registry?.getSingleMetric(name);
-  if (existing) return existing as Counter;
-  return new Counter({ name, help, labelNames, registers: registry ? [registry] : [] });
-}
-
-function isChannelResult(event: AnyEvent): event is ChannelResult {
-  return (
-    event.type === 'channel.otp-required' ||
-    event.type === 'channel.debit-succeeded' ||
-    event.type === 'channel.debit-failed' ||
-    event.type === 'channel.debit-unknown'
-  );
-}
-
-function inputOf(event: ChannelResult, intent: IntentRecord): { input: IntentInput; extra: Partial<IntentRecord>; reason: string | null } {
-  switch (event.type) {
-    case 'channel.otp-required': {
-      const p = event.payload;
-      return {
-        input: { type: 'otp-required', reason: p.reason, attemptsLeft: p.attemptsLeft },
-        extra: { otp: { length: p.otpLength, attemptsLeft: p.attemptsLeft, expiresAt: p.expiresAt }, channelRef: p.channelRef ?? intent.channelRef },
-        reason: null,
-      };
-    }
-    case 'channel.debit-failed': {
-      const p = event.payload;
-      return { input: { type: 'debit-failed', error: { reason: p.reason, message: p.message, channelCode: p.channelCode } }, extra: {}, reason: null };
-    }
-    case 'channel.debit-unknown': {
-      const p = event.payload;
-      return {
-        input: { type: 'debit-unknown', stage: p.stage, lastError: p.lastError },
-        extra: { unknownAttempts: p.attempts, channelRef: p.channelRef ?? intent.channelRef },
-        reason: p.lastError,
-      };
-    }
-    case 'channel.debit-succeeded': {
-      const p = event.payload;
-      return {
-        input: { type: 'debit-succeeded', channelTxnId: p.channelTxnId, amountMatches: moneyEquals(p.amount, debitAmount(intent)) },
-        extra: {},
-        reason: null,
-      };
-    }
-  }
-}
-
-/** Applies one channel result inside the caller's transaction (the inbox's). */
-export async function applyChannelResult(client: PoolClient, event: ChannelResult, deps: ChannelResultsHandlerDeps, now: Date): Promise<ResultOutcome> {
-  const p = event.payload;
-  const intent = await lockIntent(client, p.intentId);
-  if (intent === null || intent.channelId !== p.channelId) {
-    // Not ours (or not from the channel we asked): if it says money moved, or may have, an operator
-    // must find out where; anything else changes nothing.
-    if (event.type === 'channel.debit-succeeded' || event.type === 'channel.debit-unknown') {
-      await queueReconciliation(client, {
-        intentId: p.intentId,
-        channelId: p.channelId,
-        reason: 'contradictory_result',
-        detail: intent === null ? `${event.type} for an intent we do not know` : `${event.type} from ${p.channelId}, but the intent is on ${intent.channelId}`,
-        status: intent?.status ?? null,
-        moneyMoved: event.type === 'channel.debit-succeeded' ? 'yes' : 'unknown',
-        channelTxnId: event.type === 'channel.debit-succeeded' ? event.payload.channelTxnId : null,
-        amount: event.type === 'channel.debit-succeeded' ? event.payload.amount : null,
-        eventId: event.eventId,
-      });
-      return { outcome: 'queued_unmatched', intent };
-    }
-    return { outcome: 'ignored_unmatched', intent };
-  }
-
-  const ctx: IntentChangeContext = {
-    now,
-    correlationId: event.correlationId,
-    causationId: event.eventId,
-    topics: deps.topics,
-    eventId: event.eventId,
-  };
-  const { input, extra, reason } = inputOf(event, intent);
-  ctx.reason = reason;
-  const succeeded = event.type === 'channel.debit-succeeded' ? event.payload : null;
-  const queueExtra = succeeded !== null ? { channelTxnIdForQueue: succeeded.channelTxnId, moneyMoved: 'yes' as const } : {};
-
-  let decision: IntentDecision = decideIntent(intent, input);
-  let applyExtra: Parameters<typeof applyIntentChange>[4] = { ...extra, ...queueExtra };
-  if (decision.kind === 'record-payment' && succeeded !== null) {
-    const recorded = await recordPayment(
-      client,
-      {
-        clientId: intent.clientId,
-        channelId: intent.channelId,
-        channelTxnId: succeeded.channelTxnId,
-        source: 'intent',
-        intentId: intent.intentId,
-        billerId: intent.billerId,
-        accountNo: intent.accountNo,
-        billIds: intentBillIds(intent),
-        amount: intent.amount,
-        fee: intent.fee,
-        paidAt: succeeded.debitedAt,
-        inquiryRef: null,
-        payerMsisdn: intent.payer.msisdn,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-      },
-      paymentContext(deps.catalogues, now),
-    );
-    if (recorded.kind === 'completed') {
-      decision = decideIntent(intent, { type: 'payment-recorded', channelTxnId: succeeded.channelTxnId });
-      applyExtra = { ...applyExtra, paymentId: recorded.payment.paymentId, receiptNo: recorded.payment.receiptNo };
-    } else {
-      decision = decideIntent(intent, { type: 'payment-refused', channelTxnId: succeeded.channelTxnId, code: recorded.code, message: recorded.message });
-      // The reason the intent is canceled and its debit given back, on intent.canceled and the refund command.
-      ctx.reason = `The payment was refused (${recorded.code}: ${recorded.message}); the debit is being given back.`;
-    }
-  }
-  if (decision.kind !== 'change') return { outcome: decision.kind === 'ignored' ? `ignored: ${decision.why}` : decision.kind, intent };
-  const after = await applyIntentChange(client, intent, decision, ctx, applyExtra);
-  const outcome = after.reconciliation !== null && decision.emit.includes('intent.reconciliation-required') ? `reconciliation: ${after.reconciliation.reason}` : after.status;
-  return { outcome, intent: after };
-}
-
 export function createChannelResultsHandler(deps: ChannelResultsHandlerDeps): EventHandler {
   const log = deps.logger.child({ component: 'channel-results' });
   const clock = deps.clock ?? (() => new Date());
   const results = counter(deps.registry, 'payments_intent_results_total', 'Channel results applied to payment intents, by type and outcome.', ['type', 'outcome']);
 
   return async (event) => {
-    if (!isChannelResult(event) && !isRefundResult(event)) return; // channel.health-changed is the channel-health consumer's business.
+    if (!isDebitResult(event) && !isRefundResult(event)) return; // channel.health-changed is the channel-health consumer's business.
     // A deadlock or serialization failure re-runs the whole transaction: safe, since everything it
     // does (inbox row included) is inside it.
-    const apply = (client: PoolClient) => (isRefundResult(event) ? applyRefundResult(client, event, deps, clock()) : applyChannelResult(client, event, deps, clock()));
+    const apply = (client: PoolClient) => (isRefundResult(event) ? applyRefundResult(client, event, deps, clock()) : applyDebitResult(client, event, deps, clock()));
     const handled = await handleOnce(deps.pool, channelResultsInbox, event, apply, { retries: 3 });
     if (handled.duplicate) {
       log.debug({ eventId: event.eventId }, 'duplicate delivery ignored');

@@ -1,19 +1,16 @@
-// POST /v1/payment-intents/{id}/confirm: the payer's OTP, when the intent is requires_confirmation.
-// The intent goes to `processing` and channel.otp-submitted goes to the adapter. The OTP is never
-// logged (the kit's logger redacts `otp`) and never stored: not in the intent, not in the outbox (it is
-// forwarded straight to Kafka, see intent-otp-forwarder.ts), and not in the idempotency record — the
-// request fingerprint is taken over the body without it, so a retry under the same key is the same
+// POST /v1/payment-intents/{id}/confirm: the payer's OTP, when the intent is requires_confirmation
+// (flows/confirm-intent.flow.ts). The OTP is never logged (the kit's logger redacts `otp`) and never
+// stored: not in the intent, not in the outbox (it is forwarded straight to Kafka, see
+// intent-otp-forwarder.ts), and not in the idempotency record — the request fingerprint is taken over the body without it, so a retry under the same key is the same
 // attempt and gets the first answer; a new attempt (after a wrong OTP) takes a new key.
 //
 // An intent in another state is refused with 400 invalid_request (details.status says which): API.md's
 // catalogue has no generic conflict code, and its 409 codes all mean something else to an integrator.
-import { ApiError, confirmIntentBodySchema, createEvent, idempotencyHeadersSchema, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
+import { ApiError, confirmIntentBodySchema, idempotencyHeadersSchema, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
 import { errorResponses, hashRequest, idempotent, requireClientKind, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
-import { decideIntent } from '../domain/intent-state.ts';
-import { applyIntentChange, findClientIntent } from '../store/pg-intent-store.ts';
-import { serviceName } from '../service-name.ts';
+import { confirmIntent } from '../flows/confirm-intent.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function intentConfirmRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -43,26 +40,17 @@ export function intentConfirmRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         const now = deps.now?.() ?? new Date();
 
         const response = await idempotent({ pool: deps.pool, clientId: client.clientId, key: request.headers['idempotency-key'], requestHash }, async (tx) => {
-          const intent = await findClientIntent(tx, client.clientId, id, { lock: true });
-          if (intent === null) throw new ApiError('not_found', `Payment intent ${id} was not found.`);
-          const decision = decideIntent(intent, { type: 'confirm', at: now.toISOString() });
-          if (decision.kind !== 'change') {
-            const message = decision.kind === 'refused' ? decision.message : `The intent is ${intent.status}.`;
-            return { status: 400, body: { error: { code: 'invalid_request', message, requestId: request.id, details: { status: intent.status } } } };
-          }
-          const after = await applyIntentChange(tx, intent, decision, { now, correlationId: intent.correlationId, causationId: null, topics: deps.topics });
-          // Last, just before commit: if the send fails, everything above rolls back.
-          await deps.otpForwarder.forward(
-            createEvent('channel.otp-submitted', {
-              producer: serviceName,
-              key: intent.intentId,
-              correlationId: intent.correlationId,
-              causationId: null,
-              occurredAt: now,
-              payload: { intentId: intent.intentId, channelId: intent.channelId, reference: intent.reference, otp, channelRef: intent.channelRef, submittedAt: now.toISOString() },
-            }),
+          const outcome = await confirmIntent(
+            tx,
+            { clientId: client.clientId, intentId: id, otp },
+            { forwardOtp: (event) => deps.otpForwarder.forward(event), topics: deps.topics, now },
           );
-          request.log.info({ intentId: intent.intentId }, 'OTP forwarded to the channel');
+          if (outcome.kind === 'not_found') throw new ApiError('not_found', `Payment intent ${id} was not found.`);
+          if (outcome.kind === 'refused') {
+            return { status: 400, body: { error: { code: 'invalid_request', message: outcome.message, requestId: request.id, details: { status: outcome.status } } } };
+          }
+          const after = outcome.intent;
+          request.log.info({ intentId: after.intentId }, 'OTP forwarded to the channel');
           return { status: 200, body: intentView(after) };
         });
         return sendIdempotent(reply, response);

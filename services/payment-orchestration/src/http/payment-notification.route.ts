@@ -17,7 +17,7 @@ import {
 } from '@gateway/contracts';
 import { errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { paymentContext, recordPayment } from '../store/pg-payment-store.ts';
+import { paymentContext, recordPayment } from '../flows/record-payment.flow.ts';
 import { paymentNotificationBodyWithin } from './payment-notification-body.ts';
 import { requireChannelClient } from './client-kinds.ts';
 import type { RouteDeps } from './route-deps.ts';

@@ -14,8 +14,8 @@ import {
 } from '@gateway/contracts';
 import { errorResponses, hashRequest, idempotent, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { paymentContext } from '../store/pg-payment-store.ts';
-import { reversePayment } from '../store/pg-reversal-store.ts';
+import { paymentContext } from '../flows/record-payment.flow.ts';
+import { reversePayment } from '../flows/reverse-payment.flow.ts';
 import { requireChannelClient } from './client-kinds.ts';
 import type { RouteDeps } from './route-deps.ts';
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { PaymentOrchestrationConfig } from '../config.ts';
 import type { OtpForwarder } from '../events/intent-otp-forwarder.ts';
-import type { IntentTopics } from '../store/pg-intent-store.ts';
+import type { IntentTopics } from '../flows/intent-change.ts';
 
 export type RouteDeps = {
   pool: Pool;
@@ -21,5 +21,3 @@ export type RouteDeps = {
   /** Topics for intent events and channel commands; the catalogue's unless a test says otherwise. */
   topics?: IntentTopics | undefined;
 };
-
-export const defaultIntentTtlMs = 15 * 60_000;

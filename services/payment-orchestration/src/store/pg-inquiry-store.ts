@@ -3,6 +3,7 @@
 import { money } from '@gateway/contracts';
 import type { BillInquiryResponse } from '@gateway/contracts';
 import { deleteInBatches } from '@gateway/kit';
+import type { Queryable } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { dueOf } from '../domain/allocation.ts';
@@ -66,6 +67,19 @@ export async function inquireBills(
   };
 }
 
+/** An inquiry as stored: who made it, for which account, what it quoted, and until when. */
+export type StoredInquiry = { clientId: string; billerId: string; accountNo: string; quoted: QuotedBill[]; createdAt: Date; expiresAt: Date };
+
+export async function findInquiry(db: Queryable, inquiryRef: string): Promise<StoredInquiry | null> {
+  const { rows } = await db.query<{ client_id: string; biller_id: string; account_no: string; quoted: QuotedBill[]; created_at: Date; expires_at: Date }>(
+    `SELECT client_id, biller_id, account_no, quoted, created_at, expires_at FROM inquiries WHERE inquiry_ref = $1`,
+    [inquiryRef],
+  );
+  const row = rows[0];
+  return row === undefined
+    ? null
+    : { clientId: row.client_id, billerId: row.biller_id, accountNo: row.account_no, quoted: row.quoted, createdAt: row.created_at, expiresAt: row.expires_at };
+}
 
 /**
  * Retention: every bill inquiry adds a row, and one is needed only until its quote expires (a payment

@@ -1,20 +1,11 @@
-// Payment intents in Postgres. Every change goes: lock the row (FOR UPDATE), ask the pure state
-// machine (decideIntent), then write the new state, the reconciliation queue entry and the outbox
-// rows in the caller's transaction, so a state change and the events announcing it commit together.
-import { createEvent, money } from '@gateway/contracts';
+// Payment intents in Postgres: the rows, their locks, the bills they hold (intent_bills) and the
+// reconciliation queue. SQL only: every change goes lock the row (FOR UPDATE), ask the pure state
+// machine (decideIntent), then write (flows/intent-change.ts), all in the caller's transaction.
+import { money } from '@gateway/contracts';
 import type { CurrencyCode, FailureReason, IntentStatus } from '@gateway/contracts';
-import { enqueueEvent } from '@gateway/kit';
-import type { PoolClient } from 'pg';
-import type { IntentEventKind, IntentRecord, IntentRefund } from '../domain/intent-record.ts';
-import { debitAmount, intentBillIds, intentEventPayload } from '../domain/intent-record.ts';
-import { doubtReasons, holdsBills, isMoneyMovedReconciliation } from '../domain/intent-state.ts';
-import type { IntentDecision, ReconciliationReason } from '../domain/intent-state.ts';
-import { serviceName } from '../service-name.ts';
-
-type Queryable = Pick<PoolClient, 'query'>;
-
-/** Where intent events and channel commands go; tests point them at topics of their own. */
-export type IntentTopics = { intents?: string | undefined; commands?: string | undefined };
+import type { Queryable } from '@gateway/kit';
+import type { IntentRecord, IntentRefund } from '../domain/intent-record.ts';
+import type { ReconciliationReason } from '../domain/intent-state.ts';
 
 type IntentRow = {
   intent_id: string;
@@ -119,11 +110,11 @@ export async function findBillHolder(db: Queryable, billIds: readonly string[]):
 }
 
 /**
- * Writes a new intent and the bills it pays, held by it (intent_bills). The caller has checked with
- * findBillHolder under the bills' locks; the partial unique index would refuse a second holder anyway
- * (a 500 and a rollback, so still no second debit).
+ * Writes a new intent and the bills it pays (intent_bills), held by it when `bills.held`. The caller
+ * has checked with findBillHolder under the bills' locks; the partial unique index would refuse a
+ * second holder anyway (a 500 and a rollback, so still no second debit).
  */
-export async function insertIntent(client: PoolClient, record: IntentRecord): Promise<void> {
+export async function insertIntent(client: Queryable, record: IntentRecord, bills: { billIds: readonly string[]; held: boolean }): Promise<void> {
   await client.query(
     `INSERT INTO payment_intents (intent_id, client_id, biller_id, account_no, requested_bill_ids, quoted_bill_ids, amount, fee,
        currency, channel_id, reference, payer_msisdn, payer_account_no, status, correlation_id, created_at, expires_at, updated_at)
@@ -150,38 +141,35 @@ export async function insertIntent(client: PoolClient, record: IntentRecord): Pr
   );
   await client.query(`INSERT INTO intent_bills (intent_id, bill_id, held) SELECT $1, unnest($2::text[]), $3`, [
     record.intentId,
-    intentBillIds(record),
-    holdsBills(record),
+    bills.billIds,
+    bills.held,
   ]);
 }
 
+/** The intent stops holding its bills. */
+export async function releaseBillHold(client: Queryable, intentId: string): Promise<void> {
+  await client.query('UPDATE intent_bills SET held = false WHERE intent_id = $1 AND held', [intentId]);
+}
+
 /**
- * Keeps intent_bills.held in step with holdsBills when a change moves it. Releasing is a plain update.
- * Taking the bills again (a failed or canceled intent flagged for reconciliation) first locks their
- * payable_bills rows in bill_id order, as creation and recordPayment do, so it never deadlocks with
- * them and sees any hold a creation committed meanwhile; a bill another intent took since the release
- * stays with that one (it is open, so it blocks new intents just the same), and the unique index is
- * never hit on a channel result's path.
+ * The intent holds its bills again (a failed or canceled intent flagged for reconciliation). Their
+ * payable_bills rows are locked first, in bill_id order, as creation and recordPayment do, so it
+ * never deadlocks with them and sees any hold a creation committed meanwhile; a bill another intent
+ * took since the release stays with that one (it is open, so it blocks new intents just the same),
+ * and the unique index is never hit on a channel result's path.
  */
-async function syncBillHold(client: PoolClient, before: IntentRecord, after: IntentRecord): Promise<void> {
-  const held = holdsBills(before);
-  const holds = holdsBills(after);
-  if (held === holds) return;
-  if (!holds) {
-    await client.query('UPDATE intent_bills SET held = false WHERE intent_id = $1 AND held', [after.intentId]);
-    return;
-  }
-  await client.query('SELECT bill_id FROM payable_bills WHERE bill_id = ANY($1::text[]) ORDER BY bill_id FOR UPDATE', [intentBillIds(after)]);
+export async function retakeBillHold(client: Queryable, intentId: string, billIds: readonly string[]): Promise<void> {
+  await client.query('SELECT bill_id FROM payable_bills WHERE bill_id = ANY($1::text[]) ORDER BY bill_id FOR UPDATE', [billIds]);
   await client.query(
     `UPDATE intent_bills b SET held = true
      WHERE b.intent_id = $1 AND NOT b.held
        AND NOT EXISTS (SELECT 1 FROM intent_bills o WHERE o.bill_id = b.bill_id AND o.held)`,
-    [after.intentId],
+    [intentId],
   );
 }
 
 /** The intent, locked until the caller's transaction ends; results and commands on it queue here. */
-export async function lockIntent(client: PoolClient, intentId: string): Promise<IntentRecord | null> {
+export async function lockIntent(client: Queryable, intentId: string): Promise<IntentRecord | null> {
   const { rows } = await client.query<IntentRow>('SELECT * FROM payment_intents WHERE intent_id = $1 FOR UPDATE', [intentId]);
   return rows[0] === undefined ? null : toRecord(rows[0]);
 }
@@ -200,7 +188,7 @@ export async function findClientIntent(db: Queryable, clientId: string, intentId
  * instances of the service) share the work instead of handling one intent twice, and a consumer
  * holding an intent's lock is not waited for (its result may settle it anyway).
  */
-export async function claimDueIntents(client: PoolClient, now: Date, graceMs: number, limit: number): Promise<IntentRecord[]> {
+export async function claimDueIntents(client: Queryable, now: Date, graceMs: number, limit: number): Promise<IntentRecord[]> {
   const { rows } = await client.query<IntentRow>(
     `SELECT * FROM payment_intents
      WHERE reconciliation_reason IS NULL
@@ -214,7 +202,7 @@ export async function claimDueIntents(client: PoolClient, now: Date, graceMs: nu
   return rows.map(toRecord);
 }
 
-async function saveIntent(client: PoolClient, r: IntentRecord, now: Date): Promise<void> {
+export async function saveIntent(client: Queryable, r: IntentRecord, now: Date): Promise<void> {
   await client.query(
     `UPDATE payment_intents SET status = $2, otp_length = $3, otp_attempts_left = $4, otp_expires_at = $5, channel_ref = $6,
        last_error_reason = $7, last_error_message = $8, last_error_channel_code = $9,
@@ -249,57 +237,6 @@ async function saveIntent(client: PoolClient, r: IntentRecord, now: Date): Promi
   );
 }
 
-export type IntentChangeContext = {
-  now: Date;
-  correlationId: string;
-  /** The event or request that caused the change. */
-  causationId: string | null;
-  topics?: IntentTopics | undefined;
-  /** The channel result that caused it, kept on a reconciliation entry. */
-  eventId?: string | null | undefined;
-  /** Free text for the events that carry one (cancel reason, unknown's last error). */
-  reason?: string | null | undefined;
-};
-
-export async function enqueueIntentEvent(client: PoolClient, type: IntentEventKind, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
-  await enqueueEvent(
-    client,
-    createEvent(type, {
-      producer: serviceName,
-      key: record.intentId,
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: ctx.now,
-      payload: intentEventPayload(type, record, ctx.now.toISOString(), ctx.reason),
-    }),
-    ctx.topics?.intents,
-  );
-}
-
-/** Asks the adapter to give the intent's debit (channelTxnId) back to the payer at the channel. */
-async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
-  await enqueueEvent(
-    client,
-    createEvent('channel.refund-requested', {
-      producer: serviceName,
-      key: record.intentId,
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: ctx.now,
-      payload: {
-        intentId: record.intentId,
-        channelId: record.channelId,
-        reference: record.reference,
-        channelTxnId: record.channelTxnId ?? '',
-        amount: debitAmount(record),
-        reason: (ctx.reason ?? 'The debit bought nothing: its payment was refused.').slice(0, 500),
-        requestedAt: ctx.now.toISOString(),
-      },
-    }),
-    ctx.topics?.commands,
-  );
-}
-
 /**
  * The intents other than `exceptIntentId` that hold any of `billIds`, locked. SKIP LOCKED: an intent
  * locked now is being moved by a channel result or a portal command, which lock the intent before the
@@ -307,7 +244,7 @@ async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ct
  * means the debit command was published already, and a portal command either ends the intent or lets
  * its debit go ahead; either way a debit that lands is refused (the bill is paid) and given back.
  */
-export async function lockHoldersOf(client: PoolClient, billIds: readonly string[], exceptIntentId: string | null): Promise<IntentRecord[]> {
+export async function lockHoldersOf(client: Queryable, billIds: readonly string[], exceptIntentId: string | null): Promise<IntentRecord[]> {
   if (billIds.length === 0) return [];
   const { rows } = await client.query<IntentRow>(
     `SELECT i.* FROM payment_intents i
@@ -318,29 +255,6 @@ export async function lockHoldersOf(client: PoolClient, billIds: readonly string
     [billIds, exceptIntentId],
   );
   return rows.map(toRecord);
-}
-
-/** Asks the adapter to ask the channel what happened to our debit (reconciliation). */
-export async function enqueueStatusRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
-  await enqueueEvent(
-    client,
-    createEvent('channel.status-requested', {
-      producer: serviceName,
-      key: record.intentId,
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: ctx.now,
-      payload: {
-        intentId: record.intentId,
-        channelId: record.channelId,
-        reference: record.reference,
-        channelRef: record.channelRef,
-        reason: 'reconciliation',
-        requestedAt: ctx.now.toISOString(),
-      },
-    }),
-    ctx.topics?.commands,
-  );
 }
 
 export type QueueEntry = {
@@ -356,7 +270,7 @@ export type QueueEntry = {
 };
 
 /** Puts a problem on the operators' queue; the same open problem for the same intent is queued once. */
-export async function queueReconciliation(client: PoolClient, entry: QueueEntry): Promise<void> {
+export async function queueReconciliation(client: Queryable, entry: QueueEntry): Promise<void> {
   await client.query(
     `INSERT INTO intent_reconciliation (intent_id, channel_id, reason, detail, status, money_moved, channel_txn_id, amount, currency, event_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -376,60 +290,20 @@ export async function queueReconciliation(client: PoolClient, entry: QueueEntry)
   );
 }
 
-/**
- * Applies a `change` decision: the new state (with `extra` fields the state machine does not model,
- * such as the OTP request or the payment ids), the bills it releases or takes again (syncBillHold),
- * the queue entry it opens or the doubt it settles, and the intent events and outbox commands it
- * calls for. `channel.otp-submitted` is not written here: the OTP must never reach the database, so
- * the confirm route forwards it straight to Kafka.
- */
-export async function applyIntentChange(
-  client: PoolClient,
-  before: IntentRecord,
-  decision: Extract<IntentDecision, { kind: 'change' }>,
-  ctx: IntentChangeContext,
-  extra: Partial<IntentRecord> & { channelTxnIdForQueue?: string | null; moneyMoved?: 'yes' | 'unknown' } = {},
-): Promise<IntentRecord> {
-  const { channelTxnIdForQueue, moneyMoved, ...fields } = extra;
-  const at = ctx.now.toISOString();
-  // Only the state machine's own fields come from the decision (it may have been handed the whole record).
-  const { status, expiresAt, reconciliation, lastError, channelTxnId } = decision.state;
-  const after: IntentRecord = { ...before, ...fields, status, expiresAt, reconciliation, lastError, channelTxnId };
-  if (after.status === 'unknown' && before.status !== 'unknown') after.unknownSince = at;
-  const opened = decision.emit.includes('intent.reconciliation-required');
-  if (opened) after.reconciliationSince = at;
-  if (after.reconciliation === null) after.reconciliationSince = null;
-  const refunding = decision.commands.includes('channel.refund-requested');
-  if (refunding) after.refund = { status: 'requested', requestedAt: at, refundedAt: null, reversalId: null };
-  await saveIntent(client, after, ctx.now);
-  await syncBillHold(client, before, after);
+/** Settles the intent's open doubt entries (reasons in `reasons`) with how they ended. */
+export async function resolveDoubt(client: Queryable, intentId: string, now: Date, resolution: string, reasons: readonly string[]): Promise<void> {
+  await client.query(
+    `UPDATE intent_reconciliation SET resolved_at = $2, resolution = $3
+     WHERE intent_id = $1 AND resolved_at IS NULL AND reason = ANY($4::text[])`,
+    [intentId, now, resolution, [...reasons]],
+  );
+}
 
-  // Doubt ("we do not know yet") is settled by the result that ended it; a record of moved money is
-  // left open for an operator whatever happens next.
-  const settledDoubt = before.reconciliation !== null && !isMoneyMovedReconciliation(before.reconciliation) && after.reconciliation?.reason !== before.reconciliation.reason;
-  if (settledDoubt) {
-    await client.query(
-      `UPDATE intent_reconciliation SET resolved_at = $2, resolution = $3
-       WHERE intent_id = $1 AND resolved_at IS NULL AND reason = ANY($4::text[])`,
-      [after.intentId, ctx.now, `settled by the channel: ${after.status}`, [...doubtReasons]],
-    );
-  }
-  if (opened && after.reconciliation !== null) {
-    await queueReconciliation(client, {
-      intentId: after.intentId,
-      channelId: after.channelId,
-      reason: after.reconciliation.reason,
-      detail: after.reconciliation.detail,
-      status: after.status,
-      moneyMoved: moneyMoved ?? (isMoneyMovedReconciliation(after.reconciliation) ? 'yes' : 'unknown'),
-      channelTxnId: channelTxnIdForQueue ?? after.channelTxnId,
-      amount: { amount: before.amount.amount + before.fee.amount, currency: before.amount.currency },
-      eventId: ctx.eventId,
-    });
-  }
-
-  for (const type of decision.emit) await enqueueIntentEvent(client, type, after, ctx);
-  if (decision.commands.includes('channel.status-requested')) await enqueueStatusRequest(client, after, ctx);
-  if (refunding) await enqueueRefundRequest(client, after, ctx);
-  return after;
+/** Deletes the intent's debit command if it is still in the outbox (unsent); true when it deleted one. */
+export async function deleteUnsentDebitCommand(client: Queryable, intentId: string): Promise<boolean> {
+  const deleted = await client.query(
+    `DELETE FROM outbox WHERE key = $1 AND published_at IS NULL AND payload->>'type' = 'channel.debit-requested'`,
+    [intentId],
+  );
+  return (deleted.rowCount ?? 0) > 0;
 }

@@ -1,26 +1,10 @@
-// Reversal of a payment before its channel's settlement cut-off: in the caller's transaction, the
-// reversal row, the payment marked reversed, its allocations released (the bills are payable again
-// here at once, without waiting for billing), mirrored ledger entries and the outbox payment.reversed.
-import { createEvent, money } from '@gateway/contracts';
-import type { ErrorCode, Money, ReversalResponse } from '@gateway/contracts';
-import { enqueueEvent } from '@gateway/kit';
-import type { PoolClient } from 'pg';
-import { v7 as uuidv7 } from 'uuid';
-import { reversalLedgerLines } from '../domain/allocation.ts';
-import { businessDateOf, cutOffInstant } from '../domain/business-day.ts';
-import { cutOffOf } from '../domain/catalogues.ts';
-import type { PaymentContext, PaymentsColumns } from './pg-payment-store.ts';
-import { serviceName } from '../service-name.ts';
-import { writeLedger } from './pg-payment-store.ts';
-
-export type ReversePaymentInput = { clientId: string; paymentId: string; reason: string; correlationId: string };
-
-export type ReversePaymentOutcome =
-  | { kind: 'reversed'; reversal: ReversalResponse; repeated: boolean }
-  | { kind: 'refused'; code: ErrorCode; message: string; details?: Record<string, unknown> };
+// Reversals in Postgres: the payment as a reversal locks it, the reversal row, and the payment and
+// allocations it marks. SQL only: whether a payment may still be reversed is reverse-payment.flow.ts's.
+import type { Queryable } from '@gateway/kit';
+import type { PaymentsColumns } from './pg-payment-store.ts';
 
 // Exactly the columns the locking SELECT below names.
-type PaymentRow = Pick<
+export type ReversiblePaymentRow = Pick<
   PaymentsColumns,
   | 'payment_id'
   | 'receipt_no'
@@ -40,106 +24,58 @@ type PaymentRow = Pick<
   | 'payer_msisdn'
 >;
 
-function reversalView(row: { reversal_id: string; status: 'completed' | 'pending'; payment_id: string; amount: string; currency: string; reversed_at: Date }): ReversalResponse {
-  return {
-    reversalId: row.reversal_id,
-    status: row.status,
-    paymentId: row.payment_id,
-    amount: money(BigInt(row.amount), row.currency),
-    reversedAt: row.reversed_at.toISOString(),
-  };
-}
+export type ReversalRow = { reversal_id: string; status: 'completed' | 'pending'; payment_id: string; amount: string; currency: string; reversed_at: Date };
 
-export async function reversePayment(client: PoolClient, input: ReversePaymentInput, ctx: PaymentContext): Promise<ReversePaymentOutcome> {
-  // The payment row lock serialises two reversals of one payment (under different keys).
-  const { rows } = await client.query<PaymentRow>(
+/** The client's payment, locked: the row lock serialises two reversals of one payment (under different keys). */
+export async function lockClientPayment(client: Queryable, paymentId: string, clientId: string): Promise<ReversiblePaymentRow | null> {
+  const { rows } = await client.query<ReversiblePaymentRow>(
     `SELECT payment_id, receipt_no, source, client_id, channel_id, channel_txn_id, biller_id, account_no, amount, fee, currency,
             paid_at, to_char(business_date, 'YYYY-MM-DD') AS business_date, intent_id, inquiry_ref, payer_msisdn
      FROM payments WHERE payment_id = $1 AND client_id = $2 FOR UPDATE`,
-    [input.paymentId, input.clientId],
+    [paymentId, clientId],
   );
-  const payment = rows[0];
-  if (payment === undefined) return { kind: 'refused', code: 'not_found', message: `Payment ${input.paymentId} was not found.` };
+  return rows[0] ?? null;
+}
 
-  // A payment is reversed once: asking again (under any key) returns that one reversal.
-  const prior = await client.query<{ reversal_id: string; status: 'completed' | 'pending'; payment_id: string; amount: string; currency: string; reversed_at: Date }>(
+export async function findReversalOf(client: Queryable, paymentId: string): Promise<ReversalRow | null> {
+  const { rows } = await client.query<ReversalRow>(
     `SELECT reversal_id, status, payment_id, amount, currency, reversed_at FROM reversals WHERE payment_id = $1`,
-    [payment.payment_id],
+    [paymentId],
   );
-  if (prior.rows[0] !== undefined) return { kind: 'reversed', reversal: reversalView(prior.rows[0]), repeated: true };
+  return rows[0] ?? null;
+}
 
-  const tz = ctx.channels.timezone;
-  const cutOff = cutOffOf(ctx.channels, payment.channel_id);
-  const closesAt = cutOffInstant(payment.business_date, cutOff, tz);
-  if (ctx.now.getTime() >= closesAt.getTime()) {
-    // After the cut-off the day's statement is final and the money is in settlement: undoing it is a
-    // refund through a complaint, not a reversal: 409 settlement_closed (API.md).
-    return {
-      kind: 'refused',
-      code: 'settlement_closed',
-      message: `The settlement day ${payment.business_date} of this payment closed at ${closesAt.toISOString()}; it can no longer be reversed.`,
-      details: { reason: 'settlement_closed', businessDate: payment.business_date, cutOffAt: closesAt.toISOString() },
-    };
-  }
+export type NewReversal = {
+  reversalId: string;
+  paymentId: string;
+  clientId: string;
+  channelId: string;
+  reason: string;
+  amount: number;
+  fee: number;
+  currency: string;
+  reversedAt: string;
+  businessDate: string;
+};
 
-  const reversalId = `rev_${uuidv7()}`;
-  const reversedAt = ctx.now.toISOString();
-  const reversalBusinessDate = businessDateOf(ctx.now, cutOff, tz);
-  const amount: Money = money(BigInt(payment.amount), payment.currency);
-  const fee: Money = money(BigInt(payment.fee), payment.currency);
-
+/**
+ * The reversal row, the payment marked reversed and its live allocations released (the bills are
+ * payable again here at once); returns the allocations it released.
+ */
+export async function insertReversal(
+  client: Queryable,
+  r: NewReversal,
+): Promise<{ bill_id: string; external_bill_id: string; amount: string; waived: string }[]> {
   await client.query(
     `INSERT INTO reversals (reversal_id, payment_id, client_id, channel_id, reason, amount, fee, currency, status, reversed_at, business_date)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'completed', $9, $10)`,
-    [reversalId, payment.payment_id, input.clientId, payment.channel_id, input.reason, amount.amount, fee.amount, amount.currency, reversedAt, reversalBusinessDate],
+    [r.reversalId, r.paymentId, r.clientId, r.channelId, r.reason, r.amount, r.fee, r.currency, r.reversedAt, r.businessDate],
   );
-  await client.query(`UPDATE payments SET status = 'reversed' WHERE payment_id = $1`, [payment.payment_id]);
-  const { rows: allocations } = await client.query<{ bill_id: string; external_bill_id: string; amount: string; waived: string }>(
+  await client.query(`UPDATE payments SET status = 'reversed' WHERE payment_id = $1`, [r.paymentId]);
+  const { rows } = await client.query<{ bill_id: string; external_bill_id: string; amount: string; waived: string }>(
     `UPDATE payment_allocations SET reversed_at = $2 WHERE payment_id = $1 AND reversed_at IS NULL
      RETURNING bill_id, external_bill_id, amount, waived`,
-    [payment.payment_id, reversedAt],
+    [r.paymentId, r.reversedAt],
   );
-  await writeLedger(client, reversalId, reversalLedgerLines({ channelId: payment.channel_id, billerId: payment.biller_id, amount, fee }));
-
-  await enqueueEvent(
-    client,
-    createEvent('payment.reversed', {
-      producer: serviceName,
-      key: payment.account_no,
-      correlationId: input.correlationId,
-      causationId: null,
-      occurredAt: ctx.now,
-      payload: {
-        paymentId: payment.payment_id,
-        receiptNo: payment.receipt_no,
-        source: payment.source,
-        clientId: payment.client_id,
-        channelId: payment.channel_id,
-        channelTxnId: payment.channel_txn_id,
-        billerId: payment.biller_id,
-        accountNo: payment.account_no,
-        amount,
-        fee,
-        allocations: allocations
-          .sort((a, b) => (a.bill_id < b.bill_id ? -1 : 1))
-          .map((a) => {
-            const line = { billId: a.bill_id, externalBillId: a.external_bill_id, amount: money(BigInt(a.amount), payment.currency) };
-            // The waiver goes with its payment: the reversal names it so billing owes the late fee
-            // again (billing reinstates what it recorded as waived, not this figure, as it does with
-            // the money it applied).
-            return BigInt(a.waived) > 0n ? { ...line, waivedLateFee: money(BigInt(a.waived), payment.currency) } : line;
-          }),
-        paidAt: payment.paid_at.toISOString(),
-        businessDate: payment.business_date,
-        intentId: payment.intent_id,
-        inquiryRef: payment.inquiry_ref,
-        payerMsisdn: payment.payer_msisdn,
-        reversalId,
-        reason: input.reason,
-        reversedAt,
-        reversalBusinessDate,
-      },
-    }),
-  );
-  return { kind: 'reversed', reversal: { reversalId, status: 'completed', paymentId: payment.payment_id, amount, reversedAt }, repeated: false };
+  return rows;
 }

@@ -1,6 +1,6 @@
 // The bank adapter's word on a refund (channel.refund-succeeded / -failed / -unknown on
 // channels.results), applied to the intent whose debit was being given back. The channel-results
-// consumer routes these here, inside the same inbox transaction as any other result.
+// consumer hands these here, inside the same inbox transaction as any other result.
 //
 // No ledger entries: a refunded debit's payment was refused, so its money never entered the ledger
 // (no channel receivable, no biller payable); the reversal at the channel only undoes the channel's
@@ -10,8 +10,9 @@ import type { PoolClient } from 'pg';
 import type { IntentRecord } from '../domain/intent-record.ts';
 import { decideRefund } from '../domain/intent-state.ts';
 import type { RefundInput } from '../domain/intent-state.ts';
-import { applyIntentChange, lockIntent } from '../store/pg-intent-store.ts';
-import type { IntentTopics } from '../store/pg-intent-store.ts';
+import { lockIntent } from '../store/pg-intent-store.ts';
+import { applyIntentChange } from './intent-change.ts';
+import type { IntentTopics } from './intent-change.ts';
 
 export type RefundResult = EventOf<'channel.refund-succeeded' | 'channel.refund-failed' | 'channel.refund-unknown'>;
 

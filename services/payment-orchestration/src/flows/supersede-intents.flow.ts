@@ -11,10 +11,12 @@
 //     a success is refused by the allocation guard and given back automatically (payment-refused →
 //     channel.refund-requested). The same covers a relay that crashed after Kafka took the row but
 //     before it was marked published: the adapter debits, reports it, and the debit is refunded.
+// A step of record-payment.flow.ts, not a use case of its own.
 import type { PoolClient } from 'pg';
 import type { PayableBill } from '../domain/allocation.ts';
 import { decideIntent } from '../domain/intent-state.ts';
-import { applyIntentChange, lockHoldersOf } from './pg-intent-store.ts';
+import { deleteUnsentDebitCommand, lockHoldersOf } from '../store/pg-intent-store.ts';
+import { applyIntentChange } from './intent-change.ts';
 
 export type SupersedeInput = {
   /** The account's bills as the payment found them (before its allocations), locked by it. */
@@ -38,15 +40,6 @@ function settledBillIds(input: SupersedeInput): string[] {
     .map((a) => a.billId);
 }
 
-/** Deletes the intent's debit command if it is still in the outbox; true when it had left already. */
-async function debitSent(client: PoolClient, intentId: string): Promise<boolean> {
-  const deleted = await client.query(
-    `DELETE FROM outbox WHERE key = $1 AND published_at IS NULL AND payload->>'type' = 'channel.debit-requested'`,
-    [intentId],
-  );
-  return (deleted.rowCount ?? 0) === 0;
-}
-
 /**
  * Cancels the intents that held the bills this payment settled where no debit can follow (see the
  * file comment). Runs inside the payment's transaction, after its allocations; returns the ids of
@@ -57,7 +50,7 @@ export async function supersedeIntentsOnPaidBills(client: PoolClient, input: Sup
   const canceled: string[] = [];
   for (const intent of holders) {
     // Only a `processing` intent can still have its command in the outbox; never delete otherwise.
-    const sent = intent.status === 'processing' ? await debitSent(client, intent.intentId) : true;
+    const sent = intent.status === 'processing' ? !(await deleteUnsentDebitCommand(client, intent.intentId)) : true;
     const decision = decideIntent(intent, { type: 'superseded', debitSent: sent });
     if (decision.kind !== 'change') continue;
     await applyIntentChange(client, intent, decision, {

@@ -1,20 +1,13 @@
 // Makes sure no intent is left hanging (DESIGN.md: every intent reaches a terminal state or the
-// reconciliation queue within its expiry plus a grace period):
-//   - waiting for an OTP past expiresAt → failed ('expired'): the channel holds the debit until the
-//     OTP comes, and we will never send it now, so no money moved;
-//   - processing or unknown past expiresAt + grace → reconciliation queue, intent.reconciliation-required,
-//     and a channel.status-requested so the adapter asks the channel once more. Its answer arrives as a
-//     normal result and settles the intent.
-// Each batch is claimed FOR UPDATE SKIP LOCKED, so two instances of the service share the work and
-// never handle one intent twice; a batch commits (state, queue, outbox) as one transaction.
-import { createPeriodicTask, withTransaction } from '@gateway/kit';
+// reconciliation queue within its expiry plus a grace period): on a timer, batch after batch of
+// flows/expire-intents.flow.ts (what happens to an expired intent is said there).
+import { createPeriodicTask } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
-import { decideIntent } from '../domain/intent-state.ts';
-import { applyIntentChange, claimDueIntents } from '../store/pg-intent-store.ts';
-import type { IntentTopics } from '../store/pg-intent-store.ts';
+import { expireIntents } from '../flows/expire-intents.flow.ts';
+import type { IntentTopics } from '../flows/intent-change.ts';
 
 export type IntentExpirySweeperOptions = {
   pool: Pool;
@@ -53,27 +46,13 @@ export function createIntentExpirySweeper(options: IntentExpirySweeperOptions): 
     new Counter({ name: 'payments_intent_expiry_total', help: 'Intents the expiry sweeper moved, by outcome.', labelNames: ['outcome'], registers: options.registry ? [options.registry] : [] });
 
   async function sweepBatch(): Promise<{ claimed: number; changed: number }> {
-    return withTransaction(pool, async (client) => {
-      const now = clock();
-      const due = await claimDueIntents(client, now, graceMs, batchSize);
-      let changed = 0;
-      for (const intent of due) {
-        const decision = decideIntent(intent, { type: 'tick', at: now.toISOString(), graceMs });
-        if (decision.kind !== 'change') continue;
-        const after = await applyIntentChange(client, intent, decision, {
-          now,
-          correlationId: intent.correlationId,
-          causationId: null,
-          topics: options.topics,
-          reason: expiryReason(intent.status),
-        });
-        changed += 1;
-        const outcome = after.reconciliation !== null ? 'reconciliation' : after.status;
-        swept.inc({ outcome });
-        log[outcome === 'reconciliation' ? 'warn' : 'info']({ intentId: intent.intentId, from: intent.status, to: after.status, outcome }, 'intent expired');
-      }
-      return { claimed: due.length, changed };
-    });
+    const { claimed, changed } = await expireIntents(pool, { now: clock, graceMs, batchSize, topics: options.topics });
+    for (const { before, after } of changed) {
+      const outcome = after.reconciliation !== null ? 'reconciliation' : after.status;
+      swept.inc({ outcome });
+      log[outcome === 'reconciliation' ? 'warn' : 'info']({ intentId: before.intentId, from: before.status, to: after.status, outcome }, 'intent expired');
+    }
+    return { claimed, changed: changed.length };
   }
 
   async function sweep(): Promise<number> {
@@ -93,9 +72,4 @@ export function createIntentExpirySweeper(options: IntentExpirySweeperOptions): 
     stop: () => task.stop(),
     sweep,
   };
-}
-
-// The free text of the event the expiry emits (unknown's lastError), so the dashboard says why.
-function expiryReason(status: string): string {
-  return status === 'requires_confirmation' ? 'expired waiting for the OTP' : 'no outcome from the channel within expiry plus grace';
 }
