@@ -4,9 +4,9 @@ import { topics } from '@gateway/contracts';
 import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
-import { runLateFees } from './events/late-fee-run.ts';
 import { createSettlementConsumer } from './events/settlement.consumer.ts';
 import { publishedTopics } from './events/topics.ts';
+import { runLateFees } from './flows/run-late-fees.flow.ts';
 import { createLateFeeScheduler } from './jobs/late-fee.scheduler.ts';
 import { serviceName } from './service-name.ts';
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, testLogger, waitFor } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
-import { lateFeeRunLockKey, runLateFees } from '../src/events/late-fee-run.ts';
+import { runLateFees } from '../src/flows/run-late-fees.flow.ts';
+import { lateFeeRunLockKey } from '../src/store/pg-late-fee-store.ts';
 import { billingMigrationsDir, insertBill } from './support/bill-fixtures.ts';
 
 let db: TestDatabase;

@@ -6,9 +6,9 @@ import type { TestDatabase } from '@gateway/testkit';
 import type { Pool } from 'pg';
 import { assessBill } from '../src/domain/amount-due.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
-import { runLateFees } from '../src/events/late-fee-run.ts';
-import type { LateFeeRunDeps } from '../src/events/late-fee-run.ts';
-import { applyLateFeesToBill } from '../src/store/pg-late-fee-store.ts';
+import { applyLateFeesToBill } from '../src/flows/apply-late-fees.flow.ts';
+import { runLateFees } from '../src/flows/run-late-fees.flow.ts';
+import type { LateFeeRunDeps } from '../src/flows/run-late-fees.flow.ts';
 import { billingMigrationsDir, billRow, insertBill, outboxEvents } from './support/bill-fixtures.ts';
 import type { BillFixture } from './support/bill-fixtures.ts';
 

@@ -17,7 +17,7 @@ import { aLandline, aPayment, startHarness, syp } from '../../payment-orchestrat
 import type { Harness } from '../../payment-orchestration/test/support/harness.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import { createSettlementConsumer } from '../src/events/settlement.consumer.ts';
-import { applyLateFeesToBill } from '../src/store/pg-late-fee-store.ts';
+import { applyLateFeesToBill } from '../src/flows/apply-late-fees.flow.ts';
 import { billingMigrationsDir, billRow, insertBill, outboxEvents } from './support/bill-fixtures.ts';
 import type { BillFixture } from './support/bill-fixtures.ts';
 

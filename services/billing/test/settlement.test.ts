@@ -9,7 +9,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { assessBill } from '../src/domain/amount-due.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import { createSettlementConsumer, createSettlementHandler } from '../src/events/settlement.consumer.ts';
-import { applyLateFeesToBill, paymentEntriesOf } from '../src/store/pg-late-fee-store.ts';
+import { applyLateFeesToBill } from '../src/flows/apply-late-fees.flow.ts';
+import { paymentEntriesOf } from '../src/store/pg-late-fee-store.ts';
 import { billingMigrationsDir, billRow, insertBill, outboxEvents } from './support/bill-fixtures.ts';
 import type { BillFixture } from './support/bill-fixtures.ts';
 

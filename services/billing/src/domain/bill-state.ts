@@ -24,6 +24,9 @@ export type BillState = {
 
 const administrative: ReadonlySet<BillStatus> = new Set(['canceled', 'reversed']);
 
+/** The statuses a bill can still owe in (and so take late fees in). */
+export const payableStatuses = ['open', 'partially_paid', 'overdue'] as const;
+
 export function isAdministrativelyClosed(status: BillStatus): boolean {
   return administrative.has(status);
 }

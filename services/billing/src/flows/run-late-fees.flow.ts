@@ -9,11 +9,8 @@ import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
-import { applyLateFeesToBill, payableBillsPastDue } from '../store/pg-late-fee-store.ts';
-
-// Any constant works as long as every instance uses the same one; it differs from the kit's
-// migration lock so a run never waits behind a migration or the other way round.
-export const lateFeeRunLockKey = 0x6269_6c6c_6665; // "billfe"
+import { payableBillsPastDue, tryLateFeeRunLock } from '../store/pg-late-fee-store.ts';
+import { applyLateFeesToBill } from './apply-late-fees.flow.ts';
 
 export type LateFeeRunDeps = {
   pool: Pool;
@@ -44,22 +41,13 @@ export async function runLateFees(deps: LateFeeRunDeps, businessDate: BusinessDa
   const fees = counter(deps.registry, 'billing_late_fees_applied_total', 'Late-fee steps applied by the daily run.');
   const failed = counter(deps.registry, 'billing_late_fee_bill_failures_total', 'Bills the daily run could not process (retried on the next run).');
 
-  // The lock lives on one dedicated connection for the whole run: session advisory locks belong to
-  // the connection, and a pooled query could release it on a different one.
-  const lockClient = deps.useLock === false ? undefined : await deps.pool.connect();
-  // Losing that connection (a Postgres restart) frees the lock: the run stops at the next bill rather
-  // than carry on unguarded beside an instance that may now take it; tomorrow's run finishes the rest.
-  let lockLost: Error | undefined;
-  const onLost = (err: Error) => (lockLost = err);
-  lockClient?.on('error', onLost);
+  // The lock lives on one dedicated connection for the whole run (see tryLateFeeRunLock).
+  const lock = deps.useLock === false ? undefined : await tryLateFeeRunLock(deps.pool);
+  if (deps.useLock !== false && lock === undefined) {
+    log.info('late-fee run skipped: another instance holds the lock');
+    return { skipped: true, reason: 'another instance is running' };
+  }
   try {
-    if (lockClient) {
-      const { rows } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lateFeeRunLockKey]);
-      if (!rows[0]?.locked) {
-        log.info('late-fee run skipped: another instance holds the lock');
-        return { skipped: true, reason: 'another instance is running' };
-      }
-    }
     const correlationId = `late-fee-run:${businessDate}`;
     const result = { skipped: false as const, businessDate, billsSeen: 0, feesApplied: 0, overdueNotices: 0, failures: 0 };
     let after = '';
@@ -67,6 +55,10 @@ export async function runLateFees(deps: LateFeeRunDeps, businessDate: BusinessDa
       const chunk = await payableBillsPastDue(deps.pool, businessDate, after, chunkSize);
       if (chunk.length === 0) break;
       for (const billId of chunk) {
+        // Losing the lock's connection (a Postgres restart) frees the lock: the run stops at the next
+        // bill rather than carry on unguarded beside an instance that may now take it; tomorrow's
+        // run finishes the rest.
+        const lockLost = lock?.lost();
         if (lockLost) throw new Error('late-fee run stopped: its lock connection was lost', { cause: lockLost });
         result.billsSeen += 1;
         try {
@@ -89,10 +81,6 @@ export async function runLateFees(deps: LateFeeRunDeps, businessDate: BusinessDa
     log.info(result, 'late-fee run finished');
     return result;
   } finally {
-    if (lockClient) {
-      await lockClient.query('SELECT pg_advisory_unlock($1)', [lateFeeRunLockKey]).catch(() => undefined);
-      lockClient.off('error', onLost);
-      lockClient.release(lockLost);
-    }
+    await lock?.release();
   }
 }
