@@ -7,8 +7,6 @@ export function contentDigest(body: Uint8Array): string {
   return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
 }
 
-export type DigestCheck = 'match' | 'mismatch' | 'malformed' | 'unsupported';
-
 /** The sha-256 value a Content-Digest header claims; only sha-256 is accepted (sha-512 would be fine too, but API.md fixes sha-256). */
 export function parseContentDigest(header: string): Buffer | 'malformed' | 'unsupported' {
   let parsed: ReturnType<typeof parseDictionary>;
@@ -27,11 +25,4 @@ export function parseContentDigest(header: string): Buffer | 'malformed' | 'unsu
 /** Timing-safe comparison of a claimed sha-256 digest with the one computed over the bytes received. */
 export function digestMatches(claimed: Buffer, actual: Buffer): boolean {
   return claimed.length === actual.length && timingSafeEqual(claimed, actual);
-}
-
-/** Checks a Content-Digest header against the raw body. */
-export function checkContentDigest(header: string, body: Uint8Array): DigestCheck {
-  const claimed = parseContentDigest(header);
-  if (typeof claimed === 'string') return claimed;
-  return digestMatches(claimed, createHash('sha256').update(body).digest()) ? 'match' : 'mismatch';
 }

@@ -1,7 +1,6 @@
 export { ClientsFileError, indexKeys, loadClients, parseClients } from './clients.ts';
 export type { AuthenticatedClient, ClientRecord, ClientsFile, KeyEntry } from './clients.ts';
-export { checkContentDigest, contentDigest, digestMatches, parseContentDigest } from './content-digest.ts';
-export type { DigestCheck } from './content-digest.ts';
+export { contentDigest, digestMatches, parseContentDigest } from './content-digest.ts';
 export { NONCE_KEY_PREFIX, requireClient, signatureAuth } from './signature-auth.ts';
 export { requireClientKind, requireOperator } from './client-kinds.ts';
 export type { AuthRefusal, SignatureAuthOptions } from './signature-auth.ts';

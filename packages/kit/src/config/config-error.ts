@@ -8,7 +8,3 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
-
-export function isConfigError(value: unknown): value is ConfigError {
-  return value instanceof ConfigError;
-}

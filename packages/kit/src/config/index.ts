@@ -1,4 +1,4 @@
-export { ConfigError, isConfigError } from './config-error.ts';
+export { ConfigError } from './config-error.ts';
 export { readJsonFile } from './json-file.ts';
 export { commonConfigSchema, envFilePath, loadConfig, repoRoot } from './load-config.ts';
 export type { CommonConfig, Env } from './load-config.ts';

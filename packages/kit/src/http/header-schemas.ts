@@ -17,9 +17,3 @@ export const signatureHeadersSchema = z.object({
   signature: z.string().describe('sig1=:<base64 HMAC-SHA256>:'),
   'content-digest': z.string().optional().describe('sha-256=:<base64 SHA-256 of the body>: (RFC 9530); required with a body'),
 });
-
-export const requestIdHeaderSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{1,128}$/)
-  .optional()
-  .describe('Optional caller id for this request; echoed in X-Request-Id (a new one is generated if absent or malformed).');

@@ -36,9 +36,3 @@ export async function handleOnce<T>(
     options,
   );
 }
-
-/** Deletes inbox rows older than `olderThanDays`: long past any redelivery Kafka's retention allows. */
-export async function purgeInbox(pool: Pool, olderThanDays = 30): Promise<number> {
-  const result = await pool.query('DELETE FROM inbox WHERE processed_at < now() - make_interval(days => $1)', [olderThanDays]);
-  return result.rowCount ?? 0;
-}
