@@ -1,11 +1,9 @@
 // GET /v1/accounts/{accountNo}/bills: the account's bills, each with its status and amount due now
 // (late fees included), newest period first; ?status= narrows to one status.
-import { accountBillsQuerySchema, accountBillsResponseSchema, accountParamsSchema } from '@gateway/contracts';
+import { ApiError, accountBillsQuerySchema, accountBillsResponseSchema, accountParamsSchema } from '@gateway/contracts';
 import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { toBillSnapshot } from '../domain/bill-snapshot.ts';
-import { findAccountBills } from '../store/pg-bill-store.ts';
-import { loadAccount } from './account-lookup.ts';
+import { listAccountBills } from '../flows/list-account-bills.flow.ts';
 import { billView } from './bill-view.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -26,14 +24,13 @@ export function accountBillsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireClientKind(request, ['biller', 'operator']);
-        const account = await loadAccount(deps.pool, request.params.accountNo);
-        const at = deps.now?.() ?? new Date();
-        const wanted = request.query.status;
-        const bills = (await findAccountBills(deps.pool, account.accountNo))
-          .map((bill) => billView(bill, toBillSnapshot(bill, account, deps.policy, at)))
-          // The status is derived as of now (a bill turns overdue without a write), so filter after.
-          .filter((bill) => wanted === undefined || bill.status === wanted);
-        return { accountNo: account.accountNo, bills };
+        const result = await listAccountBills(
+          { db: deps.pool, policy: deps.policy, now: deps.now ?? (() => new Date()) },
+          { accountNo: request.params.accountNo, status: request.query.status },
+        );
+        // Not echoed in full: logs and error bodies never carry a whole account number (DESIGN.md).
+        if (result.kind === 'account_not_found') throw new ApiError('account_not_found', 'No account has this number.');
+        return { accountNo: result.account.accountNo, bills: result.bills.map(({ bill, snapshot }) => billView(bill, snapshot)) };
       },
     );
   };

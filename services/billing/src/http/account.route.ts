@@ -1,10 +1,11 @@
 // GET /v1/accounts/{accountNo}: the account behind a billing number, for the telecom's billing
 // system and operators. The holder's full name is shown: unlike the channel-facing inquiry, these
 // callers are the ones who hold the subscriber's records.
-import { accountParamsSchema, accountResponseSchema } from '@gateway/contracts';
+import { ApiError, accountParamsSchema, accountResponseSchema } from '@gateway/contracts';
 import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { accountView, loadAccount } from './account-lookup.ts';
+import { findAccountByNumber } from '../flows/find-account.flow.ts';
+import { accountView } from './account-view.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function accountRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -23,7 +24,9 @@ export function accountRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireClientKind(request, ['biller', 'operator']);
-        const account = await loadAccount(deps.pool, request.params.accountNo);
+        const account = await findAccountByNumber(deps.pool, request.params.accountNo);
+        // Not echoed in full: logs and error bodies never carry a whole account number (DESIGN.md).
+        if (account === null) throw new ApiError('account_not_found', 'No account has this number.');
         return accountView(account);
       },
     );

@@ -1,18 +1,12 @@
 // GET /v1/entities/{entityId}/statement?period=YYYY-MM: a public entity's consolidated statement over
 // all its lines, for the bills whose billing period starts in that month.
 import { ApiError, entityParamsSchema, entityStatementResponseSchema } from '@gateway/contracts';
-import type { CurrencyCode } from '@gateway/contracts';
 import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { buildEntityStatement, monthRange, statementCurrency } from '../domain/entity-statement.ts';
-import { findEntity, findEntityAccounts } from '../store/pg-account-store.ts';
-import { findBillsStartingIn } from '../store/pg-bill-store.ts';
+import { getEntityStatement } from '../flows/get-entity-statement.flow.ts';
 import { billView } from './bill-view.ts';
 import { billingStatementQuerySchema } from './edge-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
-
-// Only names the zero of a statement that has no bill at all when no biller currency is configured.
-const fallbackCurrency: CurrencyCode = 'SYP';
 
 export function entityStatementRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
@@ -36,26 +30,20 @@ export function entityStatementRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         requireClientKind(request, ['biller', 'operator']);
         const { entityId } = request.params;
         const { period } = request.query;
-        const entity = await findEntity(deps.pool, entityId);
-        if (entity === undefined) throw new ApiError('not_found', `No public entity has the id ${entityId}.`);
-        const accounts = await findEntityAccounts(deps.pool, entityId);
-        const { from, to } = monthRange(period);
-        const bills = await findBillsStartingIn(
-          deps.pool,
-          accounts.map((a) => a.accountNo),
-          from,
-          to,
+        const result = await getEntityStatement(
+          { db: deps.pool, policy: deps.policy, currency: deps.currency, now: deps.now ?? (() => new Date()) },
+          { entityId, period },
+          billView,
         );
-        const chosen = statementCurrency(bills, deps.currency ?? fallbackCurrency);
-        if (!chosen.ok) {
+        if (result.kind === 'entity_not_found') throw new ApiError('not_found', `No public entity has the id ${entityId}.`);
+        if (result.kind === 'refused') {
           throw new ApiError(
-            'currency_mismatch',
-            `The bills of entity ${entityId} for ${period} are in more than one currency (${chosen.currencies.join(', ')}); a statement adds them up in one.`,
+            result.code,
+            `The bills of entity ${entityId} for ${period} are in more than one currency (${result.currencies.join(', ')}); a statement adds them up in one.`,
           );
         }
-        const currency = chosen.currency;
-        const statement = buildEntityStatement(accounts, bills, deps.policy, deps.now?.() ?? new Date(), currency, billView);
-        return { entityId, name: entity.name, period, lines: statement.lines, totals: statement.totals };
+        const { statement } = result;
+        return { entityId, name: result.name, period, lines: statement.lines, totals: statement.totals };
       },
     );
   };

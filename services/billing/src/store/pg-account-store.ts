@@ -2,11 +2,10 @@
 // import's writes are set-based (one statement per chunk), because a cycle brings tens of thousands
 // of accounts at once.
 import type { HolderClass } from '@gateway/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@gateway/kit';
+import type { PoolClient } from 'pg';
 import type { ImportedHolder } from '../domain/bill-import.ts';
 import type { AccountRecord } from '../domain/bill-records.ts';
-
-type Queryable = Pool | PoolClient;
 
 export const accountColumns =
   'account_no, holder_name, holder_class, msisdn, locale, entity_id, governorate, biller_id, created_at, updated_at';

@@ -2,12 +2,11 @@
 // at local midnight, which shifts by a day in some time zones; a business date is a string end to end.
 import { money } from '@gateway/contracts';
 import type { BillStatus, BusinessDate } from '@gateway/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@gateway/kit';
+import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { StoredBillKey, ValidBillRow } from '../domain/bill-import.ts';
 import type { BillLine, BillRecord } from '../domain/bill-records.ts';
-
-type Queryable = Pool | PoolClient;
 
 // Every column of a bill, named as `BillRow` expects. `table` qualifies them for a query that joins
 // another table with columns of the same name (accounts has account_no, biller_id, created_at and
