@@ -6,8 +6,7 @@ import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
-import { allPaymentsKnown, applyBillSnapshot } from '../store/pg-bill-read-model-store.ts';
-import type { ExternalClosure } from '../store/pg-bill-read-model-store.ts';
+import { applyBillEvent } from '../flows/apply-bill-event.flow.ts';
 
 /** The inbox name: stable whatever the consumer group is called, so a renamed group never re-applies. */
 export const billReadModelInbox = 'payments.bill-read-model';
@@ -35,14 +34,7 @@ export function createBillReadModelHandler(deps: BillReadModelHandlerDeps): Even
           deps.pool,
           billReadModelInbox,
           event,
-          async (client) => {
-            let closure: ExternalClosure = 'keep';
-            // Settled by payments that are all ours: our live allocations already say so, and a
-            // reversal here must reopen the bill at once. Settled by anything else: closed.
-            if (event.type === 'bill.settled') closure = (await allPaymentsKnown(client, event.payload.paymentIds)) ? 'open' : 'close';
-            if (event.type === 'bill.reopened') closure = 'open';
-            return applyBillSnapshot(client, event.payload, closure);
-          },
+          (client) => applyBillEvent(client, event),
           { retries: 3 },
         );
         if (!result.duplicate && result.result === 'stale') {

@@ -1,25 +1,23 @@
 // Keeps each channel's breaker state from channel.health-changed and channel.health-reported
 // (channels.results), so GET /v1/channels and intent creation know which channels are up without
-// asking the bank adapter. A change counts as a report made when it happened.
+// asking the bank adapter (flows/apply-channel-health.flow.ts).
 import { createConsumer, handleOnce } from '@gateway/kit';
 import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
-import { applyChannelHealth } from '../store/pg-channel-health-store.ts';
+import { applyChannelHealthEvent } from '../flows/apply-channel-health.flow.ts';
 
 export const channelHealthInbox = 'payments.channel-health';
 
 export function createChannelHealthHandler(deps: { pool: Pool }): EventHandler {
   return async (event) => {
     if (event.type === 'channel.health-changed') {
-      const p = event.payload;
-      await handleOnce(deps.pool, channelHealthInbox, event, (client) => applyChannelHealth(client, { channelId: p.channelId, state: p.state, changedAt: p.changedAt, reportedAt: p.changedAt }));
+      await handleOnce(deps.pool, channelHealthInbox, event, (client) => applyChannelHealthEvent(client, event));
     } else if (event.type === 'channel.health-reported') {
       // No inbox row: applying a report twice changes nothing (the latest reportedAt wins), and every
       // channel is reported every 30 s, which would only fill the inbox.
-      const p = event.payload;
-      await applyChannelHealth(deps.pool, { channelId: p.channelId, state: p.state, changedAt: p.since, reportedAt: p.reportedAt });
+      await applyChannelHealthEvent(deps.pool, event);
     }
   };
 }

@@ -4,7 +4,7 @@
 import { ApiError, billInquiryQuerySchema, billInquiryResponseSchema } from '@gateway/contracts';
 import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { inquireBills } from '../store/pg-inquiry-store.ts';
+import { inquireBills } from '../flows/inquire-bills.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function billInquiryRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -25,17 +25,12 @@ export function billInquiryRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         // The portal inquires too, before it creates an intent.
         const client = requireClientKind(request, ['channel', 'portal']);
         const { billerId, accountNo } = request.query;
-        if (!deps.config.catalogues.billers.billers.some((b) => b.billerId === billerId)) {
-          throw new ApiError('biller_not_found', `Biller ${billerId} is not known to the gateway.`);
-        }
-        const outcome = await inquireBills(deps.pool, {
-          clientId: client.clientId,
-          billerId,
-          accountNo,
-          ttlMs: deps.config.INQUIRY_TTL,
-          now: deps.now?.() ?? new Date(),
-        });
-        if (outcome.kind === 'account_not_found') throw new ApiError('account_not_found', `No bills are known for account ${accountNo} of ${billerId}.`);
+        const outcome = await inquireBills(
+          deps.pool,
+          { clientId: client.clientId, billerId, accountNo },
+          { billers: deps.config.catalogues.billers, ttlMs: deps.config.INQUIRY_TTL, now: deps.now?.() ?? new Date() },
+        );
+        if (outcome.kind === 'refused') throw new ApiError(outcome.code, outcome.message);
         return outcome.response;
       },
     );

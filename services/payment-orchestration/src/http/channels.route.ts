@@ -1,12 +1,8 @@
-// GET /v1/channels: the channels from config/channels.json with their breaker state from the
-// channel-health read model, so a portal never offers a channel that is down. A channel the bank
-// adapter never reported on, or not for CHANNEL_HEALTH_STALE_AFTER, is closed (available): no news
-// is not an outage.
+// GET /v1/channels: the channels and whether each is available now (flows/list-channels.flow.ts).
 import { channelsResponseSchema } from '@gateway/contracts';
-import type { BreakerState } from '@gateway/contracts';
 import { errorResponses, requireClient, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { channelStates } from '../store/pg-channel-health-store.ts';
+import { listChannels } from '../flows/list-channels.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function channelsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -24,14 +20,7 @@ export function channelsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireClient(request);
-        const states = await channelStates(deps.pool, { now: deps.now?.() ?? new Date(), staleAfterMs: deps.config.CHANNEL_HEALTH_STALE_AFTER });
-        return {
-          channels: deps.config.catalogues.channels.channels.map((c) => {
-            const state = (states.get(c.channelId) ?? 'closed') as BreakerState;
-            // half_open lets trial requests through: offer it, a failure fails fast anyway.
-            return { channelId: c.channelId, kind: c.kind, displayName: c.displayName, available: state === 'closed' || state === 'half_open', state };
-          }),
-        };
+        return listChannels(deps.pool, { channels: deps.config.catalogues.channels, staleAfterMs: deps.config.CHANNEL_HEALTH_STALE_AFTER, now: deps.now?.() ?? new Date() });
       },
     );
   };

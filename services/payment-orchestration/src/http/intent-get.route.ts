@@ -4,7 +4,7 @@ import { ApiError, intentIdParamsSchema, intentResponseSchema } from '@gateway/c
 import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentView } from '../domain/intent-record.ts';
-import { findClientIntent } from '../store/pg-intent-store.ts';
+import { getIntent } from '../flows/get-intent.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function intentGetRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -24,7 +24,7 @@ export function intentGetRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const client = requireClientKind(request, ['portal']);
-        const intent = await findClientIntent(deps.pool, client.clientId, request.params.id);
+        const intent = await getIntent(deps.pool, client.clientId, request.params.id);
         if (intent === null) throw new ApiError('not_found', `Payment intent ${request.params.id} was not found.`);
         return intentView(intent);
       },

@@ -3,7 +3,7 @@
 import { ApiError, paymentIdParamsSchema, paymentLookupQuerySchema, paymentStatusResponseSchema } from '@gateway/contracts';
 import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { findClientPayment } from '../store/pg-payment-store.ts';
+import { getPayment } from '../flows/get-payment.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function paymentStatusRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -22,7 +22,7 @@ export function paymentStatusRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const client = requireClientKind(request, ['channel', 'portal']);
-        const payment = await findClientPayment(deps.pool, client.clientId, { paymentId: request.params.paymentId });
+        const payment = await getPayment(deps.pool, client.clientId, { paymentId: request.params.paymentId });
         if (payment === null) throw new ApiError('not_found', `Payment ${request.params.paymentId} was not found.`);
         return payment;
       },
@@ -40,7 +40,7 @@ export function paymentStatusRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const client = requireClientKind(request, ['channel', 'portal']);
-        const payment = await findClientPayment(deps.pool, client.clientId, { channelTxnId: request.query.channelTxnId });
+        const payment = await getPayment(deps.pool, client.clientId, { channelTxnId: request.query.channelTxnId });
         if (payment === null) throw new ApiError('not_found', `No payment with channelTxnId ${request.query.channelTxnId}.`);
         return payment;
       },

@@ -3,9 +3,7 @@
 import { settlementParamsSchema, settlementResponseSchema } from '@gateway/contracts';
 import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { cutOffInstant } from '../domain/business-day.ts';
-import { cutOffOf } from '../domain/catalogues.ts';
-import { settlementStatement } from '../store/pg-settlement-store.ts';
+import { buildChannelStatement } from '../flows/build-channel-statement.flow.ts';
 import { requireChannelClient } from './client-kinds.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -25,10 +23,11 @@ export function settlementRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const client = requireChannelClient(request);
-        const channels = deps.config.catalogues.channels;
-        const { businessDate } = request.params;
-        const cutOffAt = cutOffInstant(businessDate, cutOffOf(channels, client.channelId), channels.timezone);
-        return settlementStatement(deps.pool, { channelId: client.channelId, businessDate, cutOffAt, now: deps.now?.() ?? new Date() });
+        return buildChannelStatement(
+          deps.pool,
+          { channelId: client.channelId, businessDate: request.params.businessDate },
+          { channels: deps.config.catalogues.channels, now: deps.now?.() ?? new Date() },
+        );
       },
     );
   };

@@ -2,7 +2,7 @@
 // full snapshot and a revision; a snapshot older than the stored one is ignored, so a redelivered or
 // reordered event never rolls a bill back.
 import type { BillSnapshot } from '@gateway/contracts';
-import type { PoolClient } from 'pg';
+import type { Queryable } from '@gateway/kit';
 import type { PayableBill } from '../domain/allocation.ts';
 
 /**
@@ -14,7 +14,7 @@ export type ExternalClosure = 'close' | 'open' | 'keep';
 
 export type ApplySnapshotResult = 'applied' | 'stale';
 
-export async function applyBillSnapshot(client: PoolClient, bill: BillSnapshot, closure: ExternalClosure): Promise<ApplySnapshotResult> {
+export async function applyBillSnapshot(client: Queryable, bill: BillSnapshot, closure: ExternalClosure): Promise<ApplySnapshotResult> {
   const closed = closure === 'close';
   const result = await client.query(
     `INSERT INTO payable_bills (bill_id, external_bill_id, biller_id, account_no, holder_name, holder_class, holder_msisdn, status,
@@ -62,7 +62,7 @@ export async function applyBillSnapshot(client: PoolClient, bill: BillSnapshot, 
 }
 
 /** Whether every payment that billing says settled the bill is one of ours. */
-export async function allPaymentsKnown(client: PoolClient, paymentIds: readonly string[]): Promise<boolean> {
+export async function allPaymentsKnown(client: Queryable, paymentIds: readonly string[]): Promise<boolean> {
   const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE payment_id = ANY($1::text[])`, [paymentIds]);
   return Number(rows[0]?.n ?? 0) === new Set(paymentIds).size;
 }

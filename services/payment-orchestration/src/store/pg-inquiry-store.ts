@@ -1,26 +1,17 @@
-// Bill inquiry: what an account owes now, and a quote (inquiryRef) that a payment may rely on until
-// it expires, even if a late fee lands in between.
-import { money } from '@gateway/contracts';
-import type { BillInquiryResponse } from '@gateway/contracts';
+// Bill inquiries in Postgres: the account's bills as inquiry reads them, and the quotes
+// (inquiryRef) a payment may rely on until they expire (flows/inquire-bills.flow.ts decides).
 import { deleteInBatches } from '@gateway/kit';
 import type { Queryable } from '@gateway/kit';
 import type { Pool } from 'pg';
-import { v7 as uuidv7 } from 'uuid';
-import { dueOf } from '../domain/allocation.ts';
 import type { QuotedBill } from '../domain/allocation.ts';
-import { maskHolderName } from '../domain/holder-name.ts';
-import { payableBillFromRow } from './pg-bill-read-model-store.ts';
 import type { PayableBillRow } from './pg-bill-read-model-store.ts';
 
-type InquiryRow = PayableBillRow & { holder_name: string | null; period_to: string; issue_date: string };
+/** A bill of the account as inquiry shows it: the payable row with its live allocations, and its dates as text. */
+export type InquiryBillRow = PayableBillRow & { holder_name: string | null; period_to: string; issue_date: string };
 
-export type InquiryOutcome = { kind: 'found'; response: BillInquiryResponse } | { kind: 'account_not_found' };
-
-export async function inquireBills(
-  pool: Pool,
-  input: { clientId: string; billerId: string; accountNo: string; ttlMs: number; now: Date },
-): Promise<InquiryOutcome> {
-  const { rows } = await pool.query<InquiryRow>(
+/** Every bill of the account in the read model, oldest period first; none when the account is unknown. */
+export async function accountBillsForInquiry(db: Queryable, billerId: string, accountNo: string): Promise<InquiryBillRow[]> {
+  const { rows } = await db.query<InquiryBillRow>(
     `SELECT b.bill_id, b.external_bill_id, b.currency, b.amount, b.late_fee, b.allow_partial, b.min_amount, b.max_amount,
             b.essential, b.closed_externally, b.status, b.holder_name,
             to_char(b.period_from, 'YYYY-MM-DD') AS period_from, to_char(b.period_to, 'YYYY-MM-DD') AS period_to,
@@ -28,43 +19,19 @@ export async function inquireBills(
             COALESCE((SELECT sum(a.amount + a.waived) FROM payment_allocations a WHERE a.bill_id = b.bill_id AND a.reversed_at IS NULL), 0) AS allocated
      FROM payable_bills b WHERE b.biller_id = $1 AND b.account_no = $2
      ORDER BY b.period_from, b.due_date, b.bill_id`,
-    [input.billerId, input.accountNo],
+    [billerId, accountNo],
   );
-  if (rows.length === 0) return { kind: 'account_not_found' };
+  return rows;
+}
 
-  const open = rows
-    .map((row) => ({ row, bill: payableBillFromRow(row) }))
-    .map((x) => ({ ...x, due: x.bill.open ? dueOf(x.bill) : 0 }))
-    .filter((x) => x.due > 0);
-  const quoted: QuotedBill[] = open.map(({ bill }) => ({ billId: bill.billId, total: bill.amount + bill.lateFee, currency: bill.currency }));
-  const inquiryRef = `inq_${uuidv7()}`;
-  const expiresAt = new Date(input.now.getTime() + input.ttlMs);
-  await pool.query(
+export async function insertInquiry(
+  db: Queryable,
+  inquiry: { inquiryRef: string; clientId: string; billerId: string; accountNo: string; quoted: readonly QuotedBill[]; createdAt: Date; expiresAt: Date },
+): Promise<void> {
+  await db.query(
     `INSERT INTO inquiries (inquiry_ref, client_id, biller_id, account_no, quoted, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [inquiryRef, input.clientId, input.billerId, input.accountNo, JSON.stringify(quoted), input.now, expiresAt],
+    [inquiry.inquiryRef, inquiry.clientId, inquiry.billerId, inquiry.accountNo, JSON.stringify(inquiry.quoted), inquiry.createdAt, inquiry.expiresAt],
   );
-  const holder = rows[rows.length - 1]?.holder_name ?? null;
-  return {
-    kind: 'found',
-    response: {
-      accountNo: input.accountNo,
-      holderName: maskHolderName(holder),
-      bills: open.map(({ row, bill, due }) => ({
-        billId: bill.billId,
-        period: { from: row.period_from, to: row.period_to },
-        issueDate: row.issue_date,
-        dueDate: row.due_date,
-        amountDue: money(due, bill.currency),
-        lateFee: money(bill.lateFee, bill.currency),
-        allowPartial: bill.allowPartial,
-        // Billing's range was computed against its own view of what is due; ours is fresher.
-        minAmount: money(bill.allowPartial ? Math.min(bill.minAmount, due) : due, bill.currency),
-        maxAmount: money(due, bill.currency),
-      })),
-      inquiryRef,
-      inquiryExpiresAt: expiresAt.toISOString(),
-    },
-  };
 }
 
 /** An inquiry as stored: who made it, for which account, what it quoted, and until when. */

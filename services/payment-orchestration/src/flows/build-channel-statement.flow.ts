@@ -1,29 +1,23 @@
 // A channel's statement for one business day: its payments, its reversals, and totals per currency
-// (amounts of different currencies are never added together).
+// (amounts of different currencies are never added together). `closed` once the channel's cut-off
+// (Asia/Damascus, per channel in channels.json) has passed: from then on it is final.
 import { money } from '@gateway/contracts';
 import type { SettlementResponse } from '@gateway/contracts';
-import type { Pool } from 'pg';
-import type { PaymentsColumns } from './pg-payment-store.ts';
+import type { Queryable } from '@gateway/kit';
+import { cutOffInstant } from '../domain/business-day.ts';
+import { cutOffOf } from '../domain/catalogues.ts';
+import type { ChannelCatalogue } from '../domain/catalogues.ts';
+import { channelDayRows } from '../store/pg-channel-statement-store.ts';
 
 type Totals = { paymentsCount: number; paymentsAmount: number; reversalsCount: number; reversalsAmount: number; fees: number };
 
-export async function settlementStatement(
-  pool: Pool,
-  input: { channelId: string; businessDate: string; cutOffAt: Date; now: Date },
+export async function buildChannelStatement(
+  db: Queryable,
+  input: { channelId: string; businessDate: string },
+  deps: { channels: ChannelCatalogue; now: Date },
 ): Promise<SettlementResponse> {
-  const [payments, reversals] = await Promise.all([
-    pool.query<Pick<PaymentsColumns, 'payment_id' | 'receipt_no' | 'channel_txn_id' | 'biller_id' | 'account_no' | 'amount' | 'fee' | 'currency' | 'paid_at' | 'status'>>(
-      `SELECT payment_id, receipt_no, channel_txn_id, biller_id, account_no, amount, fee, currency, paid_at, status
-       FROM payments WHERE channel_id = $1 AND business_date = $2 ORDER BY receipt_no`,
-      [input.channelId, input.businessDate],
-    ),
-    pool.query<{ reversal_id: string; payment_id: string; channel_txn_id: string; amount: string; fee: string; currency: string; reversed_at: Date }>(
-      `SELECT r.reversal_id, r.payment_id, p.channel_txn_id, r.amount, r.fee, r.currency, r.reversed_at
-       FROM reversals r JOIN payments p ON p.payment_id = r.payment_id
-       WHERE r.channel_id = $1 AND r.business_date = $2 ORDER BY r.reversed_at, r.reversal_id`,
-      [input.channelId, input.businessDate],
-    ),
-  ]);
+  const cutOffAt = cutOffInstant(input.businessDate, cutOffOf(deps.channels, input.channelId), deps.channels.timezone);
+  const { payments, reversals } = await channelDayRows(db, input);
 
   const totals = new Map<string, Totals>();
   const totalsOf = (currency: string): Totals => {
@@ -34,13 +28,13 @@ export async function settlementStatement(
     }
     return t;
   };
-  for (const p of payments.rows) {
+  for (const p of payments) {
     const t = totalsOf(p.currency);
     t.paymentsCount += 1;
     t.paymentsAmount += Number(p.amount);
     t.fees += Number(p.fee);
   }
-  for (const r of reversals.rows) {
+  for (const r of reversals) {
     const t = totalsOf(r.currency);
     t.reversalsCount += 1;
     t.reversalsAmount += Number(r.amount);
@@ -51,9 +45,9 @@ export async function settlementStatement(
   return {
     channelId: input.channelId,
     businessDate: input.businessDate,
-    cutOffAt: input.cutOffAt.toISOString(),
-    closed: input.now.getTime() >= input.cutOffAt.getTime(),
-    payments: payments.rows.map((p) => ({
+    cutOffAt: cutOffAt.toISOString(),
+    closed: deps.now.getTime() >= cutOffAt.getTime(),
+    payments: payments.map((p) => ({
       paymentId: p.payment_id,
       receiptNo: p.receipt_no,
       channelTxnId: p.channel_txn_id,
@@ -64,7 +58,7 @@ export async function settlementStatement(
       paidAt: p.paid_at.toISOString(),
       status: p.status,
     })),
-    reversals: reversals.rows.map((r) => ({
+    reversals: reversals.map((r) => ({
       reversalId: r.reversal_id,
       paymentId: r.payment_id,
       channelTxnId: r.channel_txn_id,
