@@ -6,8 +6,9 @@
 // refused as invalid_state with details.reason "campaign_completed" (API.md).
 import { appendAudit, withTransaction } from '@gateway/kit';
 import type { Pool } from 'pg';
+import type { CampaignState } from '../domain/campaign.ts';
 import * as campaigns from '../store/pg-campaign-store.ts';
-import type { CampaignProgress, CampaignState } from '../store/pg-campaign-store.ts';
+import type { CampaignProgress } from '../store/pg-campaign-store.ts';
 
 export type CancelCampaignPorts = { pool: Pool; now: () => Date };
 

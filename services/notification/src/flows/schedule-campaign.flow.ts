@@ -6,8 +6,10 @@
 // corrects the time and may send again under the same key, exactly as for a body the schema refused.
 import { appendAudit } from '@gateway/kit';
 import type { PoolClient } from 'pg';
+import { isEmptySegment } from '../domain/campaign.ts';
+import type { CampaignSegment } from '../domain/campaign.ts';
 import * as campaigns from '../store/pg-campaign-store.ts';
-import type { CampaignProgress, CampaignSegment } from '../store/pg-campaign-store.ts';
+import type { CampaignProgress } from '../store/pg-campaign-store.ts';
 
 // A few minutes' grace: the dashboard fills startAt with "now" and the request takes a moment (or
 // is retried) before it lands.
@@ -63,7 +65,7 @@ export async function scheduleCampaign(ports: ScheduleCampaignPorts, input: Sche
     detail: {
       name: campaign.name,
       startAt: campaign.startAt,
-      segment: { ...filters, ...(accountNos === undefined ? {} : { accountNoCount: accountNos.length }), all: campaigns.isEmptySegment(segment) },
+      segment: { ...filters, ...(accountNos === undefined ? {} : { accountNoCount: accountNos.length }), all: isEmptySegment(segment) },
       languages: input.text.en === null ? ['ar'] : ['ar', 'en'],
     },
     requestId: input.requestId,

@@ -2,7 +2,7 @@
 // them (moving them to packages/contracts is the step when the dashboard is built against them).
 import { isStorableText, timestampSchema, unstorableTextMessage } from '@gateway/contracts';
 import { z } from 'zod';
-import { campaignSegmentSchema, campaignStates, isEmptySegment } from '../store/pg-campaign-store.ts';
+import { campaignSegmentSchema, campaignStates, isEmptySegment } from '../domain/campaign.ts';
 
 // Text that Postgres cannot hold or no handset could show (NUL, other control characters, unpaired
 // surrogates) is refused with the contracts' one rule: a 400 naming the field instead of a 500 or a
