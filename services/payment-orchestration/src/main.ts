@@ -7,11 +7,11 @@ import { readConfig } from './config.ts';
 import { createBillReadModelConsumer } from './events/bill-read-model.consumer.ts';
 import { createChannelHealthConsumer } from './events/channel-health.consumer.ts';
 import { createChannelResultsConsumer } from './events/channel-results.consumer.ts';
-import { createIntentExpirySweeper } from './jobs/intent-expiry.sweeper.ts';
-import { createOtpForwarder } from './events/intent-otp-forwarder.ts';
+import { createOtpForwarder } from './events/otp-forwarder.producer.ts';
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
+import { createIntentExpirySweeper } from './jobs/intent-expiry.sweeper.ts';
+import { inquiryRetentionJobs } from './jobs/inquiry-retention.ts';
 import { serviceName } from './service-name.ts';
-import { purgeExpiredInquiries } from './store/pg-inquiry-store.ts';
 
 const config = configOrExit(serviceName, readConfig);
 
@@ -30,9 +30,7 @@ await runService({
       migrationsDir: new URL('../migrations', import.meta.url).pathname,
       topics: publishedTopics,
       consumerGroupPrefix,
-      retentionJobs: (pool) => [
-        { table: 'inquiries', purge: () => purgeExpiredInquiries(pool, { olderThanMs: config.INQUIRY_RETENTION, batchSize: config.RETENTION_BATCH_SIZE }) },
-      ],
+      retentionJobs: (pool) => inquiryRetentionJobs(pool, config),
     });
 
     // Consumed topics may not exist yet if billing or the bank adapter never started; subscribing to a

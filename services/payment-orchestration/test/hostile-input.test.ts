@@ -3,7 +3,7 @@
 // reaches validation. Every answer must be a 4xx with an API.md code, never a 5xx, and nothing may be
 // recorded. The routes are read from the app: a route added without cases here fails the suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createOtpForwarder } from '../src/events/intent-otp-forwarder.ts';
+import { createOtpForwarder } from '../src/events/otp-forwarder.producer.ts';
 import { apiRoutes, collectRoutes, hostileCases, hostileClients, runHostileCases, sendSigned } from '@gateway/testkit/hostile-input';
 import type { HostileRouteSpec, RouteCollector } from '@gateway/testkit/hostile-input';
 import { createTestDatabase, testInfra, testKafka, testLogger } from '@gateway/testkit';

@@ -1,6 +1,6 @@
 // The payer's OTP, when the intent is requires_confirmation: the intent goes to `processing` and
 // channel.otp-submitted goes to the adapter. The OTP is never stored: not in the intent, not in the
-// outbox (it is forwarded straight to Kafka by `forwardOtp`, see events/intent-otp-forwarder.ts), and
+// outbox (it is forwarded straight to Kafka by `forwardOtp`, see events/otp-forwarder.producer.ts), and
 // not in the idempotency record (the route fingerprints the request without it).
 //
 // An intent in another state is refused with invalid_request (details.status says which): API.md's

@@ -1,8 +1,9 @@
 // POST /v1/payment-intents/{id}/confirm: the payer's OTP, when the intent is requires_confirmation
 // (flows/confirm-intent.flow.ts). The OTP is never logged (the kit's logger redacts `otp`) and never
 // stored: not in the intent, not in the outbox (it is forwarded straight to Kafka, see
-// intent-otp-forwarder.ts), and not in the idempotency record — the request fingerprint is taken over the body without it, so a retry under the same key is the same
-// attempt and gets the first answer; a new attempt (after a wrong OTP) takes a new key.
+// events/otp-forwarder.producer.ts), and not in the idempotency record — the request fingerprint is
+// taken over the body without it, so a retry under the same key is the same attempt and gets the
+// first answer; a new attempt (after a wrong OTP) takes a new key.
 //
 // An intent in another state is refused with 400 invalid_request (details.status says which): API.md's
 // catalogue has no generic conflict code, and its 409 codes all mean something else to an integrator.

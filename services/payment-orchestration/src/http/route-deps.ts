@@ -3,7 +3,7 @@ import type { Logger } from '@gateway/kit';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { PaymentOrchestrationConfig } from '../config.ts';
-import type { OtpForwarder } from '../events/intent-otp-forwarder.ts';
+import type { OtpForwarder } from '../events/otp-forwarder.producer.ts';
 import type { IntentTopics } from '../flows/intent-change.ts';
 
 export type RouteDeps = {
@@ -14,7 +14,7 @@ export type RouteDeps = {
   config: PaymentOrchestrationConfig;
   /** The instant "now" (inquiry expiry, business date, cut-off); the real clock unless a test moves it. */
   now?: () => Date;
-  /** Sends the OTP to the adapter without writing it anywhere (see intent-otp-forwarder.ts). */
+  /** Sends the OTP to the adapter without writing it anywhere (see events/otp-forwarder.producer.ts). */
   otpForwarder: OtpForwarder;
   /** How long the payer has to complete an intent (confirm the OTP); the channel is told too. */
   intentTtlMs?: number | undefined;

@@ -15,7 +15,7 @@ import { buildApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import type { PaymentOrchestrationConfig } from '../../src/config.ts';
 import { createBillReadModelHandler } from '../../src/events/bill-read-model.consumer.ts';
-import { createOtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
+import { createOtpForwarder } from '../../src/events/otp-forwarder.producer.ts';
 
 export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
 const HOST = '127.0.0.1:3002';

@@ -19,8 +19,8 @@ import { createBillReadModelHandler } from '../../src/events/bill-read-model.con
 import { createChannelResultsConsumer } from '../../src/events/channel-results.consumer.ts';
 import { createIntentExpirySweeper } from '../../src/jobs/intent-expiry.sweeper.ts';
 import type { IntentExpirySweeper } from '../../src/jobs/intent-expiry.sweeper.ts';
-import { createOtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
-import type { OtpForwarder } from '../../src/events/intent-otp-forwarder.ts';
+import { createOtpForwarder } from '../../src/events/otp-forwarder.producer.ts';
+import type { OtpForwarder } from '../../src/events/otp-forwarder.producer.ts';
 import { aBillIssued, migrationsDir } from './harness.ts';
 
 export { syp } from './harness.ts';

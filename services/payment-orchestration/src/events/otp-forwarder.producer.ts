@@ -1,6 +1,7 @@
 // Sends channel.otp-submitted straight to Kafka instead of through the outbox. The outbox keeps every
 // event it published for days, and the OTP must never be stored (DESIGN.md, Security): the command is
-// the only place it travels, and only on the wire. The confirm route calls this inside its
+// the only place it travels, and only on the wire. So this is the one Kafka producer beside the
+// consumers in events/. The confirm flow (flows/confirm-intent.flow.ts) calls it inside the route's
 // transaction, before commit: if the send fails, the intent stays requires_confirmation and the
 // payer simply confirms again; if the commit fails after a send, the adapter still forwards the OTP
 // and the channel's result moves the intent as usual (results are accepted in any non-terminal state).
