@@ -89,7 +89,7 @@ function toRecord(row: IntentRow): IntentRecord {
   };
 }
 
-/** The intent that holds a bill against new intents (see holdsBills), as the creation route reports it. */
+/** The intent that holds a bill against new intents (see holdsBills), as intent creation reports it. */
 export type BillHolder = { intentId: string; clientId: string; billId: string; status: IntentStatus };
 
 /**
