@@ -2,8 +2,8 @@
 // once: the SMSC resends receipts it thinks we did not get); intermediate ones are not kept.
 import type { Pool } from 'pg';
 import type { ReceiptState as SmscReceiptState } from '../domain/delivery-receipt.ts';
-import { recordReceipt } from '../store/pg-message-store.ts';
 import type { ReceiptState } from '../store/pg-message-store.ts';
+import { recordReceipt } from './sms-outcome-steps.ts';
 
 export type RecordDeliveryReceiptPorts = { pool: Pool; now: () => Date };
 

@@ -12,8 +12,9 @@ import { sendableAt } from '../domain/quiet-hours.ts';
 import type { QuietHours } from '../domain/quiet-hours.ts';
 import { concatReferenceOf, shortMessageOf, splitSms } from '../domain/sms-segments.ts';
 import type { OutgoingPart, SubmitOutcome } from '../smpp/smpp-pdus.ts';
-import { deferMessage, failMessage, markSubmitted, recordAcceptedParts, suppressMessage } from '../store/pg-message-store.ts';
+import { deferMessage, recordAcceptedParts, suppressMessage } from '../store/pg-message-store.ts';
 import type { AcceptedPart, ClaimedMessage } from '../store/pg-message-store.ts';
+import { recordFailed, recordSubmitted } from './sms-outcome-steps.ts';
 
 export type SendSmsPorts = {
   pool: Pool;
@@ -81,16 +82,16 @@ export async function sendSms(ports: SendSmsPorts, message: ClaimedMessage): Pro
     }
     const code = `0x${outcome.commandStatus.toString(16).padStart(8, '0')}`;
     if (outcome.permanent) {
-      await failMessage(pool, message, { state: 'rejected', reason: `the SMSC refused part ${seq} (command status ${code})`, errorCode: code }, clock());
+      await recordFailed(pool, message, { state: 'rejected', reason: `the SMSC refused part ${seq} (command status ${code})`, errorCode: code }, clock());
       return 'failed';
     }
     if (message.attempts + 1 >= ports.maxAttempts) {
-      await failMessage(pool, message, { state: 'failed', reason: `the SMSC kept failing part ${seq} (command status ${code}) after ${ports.maxAttempts} attempts`, errorCode: code }, clock());
+      await recordFailed(pool, message, { state: 'failed', reason: `the SMSC kept failing part ${seq} (command status ${code}) after ${ports.maxAttempts} attempts`, errorCode: code }, clock());
       return 'failed';
     }
     await deferMessage(pool, message.messageId, new Date(clock().getTime() + retryDelayMs(message.attempts + 1)), `SMSC error ${code}`, true);
     return 'retry';
   }
-  await markSubmitted(pool, message, { parts, encoding: split.encoding, segments: split.parts.length }, clock());
+  await recordSubmitted(pool, message, { parts, encoding: split.encoding, segments: split.parts.length }, clock());
   return 'submitted';
 }

@@ -1,16 +1,15 @@
 // sms_messages, sms_parts and delivery_receipts: the life of each SMS from the decision to send it to
-// its delivery receipt. Every change others must know about (sent, delivered, failed) is written to
-// the outbox in the same transaction as the state change.
-import { createEvent, smsTemplateSchema } from '@gateway/contracts';
+// its delivery receipt. SQL only: the flows (flows/sms-outcome-steps.ts) run these in one transaction
+// with the outbox event that announces each change others must know about (sent, delivered, failed).
+import { smsTemplateSchema } from '@gateway/contracts';
 import type { SmsTemplate } from '@gateway/contracts';
-import { enqueueEvent, withTransaction } from '@gateway/kit';
 import type { Queryable } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { SmsEncoding } from '../domain/sms-encoding.ts';
 import type { SmsRequest } from '../domain/sms-plan.ts';
+import type { PartState } from '../domain/message-outcome.ts';
 import type { SmsLocale } from '../domain/sms-templates.ts';
-import { serviceName } from '../service-name.ts';
 
 export type MessageState = 'queued' | 'submitted' | 'delivered' | 'failed' | 'expired' | 'suppressed';
 export type ReceiptState = 'delivered' | 'failed' | 'expired';
@@ -179,7 +178,7 @@ export async function suppressMessage(db: Queryable, messageId: string, reason: 
  * the receipt would never be applied. Both sides take this lock per SMSC id first, so whichever runs
  * second sees what the first committed. Ids are locked in sorted order, so two never deadlock.
  */
-async function lockSmscIds(client: PoolClient, ids: readonly string[]): Promise<void> {
+export async function lockSmscIds(client: PoolClient, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest($1::text[]) AS id', [[...ids].sort()]);
 }
@@ -195,158 +194,80 @@ export async function recordAcceptedParts(db: Queryable, messageId: string, part
   );
 }
 
-function smsShape(m: MessageRef) {
-  return {
-    messageId: m.messageId,
-    to: m.recipient,
-    template: m.template,
-    locale: m.locale,
-    accountNo: m.accountNo,
-    sourceEventId: m.sourceEventId,
-    campaignId: m.campaignId,
-  };
+/** queued → submitted, with what was sent; false when the message was no longer queued. */
+export async function markMessageSubmitted(db: Queryable, messageId: string, sent: { encoding: SmsEncoding; segments: number }, now: Date): Promise<boolean> {
+  const updated = await db.query(
+    `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL
+      WHERE message_id = $1 AND state = 'queued'`,
+    [messageId, now.toISOString(), sent.encoding, sent.segments],
+  );
+  return updated.rowCount === 1;
 }
 
-function eventBase(m: MessageRef) {
-  return { producer: serviceName, key: m.messageId, correlationId: m.correlationId ?? m.messageId, causationId: m.sourceEventId };
-}
-
-/**
- * Every part is with the SMSC: the message is `submitted` and notification.sms-sent goes out. A
- * receipt that overtook this write (it is in delivery_receipts already) is applied here.
- */
-export async function markSubmitted(
-  pool: Pool,
-  message: ClaimedMessage,
-  sent: { parts: readonly AcceptedPart[]; encoding: SmsEncoding; segments: number },
-  now: Date,
-): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    await lockSmscIds(client, sent.parts.map((p) => p.smscMessageId));
-    await recordAcceptedParts(client, message.messageId, sent.parts, now);
-    const updated = await client.query(
-      `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL
-        WHERE message_id = $1 AND state = 'queued'`,
-      [message.messageId, now.toISOString(), sent.encoding, sent.segments],
-    );
-    if (updated.rowCount !== 1) return;
-    const ids = [...sent.parts].sort((a, b) => a.seq - b.seq).map((p) => p.smscMessageId);
-    await enqueueEvent(
-      client,
-      createEvent('notification.sms-sent', {
-        ...eventBase(message),
-        payload: { ...smsShape(message), encoding: sent.encoding, segments: sent.segments, smscMessageIds: ids, sentAt: now.toISOString() },
-      }),
-    );
-    await settleMessage(client, message.messageId, now);
-  });
-}
-
-/** The SMSC refused the message for good, or it ran out of attempts. */
-export async function failMessage(
-  pool: Pool,
-  message: ClaimedMessage,
-  failure: { state: 'failed' | 'rejected'; reason: string; errorCode: string | null },
-  now: Date,
-): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    const updated = await client.query(
-      `UPDATE sms_messages SET state = 'failed', lease_until = NULL, last_error = $2, done_at = $3 WHERE message_id = $1 AND state = 'queued'`,
-      [message.messageId, failure.reason, now.toISOString()],
-    );
-    if (updated.rowCount !== 1) return;
-    await enqueueEvent(
-      client,
-      createEvent('notification.sms-failed', {
-        ...eventBase(message),
-        payload: { ...smsShape(message), state: failure.state, reason: failure.reason, errorCode: failure.errorCode, failedAt: now.toISOString() },
-      }),
-    );
-  });
+/** queued → failed; false when the message was no longer queued. */
+export async function markMessageFailed(db: Queryable, messageId: string, reason: string, now: Date): Promise<boolean> {
+  const updated = await db.query(
+    `UPDATE sms_messages SET state = 'failed', lease_until = NULL, last_error = $2, done_at = $3 WHERE message_id = $1 AND state = 'queued'`,
+    [messageId, reason, now.toISOString()],
+  );
+  return updated.rowCount === 1;
 }
 
 export type Receipt = { smscMessageId: string; state: ReceiptState; errorCode: string | null; doneAt: Date | null };
 
-/**
- * A delivery receipt, stored before anything else so that one arriving before its part is known is
- * kept for later, and applied at most once (the SMSC resends receipts it thinks we did not get).
- * Returns false for a receipt seen before.
- */
-export async function recordReceipt(pool: Pool, receipt: Receipt, now: Date): Promise<boolean> {
-  return withTransaction(pool, async (client) => {
-    await lockSmscIds(client, [receipt.smscMessageId]);
-    const inserted = await client.query(
-      `INSERT INTO delivery_receipts (smsc_message_id, state, error_code, done_at, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [receipt.smscMessageId, receipt.state, receipt.errorCode, receipt.doneAt?.toISOString() ?? null, now.toISOString()],
-    );
-    if (inserted.rowCount !== 1) return false;
-    const { rows } = await client.query<{ message_id: string }>('SELECT message_id FROM sms_parts WHERE smsc_message_id = $1', [receipt.smscMessageId]);
-    const part = rows[0];
-    if (part !== undefined) await settleMessage(client, part.message_id, now);
-    return true;
-  });
+/** Stores a delivery receipt; false when it was stored before (the SMSC resends receipts). */
+export async function insertReceipt(db: Queryable, receipt: Receipt, now: Date): Promise<boolean> {
+  const inserted = await db.query(
+    `INSERT INTO delivery_receipts (smsc_message_id, state, error_code, done_at, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+    [receipt.smscMessageId, receipt.state, receipt.errorCode, receipt.doneAt?.toISOString() ?? null, now.toISOString()],
+  );
+  return inserted.rowCount === 1;
 }
 
-type SettleRow = RefRow & { state: MessageState; segments: number | null };
+/** The message a part with this SMSC id belongs to, if such a part is recorded. */
+export async function messageIdOfPart(db: Queryable, smscMessageId: string): Promise<string | null> {
+  const { rows } = await db.query<{ message_id: string }>('SELECT message_id FROM sms_parts WHERE smsc_message_id = $1', [smscMessageId]);
+  return rows[0]?.message_id ?? null;
+}
 
-/**
- * Applies the stored receipts of a submitted message's parts and, once they decide it, moves the
- * message to delivered (every part delivered) or failed/expired (any part not), announcing it.
- */
-async function settleMessage(client: PoolClient, messageId: string, now: Date): Promise<void> {
-  const { rows } = await client.query<SettleRow>(
-    `SELECT ${refColumns}, state, segments FROM sms_messages WHERE message_id = $1 FOR UPDATE`,
-    [messageId],
-  );
+export type LockedMessage = MessageRef & { state: MessageState; segments: number | null };
+
+type LockedRow = RefRow & { state: MessageState; segments: number | null };
+
+/** The message, locked for the caller's transaction. */
+export async function lockMessage(client: PoolClient, messageId: string): Promise<LockedMessage | null> {
+  const { rows } = await client.query<LockedRow>(`SELECT ${refColumns}, state, segments FROM sms_messages WHERE message_id = $1 FOR UPDATE`, [messageId]);
   const row = rows[0];
-  if (row === undefined || row.state !== 'submitted') return;
-  await client.query(
+  return row === undefined ? null : { ...refOf(row), state: row.state, segments: row.segments };
+}
+
+/** Copies the stored receipts of the message's parts that are still `submitted` onto those parts. */
+export async function applyStoredReceipts(db: Queryable, messageId: string): Promise<void> {
+  await db.query(
     `UPDATE sms_parts p SET state = r.state, error_code = r.error_code, done_at = COALESCE(r.done_at, r.received_at)
        FROM delivery_receipts r
       WHERE p.message_id = $1 AND p.smsc_message_id = r.smsc_message_id AND p.state = 'submitted'`,
     [messageId],
   );
-  const { rows: all } = await client.query<{ smsc_message_id: string; state: string; error_code: string | null; done_at: Date | null }>(
+}
+
+/** The message's recorded parts, in order. */
+export async function partsOf(db: Queryable, messageId: string): Promise<PartState[]> {
+  const { rows } = await db.query<{ smsc_message_id: string; state: string; error_code: string | null; done_at: Date | null }>(
     'SELECT smsc_message_id, state, error_code, done_at FROM sms_parts WHERE message_id = $1 ORDER BY seq',
     [messageId],
   );
-  if (all.length < (row.segments ?? 1)) return;
-  const bad = all.find((p) => p.state === 'failed' || p.state === 'expired');
-  const pending = all.some((p) => p.state === 'submitted');
-  if (bad === undefined && pending) return;
-  const message = refOf(row);
-  if (bad !== undefined) {
-    const state = bad.state === 'expired' ? 'expired' : 'failed';
-    await client.query(`UPDATE sms_messages SET state = $2, done_at = $3, last_error = $4 WHERE message_id = $1`, [
-      messageId,
-      state,
-      now.toISOString(),
-      `part ${bad.smsc_message_id} ${bad.state}`,
-    ]);
-    await enqueueEvent(
-      client,
-      createEvent('notification.sms-failed', {
-        ...eventBase(message),
-        payload: {
-          ...smsShape(message),
-          state,
-          reason: `the SMSC reported a part ${bad.state === 'expired' ? 'expired (validity period over)' : 'undeliverable'}`,
-          errorCode: bad.error_code,
-          failedAt: (bad.done_at ?? now).toISOString(),
-        },
-      }),
-    );
-    return;
-  }
-  const last = all.reduce((at, p) => Math.max(at, (p.done_at ?? now).getTime()), 0);
-  await client.query(`UPDATE sms_messages SET state = 'delivered', done_at = $2 WHERE message_id = $1`, [messageId, new Date(last).toISOString()]);
-  await enqueueEvent(
-    client,
-    createEvent('notification.sms-delivered', {
-      ...eventBase(message),
-      payload: { ...smsShape(message), smscMessageId: all[all.length - 1]!.smsc_message_id, deliveredAt: new Date(last).toISOString() },
-    }),
-  );
+  return rows.map((p) => ({ smscMessageId: p.smsc_message_id, state: p.state, errorCode: p.error_code, doneAt: p.done_at }));
+}
+
+/** A submitted message a part of which was not delivered: failed or expired. */
+export async function markMessageUndelivered(db: Queryable, messageId: string, state: 'failed' | 'expired', now: Date, lastError: string): Promise<void> {
+  await db.query(`UPDATE sms_messages SET state = $2, done_at = $3, last_error = $4 WHERE message_id = $1`, [messageId, state, now.toISOString(), lastError]);
+}
+
+/** A submitted message every part of which was delivered, the last at `at`. */
+export async function markMessageDelivered(db: Queryable, messageId: string, at: Date): Promise<void> {
+  await db.query(`UPDATE sms_messages SET state = 'delivered', done_at = $2 WHERE message_id = $1`, [messageId, at.toISOString()]);
 }
 
 export type MessageView = MessageRef & {
