@@ -40,6 +40,10 @@ it('a debit already sent when a channel paid the bill is reversed at the bank on
     expect(created.status).toBe(201);
     intent = created.body;
     await h.waitForStatus(intent.intentId, 'unknown');
+    // Hold the adapter's status inquiries (switched off: refused locally, no attempt used) until the
+    // wallet has paid; otherwise, on a slow machine, the inquiry can find the debit first and the
+    // intent pays the bill before the wallet does.
+    adapter.adapter.gateway.setForcedOff('bank-alpha', { by: 'test', at: new Date().toISOString(), reason: 'hold inquiries until the wallet pays' });
   } finally {
     await bank.control({ dropReplyRate: 0 });
   }
@@ -51,6 +55,7 @@ it('a debit already sent when a channel paid the bill is reversed at the bank on
     body: { channelTxnId: 'W1-X-1', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
   });
   expect(paid.status).toBe(201);
+  adapter.adapter.gateway.setForcedOff('bank-alpha', null);
 
   // The adapter's inquiry finds the debit succeeded; its payment is refused (the bill is paid), and
   // the debit goes back to the payer at the bank.
@@ -79,6 +84,10 @@ it('a refund the bank refuses puts the intent in the reconciliation queue with w
     });
     intent = created.body;
     await h.waitForStatus(intent.intentId, 'unknown');
+    // Hold the adapter's status inquiries (switched off: refused locally, no attempt used) until the
+    // wallet has paid; otherwise, on a slow machine, the inquiry can find the debit first and the
+    // intent pays the bill before the wallet does.
+    adapter.adapter.gateway.setForcedOff('bank-alpha', { by: 'test', at: new Date().toISOString(), reason: 'hold inquiries until the wallet pays' });
   } finally {
     await bank.control({ dropReplyRate: 0, reversalRefusalRate: 1 });
   }
@@ -88,9 +97,11 @@ it('a refund the bank refuses puts the intent in the reconciliation queue with w
       body: { channelTxnId: 'W1-X-2', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
     });
     expect(paid.status).toBe(201);
+    adapter.adapter.gateway.setForcedOff('bank-alpha', null);
     const queued = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.reconciliation-required'), 20_000);
     expect(queued.payload).toMatchObject({ status: 'canceled', reason: expect.stringContaining('refund_refused') });
   } finally {
+    adapter.adapter.gateway.setForcedOff('bank-alpha', null);
     await bank.control({ reversalRefusalRate: 0 });
   }
   const { rows } = await h.db.pool.query('SELECT reason, money_moved, detail FROM intent_reconciliation WHERE intent_id = $1', [intent.intentId]);
