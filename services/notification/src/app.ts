@@ -5,7 +5,6 @@ import { notificationRoutes } from './http/routes.ts';
 import type { RouteDeps } from './http/routes.ts';
 import { serviceName } from './service-name.ts';
 
-export { serviceName } from './service-name.ts';
 export const serviceVersion = '0.1.0';
 
 export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & RouteDeps;

@@ -6,14 +6,13 @@
 // queueing a batch twice, and between batches the row lock is let go, so a cancel waits for one batch
 // at most, never for a whole campaign.
 //
-// Completion is decided here, not in the progress read: a GET stays a read (no write, no lock, fine on
-// a replica), completed_at is set once by one writer, and a campaign completes whether or not anyone
-// looks at it.
+// Completion is decided by this runner after each pass (flows/complete-campaigns.flow.ts), not in the
+// progress read: see that flow for why.
 import { createPeriodicTask } from '@gateway/kit';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
+import { completeCampaigns } from '../flows/complete-campaigns.flow.ts';
 import { queueCampaignBatch } from '../flows/queue-campaign-batch.flow.ts';
-import { completeFinishedCampaigns } from '../store/pg-campaign-store.ts';
 
 export type CampaignRunnerOptions = {
   pool: Pool;
@@ -68,7 +67,7 @@ export function createCampaignRunner(options: CampaignRunnerOptions): CampaignRu
       log.debug({ campaignId: batch.campaignId, queued: batch.queued, optedOut: batch.optedOut }, 'campaign batch queued');
       if (batch.done && batch.state === 'sending') log.info({ campaignId: batch.campaignId }, 'campaign recipients all queued');
     }
-    pass.completed = await completeFinishedCampaigns(pool, clock());
+    pass.completed = await completeCampaigns({ db: pool, now: clock });
     for (const campaignId of pass.completed) log.info({ campaignId }, 'campaign completed');
     return pass;
   }
