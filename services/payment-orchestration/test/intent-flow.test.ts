@@ -108,8 +108,8 @@ describe('payment intents', () => {
   it('cancels while waiting for the OTP, refuses to cancel while processing, and records a debit that lands after the cancel', async () => {
     const processing = await createIntent(await h.issueBill());
     const refused = await h.send<ErrorBody>('POST', `/v1/payment-intents/${processing.intentId}/cancel`, { body: { reason: 'changed my mind' } });
-    expect(refused.status).toBe(400);
-    expect(refused.body.error).toMatchObject({ code: 'invalid_request', details: { status: 'processing' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_state', details: { status: 'processing' } });
 
     const bill = await h.issueBill();
     const intent = await createIntent(bill);
@@ -123,8 +123,8 @@ describe('payment intents', () => {
     // Canceling again answers with the canceled intent; confirming is refused.
     expect((await h.send<IntentResponse>('POST', `/v1/payment-intents/${intent.intentId}/cancel`)).body.status).toBe('canceled');
     const confirm = await h.send<ErrorBody>('POST', `/v1/payment-intents/${intent.intentId}/confirm`, { body: { otp: '123456' } });
-    expect(confirm.status).toBe(400);
-    expect(confirm.body.error.details).toEqual({ status: 'canceled' });
+    expect(confirm.status).toBe(409);
+    expect(confirm.body.error).toMatchObject({ code: 'invalid_state', details: { status: 'canceled' } });
 
     // The channel debited anyway (say the payer confirmed in the wallet app): money moved, so it is recorded.
     await h.publishResult('channel.debit-succeeded', intent, { channelTxnId: 'W1-LATE-1', amount: intent.amount });

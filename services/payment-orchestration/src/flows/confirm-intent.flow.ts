@@ -3,8 +3,7 @@
 // outbox (it is forwarded straight to Kafka by `forwardOtp`, see events/otp-forwarder.producer.ts), and
 // not in the idempotency record (the route fingerprints the request without it).
 //
-// An intent in another state is refused with invalid_request (details.status says which): API.md's
-// catalogue has no generic conflict code, and its 409 codes all mean something else to an integrator.
+// An intent in another state is refused (the route answers 409 invalid_state, details.status says which).
 import { createEvent } from '@gateway/contracts';
 import type { EventOf } from '@gateway/contracts';
 import type { PoolClient } from 'pg';

@@ -1,5 +1,5 @@
 // POST /v1/payment-intents/{id}/cancel: the payer gives up before paying (flows/cancel-intent.flow.ts
-// says when that is allowed). A refusal is 400 invalid_request with details.status.
+// says when that is allowed). A refusal is 409 invalid_state (docs/api.md) with details.status.
 import { ApiError, cancelIntentBodySchema, idempotencyHeadersSchema, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
 import { errorResponses, hashRequest, idempotent, requireClientKind, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -18,7 +18,7 @@ export function intentCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Cancel a payment intent before it succeeds',
           description:
             'Allowed while status is requires_confirmation (no money can move without the OTP). While processing or unknown the ' +
-            'debit may already be at the channel: 400 invalid_request with details.status; wait for the outcome. Requires Idempotency-Key.',
+            'debit may already be at the channel: 409 invalid_state with details.status; wait for the outcome. Requires Idempotency-Key.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
           params: intentIdParamsSchema,
           // A POST without a body arrives as null; the reason is optional.
@@ -36,7 +36,7 @@ export function intentCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           const outcome = await cancelIntent(tx, { clientId: client.clientId, intentId: id, reason: request.body?.reason ?? null }, { topics: deps.topics, now });
           if (outcome.kind === 'not_found') throw new ApiError('not_found', `Payment intent ${id} was not found.`);
           if (outcome.kind === 'refused') {
-            return { status: 400, body: { error: { code: 'invalid_request', message: outcome.message, requestId: request.id, details: { status: outcome.status } } } };
+            return { status: 409, body: { error: { code: 'invalid_state', message: outcome.message, requestId: request.id, details: { status: outcome.status } } } };
           }
           if (outcome.repeated) return { status: 200, body: intentView(outcome.intent) };
           const after = outcome.intent;

@@ -5,8 +5,7 @@
 // taken over the body without it, so a retry under the same key is the same attempt and gets the
 // first answer; a new attempt (after a wrong OTP) takes a new key.
 //
-// An intent in another state is refused with 400 invalid_request (details.status says which): API.md's
-// catalogue has no generic conflict code, and its 409 codes all mean something else to an integrator.
+// An intent in another state is refused with 409 invalid_state (details.status says which).
 import { ApiError, confirmIntentBodySchema, idempotencyHeadersSchema, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
 import { errorResponses, hashRequest, idempotent, requireClientKind, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -24,7 +23,7 @@ export function intentConfirmRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           tags: ['payment intents'],
           summary: 'Confirm a payment intent with the OTP the payer received',
           description:
-            'Only when status is requires_confirmation; otherwise 400 invalid_request with details.status. Requires Idempotency-Key: ' +
+            'Only when status is requires_confirmation; otherwise 409 invalid_state with details.status. Requires Idempotency-Key: ' +
             'use a new key for each OTP attempt (a retry under the same key replays the first answer, whatever OTP it carries).',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
           params: intentIdParamsSchema,
@@ -48,7 +47,7 @@ export function intentConfirmRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           );
           if (outcome.kind === 'not_found') throw new ApiError('not_found', `Payment intent ${id} was not found.`);
           if (outcome.kind === 'refused') {
-            return { status: 400, body: { error: { code: 'invalid_request', message: outcome.message, requestId: request.id, details: { status: outcome.status } } } };
+            return { status: 409, body: { error: { code: 'invalid_state', message: outcome.message, requestId: request.id, details: { status: outcome.status } } } };
           }
           const after = outcome.intent;
           request.log.info({ intentId: after.intentId }, 'OTP forwarded to the channel');
