@@ -3,7 +3,7 @@
 // hands over MO senders as 963… (international, no plus). All of them must land on the same key,
 // or a STOP recorded under one spelling would not stop a campaign sent to another.
 //
-// Checked against libphonenumber's numbering plan for Syria (DESIGN.md: a phone-number library, not a
+// Checked against libphonenumber's numbering plan for Syria (docs/design.md: a phone-number library, not a
 // hand-written regex), with the 'max' metadata as billing uses: the default set cannot tell a mobile
 // from a fixed line, and only a mobile can receive an SMS or send STOP.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';

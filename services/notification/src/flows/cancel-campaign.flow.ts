@@ -3,7 +3,7 @@
 //
 // Naturally idempotent (the state is the point): canceling a canceled campaign answers it as it is.
 // Every attempt is audited, because every operator action is. A completed campaign cannot be canceled:
-// refused as invalid_state with details.reason "campaign_completed" (API.md).
+// refused as invalid_state with details.reason "campaign_completed" (docs/api.md).
 import { appendAudit, withTransaction } from '@gateway/kit';
 import type { Pool } from 'pg';
 import type { CampaignState } from '../domain/campaign.ts';

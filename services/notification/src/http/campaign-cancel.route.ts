@@ -4,7 +4,7 @@
 // Naturally idempotent (the state is the point), like the adapter's channel switches, so no
 // Idempotency-Key: canceling a canceled campaign answers it as it is.
 //
-// A completed campaign cannot be canceled: 409 `invalid_state` (API.md) with details.reason
+// A completed campaign cannot be canceled: 409 `invalid_state` (docs/api.md) with details.reason
 // "campaign_completed".
 import { ApiError } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';

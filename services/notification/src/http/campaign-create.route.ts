@@ -1,7 +1,7 @@
 // POST /v1/campaigns: an operator schedules a campaign (a text per language, a segment of the bill
-// contacts, a start time). Like every state-changing POST it requires an Idempotency-Key (API.md): the
-// dashboard's retry after a timeout must not schedule the campaign twice, which would text every
-// recipient twice. The campaign and its audit row are written in the key's own transaction, so the
+// contacts, a start time). Like every state-changing POST it requires an Idempotency-Key
+// (docs/api.md): the dashboard's retry after a timeout must not schedule the campaign twice, which
+// would text every recipient twice. The campaign and its audit row are written in the key's own transaction, so the
 // three commit together or not at all.
 //
 // The schedule-campaign flow (flows/schedule-campaign.flow.ts) refuses a start time out of range; the
