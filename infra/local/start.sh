@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm start`: install what is missing, start Postgres, Redis and Kafka, then every service on the
-# ports of API.md (each migrates its own database and creates its topics as it boots). Ctrl-C stops
+# ports of docs/api.md (each migrates its own database and creates its topics as it boots). Ctrl-C stops
 # the services gracefully, then the infrastructure this script started.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -1,4 +1,4 @@
-// Business dates are calendar days in Asia/Damascus (API.md), and every service reasons about them:
+// Business dates are calendar days in Asia/Damascus (docs/api.md), and every service reasons about them:
 // billing's due dates and late-fee steps, orchestration's settlement days, the adapter's daily
 // statement fetch. One implementation, next to the schema that defines the format, so that a date
 // means the same thing in all of them. Offsets come from the tz database through Intl, never a

@@ -1,4 +1,4 @@
-// infra/local/clients.json (API.md "Local defaults"): the demo clients every service loads at start.
+// infra/local/clients.json (docs/api.md "Local defaults"): the demo clients every service loads at start.
 // Validated strictly so a typo fails at boot with the path of the bad entry, not at the first request.
 import { z } from 'zod';
 import { idSchema } from './primitives.ts';

@@ -1,4 +1,4 @@
-// The one catalogue of error codes of API.md. Codes and statuses are part of the public contract:
+// The one catalogue of error codes of docs/api.md. Codes and statuses are part of the public contract:
 // banks map them to their own screens, so none is renamed and each keeps its status.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// Money is an integer number of minor units plus an ISO 4217 code (DESIGN.md). No float ever carries
+// Money is an integer number of minor units plus an ISO 4217 code (docs/design.md). No float ever carries
 // an amount: arithmetic is integer (BigInt where an intermediate product may pass 2^53), and formatting
 // builds a decimal string by integer math before handing it to Intl.
 import { z } from 'zod';

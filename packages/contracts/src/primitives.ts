@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { storableText } from './storable-text.ts';
 
-// `YYYY-MM-DD` in Asia/Damascus (API.md). zod's ISO date check also refuses impossible calendar dates
+// `YYYY-MM-DD` in Asia/Damascus (docs/api.md). zod's ISO date check also refuses impossible calendar dates
 // such as 2026-02-30 or 2025-02-29, which a plain regex would let through to Postgres.
 export const businessDateSchema = z.iso.date({ error: 'must be a real calendar date as YYYY-MM-DD' });
 export type BusinessDate = z.infer<typeof businessDateSchema>;
@@ -13,7 +13,7 @@ export const yearMonthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month as YYYY-MM' });
 
-// RFC 3339 in UTC with a `Z` suffix (API.md: timestamps are UTC). Offsets are refused so that string
+// RFC 3339 in UTC with a `Z` suffix (docs/api.md: timestamps are UTC). Offsets are refused so that string
 // comparison of two timestamps orders them correctly.
 export const timestampSchema = z.iso.datetime({ error: 'must be an RFC 3339 UTC timestamp ending in Z' });
 export type Timestamp = z.infer<typeof timestampSchema>;
@@ -27,7 +27,7 @@ export const idSchema = storableText().min(1).max(128);
 // validates and normalises it with a phone-number library; the contract only bounds it.
 export const accountNoSchema = storableText().trim().min(1).max(64);
 
-// E.164 or national form; libphonenumber validation happens in the services (DESIGN.md).
+// E.164 or national form; libphonenumber validation happens in the services (docs/design.md).
 export const msisdnSchema = storableText().trim().min(3).max(32);
 
 export const holderClasses = ['individual', 'business', 'public_entity'] as const;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { ApiError, defaultErrorMessages, errorBody, errorBodySchema, errorCodes, httpStatusOf } from '../src/index.ts';
 
-// API.md's table, written out again on purpose: the test fails if the code drifts from the contract.
+// docs/api.md's table, written out again on purpose: the test fails if the code drifts from the contract.
 const expected = {
   invalid_request: 400,
   unauthenticated: 401,
@@ -30,7 +30,7 @@ const expected = {
 } as const;
 
 describe('error catalogue', () => {
-  it('has exactly the codes of API.md', () => {
+  it('has exactly the codes of docs/api.md', () => {
     expect([...errorCodes].sort()).toEqual(Object.keys(expected).sort());
   });
 

@@ -262,7 +262,7 @@ describe('signatureAuth', () => {
     }
   });
 
-  it('signs with RFC 9421 signature base exactly as API.md describes (known-answer check)', async () => {
+  it('signs with RFC 9421 signature base exactly as docs/api.md describes (known-answer check)', async () => {
     const key = Buffer.from('demo-key-demo-key-demo-key-32byt');
     const body = '{"hello":"world"}';
     const headers = await signRequest({ method: 'post', url: 'https://gateway.example/v1/payments?x=1', body, keyId: 'k1', secret: key.toString('base64'), created: 1_700_000_000, nonce: 'abc' });

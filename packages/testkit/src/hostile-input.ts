@@ -336,15 +336,15 @@ export async function sendSigned(app: Injectable, c: HostileCase, key: { keyId: 
   return { status: res.statusCode, body };
 }
 
-/** Why a reply to a hostile case is wrong, or undefined when it is a 4xx with an API.md code. */
+/** Why a reply to a hostile case is wrong, or undefined when it is a 4xx with an docs/api.md code. */
 export function wrongAnswer(c: HostileCase, reply: HostileReply): string | undefined {
   if (reply.status >= 200 && reply.status < 300 && c.acceptIf?.(reply.body)) return undefined;
   if (reply.status < 400 || reply.status >= 500) return `status ${reply.status}: ${JSON.stringify(reply.body).slice(0, 300)}`;
   // Every case is signed by a client the route accepts: a 401 or 403 means it never reached validation.
   if (reply.status === 401 || reply.status === 403) return `status ${reply.status}: the case did not reach validation (${JSON.stringify(reply.body).slice(0, 200)})`;
   const code = (reply.body as { error?: { code?: unknown } } | null)?.error?.code;
-  if (!isErrorCode(code)) return `status ${reply.status} without an API.md error code (${JSON.stringify(reply.body).slice(0, 200)}); codes: ${errorCodes.join(', ')}`;
-  if (httpStatusOf(code) !== reply.status) return `code ${code} with status ${reply.status}, API.md says ${httpStatusOf(code)}`;
+  if (!isErrorCode(code)) return `status ${reply.status} without an docs/api.md error code (${JSON.stringify(reply.body).slice(0, 200)}); codes: ${errorCodes.join(', ')}`;
+  if (httpStatusOf(code) !== reply.status) return `code ${code} with status ${reply.status}, docs/api.md says ${httpStatusOf(code)}`;
   return undefined;
 }
 

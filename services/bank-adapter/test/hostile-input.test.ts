@@ -1,7 +1,7 @@
 // Hostile input to every public route of the bank adapter (issue 10, "Done when"), through buildApp
 // over real Postgres, Redis and Kafka (the adapter harness: simulators, gateway, consumer), each case
 // signed by an operator (the only client its routes serve) so it reaches validation. Every answer must
-// be a 4xx with an API.md code, never a 5xx, and nothing may be recorded. The routes are read from the
+// be a 4xx with an docs/api.md code, never a 5xx, and nothing may be recorded. The routes are read from the
 // app: a route added without cases here fails the suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -71,7 +71,7 @@ describe('bank adapter: hostile input to every public route', () => {
     expect(apiRoutes(collector)).toEqual(specs.map((s) => `${s.method} ${s.url}`).sort());
   });
 
-  it('answers every hostile case with a 4xx and an API.md code, and records nothing', async () => {
+  it('answers every hostile case with a 4xx and an docs/api.md code, and records nothing', async () => {
     const before = await counts();
     const wrong: string[] = [];
     let total = 0;

@@ -1,7 +1,7 @@
 // Hostile input to every public route of billing (issue 10, "Done when"), through buildApp over real
 // Postgres and Redis, each case signed by a client the route accepts so it reaches validation. Every
-// answer must be a 4xx with an API.md code, never a 5xx, and nothing may be recorded. The batch import
-// answers per row: a hostile value inside a row rejects that row (202, nothing accepted), as API.md
+// answer must be a 4xx with an docs/api.md code, never a 5xx, and nothing may be recorded. The batch import
+// answers per row: a hostile value inside a row rejects that row (202, nothing accepted), as docs/api.md
 // says, and the batch's answer is kept for its batchId; no bill, account or event is recorded.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BillBatchResponse } from '@gateway/contracts';
@@ -70,7 +70,7 @@ describe('billing: hostile input to every public route', () => {
     expect(apiRoutes(collector)).toEqual(specs.map((s) => `${s.method} ${s.url}`).sort());
   });
 
-  it('answers every hostile case with a 4xx and an API.md code, and records nothing', async () => {
+  it('answers every hostile case with a 4xx and an docs/api.md code, and records nothing', async () => {
     const before = await counts();
     const wrong: string[] = [];
     let total = 0;

@@ -1,6 +1,6 @@
 // Hostile input to every public route of notification (issue 10, "Done when"), through buildApp over
 // real Postgres and Redis, each case signed by an operator (the only client its routes serve) so it
-// reaches validation. Every answer must be a 4xx with an API.md code, never a 5xx, and nothing may be
+// reaches validation. Every answer must be a 4xx with an docs/api.md code, never a 5xx, and nothing may be
 // recorded. The routes are read from the app: a route added without cases here fails the suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -70,7 +70,7 @@ describe('notification: hostile input to every public route', () => {
     expect(apiRoutes(collector)).toEqual(specs.map((s) => `${s.method} ${s.url}`).sort());
   });
 
-  it('answers every hostile case with a 4xx and an API.md code, and records nothing', async () => {
+  it('answers every hostile case with a 4xx and an docs/api.md code, and records nothing', async () => {
     const before = await counts();
     const wrong: string[] = [];
     let total = 0;

@@ -28,7 +28,7 @@ export const configSchema = commonConfigSchema.extend({
   // Requests per client per minute, counted in Redis across instances.
   RATE_LIMIT_PER_MINUTE: envInteger({ min: 1, max: 1_000_000 }).default(600),
   // Gateway-initiated payments: how long an intent may wait for its debit (and OTP), how long past
-  // that before an unresolved one goes to reconciliation (DESIGN.md: expiry plus a grace period),
+  // that before an unresolved one goes to reconciliation (docs/design.md: expiry plus a grace period),
   // and how often the sweeper looks.
   INTENT_TTL: envDurationMs().default(900_000),
   INTENT_RECONCILIATION_GRACE: envDurationMs().default(600_000),

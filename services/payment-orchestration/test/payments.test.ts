@@ -1,5 +1,5 @@
 // POST /v1/payments and the status inquiry, on real Postgres and Redis: every idempotency rule of
-// API.md, the channelTxnId rule, the cross-channel guard, the amount checks, allocation, fees, ledger
+// docs/api.md, the channelTxnId rule, the cross-channel guard, the amount checks, allocation, fees, ledger
 // and outbox.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PaymentNotificationResponse, PaymentStatusResponse } from '@gateway/contracts';

@@ -97,7 +97,7 @@ describe('POST /v1/payments/{id}/reversals', () => {
     const againReplay = await h.send('POST', '/v1/payments', { body, idempotencyKey: 'pay-k2' });
     expect(againReplay.payload).toBe(again.payload);
 
-    // A byte-for-byte replay under the FIRST key stays that key's stored first answer (API.md).
+    // A byte-for-byte replay under the FIRST key stays that key's stored first answer (docs/api.md).
     const replay = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body, idempotencyKey: 'pay-k1' });
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.payload).toBe(first.payload);

@@ -1,4 +1,4 @@
-// Composition root: ONE process serving every configured channel, each on its own port (API.md:
+// Composition root: ONE process serving every configured channel, each on its own port (docs/api.md:
 // bank-alpha :4001, wallet-one :4002, wallet-two :4003). SIGTERM closes them all and exits 0.
 import { configOrExit, createLogger, listenHttp, runService } from '@gateway/kit';
 import { buildSimulatorApp, serviceName } from './app.ts';

@@ -1,4 +1,4 @@
-// Composition root: the SMPP server (API.md: :2775) and its HTTP side (:4010) in one process.
+// Composition root: the SMPP server (docs/api.md: :2775) and its HTTP side (:4010) in one process.
 // SIGTERM closes HTTP first, then every SMPP session, and exits 0.
 import { configOrExit, createLogger, listenHttp, runService } from '@gateway/kit';
 import { buildSmscApp, serviceName } from './app.ts';

@@ -1,6 +1,6 @@
 // The registry of every event type and version. `eventCatalog` names the CURRENT version of each type
 // (what producers emit); `legacyEventDefinitions` keeps superseded versions that consumers must still
-// parse while a migration runs (DESIGN.md: a breaking change is a new version, both are consumed).
+// parse while a migration runs (docs/design.md: a breaking change is a new version, both are consumed).
 // To break a payload: add `fooV2`, point eventCatalog['x.y'] at it, and move the v1 definition into
 // legacyEventDefinitions until no producer emits it.
 import type { z } from 'zod';

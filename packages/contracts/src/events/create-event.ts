@@ -1,5 +1,5 @@
 // Producers build events here and nowhere else, so every event leaving a service has a UUID v7 id,
-// a UTC timestamp and a payload that passed its schema (validated on both ends, DESIGN.md).
+// a UTC timestamp and a payload that passed its schema (validated on both ends, docs/design.md).
 import { v7 as uuidv7 } from 'uuid';
 import { eventCatalog, findEventDefinition } from './catalog.ts';
 import type { EventType, EventVersion, LatestEventVersion } from './catalog.ts';

@@ -1,4 +1,4 @@
-// One envelope for every event (DESIGN.md). The payload stays `unknown` here: it is validated in a
+// One envelope for every event (docs/design.md). The payload stays `unknown` here: it is validated in a
 // second step against the schema of the envelope's type and version, so that a consumer can tell "not
 // an event at all" from "an event whose payload breaks its contract".
 import { z } from 'zod';

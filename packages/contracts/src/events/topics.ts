@@ -1,4 +1,4 @@
-// Topics are named by owner and aggregate (DESIGN.md). Partition counts are part of the contract: the
+// Topics are named by owner and aggregate (docs/design.md). Partition counts are part of the contract: the
 // key → partition mapping, and so the per-key order, changes if a count changes on a live topic.
 export const topics = {
   'billing.bills': {

@@ -1,4 +1,4 @@
-// Request and response schemas of the billing API (API.md, "Billing").
+// Request and response schemas of the billing API (docs/api.md, "Billing").
 import { z } from 'zod';
 import { moneySchema } from '../money.ts';
 import {

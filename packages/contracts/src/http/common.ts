@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { moneySchema } from '../money.ts';
 
-// API.md: 1–255 visible ASCII characters (0x21–0x7E): no spaces, no control characters, nothing a
+// docs/api.md: 1–255 visible ASCII characters (0x21–0x7E): no spaces, no control characters, nothing a
 // proxy might re-encode, so the stored key is byte-identical to the one the client sent.
 export const idempotencyKeySchema = z
   .string({ error: 'Idempotency-Key header is required' })

@@ -1,4 +1,4 @@
-// Request and response schemas of the payment-orchestration API (API.md, "Payment orchestration").
+// Request and response schemas of the payment-orchestration API (docs/api.md, "Payment orchestration").
 // Field names are the public contract: add fields, rename none.
 import { z } from 'zod';
 import { currencyCodeSchema, moneySchema } from '../money.ts';
@@ -175,7 +175,7 @@ export const nextActionSchema = z.object({
 
 export const intentErrorSchema = z.object({ code: failureReasonSchema, message: z.string() });
 
-// One shape for create, confirm, cancel and get: API.md's fields, plus optional detail.
+// One shape for create, confirm, cancel and get: docs/api.md's fields, plus optional detail.
 export const intentResponseSchema = z.object({
   intentId: idSchema,
   status: intentStatusSchema,

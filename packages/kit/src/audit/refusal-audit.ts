@@ -1,4 +1,4 @@
-// Refused authentications go to the service's append-only audit_log (DESIGN.md, Security), beside the
+// Refused authentications go to the service's append-only audit_log (docs/design.md, Security), beside the
 // operator actions, but aggregated: one row per (source address, key id, reason, method, path) per
 // flush window, with the number of refusals it stands for. A flood of bad requests therefore costs at
 // most `maxKeys + 1` rows a window, however fast it comes, and never a database write per request.

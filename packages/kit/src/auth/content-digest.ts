@@ -7,7 +7,7 @@ export function contentDigest(body: Uint8Array): string {
   return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
 }
 
-/** The sha-256 value a Content-Digest header claims; only sha-256 is accepted (sha-512 would be fine too, but API.md fixes sha-256). */
+/** The sha-256 value a Content-Digest header claims; only sha-256 is accepted (sha-512 would be fine too, but docs/api.md fixes sha-256). */
 export function parseContentDigest(header: string): Buffer | 'malformed' | 'unsupported' {
   let parsed: ReturnType<typeof parseDictionary>;
   try {

@@ -1,4 +1,4 @@
-// The client side of API.md's HTTP Message Signatures: one implementation shared by the tests, the
+// The client side of docs/api.md's HTTP Message Signatures: one implementation shared by the tests, the
 // bench scripts and the simulators, so the verifier is exercised by exactly what clients are told to do.
 import { randomBytes } from 'node:crypto';
 import { createSigner, httpbis } from 'http-message-signatures';
@@ -49,7 +49,7 @@ export async function signRequest(input: SignRequestInput): Promise<SignatureHea
       key: createSigner(Buffer.from(input.secret, 'base64'), SIGNATURE_ALG, input.keyId),
       name: SIGNATURE_LABEL,
       fields: digest !== undefined ? ['@method', '@target-uri', 'content-digest'] : ['@method', '@target-uri'],
-      // API.md's parameter order; the library serialises them in this order into Signature-Input.
+      // docs/api.md's parameter order; the library serialises them in this order into Signature-Input.
       params: ['created', 'nonce', 'keyid', 'alg'],
       paramValues: { created: new Date(created * 1000), nonce, keyid: input.keyId, alg: SIGNATURE_ALG },
     },

@@ -1,5 +1,5 @@
 // Fastify plugin: every route registered in the same encapsulated context as this plugin requires a
-// valid HTTP Message Signature (API.md, Common rules). Routes outside that context (/healthz, /readyz,
+// valid HTTP Message Signature (docs/api.md, Common rules). Routes outside that context (/healthz, /readyz,
 // /metrics, /docs) stay public, because opting in by scope cannot be forgotten on one route of a file
 // the way a per-route flag can.
 //
@@ -53,7 +53,7 @@ declare module 'fastify' {
   }
 }
 
-/** One refused authentication, for the append-only audit log (DESIGN.md, Security). */
+/** One refused authentication, for the append-only audit log (docs/design.md, Security). */
 export interface AuthRefusal {
   at: Date;
   reason: RefusalReason;
@@ -70,7 +70,7 @@ export interface AuthRefusal {
 export interface SignatureAuthOptions {
   clients: ClientsFile;
   redis: Redis;
-  /** Allowed distance of `created` from the server clock, either way. API.md: 300 s. */
+  /** Allowed distance of `created` from the server clock, either way. docs/api.md: 300 s. */
   windowSeconds?: number;
   /** For the start-up line; refusals are logged on the request's logger (with its request id). */
   logger?: Logger;

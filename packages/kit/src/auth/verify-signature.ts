@@ -1,4 +1,4 @@
-// The server side of API.md's HTTP Message Signatures, without the transport. It works in two steps
+// The server side of docs/api.md's HTTP Message Signatures, without the transport. It works in two steps
 // because the body comes last on the wire: verifySignatureHeaders decides everything the headers alone
 // can decide (the HMAC covers the Content-Digest HEADER, not the body), so an unsigned or forged
 // request is refused before a byte of its body is read; the body then only has to match the digest

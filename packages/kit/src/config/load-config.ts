@@ -42,7 +42,7 @@ export const commonConfigSchema = z.object({
   // published outbox rows and inbox records are kept. The inbox outlives Kafka's log retention (7 days
   // by default): until a topic drops an event it can be delivered again (a consumer group reset, a
   // replay), and only the inbox record stops it acting twice. Idempotency keys go when they expire
-  // (30 days after their request, as API.md promises replays for).
+  // (30 days after their request, as docs/api.md promises replays for).
   RETENTION_INTERVAL: envDurationMs().default(3_600_000),
   RETENTION_BATCH_SIZE: envInteger({ min: 1, max: 100_000 }).default(1_000),
   OUTBOX_RETENTION: envDurationMs().default(7 * 86_400_000),

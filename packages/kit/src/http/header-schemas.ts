@@ -1,7 +1,7 @@
 // Header schemas shared by routes, so the OpenAPI document describes them the same way everywhere.
 import { z } from 'zod';
 
-/** API.md: 1–255 visible ASCII characters. */
+/** docs/api.md: 1–255 visible ASCII characters. */
 export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1 to 255 visible ASCII characters')

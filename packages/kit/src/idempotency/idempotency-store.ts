@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 
-/** API.md: 1–255 visible ASCII characters. */
+/** docs/api.md: 1–255 visible ASCII characters. */
 export function isValidIdempotencyKey(key: string): boolean {
   return /^[\x21-\x7e]{1,255}$/.test(key);
 }

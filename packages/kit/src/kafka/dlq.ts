@@ -2,7 +2,7 @@ import type { IHeaders } from 'kafkajs';
 
 /**
  * Headers added to a dead-lettered message. The value and key stay exactly as they were, so an
- * operator can replay the message to its original topic unchanged (DESIGN.md: visible and
+ * operator can replay the message to its original topic unchanged (docs/design.md: visible and
  * replayable from the dashboard).
  */
 export const dlqHeaders = {

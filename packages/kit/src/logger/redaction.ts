@@ -1,4 +1,4 @@
-// What must never reach a log line (DESIGN.md, Security): secrets, OTPs, PINs, signatures, credentials,
+// What must never reach a log line (docs/design.md, Security): secrets, OTPs, PINs, signatures, credentials,
 // full account and card numbers. pino's `redact` paths cover fixed places (headers after the request
 // serializer), but it has no "any depth" wildcard, so a log formatter walks every logged object and
 // masks by key name wherever the key appears. Matching is on the key name with case, `-` and `_`

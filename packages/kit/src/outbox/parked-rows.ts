@@ -1,5 +1,5 @@
 // Parked-row administration: what an operator needs to see and act on rows Kafka refuses
-// (DESIGN.md: visible and replayable), and the counts behind the parked/blocked gauges.
+// (docs/design.md: visible and replayable), and the counts behind the parked/blocked gauges.
 import type { Pool } from 'pg';
 import type { Queryable } from '../db/pool.ts';
 import { outboxChannel } from './enqueue.ts';
@@ -20,7 +20,7 @@ export interface ParkedOutboxRow {
   blockedBehind: number;
 }
 
-/** Parked rows, oldest first: what an operator has to look at (DESIGN.md: visible and replayable). */
+/** Parked rows, oldest first: what an operator has to look at (docs/design.md: visible and replayable). */
 export async function listParkedOutbox(pool: Pool): Promise<ParkedOutboxRow[]> {
   const { rows } = await pool.query<ParkedOutboxRow>(
     `SELECT o.id, o.event_id AS "eventId", o.payload->>'type' AS type, o.topic, o.key, o.attempts,

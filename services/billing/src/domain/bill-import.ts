@@ -201,7 +201,7 @@ function sameBill(stored: StoredBillKey, row: ValidBillRow): boolean {
 }
 
 // The telecom's billing system re-sends bills (a retried upload, a cycle split differently into
-// batches). A repeat must get the original success and never a second bill (DESIGN.md), but a
+// batches). A repeat must get the original success and never a second bill (docs/design.md), but a
 // different bill under a known id is a conflict the sender has to look at, not something to merge.
 export function classifyDuplicate(stored: StoredBillKey, row: ValidBillRow, batchId: string): DuplicateOutcome {
   const same = sameBill(stored, row);

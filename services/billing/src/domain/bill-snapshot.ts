@@ -1,5 +1,5 @@
 // The snapshot every bill.* event carries: what payment orchestration needs to present and accept a
-// payment, and notification to word an SMS, without ever calling billing (DESIGN.md).
+// payment, and notification to word an SMS, without ever calling billing (docs/design.md).
 import { isPositive, minMoney, money, zeroMoney } from '@gateway/contracts';
 import type { BillSnapshot, Money } from '@gateway/contracts';
 import type { AccountRecord, BillRecord } from './bill-records.ts';

@@ -1,5 +1,5 @@
 // Billing numbers and contact mobiles. Both are checked against libphonenumber's numbering plan for
-// Syria (DESIGN.md: a phone-number library, not a hand-written regex). The 'max' metadata is needed:
+// Syria (docs/design.md: a phone-number library, not a hand-written regex). The 'max' metadata is needed:
 // the default set cannot tell a fixed line from a mobile, and an account must be a landline.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 

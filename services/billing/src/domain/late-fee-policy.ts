@@ -1,4 +1,4 @@
-// The late-fee and cut-off policy, per holder class. The historical rule (DESIGN.md) is one month of
+// The late-fee and cut-off policy, per holder class. The historical rule (docs/design.md) is one month of
 // grace, then a percentage fine, then a one-way cut, then a two-way cut; the numbers change by decree,
 // so they are configuration (config/late-fee-policy.json), validated here before the service starts.
 import { holderClasses, moneySchema } from '@gateway/contracts';

@@ -16,7 +16,7 @@
 //   - Two runs of one batchId at once: the second is told the batch is in progress (a session
 //     advisory lock), so a client retrying a slow upload gets a retryable answer, not double work.
 //
-// The HTTP route also passes the request's Idempotency-Key (API.md's common rule); the CSV command
+// The HTTP route also passes the request's Idempotency-Key (docs/api.md's common rule); the CSV command
 // has none. The key is recorded with the batch and checked before the batchId:
 //   - same client, same key, same request: the first answer again, byte for byte (`keyReplay`);
 //   - same key, another batchId or another body: refused, idempotency_key_reused (422); only a
@@ -48,7 +48,7 @@ export type { AcceptedRow, BatchIdempotency } from '../store/pg-bill-batch-store
 
 export const defaultChunkSize = 1_000;
 
-/** API.md: keys live 30 days; after that a client may use the key again for another batch. */
+/** docs/api.md: keys live 30 days; after that a client may use the key again for another batch. */
 export const idempotencyKeyLifetimeDays = 30;
 
 export type BillImportDeps = {

@@ -28,7 +28,7 @@ export function accountBillsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           { db: deps.pool, policy: deps.policy, now: deps.now ?? (() => new Date()) },
           { accountNo: request.params.accountNo, status: request.query.status },
         );
-        // Not echoed in full: logs and error bodies never carry a whole account number (DESIGN.md).
+        // Not echoed in full: logs and error bodies never carry a whole account number (docs/design.md).
         if (result.kind === 'account_not_found') throw new ApiError('account_not_found', 'No account has this number.');
         return { accountNo: result.account.accountNo, bills: result.bills.map(({ bill, snapshot }) => billView(bill, snapshot)) };
       },

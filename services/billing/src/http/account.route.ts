@@ -25,7 +25,7 @@ export function accountRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       async (request) => {
         requireClientKind(request, ['biller', 'operator']);
         const account = await findAccountByNumber(deps.pool, request.params.accountNo);
-        // Not echoed in full: logs and error bodies never carry a whole account number (DESIGN.md).
+        // Not echoed in full: logs and error bodies never carry a whole account number (docs/design.md).
         if (account === null) throw new ApiError('account_not_found', 'No account has this number.');
         return accountView(account);
       },

@@ -1,6 +1,6 @@
-// POST /v1/bill-batches: one batch of a billing cycle from the telecom's billing system (API.md).
+// POST /v1/bill-batches: one batch of a billing cycle from the telecom's billing system (docs/api.md).
 // Rows are validated one by one: a bad row is rejected with its reason, the rest are accepted.
-// Like every state-changing POST it requires an Idempotency-Key (API.md); the batchId stays the
+// Like every state-changing POST it requires an Idempotency-Key (docs/api.md); the batchId stays the
 // business identity: a repeat of it returns the stored answer and changes nothing, whatever its key
 // (see flows/import-bill-batch.flow.ts for the rules, and for retries of a batch that failed halfway).
 import {

@@ -26,7 +26,7 @@ export function campaignCreateRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           tags: ['campaigns'],
           summary: 'Schedule an SMS campaign to a segment of bill holders',
           description:
-            'Operators only. Requires Idempotency-Key (API.md rules). Texts: Arabic required, English optional (English-speaking ' +
+            'Operators only. Requires Idempotency-Key (docs/api.md rules). Texts: Arabic required, English optional (English-speaking ' +
             'holders get Arabic without it), 1–1,000 characters each. The segment\'s filters are AND-ed; an empty segment must be ' +
             'sent as { "all": true }. startAt: from 5 minutes ago to 60 days ahead, now if left out. Opted-out numbers are skipped.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),

@@ -84,7 +84,7 @@ function oldestFirst(a: PayableBill, b: PayableBill): number {
 
 /**
  * Decides where a payment goes and whether it may be taken at all. A refusal is a value carrying the
- * API.md code: `bill_already_paid` when what was named is already covered, `no_amount_due` when the
+ * docs/api.md code: `bill_already_paid` when what was named is already covered, `no_amount_due` when the
  * account owes nothing, `currency_mismatch`, and `amount_out_of_range` for a partial payment of a bill
  * that takes none, an amount below the bill's minimum, or more than is due (no overpayment: the
  * channel would have to refund it).

@@ -1,4 +1,4 @@
-// Settlement days and cut-offs in the scheme's time zone (API.md: Asia/Damascus). A payment belongs to
+// Settlement days and cut-offs in the scheme's time zone (docs/api.md: Asia/Damascus). A payment belongs to
 // the local calendar day it was made on; the channel's day closes at its cut-off (local time), after
 // which that day's statement is final and its payments can no longer be reversed. The calendar itself
 // (local dates, wall-clock instants) is the contracts' business-date module.

@@ -16,7 +16,7 @@ export type BillerCatalogue = z.infer<typeof billerCatalogueSchema>;
 const cutOffSchema = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'cut-off must be HH:MM (24 h)' });
 
 export const channelCatalogueSchema = z.object({
-  // Business dates and cut-offs are in the scheme's zone (API.md: Asia/Damascus).
+  // Business dates and cut-offs are in the scheme's zone (docs/api.md: Asia/Damascus).
   timezone: z.string().min(1).default('Asia/Damascus'),
   defaultCutOff: cutOffSchema.default('23:00'),
   channels: z

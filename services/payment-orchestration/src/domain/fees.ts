@@ -1,4 +1,4 @@
-// Fee rules (DESIGN.md): essential bills (telephone, internet) carry no commission for the citizen;
+// Fee rules (docs/design.md): essential bills (telephone, internet) carry no commission for the citizen;
 // other payments carry a configurable tier. Pure: the schedule is data loaded by config.ts.
 import { currencyCodeSchema, money, percentOf, zeroMoney } from '@gateway/contracts';
 import type { CurrencyCode, Money } from '@gateway/contracts';

@@ -57,7 +57,7 @@ export function debitAmount(record: Pick<IntentRecord, 'amount' | 'fee'>): Money
   return { amount: (record.amount.amount + record.fee.amount) as Money['amount'], currency: record.amount.currency };
 }
 
-/** One shape for create, confirm, cancel and get (API.md plus optional detail). */
+/** One shape for create, confirm, cancel and get (docs/api.md plus optional detail). */
 export function intentView(record: IntentRecord): IntentResponse {
   const view: IntentResponse = {
     intentId: record.intentId,

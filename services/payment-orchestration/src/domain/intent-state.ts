@@ -1,4 +1,4 @@
-// The payment-intent state machine (DESIGN.md, "The two payment flows"), as plain functions over plain
+// The payment-intent state machine (docs/design.md, "The two payment flows"), as plain functions over plain
 // data. The store locks the row, asks `decideIntent` what an input does, and applies the answer; the
 // consumer, the routes and the expiry sweeper all go through here, so every rule lives in one place.
 //

@@ -1,5 +1,5 @@
 // Keeps the payable-bills read model from bill.* events (billing.bills), through the inbox, so inquiry
-// and payment never call billing and keep working while it is down (DESIGN.md).
+// and payment never call billing and keep working while it is down (docs/design.md).
 import type { AnyEvent } from '@gateway/contracts';
 import { createConsumer, handleOnce } from '@gateway/kit';
 import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';

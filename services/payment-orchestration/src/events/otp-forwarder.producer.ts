@@ -1,5 +1,5 @@
 // Sends channel.otp-submitted straight to Kafka instead of through the outbox. The outbox keeps every
-// event it published for days, and the OTP must never be stored (DESIGN.md, Security): the command is
+// event it published for days, and the OTP must never be stored (docs/design.md, Security): the command is
 // the only place it travels, and only on the wire. So this is the one Kafka producer beside the
 // consumers in events/. The confirm flow (flows/confirm-intent.flow.ts) calls it inside the route's
 // transaction, before commit: if the send fails, the intent stays requires_confirmation and the

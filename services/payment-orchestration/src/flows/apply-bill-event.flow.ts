@@ -1,5 +1,5 @@
 // A bill.* event applied to the payable-bills read model (in the consumer's inbox transaction), so
-// inquiry and payment never call billing and keep working while it is down (DESIGN.md).
+// inquiry and payment never call billing and keep working while it is down (docs/design.md).
 import type { EventOf } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import { allPaymentsKnown, applyBillSnapshot } from '../store/pg-bill-read-model-store.ts';

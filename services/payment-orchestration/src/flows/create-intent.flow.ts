@@ -60,7 +60,7 @@ export type CreateIntentOutcome =
   | { kind: 'channel_unavailable'; message: string };
 
 /**
- * The refusal of an intent for a bill another intent holds: 409 bill_payment_in_progress (API.md).
+ * The refusal of an intent for a bill another intent holds: 409 bill_payment_in_progress (docs/api.md).
  * The portal can resume its own holder (details.intentId: confirm its OTP, or wait for its outcome);
  * another client's intent (the USSD session of the same payer) is not named, since a client sees only
  * its own objects, and it could do nothing with the id anyway.

@@ -45,7 +45,7 @@ export async function reversePayment(client: PoolClient, input: ReversePaymentIn
   const closesAt = cutOffInstant(payment.business_date, cutOff, tz);
   if (ctx.now.getTime() >= closesAt.getTime()) {
     // After the cut-off the day's statement is final and the money is in settlement: undoing it is a
-    // refund through a complaint, not a reversal: 409 settlement_closed (API.md).
+    // refund through a complaint, not a reversal: 409 settlement_closed (docs/api.md).
     return {
       kind: 'refused',
       code: 'settlement_closed',

@@ -22,7 +22,7 @@ export function intentCreateRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           tags: ['payment intents'],
           summary: 'Create a payment intent: pull the money for bills from a wallet or bank account',
           description:
-            'Portal clients only. Requires Idempotency-Key (API.md rules). The amount goes to the named bills, or to the oldest ' +
+            'Portal clients only. Requires Idempotency-Key (docs/api.md rules). The amount goes to the named bills, or to the oldest ' +
             'open bills first; the fee is fixed now and the payer is debited amount + fee. The answer is usually `processing`; ' +
             'poll GET /v1/payment-intents/{id} for `requires_confirmation` (then confirm the OTP), `succeeded` or `failed`. ' +
             '409 bill_payment_in_progress when another intent that has not ended already covers one of the bills (details.billId, and ' +

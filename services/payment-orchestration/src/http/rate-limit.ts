@@ -1,4 +1,4 @@
-// Per-client rate limit (API.md: 429 rate_limited with Retry-After), counted in Redis so every
+// Per-client rate limit (docs/api.md: 429 rate_limited with Retry-After), counted in Redis so every
 // instance shares one budget per client. The key is the authenticated clientId, so the check runs in
 // preValidation, after the signature check (preParsing) has set request.client, and before the body
 // is validated or any work is done.

@@ -2,7 +2,7 @@
 // cut-off. Idempotent like every state-changing POST; a payment is reversed at most once, so asking
 // again under a new key returns that same reversal.
 //
-// After the cut-off the answer is 409 `settlement_closed` (API.md) with the business date and the
+// After the cut-off the answer is 409 `settlement_closed` (docs/api.md) with the business date and the
 // cut-off instant in details.
 import {
   errorBody,

@@ -1,4 +1,4 @@
-// Makes sure no intent is left hanging (DESIGN.md: every intent reaches a terminal state or the
+// Makes sure no intent is left hanging (docs/design.md: every intent reaches a terminal state or the
 // reconciliation queue within its expiry plus a grace period): on a timer, batch after batch of
 // flows/expire-intents.flow.ts (what happens to an expired intent is said there).
 import { createPeriodicTask } from '@gateway/kit';

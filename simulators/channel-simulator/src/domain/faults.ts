@@ -13,7 +13,7 @@ export interface ControlSettings {
   readonly failureRate: number;
   /** The customer's balance is treated as too low, whatever it is. */
   readonly insufficientFundsRate: number;
-  /** The channel declines (its own risk rules, a blocked card); an addition to API.md's list. */
+  /** The channel declines (its own risk rules, a blocked card); an addition to docs/api.md's list. */
   readonly declineRate: number;
   /** Every API call answers 503 and closes the connection. */
   readonly outage: boolean;

@@ -1,6 +1,6 @@
 // bill.* payloads (billing.bills). Each carries a full snapshot of the bill so that payment
 // orchestration can present and allocate to it, and notification can word an SMS, without calling
-// billing: a billing outage must not stop inquiry or payment (DESIGN.md).
+// billing: a billing outage must not stop inquiry or payment (docs/design.md).
 import { z } from 'zod';
 import { moneySchema } from '../../money.ts';
 import {

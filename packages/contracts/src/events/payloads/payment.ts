@@ -10,7 +10,7 @@ export const allocationSchema = z.object({
   externalBillId: z.string().min(1).max(128),
   amount: moneySchema,
   // The late fee forgiven on this bill because the channel paid an inquiry quote that was honoured
-  // across a fee applied after it (DESIGN.md, step 1). Not money: it is not in `amount` nor in the
+  // across a fee applied after it (docs/design.md, "The two payment flows", step 1). Not money: it is not in `amount` nor in the
   // payment's total; billing takes it off the bill's late fee so the quoted payment settles the bill.
   // On payment.reversed it is the waiver undone: billing owes the fee again. Absent means none.
   waivedLateFee: moneySchema.optional(),
