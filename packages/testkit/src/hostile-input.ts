@@ -6,6 +6,7 @@
 // keys, deep nesting, unknown fields and wrong content types, in the body, the path and the query.
 // The routes come from the app itself (onRoute), so a new route without hostile cases fails the suite.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, httpStatusOf, isErrorCode } from '@gateway/contracts';
 import { signRequest } from '@gateway/kit';
 import type { ClientsFile } from '@gateway/kit';
@@ -336,14 +337,14 @@ export async function sendSigned(app: Injectable, c: HostileCase, key: { keyId: 
   return { status: res.statusCode, body };
 }
 
-/** Why a reply to a hostile case is wrong, or undefined when it is a 4xx with an docs/api.md code. */
+/** Why a reply to a hostile case is wrong, or undefined when it is a 4xx with a docs/api.md code. */
 export function wrongAnswer(c: HostileCase, reply: HostileReply): string | undefined {
   if (reply.status >= 200 && reply.status < 300 && c.acceptIf?.(reply.body)) return undefined;
   if (reply.status < 400 || reply.status >= 500) return `status ${reply.status}: ${JSON.stringify(reply.body).slice(0, 300)}`;
   // Every case is signed by a client the route accepts: a 401 or 403 means it never reached validation.
   if (reply.status === 401 || reply.status === 403) return `status ${reply.status}: the case did not reach validation (${JSON.stringify(reply.body).slice(0, 200)})`;
   const code = (reply.body as { error?: { code?: unknown } } | null)?.error?.code;
-  if (!isErrorCode(code)) return `status ${reply.status} without an docs/api.md error code (${JSON.stringify(reply.body).slice(0, 200)}); codes: ${errorCodes.join(', ')}`;
+  if (!isErrorCode(code)) return `status ${reply.status} without a docs/api.md error code (${JSON.stringify(reply.body).slice(0, 200)}); codes: ${errorCodes.join(', ')}`;
   if (httpStatusOf(code) !== reply.status) return `code ${code} with status ${reply.status}, docs/api.md says ${httpStatusOf(code)}`;
   return undefined;
 }
@@ -363,4 +364,71 @@ export async function runHostileCases(cases: readonly HostileCase[], send: (c: H
     if (why !== undefined) wrong.push(`${c.route} · ${c.name}: ${why}`);
   }
   return wrong;
+}
+
+// ---- the suite every service runs
+
+export interface HostileTarget {
+  /** The service's app from its buildApp, not yet ready (its routes are collected first). */
+  app: Injectable & Parameters<typeof collectRoutes>[0] & { ready(): PromiseLike<unknown>; close(): PromiseLike<unknown> };
+  /** The service's database: the tables named must not change. */
+  pool: { query<R extends object>(sql: string): Promise<{ rows: R[] }> };
+  /** A valid request for every route (some need fixtures the target made). */
+  specs: readonly HostileRouteSpec[];
+  /** Everything start() opened besides the app. */
+  close(): Promise<void>;
+}
+
+export interface HostileSuiteOptions {
+  /** The Host the cases are signed for (the service's own address). */
+  host: string;
+  /** Tables (or `table WHERE …`) whose row counts no hostile case may change. */
+  tables: readonly string[];
+  signers: SignedClients;
+  /** Fewer cases than this means a generator stopped producing them. */
+  minCases: number;
+  start(): Promise<HostileTarget>;
+}
+
+/** Sends every hostile case to every /v1/ route of a service's app; each must be a 4xx with a catalogue code, and nothing may be recorded. */
+export function describeHostileInput(name: string, options: HostileSuiteOptions): void {
+  describe(`${name}: hostile input to every public route`, () => {
+    let target: HostileTarget;
+    let collector: RouteCollector;
+
+    beforeAll(async () => {
+      target = await options.start();
+      collector = collectRoutes(target.app);
+      await target.app.ready();
+    });
+
+    afterAll(async () => {
+      await target?.app.close();
+      await target?.close();
+    });
+
+    async function counts(): Promise<Record<string, number>> {
+      const result: Record<string, number> = {};
+      for (const table of options.tables) result[table] = (await target.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+      return result;
+    }
+
+    it('has hostile cases for every route the app serves', () => {
+      expect(apiRoutes(collector)).toEqual(target.specs.map((s) => `${s.method} ${s.url}`).sort());
+    });
+
+    it('answers every hostile case with a 4xx and a docs/api.md code, and records nothing', async () => {
+      const before = await counts();
+      const wrong: string[] = [];
+      let total = 0;
+      for (const spec of target.specs) {
+        const cases = hostileCases(spec);
+        total += cases.length;
+        wrong.push(...(await runHostileCases(cases, (c) => sendSigned(target.app, c, options.signers.keyOf(spec.as), options.host))));
+      }
+      expect(wrong).toEqual([]);
+      expect(total).toBeGreaterThan(options.minCases);
+      expect(await counts()).toEqual(before);
+    }, 180_000);
+  });
 }
