@@ -11,25 +11,15 @@
 // - a crash after the call, before its result is recorded, is resolved the same way, by asking.
 // The OTP travels only in the command and the confirm request: never stored, never logged.
 import type { EventOf } from '@gateway/contracts';
-import type { Logger } from '@gateway/kit';
-import type { Pool } from 'pg';
-import type { ChannelGateway } from '../channels/channel-gateway.ts';
 import type { DebitRecord } from '../domain/debit-state.ts';
 import { confirmDebit } from './confirm-debit.flow.ts';
 import { inquireDebitStatus } from './inquire-debit-status.flow.ts';
 import { inquireDueDebit } from './inquire-due-debit.flow.ts';
 import { sendDebit } from './send-debit.flow.ts';
+import { channelFlowPorts } from './channel-flow-ports.ts';
+import type { ChannelFlowDeps, ChannelFlowPorts } from './channel-flow-ports.ts';
 
-export type DebitFlowPorts = {
-  pool: Pool;
-  gateway: ChannelGateway;
-  logger: Logger;
-  now: () => Date;
-  /** Where results go; channels.results unless a test says otherwise. */
-  resultsTopic?: string | undefined;
-  /** Debits with a call in flight in this process (`channelId reference`): the poller leaves them alone. */
-  flying: Set<string>;
-};
+export type DebitFlowPorts = ChannelFlowPorts;
 
 export type CommandOutcome = string;
 
@@ -43,23 +33,10 @@ export type DebitFlows = {
   inFlight(): string[];
 };
 
-export type DebitFlowDeps = {
-  pool: Pool;
-  gateway: ChannelGateway;
-  logger: Logger;
-  clock?: (() => Date) | undefined;
-  resultsTopic?: string | undefined;
-};
+export type DebitFlowDeps = ChannelFlowDeps;
 
 export function createDebitFlows(deps: DebitFlowDeps): DebitFlows {
-  const ports: DebitFlowPorts = {
-    pool: deps.pool,
-    gateway: deps.gateway,
-    logger: deps.logger.child({ component: 'debit-processor' }),
-    now: deps.clock ?? (() => new Date()),
-    resultsTopic: deps.resultsTopic,
-    flying: new Set<string>(),
-  };
+  const ports = channelFlowPorts(deps, 'debit-processor');
   return {
     debitRequested: (event) => sendDebit(ports, event),
     otpSubmitted: (event) => confirmDebit(ports, event),

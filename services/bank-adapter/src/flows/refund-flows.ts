@@ -10,23 +10,13 @@
 //   reversal again only when the channel says it is not (a channel reverses a debit at most once);
 // - every change and its result event (channel.refund-*) commit together through the outbox.
 import type { EventOf } from '@gateway/contracts';
-import type { Logger } from '@gateway/kit';
-import type { Pool } from 'pg';
-import type { ChannelGateway } from '../channels/channel-gateway.ts';
 import type { RefundRecord } from '../domain/refund-state.ts';
 import { refundDebit } from './refund-debit.flow.ts';
 import { resolveDueRefund } from './resolve-due-refund.flow.ts';
+import { channelFlowPorts } from './channel-flow-ports.ts';
+import type { ChannelFlowDeps, ChannelFlowPorts } from './channel-flow-ports.ts';
 
-export type RefundFlowPorts = {
-  pool: Pool;
-  gateway: ChannelGateway;
-  logger: Logger;
-  now: () => Date;
-  /** Where results go; channels.results unless a test says otherwise. */
-  resultsTopic?: string | undefined;
-  /** Refunds with a call in flight in this process (`channelId reference`): the poller leaves them alone. */
-  flying: Set<string>;
-};
+export type RefundFlowPorts = ChannelFlowPorts;
 
 export type RefundFlows = {
   refundRequested(event: EventOf<'channel.refund-requested'>): Promise<string>;
@@ -36,23 +26,10 @@ export type RefundFlows = {
   inFlight(): string[];
 };
 
-export type RefundFlowDeps = {
-  pool: Pool;
-  gateway: ChannelGateway;
-  logger: Logger;
-  clock?: (() => Date) | undefined;
-  resultsTopic?: string | undefined;
-};
+export type RefundFlowDeps = ChannelFlowDeps;
 
 export function createRefundFlows(deps: RefundFlowDeps): RefundFlows {
-  const ports: RefundFlowPorts = {
-    pool: deps.pool,
-    gateway: deps.gateway,
-    logger: deps.logger.child({ component: 'refund-processor' }),
-    now: deps.clock ?? (() => new Date()),
-    resultsTopic: deps.resultsTopic,
-    flying: new Set<string>(),
-  };
+  const ports = channelFlowPorts(deps, 'refund-processor');
   return {
     refundRequested: (event) => refundDebit(ports, event),
     resolveDue: (record) => resolveDueRefund(ports, record),
