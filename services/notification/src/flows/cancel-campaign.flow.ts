@@ -1,5 +1,9 @@
 // An operator cancels a campaign that has not finished: recipients not yet queued never will be, and
 // its queued messages become `suppressed` ('campaign canceled'), in one transaction with the audit row.
+// That includes a message a dispatcher has already claimed: the send-sms flow looks at the campaign
+// once more right before the message's first part is submitted and sends nothing then; one that was
+// past that look is sent and recorded as submitted (it moves out of the suppressed count), because
+// the SMSC has it.
 //
 // Naturally idempotent (the state is the point): canceling a canceled campaign answers it as it is.
 // Every attempt is audited, because every operator action is. A completed campaign cannot be canceled:

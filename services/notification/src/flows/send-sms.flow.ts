@@ -3,6 +3,14 @@
 // a campaign queued at 21:00 and still draining at 22:00 stops for the night, and a STOP that arrives
 // while a campaign is running stops its remaining messages.
 //
+// The claim read the opt-out, but a STOP or a campaign's cancel can land between the claim and the
+// submit (a message may wait behind others to the same handset), so right before its first part goes
+// to the SMSC a message that an opt-out or a cancel may stop (a campaign's, a reminder) is looked at
+// again in Postgres, in one statement that also suppresses it (suppressIfStopped): one cheap query,
+// and none for receipts and notices, which nothing stops. Once a part is on its way the message is
+// finished and recorded as submitted even if a cancel suppressed it meanwhile (markMessageSubmitted
+// takes a suppressed message), so the records never deny what the SMSC received.
+//
 // Nothing is lost and nothing is sent twice: each part carries our reference (<messageId>:<part>), so
 // a part resubmitted after a lost connection is answered by the SMSC with the first message id instead
 // of a second SMS; the parts the SMSC already accepted are recorded, so a retry resumes after them.
@@ -12,7 +20,7 @@ import { sendableAt } from '../domain/quiet-hours.ts';
 import type { QuietHours } from '../domain/quiet-hours.ts';
 import { concatReferenceOf, shortMessageOf, splitSms } from '../domain/sms-segments.ts';
 import type { OutgoingPart, SubmitOutcome } from '../smpp/smpp-pdus.ts';
-import { deferMessage, recordAcceptedParts, suppressMessage } from '../store/pg-message-store.ts';
+import { deferMessage, recordAcceptedParts, suppressIfStopped, suppressMessage } from '../store/pg-message-store.ts';
 import type { AcceptedPart, ClaimedMessage } from '../store/pg-message-store.ts';
 import { recordFailed, recordSubmitted } from './sms-outcome-steps.ts';
 
@@ -29,6 +37,10 @@ export type SendSmsPorts = {
 
 export type SendSmsOutcome = 'submitted' | 'deferred' | 'suppressed' | 'failed' | 'retry';
 
+const optedOutReason = 'the subscriber opted out (STOP)';
+// The reason the cancel gives the campaign's queued messages (store/pg-campaign-store.ts cancelCampaign).
+const campaignCanceledReason = 'campaign canceled';
+
 /** Backoff for SMSC errors: 1 s, 2 s, 4 s … capped at 5 minutes. */
 function retryDelayMs(attempts: number): number {
   return Math.min(300_000, 1_000 * 2 ** Math.max(0, attempts - 1));
@@ -38,8 +50,9 @@ export async function sendSms(ports: SendSmsPorts, message: ClaimedMessage): Pro
   const { pool, smsc, quietHours } = ports;
   const clock = ports.now;
   const now = clock();
-  if (message.optedOut && optOutTemplates.has(message.template)) {
-    await suppressMessage(pool, message.messageId, 'the subscriber opted out (STOP)', now);
+  const optOutApplies = optOutTemplates.has(message.template);
+  if (message.optedOut && optOutApplies) {
+    await suppressMessage(pool, message.messageId, optedOutReason, now);
     return 'suppressed';
   }
   if (!message.urgent) {
@@ -52,12 +65,18 @@ export async function sendSms(ports: SendSmsPorts, message: ClaimedMessage): Pro
   const split = splitSms(message.body, concatReferenceOf(message.messageId));
   const parts: AcceptedPart[] = [];
   const fresh: AcceptedPart[] = [];
+  let lookAgain = message.campaignId !== null || optOutApplies;
   for (const [index, part] of split.parts.entries()) {
     const seq = index + 1;
     const known = message.accepted.get(seq);
     if (known !== undefined) {
       parts.push({ seq, smscMessageId: known });
       continue;
+    }
+    if (lookAgain) {
+      lookAgain = false;
+      const stop = await suppressIfStopped(pool, message.messageId, { campaignCanceled: campaignCanceledReason, optedOut: optOutApplies ? optedOutReason : null }, clock());
+      if (stop !== null) return 'suppressed';
     }
     const outcome = await smsc.submit({
       to: message.recipient,

@@ -172,6 +172,45 @@ export async function suppressMessage(db: Queryable, messageId: string, reason: 
   ]);
 }
 
+export type StopReasons = {
+  /** Why a message of a canceled campaign is not sent. */
+  campaignCanceled: string;
+  /** Why a message the recipient's opt-out applies to is not sent; null when no opt-out applies to it. */
+  optedOut: string | null;
+};
+
+/**
+ * The last look before a message goes to the SMSC, in one statement: a message whose campaign is
+ * canceled, or whose recipient has opted out (when `reasons.optedOut` is given), becomes `suppressed`
+ * with that reason. Returns why the message must not be sent (suppressed here, or already: a cancel
+ * that committed since the claim), or null to send it.
+ */
+export async function suppressIfStopped(db: Queryable, messageId: string, reasons: StopReasons, now: Date): Promise<string | null> {
+  const { rows } = await db.query<{ state: MessageState; last_error: string | null; stop: string | null }>(
+    `WITH m AS (
+       SELECT m.message_id, m.state, m.last_error,
+              CASE WHEN c.state = 'canceled' THEN $3
+                   WHEN $4::text IS NOT NULL AND o.opted_out THEN $4::text END AS stop
+         FROM sms_messages m
+         LEFT JOIN campaigns c ON c.campaign_id = m.campaign_id
+         LEFT JOIN opt_outs o ON o.msisdn = m.recipient
+        WHERE m.message_id = $1
+     ), stopped AS (
+       UPDATE sms_messages s SET state = 'suppressed', lease_until = NULL, last_error = m.stop, done_at = $2
+         FROM m WHERE s.message_id = m.message_id AND m.stop IS NOT NULL AND s.state = 'queued'
+       RETURNING s.message_id
+     )
+     SELECT state, last_error, stop FROM m`,
+    [messageId, now.toISOString(), reasons.campaignCanceled, reasons.optedOut],
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  if (row.state === 'suppressed') return row.last_error ?? 'suppressed';
+  // Past queued (another dispatcher finished it after this one's lease ran out): as before, a resubmit
+  // is answered from the SMSC's deduplication and the record stays as it is.
+  return row.state === 'queued' ? row.stop : null;
+}
+
 /**
  * A receipt can arrive while the transaction recording its part is still open (the SMSC answers the
  * submit, then sends the receipt at once): under READ COMMITTED each would miss the other's row and
@@ -194,11 +233,15 @@ export async function recordAcceptedParts(db: Queryable, messageId: string, part
   );
 }
 
-/** queued → submitted, with what was sent; false when the message was no longer queued. */
+/**
+ * queued → submitted, with what was sent; false when the message was neither queued nor suppressed.
+ * A suppressed message is taken too: it was suppressed (a cancel, say) after the sender's last look
+ * and while its parts were already on their way, and the record must say what the SMSC received.
+ */
 export async function markMessageSubmitted(db: Queryable, messageId: string, sent: { encoding: SmsEncoding; segments: number }, now: Date): Promise<boolean> {
   const updated = await db.query(
-    `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL
-      WHERE message_id = $1 AND state = 'queued'`,
+    `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL, done_at = NULL
+      WHERE message_id = $1 AND state IN ('queued', 'suppressed')`,
     [messageId, now.toISOString(), sent.encoding, sent.segments],
   );
   return updated.rowCount === 1;
