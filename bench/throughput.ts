@@ -332,6 +332,10 @@ async function loadStep(rate: number, count: number): Promise<StepResult> {
   let inFlight = 0;
   let dropped = 0;
   let sent = 0;
+  // How late the sender itself released a payment, and its CPU: on a shared machine the client must
+  // be shown not to be the limit.
+  let maxLate = 0;
+  const cpu = process.cpuUsage();
   const interval = 1000 / rate;
   const started = performance.now();
 
@@ -340,6 +344,7 @@ async function loadStep(rate: number, count: number): Promise<StepResult> {
     const billId = billIds[i];
     if (billId === undefined) throw new Error(`no bill ${i} (import incomplete)`);
     const payment: Payment = { scheduled };
+    maxLate = Math.max(maxLate, performance.now() - scheduled);
     payments.push(payment);
     byBill.set(billId, payment);
     inFlight++;
@@ -381,6 +386,8 @@ async function loadStep(rate: number, count: number): Promise<StepResult> {
     await sleep(Math.max(0, Math.min(5, started + k * interval - performance.now())));
   }
   const sendSeconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
+  const clientCpu = (cpuUsed.user + cpuUsed.system) / 1e6 / sendSeconds;
   const accepted = () => payments.filter((p) => p.status === 201);
   const lagAtEnd = [...byBill.values()].filter((p) => p.status === 201 && p.settled === undefined).length;
   const inFlightAtEnd = inFlight;
@@ -402,6 +409,7 @@ async function loadStep(rate: number, count: number): Promise<StepResult> {
     `          API p50 ${ms(pct(api, 50))} / p99 ${ms(pct(api, 99))} / max ${ms(api.at(-1) ?? NaN)}; payment → bill.settled p50 ${ms(pct(settle, 50))} / p99 ${ms(p99Settle)} / max ${ms(settle.at(-1) ?? NaN)}`,
     `          settlement lag at the end of the step: ${lagAtEnd} payments accepted, not yet settled (${inFlightAtEnd} requests still unanswered)` +
       `${unsettled > 0 ? `; ${unsettled} still unsettled ${drainSeconds} s later` : ''}${held ? '; HELD' : ''}`,
+    `          (client: sends at most ${maxLate.toFixed(0)} ms behind schedule, ${(clientCpu * 100).toFixed(0)} % of one core)`,
   ].join('\n');
   console.log(line);
   return { rate, held, drained, line };
