@@ -9,10 +9,9 @@
 //   RATE_LIMIT_PER_MINUTE=1000000 npm start
 // (the default limit protects the API from one client and would turn most of the bench into 429s).
 // Traffic goes to 127.0.0.1 only; the run stops by itself at --max-seconds.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { signRequest } from '@gateway/kit';
+import { benchBill, keyOf, send } from './signed-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,27 +28,8 @@ const deadline = Date.now() + Number(values['max-seconds']) * 1000;
 if (!Number.isSafeInteger(total) || total < 1 || total > 1_000_000) throw new Error('--payments must be 1..1,000,000');
 if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw new Error('--concurrency must be 1..1000');
 
-type Client = { clientId: string; keys: { keyId: string; secret: string }[] };
-const clients = JSON.parse(readFileSync(new URL('../infra/local/clients.json', import.meta.url), 'utf8')) as Client[];
-function keyOf(clientId: string): { keyId: string; secret: string } {
-  const key = clients.find((c) => c.clientId === clientId)?.keys[0];
-  if (!key) throw new Error(`no client ${clientId} in infra/local/clients.json`);
-  return key;
-}
 const biller = keyOf('telecom-billing');
 const bank = keyOf('bank-alpha');
-
-async function send(method: 'GET' | 'POST', url: string, key: { keyId: string; secret: string }, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = {};
-  if (text !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['idempotency-key'] = randomUUID();
-  }
-  Object.assign(headers, await signRequest({ method, url, body: text, keyId: key.keyId, secret: key.secret, headers }));
-  const response = await fetch(url, { method, headers, body: text });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
 
 // A run-specific block of Damascus numbers (011 + 7 digits), so reruns never collide with old bills.
 const base = 1_000_000 + (randomBytes(4).readUInt32BE() % 8_000_000);
@@ -60,15 +40,7 @@ console.log(`importing ${total} bills through billing…`);
 for (let start = 0; start < total; start += 5_000) {
   const rows = [];
   for (let i = start; i < Math.min(total, start + 5_000); i++) {
-    rows.push({
-      externalBillId: `bench-${run}-${i}`,
-      accountNo: accountOf(i),
-      period: { from: '2026-10-01', to: '2026-10-31' },
-      issueDate: '2026-11-01',
-      dueDate: '2026-12-31',
-      amount: { amount: 150_000, currency: 'SYP' },
-      holder: { name: `Bench subscriber ${i}`, class: 'individual', msisdn: '+963944123456' },
-    });
+    rows.push(benchBill(`bench-${run}-${i}`, accountOf(i), i));
   }
   const res = await send('POST', `${values.billing}/v1/bill-batches`, biller, { batchId: `bench-${run}-${start}`, bills: rows });
   if (res.status !== 202) throw new Error(`bill import answered ${res.status}: ${JSON.stringify(res.json)}`);

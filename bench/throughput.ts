@@ -24,12 +24,12 @@
 // A step whose payments have not all settled --drain-seconds after it ends stops the climb: higher
 // rates would only measure the queue that step left behind.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { databaseUrl, signRequest } from '@gateway/kit';
+import { databaseUrl } from '@gateway/kit';
 import { adminUrl, createStack, kafkaBrokers, kafkaSasl, sleep } from './intents-stack.ts';
+import { benchBill, keyOf, send } from './signed-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -89,29 +89,9 @@ const deadline = runStarted + maxSeconds * 1000;
 let stopReason: string | undefined;
 const stopping = (): boolean => stopReason !== undefined || Date.now() > deadline;
 
-// ---- clients and signing (the same as bench/payments.ts, which exports nothing to import)
-type Key = { keyId: string; secret: string };
-type Client = { clientId: string; keys: Key[] };
-const clients = JSON.parse(readFileSync(new URL('../infra/local/clients.json', import.meta.url), 'utf8')) as Client[];
-function keyOf(clientId: string): Key {
-  const key = clients.find((c) => c.clientId === clientId)?.keys[0];
-  if (!key) throw new Error(`no client ${clientId} in infra/local/clients.json`);
-  return key;
-}
+// ---- clients
 const biller = keyOf('telecom-billing');
 const bank = keyOf('bank-alpha');
-
-async function send(method: 'GET' | 'POST', url: string, key: Key, body: unknown, timeoutMs: number): Promise<{ status: number; json: unknown }> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = {};
-  if (text !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['idempotency-key'] = randomUUID();
-  }
-  Object.assign(headers, await signRequest({ method, url, body: text, keyId: key.keyId, secret: key.secret, headers }));
-  const response = await fetch(url, { method, headers, body: text, signal: AbortSignal.timeout(timeoutMs) });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
 
 // ---- figures
 /** Percentile of ascending `sorted`; Infinity stands for "never arrived" and sorts last. */
@@ -236,15 +216,7 @@ async function importBills(from: number, to: number): Promise<void> {
     const end = Math.min(to, start + importBatch);
     const rows = [];
     for (let i = start; i < end; i++) {
-      rows.push({
-        externalBillId: `tp-${run}-${i}`,
-        accountNo: accountOf(i),
-        period: { from: '2026-10-01', to: '2026-10-31' },
-        issueDate: '2026-11-01',
-        dueDate: '2026-12-31',
-        amount: { amount: 150_000, currency: 'SYP' },
-        holder: { name: `Bench subscriber ${i}`, class: 'individual', msisdn: '+963944123456' },
-      });
+      rows.push(benchBill(`tp-${run}-${i}`, accountOf(i), i));
     }
     const res = await send('POST', `${values.billing}/v1/bill-batches`, biller, { batchId: `tp-${run}-${start}`, bills: rows }, 300_000);
     const body = res.json as { acceptedCount?: number; accepted?: { index: number; billId: string }[] } | null;
