@@ -44,7 +44,8 @@ import {
   reversedBeforeApplied,
 } from '../store/pg-bill-payment-store.ts';
 
-export type ApplyPaymentDeps = {
+/** What applying a payment or a reversal takes (apply-reversal.flow.ts uses the same). */
+export type SettlementFlowDeps = {
   pool: Pool;
   policy: LateFeePolicy;
   /** The inbox the event is recorded in, so a redelivery is applied once. */
@@ -54,11 +55,11 @@ export type ApplyPaymentDeps = {
 
 // A deadlock or serialization failure re-runs the whole transaction: safe, since everything it does
 // (inbox row included) is inside it.
-const transactionRetries = 3;
+export const settlementTransactionRetries = 3;
 
 /** Applies the payment once: `{ duplicate: true }` for an event applied already. */
-export async function applyPayment(deps: ApplyPaymentDeps, event: EventOf<'payment.completed'>): Promise<HandleOnceResult<SettlementReport>> {
-  return handleOnce(deps.pool, deps.inbox, event, (client) => settle(client, event, deps.policy, deps.clock()), { retries: transactionRetries });
+export async function applyPayment(deps: SettlementFlowDeps, event: EventOf<'payment.completed'>): Promise<HandleOnceResult<SettlementReport>> {
+  return handleOnce(deps.pool, deps.inbox, event, (client) => settle(client, event, deps.policy, deps.clock()), { retries: settlementTransactionRetries });
 }
 
 async function wasOverdue(client: PoolClient, bill: BillRecord): Promise<boolean> {

@@ -10,7 +10,7 @@ import { businessDateOf, createEvent, isPositive, money } from '@gateway/contrac
 import type { EventOf } from '@gateway/contracts';
 import { enqueueEvent, handleOnce } from '@gateway/kit';
 import type { HandleOnceResult } from '@gateway/kit';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { allocationsByBill, emptyReport } from '../domain/bill-settlement.ts';
 import type { SettlementReport } from '../domain/bill-settlement.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
@@ -19,22 +19,12 @@ import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
 import { serviceName } from '../service-name.ts';
 import { findBillPayment, insertBillReversal, recordUnapplied, resolveUnappliedPayment } from '../store/pg-bill-payment-store.ts';
 import { lockBills, saveBillState } from '../store/pg-bill-state-store.ts';
-
-export type ApplyReversalDeps = {
-  pool: Pool;
-  policy: LateFeePolicy;
-  /** The inbox the event is recorded in, so a redelivery is applied once. */
-  inbox: string;
-  clock: () => Date;
-};
-
-// A deadlock or serialization failure re-runs the whole transaction: safe, since everything it does
-// (inbox row included) is inside it.
-const transactionRetries = 3;
+import { settlementTransactionRetries } from './apply-payment.flow.ts';
+import type { SettlementFlowDeps } from './apply-payment.flow.ts';
 
 /** Applies the reversal once: `{ duplicate: true }` for an event applied already. */
-export async function applyReversal(deps: ApplyReversalDeps, event: EventOf<'payment.reversed'>): Promise<HandleOnceResult<SettlementReport>> {
-  return handleOnce(deps.pool, deps.inbox, event, (client) => reverse(client, event, deps.policy, deps.clock()), { retries: transactionRetries });
+export async function applyReversal(deps: SettlementFlowDeps, event: EventOf<'payment.reversed'>): Promise<HandleOnceResult<SettlementReport>> {
+  return handleOnce(deps.pool, deps.inbox, event, (client) => reverse(client, event, deps.policy, deps.clock()), { retries: settlementTransactionRetries });
 }
 
 async function reverse(client: PoolClient, event: EventOf<'payment.reversed'>, policy: LateFeePolicy, now: Date): Promise<SettlementReport> {
