@@ -3,50 +3,30 @@
 // the same command and result topics, against the channel simulator over real HTTP. A channel's own
 // payment settles the bill while the intent's debit is already at the bank with no answer; when the
 // debit turns out to have succeeded, it is given back at the bank with nobody involved.
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import type { AnyEvent, IntentResponse, PaymentNotificationResponse } from '@gateway/contracts';
-import { payers, startAdapterHarness } from '../../bank-adapter/test/support/adapter-harness.ts';
-import type { AdapterHarness } from '../../bank-adapter/test/support/adapter-harness.ts';
-import { startIntentHarness } from './support/intent-harness.ts';
-import type { IntentHarness } from './support/intent-harness.ts';
+import { payers } from '../../bank-adapter/test/support/adapter-harness.ts';
+import { acrossServices, bankIntentLeftUnknown } from './support/across-services.ts';
 
-let h: IntentHarness;
-let adapter: AdapterHarness;
-
-beforeAll(async () => {
-  h = await startIntentHarness();
-  adapter = await startAdapterHarness({ topics: { commands: h.topics.commands, results: h.topics.results } });
-});
-afterAll(async () => {
-  await adapter?.close();
-  await h?.close();
-});
+const both = acrossServices();
 
 const forIntent = (intentId: string, type: string) => (e: AnyEvent) => e.type === type && e.key === intentId;
 
+// Holds the adapter's status inquiries (switched off: refused locally, no attempt used) until the
+// wallet has paid; otherwise, on a slow machine, the inquiry can find the debit first and the intent
+// pays the bill before the wallet does.
+const holdInquiries = () => both.adapter.adapter.gateway.setForcedOff('bank-alpha', { by: 'test', at: new Date().toISOString(), reason: 'hold inquiries until the wallet pays' });
+const releaseInquiries = () => both.adapter.adapter.gateway.setForcedOff('bank-alpha', null);
+
 it('a debit already sent when a channel paid the bill is reversed at the bank once it proves to have succeeded: intent canceled and refunded, payer told', async () => {
+  const { h, adapter } = both;
   const bank = adapter.simulators['bank-alpha'];
   const payer = payers['bank-alpha'];
   const before = bank.state.balanceOf(payer.accountNo!);
   const bill = await h.issueBill();
 
   // The bank takes the debit but its reply never comes: the outcome is unknown, the debit in flight.
-  await bank.control({ dropReplyRate: 1 });
-  let intent: IntentResponse;
-  try {
-    const created = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
-      body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'bank-alpha', payer: { accountNo: payer.accountNo } },
-    });
-    expect(created.status).toBe(201);
-    intent = created.body;
-    await h.waitForStatus(intent.intentId, 'unknown');
-    // Hold the adapter's status inquiries (switched off: refused locally, no attempt used) until the
-    // wallet has paid; otherwise, on a slow machine, the inquiry can find the debit first and the
-    // intent pays the bill before the wallet does.
-    adapter.adapter.gateway.setForcedOff('bank-alpha', { by: 'test', at: new Date().toISOString(), reason: 'hold inquiries until the wallet pays' });
-  } finally {
-    await bank.control({ dropReplyRate: 0 });
-  }
+  const intent = await bankIntentLeftUnknown(both, bill, { dropReplyRate: 1 }, { dropReplyRate: 0 }, holdInquiries);
 
   // Meanwhile the payer pays the same bill in a wallet's app: taken, and the intent is not canceled
   // (its debit may have happened; the adapter is finding out).
@@ -55,7 +35,7 @@ it('a debit already sent when a channel paid the bill is reversed at the bank on
     body: { channelTxnId: 'W1-X-1', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
   });
   expect(paid.status).toBe(201);
-  adapter.adapter.gateway.setForcedOff('bank-alpha', null);
+  releaseInquiries();
 
   // The adapter's inquiry finds the debit succeeded; its payment is refused (the bill is paid), and
   // the debit goes back to the payer at the bank.
@@ -73,35 +53,21 @@ it('a debit already sent when a channel paid the bill is reversed at the bank on
 });
 
 it('a refund the bank refuses puts the intent in the reconciliation queue with why; nothing is credited', async () => {
+  const { h, adapter } = both;
   const bank = adapter.simulators['bank-alpha'];
-  const payer = payers['bank-alpha'];
   const bill = await h.issueBill();
-  await bank.control({ dropReplyRate: 1 });
-  let intent: IntentResponse;
-  try {
-    const created = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
-      body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'bank-alpha', payer: { accountNo: payer.accountNo } },
-    });
-    intent = created.body;
-    await h.waitForStatus(intent.intentId, 'unknown');
-    // Hold the adapter's status inquiries (switched off: refused locally, no attempt used) until the
-    // wallet has paid; otherwise, on a slow machine, the inquiry can find the debit first and the
-    // intent pays the bill before the wallet does.
-    adapter.adapter.gateway.setForcedOff('bank-alpha', { by: 'test', at: new Date().toISOString(), reason: 'hold inquiries until the wallet pays' });
-  } finally {
-    await bank.control({ dropReplyRate: 0, reversalRefusalRate: 1 });
-  }
+  const intent = await bankIntentLeftUnknown(both, bill, { dropReplyRate: 1 }, { dropReplyRate: 0, reversalRefusalRate: 1 }, holdInquiries);
   try {
     const paid = await h.send('POST', '/v1/payments', {
       as: 'wallet-one',
       body: { channelTxnId: 'W1-X-2', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
     });
     expect(paid.status).toBe(201);
-    adapter.adapter.gateway.setForcedOff('bank-alpha', null);
+    releaseInquiries();
     const queued = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.reconciliation-required'), 20_000);
     expect(queued.payload).toMatchObject({ status: 'canceled', reason: expect.stringContaining('refund_refused') });
   } finally {
-    adapter.adapter.gateway.setForcedOff('bank-alpha', null);
+    releaseInquiries();
     await bank.control({ reversalRefusalRate: 0 });
   }
   const { rows } = await h.db.pool.query('SELECT reason, money_moved, detail FROM intent_reconciliation WHERE intent_id = $1', [intent.intentId]);

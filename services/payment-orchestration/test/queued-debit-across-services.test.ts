@@ -3,45 +3,23 @@
 // HTTP. The bank queues the debit and says nothing; its status inquiry answers "not found" for a
 // while (long past the old 10 s rule, past the whole backoff list); then it applies the debit. The
 // intent stays unknown with its bill held all along, then succeeds, and the bill is paid once.
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import type { IntentResponse } from '@gateway/contracts';
 import { waitFor } from '@gateway/testkit';
-import { payers, startAdapterHarness, testTimings } from '../../bank-adapter/test/support/adapter-harness.ts';
-import type { AdapterHarness } from '../../bank-adapter/test/support/adapter-harness.ts';
-import { startIntentHarness } from './support/intent-harness.ts';
-import type { IntentHarness } from './support/intent-harness.ts';
+import { payers, testTimings } from '../../bank-adapter/test/support/adapter-harness.ts';
+import { acrossServices, bankIntentLeftUnknown } from './support/across-services.ts';
 
-let h: IntentHarness;
-let adapter: AdapterHarness;
-
-beforeAll(async () => {
-  h = await startIntentHarness();
-  adapter = await startAdapterHarness({ topics: { commands: h.topics.commands, results: h.topics.results } });
-});
-afterAll(async () => {
-  await adapter?.close();
-  await h?.close();
-});
+const both = acrossServices();
 
 it('timeout → not found for a while → the queued debit appears: the intent succeeds and the bill is paid once', async () => {
+  const { h, adapter } = both;
   const bank = adapter.simulators['bank-alpha'];
   const payer = payers['bank-alpha'];
   const before = bank.state.balanceOf(payer.accountNo!);
   const bill = await h.issueBill();
 
   // The bank takes the debit into its queue: no reply (the adapter times out), applied 6 s later.
-  await bank.control({ queueDebitsMs: 6_000 });
-  let intent: IntentResponse;
-  try {
-    const created = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
-      body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'bank-alpha', payer: { accountNo: payer.accountNo } },
-    });
-    expect(created.status).toBe(201);
-    intent = created.body;
-    await h.waitForStatus(intent.intentId, 'unknown');
-  } finally {
-    await bank.control({ queueDebitsMs: 0 });
-  }
+  const intent = await bankIntentLeftUnknown(both, bill, { queueDebitsMs: 6_000 }, { queueDebitsMs: 0 });
 
   // "Not found", again and again, more times than the backoff list is long: still unknown, bill held.
   const budget = testTimings.statusInquiry.backoffMs.length;
