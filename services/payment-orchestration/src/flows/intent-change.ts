@@ -27,15 +27,16 @@ export type IntentChangeContext = {
   reason?: string | null | undefined;
 };
 
+/** Every event about an intent is keyed by it (order per intent) and carries the change's cause. */
+function envelopeOf(record: IntentRecord, ctx: IntentChangeContext) {
+  return { producer: serviceName, key: record.intentId, correlationId: ctx.correlationId, causationId: ctx.causationId, occurredAt: ctx.now };
+}
+
 export async function enqueueIntentEvent(client: PoolClient, type: IntentEventKind, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
   await enqueueEvent(
     client,
     createEvent(type, {
-      producer: serviceName,
-      key: record.intentId,
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: ctx.now,
+      ...envelopeOf(record, ctx),
       payload: intentEventPayload(type, record, ctx.now.toISOString(), ctx.reason),
     }),
     ctx.topics?.intents,
@@ -47,11 +48,7 @@ async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ct
   await enqueueEvent(
     client,
     createEvent('channel.refund-requested', {
-      producer: serviceName,
-      key: record.intentId,
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: ctx.now,
+      ...envelopeOf(record, ctx),
       payload: {
         intentId: record.intentId,
         channelId: record.channelId,
@@ -71,11 +68,7 @@ async function enqueueStatusRequest(client: PoolClient, record: IntentRecord, ct
   await enqueueEvent(
     client,
     createEvent('channel.status-requested', {
-      producer: serviceName,
-      key: record.intentId,
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: ctx.now,
+      ...envelopeOf(record, ctx),
       payload: {
         intentId: record.intentId,
         channelId: record.channelId,
