@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicToEnsure {
   topic: string;
@@ -18,6 +18,8 @@ export function dlqTopicFor(topic: string): string {
 export interface EnsureTopicsOptions {
   /** Also create each topic's `.dlq` twin (same partition count). Default true. */
   withDlq?: boolean;
+  /** How long to wait for the new topics' partition leaders before failing. Default 30 s. */
+  leaderTimeoutMs?: number;
 }
 
 /**
@@ -40,21 +42,40 @@ export async function ensureTopics(kafka: Kafka, wanted: TopicToEnsure[], option
     const existing = new Set(await admin.listTopics());
     const missing = [...all.values()].filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
-      // Resolves false when another process created them first; that is fine.
+      // Resolves false when another process created them first; that is fine. kafkajs's own wait for
+      // leaders retries only LEADER_NOT_AVAILABLE, but a broker that has just started (or a lost race)
+      // may answer UNKNOWN_TOPIC_OR_PARTITION for a moment too, so the wait is ours.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: t.numPartitions,
           replicationFactor: t.replicationFactor ?? 1,
         })),
       });
-      // After a lost race createTopics returns without waiting for leaders; a producer started right
-      // after would fail with "no metadata", so wait for them here either way.
-      await admin.fetchTopicMetadata({ topics: missing.map((t) => t.topic) });
+      await waitForLeaders(admin, missing.map((t) => t.topic), options.leaderTimeoutMs ?? 30_000);
     }
     return missing.map((t) => t.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+// Errors a just-created topic answers with until its partitions have leaders the broker knows of.
+const NOT_READY_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type === undefined || !NOT_READY_YET.has(type)) throw err;
+      if (Date.now() >= deadline) throw err;
+    }
+    if (Date.now() >= deadline) throw new Error(`the partitions of ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
