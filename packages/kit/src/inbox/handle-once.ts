@@ -16,6 +16,20 @@ export async function recordInboxEvent(client: PoolClient, consumer: string, eve
 }
 
 /**
+ * Records a batch of events in one statement, inside the caller's transaction, and returns the ids
+ * (lower case) that were new: the caller applies only those. Sorted, so two transactions recording
+ * overlapping batches (a rebalance's overlap) take the row locks in the same order and cannot deadlock.
+ */
+export async function recordInboxEvents(client: PoolClient, consumer: string, eventIds: string[]): Promise<Set<string>> {
+  const ids = [...new Set(eventIds.map((id) => id.toLowerCase()))].sort();
+  const result = await client.query<{ event_id: string }>(
+    'INSERT INTO inbox (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS t(id) ON CONFLICT DO NOTHING RETURNING event_id',
+    [consumer, ids],
+  );
+  return new Set(result.rows.map((r) => r.event_id));
+}
+
+/**
  * Runs `fn` (the event's effect) at most once per (consumer, event) — Kafka delivers at least once,
  * so every effectful consumer goes through this. The inbox row and the effect commit together: a
  * crash before commit leaves neither, and the redelivery runs the effect then.

@@ -1,2 +1,2 @@
-export { handleOnce, recordInboxEvent } from './handle-once.ts';
+export { handleOnce, recordInboxEvent, recordInboxEvents } from './handle-once.ts';
 export type { HandleOnceResult } from './handle-once.ts';

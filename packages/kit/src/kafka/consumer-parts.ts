@@ -1,0 +1,178 @@
+// What the per-message consumer (consumer.ts) and the batch consumer (batch-consumer.ts) share: the
+// kafkajs consumer settings, the metrics, the dead-letter writer, backoff and an interruptible sleep.
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { dlqHeaders, truncateReason } from './dlq.ts';
+import type { DeadLetterKind } from './dlq.ts';
+import { createProducer } from './producer.ts';
+import { dlqTopicFor } from './topics.ts';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  /** 1 on first delivery to the handler, up to maxAttempts. */
+  attempt: number;
+}
+
+export interface BackoffOptions {
+  initialMs?: number;
+  maxMs?: number;
+  multiplier?: number;
+}
+
+/** What both consumers take, apart from their handler. */
+export interface ConsumerBaseOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /** Handler attempts before the message goes to `<topic>.dlq`. */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  /**
+   * Where a group with no committed offset starts. Default true: a new consumer group (a new
+   * service, or one renamed) must not silently skip the events published before it first joined.
+   */
+  fromBeginning?: boolean;
+  registry?: Registry;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  /** Partitions handled in parallel; messages within one partition are always handled in order. */
+  partitionsConsumedConcurrently?: number;
+}
+
+export interface EventConsumer {
+  readonly consumer: Consumer;
+  /** Connects, subscribes and starts handling; resolves once the run loop is started. */
+  start(): Promise<void>;
+  /** Resolves when this member has joined its group (useful in tests before producing). */
+  joined(): Promise<void>;
+  /** Stops taking messages, lets the one being handled finish (or abandons its backoff), disconnects. */
+  stop(): Promise<void>;
+}
+
+export interface ConsumerMetrics {
+  consumed: Counter<'topic' | 'group'>;
+  failed: Counter<'topic' | 'group'>;
+  deadLettered: Counter<'topic' | 'group' | 'kind'>;
+}
+
+function counter<L extends string>(registry: Registry | undefined, name: string, help: string, labelNames: L[]): Counter<L> {
+  // Several consumers share one registry; registering a metric name twice throws, so reuse it.
+  const existing = registry?.getSingleMetric(name);
+  if (existing) return existing as Counter<L>;
+  return new Counter({ name, help, labelNames, registers: registry ? [registry] : [] });
+}
+
+export function consumerMetrics(registry: Registry | undefined): ConsumerMetrics {
+  return {
+    consumed: counter(registry, 'kafka_consumer_messages_consumed_total', 'Messages that passed their schema and reached a handler.', ['topic', 'group']),
+    failed: counter(registry, 'kafka_consumer_handler_failures_total', 'Handler attempts that threw.', ['topic', 'group']),
+    deadLettered: counter(registry, 'kafka_consumer_messages_dead_lettered_total', 'Messages sent to their dead-letter topic.', ['topic', 'group', 'kind']),
+  };
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+export type Backoff = Required<BackoffOptions>;
+
+export function backoffOf(options: BackoffOptions | undefined): Backoff {
+  return { initialMs: 200, maxMs: 10_000, multiplier: 2, ...options };
+}
+
+/** The wait before retry number `n` (1-based). */
+export function backoffDelay(backoff: Backoff, n: number): number {
+  return Math.min(backoff.maxMs, backoff.initialMs * backoff.multiplier ** Math.min(n - 1, 20));
+}
+
+export function openConsumer(options: ConsumerBaseOptions): Consumer {
+  return options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
+    allowAutoTopicCreation: false,
+  });
+}
+
+/** Resolves when the consumer first joins its group. */
+export function joinedSignal(consumer: Consumer): Promise<void> {
+  return new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+}
+
+/** Sleeps that stop() cuts short, so a consumer in a long backoff stops at once. */
+export interface Sleeper {
+  sleep(ms: number): Promise<void>;
+  wakeAll(): void;
+}
+
+export function createSleeper(): Sleeper {
+  const sleepers = new Set<() => void>();
+  return {
+    sleep(ms) {
+      return new Promise((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          sleepers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        sleepers.add(wake);
+      });
+    },
+    wakeAll() {
+      for (const wake of [...sleepers]) wake();
+    },
+  };
+}
+
+export interface DeadLetterWriter {
+  write(topic: string, partition: number, message: KafkaMessage, kind: DeadLetterKind, reason: string, attempts: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Writes a message, unchanged, to `<topic>.dlq` with headers that say why, for an operator to replay. */
+export function createDeadLetterWriter(kafka: Kafka, groupId: string, metrics: ConsumerMetrics, log: Logger): DeadLetterWriter {
+  let producer: Producer | undefined;
+  return {
+    async write(topic, partition, message, kind, reason, attempts) {
+      const headers = {
+        ...message.headers,
+        [dlqHeaders.reason]: truncateReason(reason),
+        [dlqHeaders.kind]: kind,
+        [dlqHeaders.originalTopic]: topic,
+        [dlqHeaders.originalPartition]: String(partition),
+        [dlqHeaders.originalOffset]: message.offset,
+        [dlqHeaders.attempts]: String(attempts),
+        [dlqHeaders.consumerGroup]: groupId,
+        [dlqHeaders.failedAt]: new Date().toISOString(),
+      };
+      producer ??= createProducer(kafka);
+      const current = producer;
+      try {
+        await current.connect();
+        await current.send({ topic: dlqTopicFor(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+      } catch (err) {
+        // A failed send may still have been written; reusing this producer's rewound sequence numbers
+        // for the next, different message could get that one dropped as a "duplicate". Start afresh.
+        producer = undefined;
+        await current.disconnect().catch(() => undefined);
+        throw err;
+      }
+      metrics.deadLettered.inc({ topic, group: groupId, kind });
+      log.warn({ topic, partition, offset: message.offset, kind, attempts, reason: truncateReason(reason, 500) }, 'message dead-lettered');
+    },
+    async close() {
+      await producer?.disconnect().catch(() => undefined);
+    },
+  };
+}
