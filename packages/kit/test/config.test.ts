@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: 3001,
       DATABASE_URL: validEnv.DATABASE_URL,
+      DATABASE_POOL_SIZE: 20,
       KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.2:9093'],
       REDIS_URL: validEnv.REDIS_URL,
       LOG_LEVEL: 'info',
@@ -94,6 +95,13 @@ describe('loadConfig', () => {
   it('refuses ports out of range', () => {
     const error = configError(() => loadConfig(commonConfigSchema, { ...validEnv, HTTP_PORT: '70000' }));
     expect(error.message).toBe('invalid configuration: HTTP_PORT must be a port number between 1 and 65535');
+  });
+
+  it('sizes the Postgres pool from DATABASE_POOL_SIZE, and refuses a size below 1', () => {
+    expect(loadConfig(commonConfigSchema, { ...validEnv, DATABASE_POOL_SIZE: '50' }).DATABASE_POOL_SIZE).toBe(50);
+    expect(configError(() => loadConfig(commonConfigSchema, { ...validEnv, DATABASE_POOL_SIZE: '0' })).message).toBe(
+      'invalid configuration: DATABASE_POOL_SIZE must be an integer between 1 and 1000',
+    );
   });
 
   it("reads the service's Kafka login, and refuses half of one at start rather than failing to log in later", () => {

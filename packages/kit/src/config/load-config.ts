@@ -25,6 +25,12 @@ export const commonConfigSchema = z.object({
   HTTP_HOST: envString().default('127.0.0.1'),
   HTTP_PORT: envPort(),
   DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
+  // Connections this service keeps to Postgres. A payment holds one for its whole transaction (some
+  // fifteen round trips), so at 1,000 payments/s with a few ms per transaction about ten are busy at
+  // once; 20 leaves room for the consumers and the relay without letting four services' pools (80)
+  // outnumber what a 2-core Postgres can run. A request that waits 5 s for one is answered 503 with
+  // Retry-After (the pool is saturated: the caller retries with the same Idempotency-Key).
+  DATABASE_POOL_SIZE: envInteger({ min: 1, max: 1_000 }).default(20),
   KAFKA_BROKERS: envBrokerList(),
   // This service's own Kafka principal (SASL/SCRAM). Unset: no SASL, for a broker without it; the
   // local one refuses such a client. Its ACLs let it write only the topics it owns.

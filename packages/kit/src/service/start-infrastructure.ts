@@ -75,7 +75,12 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
   const clients = await loadClients(config.CLIENTS_FILE);
   const sasl = kafkaSaslOf(config);
 
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: service, logger });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: service,
+    max: config.DATABASE_POOL_SIZE,
+    logger,
+  });
   shutdown.register('postgres pool', () => pool.end());
   const pgAddress = hostOf(config.DATABASE_URL);
   await reach('Postgres', pgAddress, () => checkPostgres(pool, 5_000));
