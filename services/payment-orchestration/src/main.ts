@@ -46,6 +46,7 @@ await runService({
       registry: infra.registry,
       topic: config.BILLS_TOPIC,
       groupId: config.BILL_READ_MODEL_GROUP_ID,
+      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
     });
     const channelHealth = createChannelHealthConsumer({
       kafka: infra.kafka,
@@ -54,6 +55,7 @@ await runService({
       registry: infra.registry,
       topic: config.CHANNEL_RESULTS_TOPIC,
       groupId: config.CHANNEL_HEALTH_GROUP_ID,
+      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
     });
     const channelResults = createChannelResultsConsumer({
       kafka: infra.kafka,
@@ -63,6 +65,7 @@ await runService({
       catalogues: config.catalogues,
       topic: config.CHANNEL_RESULTS_TOPIC,
       groupId: config.CHANNEL_RESULTS_GROUP_ID,
+      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
     });
     const sweeper = createIntentExpirySweeper({
       pool: infra.pool,

@@ -10,8 +10,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { buildApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
-import { createBillReadModelHandler } from '../src/events/bill-read-model.consumer.ts';
-import { aBillIssued, aPayment, migrationsDir } from './support/harness.ts';
+import { aBillIssued, aPayment, billFeeder, migrationsDir } from './support/harness.ts';
 
 const signers = hostileClients([{ kind: 'channel', channelId: 'bank-alpha' }, { kind: 'portal' }, { kind: 'operator' }]);
 
@@ -33,7 +32,7 @@ describeHostileInput('payment orchestration', {
     // A real bill in the read model, so a valid payment or intent would be accepted: each case
     // differs from one in a single way.
     const bill = aBillIssued();
-    await createBillReadModelHandler({ pool: db.pool, logger })(bill, { topic: 'test', partition: 0, offset: '0', key: bill.key, headers: {}, attempt: 1 });
+    await billFeeder(db.pool, logger)(bill);
     const snapshot = bill.payload;
     const intentId = 'int_00000000-0000-7000-8000-000000000000';
     const specs: HostileRouteSpec[] = [

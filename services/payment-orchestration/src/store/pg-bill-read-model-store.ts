@@ -1,26 +1,37 @@
-// The read model of payable bills, written only from bill.* events. Each event carries the bill's
-// full snapshot and a revision; a snapshot older than the stored one is ignored, so a redelivered or
-// reordered event never rolls a bill back.
-import type { BillSnapshot } from '@gateway/contracts';
+// The read model of payable bills, written only from bill.* events, a consumer batch at a time. Each
+// event carries the bill's full snapshot and a revision; the flow folds a batch's events into one row
+// per bill (domain/bill-changes.ts) against the states locked here, and one statement writes them all.
 import type { Queryable } from '@gateway/kit';
 import type { PayableBill } from '../domain/allocation.ts';
+import type { BillRow, StoredBillState } from '../domain/bill-changes.ts';
 
 /**
- * How the event changes whether a bill is closed by something other than our own allocations:
- * `settled` with a payment we do not know closes it (paid at a counter, say); `reopened` opens it;
- * anything else leaves that as it was.
+ * The read model's state of these bills, each row locked FOR UPDATE in bill_id order (the order
+ * recordPayment and intent creation lock them in), so nothing changes them before upsertBills.
  */
-export type ExternalClosure = 'close' | 'open' | 'keep';
+export async function lockBillStates(client: Queryable, billIds: readonly string[]): Promise<Map<string, StoredBillState>> {
+  const { rows } = await client.query<{ bill_id: string; revision: number; closed_externally: boolean }>(
+    'SELECT bill_id, revision, closed_externally FROM payable_bills WHERE bill_id = ANY($1::text[]) ORDER BY bill_id FOR UPDATE',
+    [billIds],
+  );
+  return new Map(rows.map((r) => [r.bill_id, { revision: r.revision, closedExternally: r.closed_externally }]));
+}
 
-export type ApplySnapshotResult = 'applied' | 'stale';
-
-export async function applyBillSnapshot(client: Queryable, bill: BillSnapshot, closure: ExternalClosure): Promise<ApplySnapshotResult> {
-  const closed = closure === 'close';
+/**
+ * Writes the rows in one multi-row upsert. The revision guard stays: a bill inserted by someone else
+ * since lockBillStates (a missing row cannot be locked) is overwritten only by a newer snapshot.
+ * Returns how many rows were written.
+ */
+export async function upsertBills(client: Queryable, bills: readonly BillRow[]): Promise<number> {
+  if (bills.length === 0) return 0;
+  const column = <T>(value: (bill: BillRow) => T): T[] => bills.map(value);
   const result = await client.query(
     `INSERT INTO payable_bills (bill_id, external_bill_id, biller_id, account_no, holder_name, holder_class, holder_msisdn, status,
        period_from, period_to, issue_date, due_date, amount, late_fee, paid_amount, currency, allow_partial, min_amount, max_amount,
        essential, revision, closed_externally, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, now())
+     SELECT u.*, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+       $9::date[], $10::date[], $11::date[], $12::date[], $13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::boolean[],
+       $18::bigint[], $19::bigint[], $20::boolean[], $21::int[], $22::boolean[]) AS u
      ON CONFLICT (bill_id) DO UPDATE SET
        external_bill_id = EXCLUDED.external_bill_id, biller_id = EXCLUDED.biller_id, account_no = EXCLUDED.account_no,
        holder_name = EXCLUDED.holder_name, holder_class = EXCLUDED.holder_class, holder_msisdn = EXCLUDED.holder_msisdn,
@@ -28,43 +39,41 @@ export async function applyBillSnapshot(client: Queryable, bill: BillSnapshot, c
        issue_date = EXCLUDED.issue_date, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount, late_fee = EXCLUDED.late_fee,
        paid_amount = EXCLUDED.paid_amount, currency = EXCLUDED.currency, allow_partial = EXCLUDED.allow_partial,
        min_amount = EXCLUDED.min_amount, max_amount = EXCLUDED.max_amount, essential = EXCLUDED.essential,
-       revision = EXCLUDED.revision,
-       closed_externally = CASE $23::text WHEN 'close' THEN true WHEN 'open' THEN false ELSE payable_bills.closed_externally END,
-       updated_at = now()
+       revision = EXCLUDED.revision, closed_externally = EXCLUDED.closed_externally, updated_at = now()
      WHERE payable_bills.revision < EXCLUDED.revision`,
     [
-      bill.billId,
-      bill.externalBillId,
-      bill.billerId,
-      bill.accountNo,
-      bill.holder.name,
-      bill.holder.class,
-      bill.holder.msisdn,
-      bill.status,
-      bill.period.from,
-      bill.period.to,
-      bill.issueDate,
-      bill.dueDate,
-      bill.amount.amount,
-      bill.lateFee.amount,
-      bill.paidAmount.amount,
-      bill.amount.currency,
-      bill.allowPartial,
-      bill.minAmount.amount,
-      bill.maxAmount.amount,
-      bill.essential,
-      bill.revision,
-      closed,
-      closure,
+      column((b) => b.snapshot.billId),
+      column((b) => b.snapshot.externalBillId),
+      column((b) => b.snapshot.billerId),
+      column((b) => b.snapshot.accountNo),
+      column((b) => b.snapshot.holder.name),
+      column((b) => b.snapshot.holder.class),
+      column((b) => b.snapshot.holder.msisdn),
+      column((b) => b.snapshot.status),
+      column((b) => b.snapshot.period.from),
+      column((b) => b.snapshot.period.to),
+      column((b) => b.snapshot.issueDate),
+      column((b) => b.snapshot.dueDate),
+      column((b) => b.snapshot.amount.amount),
+      column((b) => b.snapshot.lateFee.amount),
+      column((b) => b.snapshot.paidAmount.amount),
+      column((b) => b.snapshot.amount.currency),
+      column((b) => b.snapshot.allowPartial),
+      column((b) => b.snapshot.minAmount.amount),
+      column((b) => b.snapshot.maxAmount.amount),
+      column((b) => b.snapshot.essential),
+      column((b) => b.snapshot.revision),
+      column((b) => b.closedExternally),
     ],
   );
-  return result.rowCount === 1 ? 'applied' : 'stale';
+  return result.rowCount ?? 0;
 }
 
-/** Whether every payment that billing says settled the bill is one of ours. */
-export async function allPaymentsKnown(client: Queryable, paymentIds: readonly string[]): Promise<boolean> {
-  const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE payment_id = ANY($1::text[])`, [paymentIds]);
-  return Number(rows[0]?.n ?? 0) === new Set(paymentIds).size;
+/** Which of these payments are ours (recorded here). */
+export async function knownPayments(client: Queryable, paymentIds: readonly string[]): Promise<Set<string>> {
+  if (paymentIds.length === 0) return new Set();
+  const { rows } = await client.query<{ payment_id: string }>('SELECT payment_id FROM payments WHERE payment_id = ANY($1::text[])', [paymentIds]);
+  return new Set(rows.map((r) => r.payment_id));
 }
 
 /** A payable_bills row with the live allocations summed: what inquiry and payment both decide on. */

@@ -4,17 +4,18 @@
 // handler (the events built by testkit's anEvent). Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { BillSnapshot, ErrorBody, EventOf } from '@gateway/contracts';
-import { signRequest } from '@gateway/kit';
-import type { ClientsFile, HttpServer } from '@gateway/kit';
+import { handleOnce, signRequest } from '@gateway/kit';
+import type { ClientsFile, HttpServer, Logger } from '@gateway/kit';
 import { anEvent, createTestDatabase, testInfra, testKafka, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
+import type { Pool } from 'pg';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
 import { buildApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import type { PaymentOrchestrationConfig } from '../../src/config.ts';
-import { createBillReadModelHandler } from '../../src/events/bill-read-model.consumer.ts';
+import { billReadModelInbox, createBillReadModelBatchHandler } from '../../src/events/bill-read-model.consumer.ts';
 import { createOtpForwarder } from '../../src/events/otp-forwarder.producer.ts';
 
 export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
@@ -40,12 +41,24 @@ export type Harness = {
   setNow(instant: Date | string): void;
   send<T = ErrorBody>(method: 'GET' | 'POST', path: string, options?: SendOptions): Promise<Reply<T>>;
   /** Applies a bill.* event to the read model through the consumer's own handler. */
-  feed(event: EventOf<'bill.issued' | 'bill.late-fee-applied' | 'bill.settled' | 'bill.reopened' | 'bill.overdue'>): Promise<void>;
+  feed(event: BillEvent): Promise<void>;
   /** Issues a new bill (bill.issued) and returns its snapshot. */
   issueBill(overrides?: Partial<BillSnapshot>): Promise<BillSnapshot>;
   count(table: string, where?: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
 };
+
+export type BillEvent = EventOf<'bill.issued' | 'bill.late-fee-applied' | 'bill.settled' | 'bill.reopened' | 'bill.overdue'>;
+
+/** Applies one bill.* event as the bill read-model consumer does: its batch handler, with the event's inbox row, in one transaction. */
+export function billFeeder(pool: Pool, logger: Logger): (event: BillEvent) => Promise<void> {
+  const handleBatch = createBillReadModelBatchHandler({ logger });
+  return async (event) => {
+    const context = { topic: 'test', partition: 0, offset: '0', key: event.key, headers: {}, attempt: 1 };
+    const handled = await handleOnce(pool, billReadModelInbox, event, (client) => handleBatch(client, [{ event, context }]));
+    if (!handled.duplicate && typeof handled.result === 'function') handled.result();
+  };
+}
 
 let sequence = 0;
 const base = Math.floor(Math.random() * 5_000_000);
@@ -120,7 +133,7 @@ export async function startHarness(options: { env?: Record<string, string>; now?
     registry: new Registry(),
   });
   await app.ready();
-  const handler = createBillReadModelHandler({ pool: db.pool, logger });
+  const feed = billFeeder(db.pool, logger);
 
   const h: Harness = {
     db,
@@ -146,7 +159,7 @@ export async function startHarness(options: { env?: Record<string, string>; now?
       return { status: res.statusCode, body: res.json<T>(), headers: res.headers, payload: res.payload };
     },
     async feed(event) {
-      await handler(event, { topic: 'test', partition: 0, offset: '0', key: event.key, headers: {}, attempt: 1 });
+      await feed(event);
     },
     async issueBill(overrides = {}) {
       const event = aBillIssued(overrides);

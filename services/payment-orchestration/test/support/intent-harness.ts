@@ -15,13 +15,12 @@ import { Registry } from 'prom-client';
 import { buildApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import type { PaymentOrchestrationConfig } from '../../src/config.ts';
-import { createBillReadModelHandler } from '../../src/events/bill-read-model.consumer.ts';
 import { createChannelResultsConsumer } from '../../src/events/channel-results.consumer.ts';
 import { createIntentExpirySweeper } from '../../src/jobs/intent-expiry.sweeper.ts';
 import type { IntentExpirySweeper } from '../../src/jobs/intent-expiry.sweeper.ts';
 import { createOtpForwarder } from '../../src/events/otp-forwarder.producer.ts';
 import type { OtpForwarder } from '../../src/events/otp-forwarder.producer.ts';
-import { aBillIssued, migrationsDir } from './harness.ts';
+import { aBillIssued, billFeeder, migrationsDir } from './harness.ts';
 
 export { syp } from './harness.ts';
 
@@ -129,7 +128,7 @@ export async function startIntentHarness(): Promise<IntentHarness> {
   await consumer.start();
   await consumer.joined();
   const sweeper = createIntentExpirySweeper({ pool: db.pool, logger, graceMs, clock, topics });
-  const billHandler = createBillReadModelHandler({ pool: db.pool, logger });
+  const feedBill = billFeeder(db.pool, logger);
 
   const h: IntentHarness = {
     db,
@@ -159,7 +158,7 @@ export async function startIntentHarness(): Promise<IntentHarness> {
     },
     async issueBill(overrides = {}) {
       const event = aBillIssued(overrides);
-      await billHandler(event, { topic: 'test', partition: 0, offset: '0', key: event.key, headers: {}, attempt: 1 });
+      await feedBill(event);
       const { lines: _lines, ...snapshot } = event.payload;
       return snapshot;
     },
