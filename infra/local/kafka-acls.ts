@@ -4,6 +4,10 @@
 //   node infra/local/kafka-acls.ts principals   one service principal a line (the SCRAM users to create)
 //   node infra/local/kafka-acls.ts apply        makes the broker's ACLs match and creates the catalogue's
 //                                               missing topics (KAFKA_BROKERS, KAFKA_ADMIN_USERNAME/PASSWORD)
+// Partition counts: the catalogue's (6 for the two busy topics, 3 for the rest: enough for this
+// 2-core machine's KAFKA_CONSUMER_CONCURRENCY=3), or KAFKA_TOPIC_PARTITIONS=billing.bills=24,... for a
+// cluster. They apply when a topic is created: growing a live topic moves keys to other partitions,
+// and so breaks per-key order for the events in flight; grow one only while its consumers are drained.
 import process from 'node:process';
 import pino from 'pino';
 import { topicNames, topics } from '@gateway/contracts';
@@ -42,6 +46,19 @@ const accesses = Object.entries(services).map(([principal, service]) => accessOf
 const unowned = topicNames.filter((name) => !accesses.some((a) => a.owns.includes(name)));
 if (unowned.length > 0) throw new Error(`no service owns ${unowned.join(', ')}`);
 
+/** `billing.bills=24,payments.payments=24` → counts by topic; a name outside the catalogue is an error. */
+function partitionOverrides(text: string): Map<TopicName, number> {
+  const out = new Map<TopicName, number>();
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, count] = pair.split('=');
+    const n = Number(count);
+    if (!name || !Object.hasOwn(topics, name)) throw new Error(`KAFKA_TOPIC_PARTITIONS: ${name} is not a topic of the catalogue`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > 1_000) throw new Error(`KAFKA_TOPIC_PARTITIONS: ${pair} needs a count of 1..1000`);
+    out.set(name as TopicName, n);
+  }
+  return out;
+}
+
 const command = process.argv[2];
 if (command === 'principals') {
   process.stdout.write(accesses.map((a) => `${a.principal}\n`).join(''));
@@ -50,6 +67,7 @@ if (command === 'principals') {
   const username = env['KAFKA_ADMIN_USERNAME'];
   const password = env['KAFKA_ADMIN_PASSWORD'];
   if (!env['KAFKA_BROKERS'] || !username || !password) throw new Error('KAFKA_BROKERS, KAFKA_ADMIN_USERNAME and KAFKA_ADMIN_PASSWORD are required');
+  const partitions = partitionOverrides(env['KAFKA_TOPIC_PARTITIONS'] ?? '');
   const kafka = createKafka({
     brokers: env['KAFKA_BROKERS'].split(','),
     clientId: 'kafka-acls',
@@ -66,7 +84,7 @@ if (command === 'principals') {
   // payments.payments it consumes, and would fail its start if orchestration had not yet run.
   const made = await ensureTopics(
     kafka,
-    topicNames.map((name) => ({ topic: name, numPartitions: topics[name].partitions })),
+    topicNames.map((name) => ({ topic: name, numPartitions: partitions.get(name) ?? topics[name].partitions })),
   );
   process.stdout.write(`kafka-acls: ${accesses.length} principals; ${created} ACLs created, ${deleted} deleted; ${made.length} topics created\n`);
 } else {
