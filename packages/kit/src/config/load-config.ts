@@ -37,6 +37,10 @@ export const commonConfigSchema = z.object({
   KAFKA_SASL_USERNAME: envString().optional(),
   KAFKA_SASL_PASSWORD: envString().optional(),
   KAFKA_SASL_MECHANISM: envKafkaSaslMechanism().default('scram-sha-512'),
+  // Partitions each of this service's consumers handles at once (kafkajs partitionsConsumedConcurrently).
+  // 3 fits this 2-core machine, where four services and the brokers share the cores and each batch is
+  // one Postgres transaction; on a cluster, set it near (partitions ÷ replicas) of the busiest topic.
+  KAFKA_CONSUMER_CONCURRENCY: envInteger({ min: 1, max: 64 }).default(3),
   REDIS_URL: envUrl(['redis:', 'rediss:']),
   LOG_LEVEL: envLogLevel().default('info'),
   CLIENTS_FILE: envFilePath().default(path.join(repoRoot, 'infra/local/clients.json')),
