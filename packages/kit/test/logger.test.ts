@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { waitFor } from '@gateway/testkit';
 import { createLogger, maskAccountNumber, maskMsisdn, redactUrl } from '../src/logger/index.ts';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; text: () => string } {
@@ -13,6 +15,39 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; 
   const text = () => chunks.join('');
   return { stream, text, lines: () => text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
+
+/** A node process that logs through createLogger to its real stdout (a pipe), then runs `then`. */
+function loggingProcess(then: string) {
+  const logger = new URL('../src/logger/create-logger.ts', import.meta.url).pathname;
+  const script = `import { createLogger } from ${JSON.stringify(logger)};
+    const log = createLogger({ service: 'probe' });
+    for (let i = 0; i < 3; i++) log.info({ i }, 'line');
+    ${then}`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, exited, lines: () => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('createLogger on stdout (buffered, not written line by line)', () => {
+  it('writes what it holds when the process exits, even straight after logging', async () => {
+    const probe = loggingProcess('process.exit(0);');
+    expect(await probe.exited).toBe(0);
+    expect(probe.lines().map((l) => l['i'])).toEqual([0, 1, 2]);
+  });
+
+  it('does not hold a few lines back while the process keeps running', async () => {
+    const probe = loggingProcess('setInterval(() => undefined, 1000);');
+    try {
+      await waitFor(() => probe.lines().length === 3 || undefined, { message: 'the three lines on stdout' });
+      expect(probe.lines().map((l) => l['msg'])).toEqual(['line', 'line', 'line']);
+    } finally {
+      probe.child.kill('SIGKILL');
+      await probe.exited;
+    }
+  });
+});
 
 describe('createLogger', () => {
   it('writes JSON lines carrying the service name and level label', () => {
