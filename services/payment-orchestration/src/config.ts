@@ -43,9 +43,6 @@ export const configSchema = commonConfigSchema.extend({
   CHANNEL_RESULTS_TOPIC: envString().default('channels.results'),
   CHANNEL_HEALTH_GROUP_ID: envString().default('payments.channel-health'),
   CHANNEL_RESULTS_GROUP_ID: envString().default('payments.channel-results'),
-  // Partitions each consumer applies at once (each in its own batch transaction): 3 fits this 2-core
-  // machine and the consumed topics' 3 to 6 partitions; on a cluster, up to the partition count.
-  KAFKA_CONSUMER_CONCURRENCY: envInteger({ min: 1, max: 64 }).default(3),
 });
 
 type Parsed = z.infer<typeof configSchema>;
