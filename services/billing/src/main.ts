@@ -40,6 +40,7 @@ await runService({
       policy,
       topic: config.PAYMENTS_TOPIC,
       groupId: config.SETTLEMENT_GROUP_ID,
+      partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY,
     });
     // Registered after the infrastructure, so on SIGTERM it stops before the relay and the pool.
     shutdown.register('settlement consumer', () => settlement.stop());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventOf } from '@gateway/contracts';
+import type { AnyEvent, EventOf } from '@gateway/contracts';
 import { money } from '@gateway/contracts';
 import { withTransaction } from '@gateway/kit';
 import type { EventConsumer } from '@gateway/kit';
@@ -8,11 +8,12 @@ import type { TestDatabase } from '@gateway/testkit';
 import { v7 as uuidv7 } from 'uuid';
 import { assessBill } from '../src/domain/amount-due.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
-import { createSettlementConsumer, createSettlementHandler } from '../src/events/settlement.consumer.ts';
+import { createSettlementConsumer } from '../src/events/settlement.consumer.ts';
 import { applyLateFeesToBill } from '../src/flows/apply-late-fees.flow.ts';
 import { paymentEntriesOf } from '../src/store/pg-late-fee-store.ts';
 import { billingMigrationsDir, billRow, insertBill, outboxEvents } from './support/bill-fixtures.ts';
 import type { BillFixture } from './support/bill-fixtures.ts';
+import { settlementBatches } from './support/settlement-harness.ts';
 
 const logger = testLogger('settlement');
 const tk = createTestKafka(testKafka());
@@ -151,8 +152,8 @@ describe('settlement through Kafka', () => {
 // An inquiry quoted 150 000 before the first late fee (7 500 from 2026-05-16 on a bill due 2026-04-15);
 // orchestration honoured the quote and told billing it waived the fee.
 describe('a payment that waived a late fee (an inquiry quote honoured across the fee)', () => {
-  const ctx = { topic: 't', partition: 0, offset: '0', key: null, headers: {}, attempt: 1 };
-  const handle = () => createSettlementHandler({ pool: db.pool, logger, policy: defaultLateFeePolicy, clock: () => now });
+  // Each event alone in its batch, as when they arrive one by one.
+  const settle = (event: AnyEvent) => settlementBatches(db.pool, { logger, policy: defaultLateFeePolicy, clock: () => now })(event);
 
   async function overdueBillWithFee(): Promise<BillFixture> {
     const bill = await insertBill(db.pool, { dueDate: '2026-04-15', status: 'overdue' });
@@ -210,11 +211,11 @@ describe('a payment that waived a late fee (an inquiry quote honoured across the
   it('owes the waived fee again when the payment is reversed (the reversal applied once)', async () => {
     const bill = await overdueBillWithFee();
     const paid = quotedPayment(bill);
-    await handle()(paid, ctx);
+    await settle(paid);
     const reversed = reversalOf(paid);
-    await handle()(reversed, ctx);
-    await handle()(reversed, ctx);
-    await handle()(anEvent('payment.reversed', { payload: reversed.payload }), ctx);
+    await settle(reversed);
+    await settle(reversed);
+    await settle(anEvent('payment.reversed', { payload: reversed.payload }));
 
     expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'overdue', paid_amount: 0, late_fee: 7_500, revision: 4 });
     expect(await computedDue(bill)).toBe(157_500);
@@ -227,15 +228,15 @@ describe('a payment that waived a late fee (an inquiry quote honoured across the
     const bill = await overdueBillWithFee();
     const paid = payment([{ bill, amount: 100_000 }]);
     // A waiver on a payment that leaves more than the fee owed forgives the fee only.
-    await handle()({ ...paid, payload: { ...paid.payload, allocations: paid.payload.allocations.map((a) => ({ ...a, waivedLateFee: money(20_000, 'SYP') })) } }, ctx);
+    await settle({ ...paid, payload: { ...paid.payload, allocations: paid.payload.allocations.map((a) => ({ ...a, waivedLateFee: money(20_000, 'SYP') })) } });
     expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'overdue', paid_amount: 100_000, late_fee: 0 });
     expect(await computedDue(bill)).toBe(50_000);
   });
 });
 
 describe('settlement rules (handler on the real database)', () => {
-  const handle = () => createSettlementHandler({ pool: db.pool, logger, policy: defaultLateFeePolicy, clock: () => now });
-  const ctx = { topic: 't', partition: 0, offset: '0', key: null, headers: {}, attempt: 1 };
+  // Each event alone in its batch, as when they arrive one by one.
+  const settle = (event: AnyEvent) => settlementBatches(db.pool, { logger, policy: defaultLateFeePolicy, clock: () => now })(event);
 
   it('records an unknown bill and an over-payment as unapplied without failing the event', async () => {
     const bill = await insertBill(db.pool);
@@ -244,7 +245,7 @@ describe('settlement rules (handler on the real database)', () => {
       { bill, amount: 200_000 },
       { bill: ghost, amount: 1_000 },
     ]);
-    await handle()(paid, ctx);
+    await settle(paid);
 
     expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'paid', paid_amount: 150_000 });
     const { rows } = await db.pool.query<{ bill_id: string; reason: string; amount: number }>(
@@ -256,7 +257,7 @@ describe('settlement rules (handler on the real database)', () => {
       { bill_id: ghost.billId, reason: 'unknown_bill', amount: 1_000 },
     ]);
     // The reversal of that payment gives back the unapplied money too: the rows are resolved, not lost.
-    await handle()(reversalOf(paid), ctx);
+    await settle(reversalOf(paid));
     expect(await count('SELECT 1 FROM billing_unapplied_payments WHERE payment_id = $1 AND resolved_at IS NULL', [paid.payload.paymentId])).toBe(0);
     expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'open', paid_amount: 0 });
   });
@@ -264,12 +265,12 @@ describe('settlement rules (handler on the real database)', () => {
   it('applies partial payments without an event, then settles with every payment id', async () => {
     const bill = await insertBill(db.pool, { holderClass: 'business' });
     const first = payment([{ bill, amount: 50_000 }]);
-    await handle()(first, ctx);
+    await settle(first);
     expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'partially_paid', paid_amount: 50_000 });
     expect((await outboxEvents(db.pool)).filter((e) => e.payload.billId === bill.billId)).toEqual([]);
 
     const second = payment([{ bill, amount: 100_000 }]);
-    await handle()(second, ctx);
+    await settle(second);
     const settled = (await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId);
     expect(settled.map((e) => e.payload['paymentIds'])).toEqual([[first.payload.paymentId, second.payload.paymentId]]);
   });
@@ -277,16 +278,16 @@ describe('settlement rules (handler on the real database)', () => {
   it('does not apply the same payment twice when it comes back under a new event id', async () => {
     const bill = await insertBill(db.pool, { holderClass: 'business' });
     const first = payment([{ bill, amount: 50_000 }]);
-    await handle()(first, ctx);
+    await settle(first);
     const again = anEvent('payment.completed', { payload: first.payload });
     expect(again.eventId).not.toBe(first.eventId);
-    await handle()(again, ctx);
+    await settle(again);
     expect(await billRow(db.pool, bill.billId)).toMatchObject({ paid_amount: 50_000, revision: 2 });
   });
 
   it('asks for the line to be restored when an overdue bill is settled', async () => {
     const bill = await insertBill(db.pool, { dueDate: '2026-04-30', status: 'overdue' });
-    await handle()(payment([{ bill, amount: 150_000 }]), ctx);
+    await settle(payment([{ bill, amount: 150_000 }]));
     const settled = (await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId);
     expect(settled[0]?.payload).toMatchObject({ restoreService: true, status: 'paid' });
   });
@@ -303,12 +304,12 @@ describe('settlement rules (handler on the real database)', () => {
     it('is not applied when the reversal came first (the payment was dead-lettered, then replayed)', async () => {
       const bill = await insertBill(db.pool);
       const paid = payment([{ bill, amount: 150_000 }]);
-      await handle()(reversalOf(paid), ctx);
+      await settle(reversalOf(paid));
       // The reversal found nothing to undo: recorded for operators, and the bill untouched.
       expect(await unappliedRows(paid.payload.paymentId)).toEqual([{ kind: 'reversal', reason: 'reversal_without_payment', amount: 150_000, resolved: false }]);
 
-      await handle()(paid, ctx);
-      await handle()(anEvent('payment.completed', { payload: paid.payload }), ctx);
+      await settle(paid);
+      await settle(anEvent('payment.completed', { payload: paid.payload }));
       expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'open', paid_amount: 0, late_fee: 0, revision: 1 });
       expect(await count('SELECT 1 FROM bill_payments WHERE bill_id = $1', [bill.billId])).toBe(0);
       expect((await outboxEvents(db.pool)).filter((e) => e.payload.billId === bill.billId)).toEqual([]);
@@ -327,8 +328,8 @@ describe('settlement rules (handler on the real database)', () => {
         { bill: otherBill, amount: 150_000 },
       ]);
       const reversed = reversalOf(paid);
-      await handle()({ ...reversed, payload: { ...reversed.payload, allocations: [paid.payload.allocations[0]!] } }, ctx);
-      await handle()(paid, ctx);
+      await settle({ ...reversed, payload: { ...reversed.payload, allocations: [paid.payload.allocations[0]!] } });
+      await settle(paid);
       expect(await billRow(db.pool, reversedBill.billId)).toMatchObject({ status: 'open', paid_amount: 0 });
       expect(await billRow(db.pool, otherBill.billId)).toMatchObject({ status: 'paid', paid_amount: 150_000 });
     });
@@ -336,9 +337,9 @@ describe('settlement rules (handler on the real database)', () => {
     it('is not applied again when it comes back after its reversal (payment, reversal, payment)', async () => {
       const bill = await insertBill(db.pool);
       const paid = payment([{ bill, amount: 150_000 }]);
-      await handle()(paid, ctx);
-      await handle()(reversalOf(paid), ctx);
-      await handle()(anEvent('payment.completed', { payload: paid.payload }), ctx);
+      await settle(paid);
+      await settle(reversalOf(paid));
+      await settle(anEvent('payment.completed', { payload: paid.payload }));
       expect(await billRow(db.pool, bill.billId)).toEqual({ status: 'open', paid_amount: 0, late_fee: 0, revision: 3 });
       expect((await outboxEvents(db.pool, 'bill.settled')).filter((e) => e.payload.billId === bill.billId)).toHaveLength(1);
     });
@@ -347,12 +348,12 @@ describe('settlement rules (handler on the real database)', () => {
       const accountBill = await insertBill(db.pool);
       const ghost = { billId: `bil_${uuidv7()}`, accountNo: accountBill.accountNo };
       const paid = payment([{ bill: ghost, amount: 150_000 }]);
-      await handle()(paid, ctx);
-      await handle()(reversalOf(paid), ctx);
+      await settle(paid);
+      await settle(reversalOf(paid));
       // Both rows resolved: the money went back to the payer with the reversal.
       expect(await count('SELECT 1 FROM billing_unapplied_payments WHERE payment_id = $1 AND resolved_at IS NULL', [paid.payload.paymentId])).toBe(0);
       await insertBill(db.pool, { billId: ghost.billId, accountNo: ghost.accountNo });
-      await handle()(anEvent('payment.completed', { payload: paid.payload }), ctx);
+      await settle(anEvent('payment.completed', { payload: paid.payload }));
       expect(await billRow(db.pool, ghost.billId)).toMatchObject({ status: 'open', paid_amount: 0, revision: 1 });
     });
   });
@@ -360,8 +361,8 @@ describe('settlement rules (handler on the real database)', () => {
   it('reopens a bill past its due date as overdue', async () => {
     const bill = await insertBill(db.pool, { dueDate: '2026-05-10' });
     const paid = payment([{ bill, amount: 150_000 }]);
-    await handle()(paid, ctx);
-    await handle()(reversalOf(paid), ctx);
+    await settle(paid);
+    await settle(reversalOf(paid));
     expect(await billRow(db.pool, bill.billId)).toMatchObject({ status: 'overdue', paid_amount: 0 });
   });
 });

@@ -1,31 +1,32 @@
-// Settles bills from payment.completed and undoes them on payment.reversed: each event goes to its
-// flow (flows/apply-payment.flow.ts, flows/apply-reversal.flow.ts), and what the flow did is logged
-// and counted here. Each flow runs its event through the inbox (handleOnce), so Kafka's
-// at-least-once delivery applies it once; the bill_payments key also stops the same payment applied
-// twice under two event ids.
+// Settles bills from payment.completed and undoes them on payment.reversed, a batch at a time: kit's
+// batch consumer hands over one partition's messages in offset order, inside one Postgres
+// transaction whose inbox rows it has written already (so Kafka's at-least-once delivery applies
+// each event once; the bill_payments key also stops the same payment applied twice under two event
+// ids). flows/settle-batch.flow.ts applies them; what each did is logged and counted here, after the
+// commit, so nothing is said of a batch that rolled back.
 //
 // What throws and what does not: business anomalies (unknown bill, over-payment, …) are recorded and
 // the event commits, because retrying cannot change them and dead-lettering would hold back the
 // allocations that were fine. Infrastructure failures (Postgres down, a deadlock that outlived its
-// retries) throw, so the kit's consumer retries with backoff and, if they persist, dead-letters the
-// event where an operator can replay it once the cause is fixed. Nothing is lost either way.
+// retries) throw, so the kit's consumer retries with backoff (splitting the batch until the event
+// that fails is alone) and, if they persist, dead-letters that event where an operator can replay it
+// once the cause is fixed. Nothing is lost either way.
 import type { AnyEvent } from '@gateway/contracts';
-import { createConsumer } from '@gateway/kit';
-import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
+import { createBatchConsumer } from '@gateway/kit';
+import type { BatchHandler, EventConsumer, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { SettlementReport } from '../domain/bill-settlement.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
-import { applyPayment } from '../flows/apply-payment.flow.ts';
-import { applyReversal } from '../flows/apply-reversal.flow.ts';
+import { settleBatch, settlementTransactionRetries } from '../flows/settle-batch.flow.ts';
+import type { SettlementEvent } from '../flows/settle-batch.flow.ts';
 
 /** The inbox name: stays the same whatever the consumer group is called, so a renamed group never re-applies. */
 export const settlementInbox = 'billing.settlement';
 
 export type SettlementHandlerDeps = {
-  pool: Pool;
   logger: Logger;
   policy: LateFeePolicy;
   registry?: Registry;
@@ -34,11 +35,14 @@ export type SettlementHandlerDeps = {
 
 export type SettlementConsumerDeps = SettlementHandlerDeps & {
   kafka: Kafka;
+  pool: Pool;
   /** `payments.payments` in production; tests use a topic of their own. */
   topic: string;
   groupId: string;
-  /** Passed through to kit's createConsumer (timeouts, attempts) for tests. */
-  consumerOptions?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number; maxAttempts?: number };
+  /** Partitions settled at once (config KAFKA_CONSUMER_CONCURRENCY). */
+  partitionsConsumedConcurrently?: number;
+  /** Passed through to kit's createBatchConsumer (timeouts, attempts) for tests. */
+  consumerOptions?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number; maxAttempts?: number; maxBatchSize?: number };
 };
 
 function counter(registry: Registry | undefined, name: string, help: string, labelNames: string[]): Counter {
@@ -47,7 +51,12 @@ function counter(registry: Registry | undefined, name: string, help: string, lab
   return new Counter({ name, help, labelNames, registers: registry ? [registry] : [] });
 }
 
-export function createSettlementHandler(deps: SettlementHandlerDeps): EventHandler {
+function isSettlementEvent(event: AnyEvent): event is SettlementEvent {
+  // Other types on the topic are not billing's business; skipping them is not an error.
+  return event.type === 'payment.completed' || event.type === 'payment.reversed';
+}
+
+export function createSettlementHandler(deps: SettlementHandlerDeps): BatchHandler {
   const log = deps.logger.child({ component: 'settlement' });
   const clock = deps.clock ?? (() => new Date());
   const unapplied = counter(deps.registry, 'billing_unapplied_payments_total', 'Allocations (or parts) that could not be applied to a bill, by reason.', ['reason', 'kind']);
@@ -70,36 +79,27 @@ export function createSettlementHandler(deps: SettlementHandlerDeps): EventHandl
     log.info({ eventId: event.eventId, eventType: event.type, settled: result.settled, partial: result.partial, reopened: result.reopened }, 'settlement applied');
   }
 
-  const flowDeps = { pool: deps.pool, policy: deps.policy, inbox: settlementInbox, clock };
-  return async (event) => {
-    switch (event.type) {
-      case 'payment.completed': {
-        const result = await applyPayment(flowDeps, event);
-        if (result.duplicate) log.debug({ eventId: event.eventId }, 'duplicate delivery ignored');
-        else report(event, 'payment', result.result);
-        return;
-      }
-      case 'payment.reversed': {
-        const result = await applyReversal(flowDeps, event);
-        if (result.duplicate) log.debug({ eventId: event.eventId }, 'duplicate delivery ignored');
-        else report(event, 'reversal', result.result);
-        return;
-      }
-      default:
-        // Other types on the topic are not billing's business; skipping them is not an error.
-        return;
-    }
+  return async (client, messages) => {
+    const events = messages.map((m) => m.event).filter(isSettlementEvent);
+    const settled = await settleBatch(client, { policy: deps.policy, clock }, events);
+    return () => {
+      for (const { event, kind, report: result } of settled) report(event, kind, result);
+    };
   };
 }
 
 export function createSettlementConsumer(deps: SettlementConsumerDeps): EventConsumer {
-  return createConsumer({
+  return createBatchConsumer({
     kafka: deps.kafka,
+    pool: deps.pool,
+    inbox: settlementInbox,
     groupId: deps.groupId,
     topics: [deps.topic],
     logger: deps.logger,
     registry: deps.registry,
-    handler: createSettlementHandler(deps),
+    handleBatch: createSettlementHandler(deps),
+    transactionRetries: settlementTransactionRetries,
+    partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently,
     ...deps.consumerOptions,
   });
 }

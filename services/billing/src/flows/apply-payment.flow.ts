@@ -1,5 +1,7 @@
-// Applies payment.completed to bills, once per event (the inbox, in the same transaction as the
-// bills). Every anomaly (an unknown bill, an over-payment, another currency, a voided bill, a
+// Applies payment.completed to bills. It runs inside a batch's transaction (flows/settle-batch.flow.ts),
+// on the batch's book of the rows it reads and writes (domain/settlement-book.ts): the inbox has
+// already let through only events not applied before, and what an earlier event of the batch did is
+// in the book. Every anomaly (an unknown bill, an over-payment, another currency, a voided bill, a
 // payment already reversed) is a value: it is recorded in billing_unapplied_payments and reported,
 // and the event still commits. Throwing would only retry the same facts five times and dead-letter a
 // payment whose other allocations were fine; money already moved, so billing must record it, not refuse it.
@@ -22,9 +24,6 @@
 // waived nothing; or seen only after the quote a fee applied before it, which is not to be forgiven).
 import { businessDateOf, createEvent, isPositive } from '@gateway/contracts';
 import type { EventOf, Money } from '@gateway/contracts';
-import { enqueueEvent, handleOnce } from '@gateway/kit';
-import type { HandleOnceResult } from '@gateway/kit';
-import type { Pool, PoolClient } from 'pg';
 import { lateFeeForgivenByQuote } from '../domain/amount-due.ts';
 import type { BillRecord } from '../domain/bill-records.ts';
 import { allocationsByBill, emptyReport } from '../domain/bill-settlement.ts';
@@ -32,65 +31,34 @@ import type { Allocated, SettlementReport } from '../domain/bill-settlement.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import { applyPayment as applyPaymentToBill, isAdministrativelyClosed } from '../domain/bill-state.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
+import type { SettlementBook } from '../domain/settlement-book.ts';
 import { serviceName } from '../service-name.ts';
-import { lockBills, saveBillState } from '../store/pg-bill-state-store.ts';
-import {
-  hasOverdueNotice,
-  insertBillPayment,
-  lateFeesAppliedAfter,
-  livePaymentIds,
-  recordUnapplied,
-  resolveUnappliedReversal,
-  reversedBeforeApplied,
-} from '../store/pg-bill-payment-store.ts';
 
-/** What applying a payment or a reversal takes (apply-reversal.flow.ts uses the same). */
-export type SettlementFlowDeps = {
-  pool: Pool;
-  policy: LateFeePolicy;
-  /** The inbox the event is recorded in, so a redelivery is applied once. */
-  inbox: string;
-  clock: () => Date;
-};
-
-// A deadlock or serialization failure re-runs the whole transaction: safe, since everything it does
-// (inbox row included) is inside it.
-export const settlementTransactionRetries = 3;
-
-/** Applies the payment once: `{ duplicate: true }` for an event applied already. */
-export async function applyPayment(deps: SettlementFlowDeps, event: EventOf<'payment.completed'>): Promise<HandleOnceResult<SettlementReport>> {
-  return handleOnce(deps.pool, deps.inbox, event, (client) => settle(client, event, deps.policy, deps.clock()), { retries: settlementTransactionRetries });
-}
-
-async function wasOverdue(client: PoolClient, bill: BillRecord): Promise<boolean> {
+function wasOverdue(book: SettlementBook, bill: BillRecord): boolean {
   if (bill.status === 'overdue') return true;
   // A bill paid in part after its cut-off is still suspended even if its status moved on.
-  return hasOverdueNotice(client, bill.billId);
+  return book.hasOverdueNotice(bill.billId);
 }
 
 /** The waiver billing grants a payment's allocation: by its quote when it has one, else what the event carried. */
-async function waiverAskedBy(client: PoolClient, allocation: Allocated): Promise<Money> {
+function waiverAskedBy(book: SettlementBook, allocation: Allocated): Money {
   const { quote } = allocation;
   if (quote === undefined) return allocation.waivedLateFee;
-  const feesAfterQuote = await lateFeesAppliedAfter(client, allocation.billId, quote.quotedAt, allocation.amount.currency);
+  const feesAfterQuote = book.lateFeesAppliedAfter(allocation.billId, quote.quotedAt, allocation.amount.currency);
   return lateFeeForgivenByQuote({ paid: allocation.amount, quotedDue: quote.amountDue, feesAfterQuote });
 }
 
-async function settle(client: PoolClient, event: EventOf<'payment.completed'>, policy: LateFeePolicy, now: Date): Promise<SettlementReport> {
+/** Applies the payment to its bills (locked in `book`); what it did is in the report and in the book. */
+export function applyPayment(book: SettlementBook, event: EventOf<'payment.completed'>, policy: LateFeePolicy, now: Date): SettlementReport {
   const { payload } = event;
   const report = emptyReport();
-  // The allocations summed per bill and those bills locked before anything of theirs is read.
+  // The allocations summed per bill; the batch locked those bills before anything of theirs was read.
   const allocations = allocationsByBill(payload.allocations);
-  const locked = await lockBills(
-    client,
-    allocations.map((a) => a.billId),
-  );
   const today = businessDateOf(now);
   const unapplied = { paymentId: payload.paymentId, accountNo: payload.accountNo, kind: 'payment' as const, eventId: event.eventId, occurredAt: payload.paidAt };
-  // Read after the bills are locked: a reversal of this payment being recorded right now holds the
-  // same locks, so it is either committed and seen here, or it will find this payment applied.
-  const reversed = await reversedBeforeApplied(
-    client,
+  // Read under the bills' locks: a reversal of this payment being recorded by another transaction
+  // holds the same locks, so it is either committed and seen here, or it will find this payment applied.
+  const reversed = book.reversedBeforeApplied(
     payload.paymentId,
     allocations.map((a) => a.billId),
   );
@@ -99,35 +67,36 @@ async function settle(client: PoolClient, event: EventOf<'payment.completed'>, p
       // Kept for the audit trail, resolved at once: nothing is owed either way. The reversal's own
       // "without payment" question is answered too: its payment did come, late.
       const resolution = `payment arrived after its reversal: not applied (event ${event.eventId})`;
-      await resolveUnappliedReversal(client, payload.paymentId, allocation.billId, now, resolution);
+      book.resolveUnappliedReversal(payload.paymentId, allocation.billId, now, resolution);
       const item = { billId: allocation.billId, reason: 'already_reversed' as const, amount: allocation.amount };
-      await recordUnapplied(client, { ...unapplied, ...item, resolved: { at: now, resolution } });
+      book.recordUnapplied({ ...unapplied, ...item, resolved: { at: now, resolution } });
       report.unapplied.push(item);
       continue;
     }
-    const found = locked.get(allocation.billId);
+    const found = book.bill(allocation.billId);
     if (!found) {
       const item = { billId: allocation.billId, reason: 'unknown_bill' as const, amount: allocation.amount };
-      await recordUnapplied(client, { ...unapplied, ...item });
+      book.recordUnapplied({ ...unapplied, ...item });
       report.unapplied.push(item);
       continue;
     }
     const { bill, account } = found;
     if (bill.amount.currency !== allocation.amount.currency) {
       const item = { billId: bill.billId, reason: 'currency_mismatch' as const, amount: allocation.amount };
-      await recordUnapplied(client, { ...unapplied, ...item });
+      book.recordUnapplied({ ...unapplied, ...item });
       report.unapplied.push(item);
       continue;
     }
-    const waiver = await waiverAskedBy(client, allocation);
+    const waiver = waiverAskedBy(book, allocation);
     const outcome = applyPaymentToBill(bill, allocation.amount, today, waiver);
-    const inserted = await insertBillPayment(client, {
+    const inserted = book.insertBillPayment({
       paymentId: payload.paymentId,
       billId: bill.billId,
-      amount: allocation.amount,
-      applied: outcome.applied,
-      waivedLateFee: waiver,
-      appliedWaiver: outcome.waived,
+      amount: allocation.amount.amount,
+      applied: outcome.applied.amount,
+      waivedLateFee: waiver.amount,
+      appliedWaiver: outcome.waived.amount,
+      currency: allocation.amount.currency,
       eventId: event.eventId,
       occurredAt: payload.paidAt,
       quote: allocation.quote,
@@ -138,15 +107,14 @@ async function settle(client: PoolClient, event: EventOf<'payment.completed'>, p
     }
     if (isPositive(outcome.excess)) {
       const item = { billId: bill.billId, reason: isAdministrativelyClosed(bill.status) ? ('bill_closed' as const) : ('overpayment' as const), amount: outcome.excess };
-      await recordUnapplied(client, { ...unapplied, ...item });
+      book.recordUnapplied({ ...unapplied, ...item });
       report.unapplied.push(item);
     }
     if (!isPositive(outcome.applied)) continue;
-    const restoreService = outcome.settled && (await wasOverdue(client, bill));
-    const updated = await saveBillState(client, bill, outcome.state, { cause: 'payment', causeId: payload.paymentId, at: now });
+    const restoreService = outcome.settled && wasOverdue(book, bill);
+    const updated = book.saveBillState(bill, outcome.state, { cause: 'payment', causeId: payload.paymentId, at: now });
     if (outcome.settled) {
-      await enqueueEvent(
-        client,
+      book.enqueue(
         createEvent('bill.settled', {
           // Keyed by the account, so one account's bill events stay in order.
           producer: serviceName,
@@ -156,7 +124,7 @@ async function settle(client: PoolClient, event: EventOf<'payment.completed'>, p
           payload: {
             ...toBillSnapshot(updated, account, policy, now),
             settledAt: now.toISOString(),
-            paymentIds: await livePaymentIds(client, bill.billId),
+            paymentIds: book.livePaymentIds(bill.billId),
             restoreService,
           },
         }),

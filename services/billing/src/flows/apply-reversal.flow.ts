@@ -1,5 +1,5 @@
-// Undoes a payment on its bills from payment.reversed, once per event (the inbox, in the same
-// transaction as the bills). As for payments (flows/apply-payment.flow.ts), every anomaly is a value
+// Undoes a payment on its bills from payment.reversed, inside a batch's transaction on the batch's
+// book (flows/settle-batch.flow.ts, domain/settlement-book.ts). As for payments (flows/apply-payment.flow.ts), every anomaly is a value
 // recorded in billing_unapplied_payments, and the event still commits.
 //
 // A reversal that finds nothing of its payment on a bill (the payment not applied yet, or sitting
@@ -8,46 +8,32 @@
 // payment's bill_payments row says was applied and waived, whatever the reversal's own event carries.
 import { businessDateOf, createEvent, isPositive, money } from '@gateway/contracts';
 import type { EventOf } from '@gateway/contracts';
-import { enqueueEvent, handleOnce } from '@gateway/kit';
-import type { HandleOnceResult } from '@gateway/kit';
-import type { PoolClient } from 'pg';
 import { allocationsByBill, emptyReport } from '../domain/bill-settlement.ts';
 import type { SettlementReport } from '../domain/bill-settlement.ts';
 import { toBillSnapshot } from '../domain/bill-snapshot.ts';
 import { applyReversal as applyReversalToBill } from '../domain/bill-state.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
+import type { SettlementBook } from '../domain/settlement-book.ts';
 import { serviceName } from '../service-name.ts';
-import { findBillPayment, insertBillReversal, recordUnapplied, resolveUnappliedPayment } from '../store/pg-bill-payment-store.ts';
-import { lockBills, saveBillState } from '../store/pg-bill-state-store.ts';
-import { settlementTransactionRetries } from './apply-payment.flow.ts';
-import type { SettlementFlowDeps } from './apply-payment.flow.ts';
 
-/** Applies the reversal once: `{ duplicate: true }` for an event applied already. */
-export async function applyReversal(deps: SettlementFlowDeps, event: EventOf<'payment.reversed'>): Promise<HandleOnceResult<SettlementReport>> {
-  return handleOnce(deps.pool, deps.inbox, event, (client) => reverse(client, event, deps.policy, deps.clock()), { retries: settlementTransactionRetries });
-}
-
-async function reverse(client: PoolClient, event: EventOf<'payment.reversed'>, policy: LateFeePolicy, now: Date): Promise<SettlementReport> {
+/** Applies the reversal to its bills (locked in `book`); what it did is in the report and in the book. */
+export function applyReversal(book: SettlementBook, event: EventOf<'payment.reversed'>, policy: LateFeePolicy, now: Date): SettlementReport {
   const { payload } = event;
   const report = emptyReport();
-  // The allocations summed per bill and those bills locked before anything of theirs is read.
+  // The allocations summed per bill; the batch locked those bills before anything of theirs was read.
   const allocations = allocationsByBill(payload.allocations);
-  const locked = await lockBills(
-    client,
-    allocations.map((a) => a.billId),
-  );
   const today = businessDateOf(now);
   for (const allocation of allocations) {
     // Whatever of this payment sat unapplied (an over-payment, an unknown bill) went back to the payer.
-    const satUnapplied = await resolveUnappliedPayment(client, payload.paymentId, allocation.billId, now, payload.reversalId);
-    const found = locked.get(allocation.billId);
-    const original = found ? await findBillPayment(client, payload.paymentId, allocation.billId) : undefined;
+    const satUnapplied = book.resolveUnappliedPayment(payload.paymentId, allocation.billId, now, payload.reversalId);
+    const found = book.bill(allocation.billId);
+    const original = found ? book.findBillPayment(payload.paymentId, allocation.billId) : undefined;
     if (!found || !original) {
       // Nothing of it reached the bill: fine when it sat unapplied (recorded resolved), a question for
       // operators otherwise. Recorded either way, so every reversal leaves a row (here or in
       // bill_payments) that stops its payment being applied should it come (again) later.
       const item = { billId: allocation.billId, reason: 'reversal_without_payment' as const, amount: allocation.amount };
-      await recordUnapplied(client, {
+      book.recordUnapplied({
         ...item,
         paymentId: payload.paymentId,
         accountNo: payload.accountNo,
@@ -61,7 +47,7 @@ async function reverse(client: PoolClient, event: EventOf<'payment.reversed'>, p
     }
     const { bill, account } = found;
     // The reversal row mirrors the payment row, waiver included: what was forgiven is owed again.
-    const inserted = await insertBillReversal(client, {
+    const inserted = book.insertBillReversal({
       paymentId: payload.paymentId,
       billId: bill.billId,
       original,
@@ -73,13 +59,12 @@ async function reverse(client: PoolClient, event: EventOf<'payment.reversed'>, p
       report.alreadyApplied.push(bill.billId);
       continue;
     }
-    const applied = money(original.applied_amount, original.currency.trim());
-    const reinstated = money(original.applied_waiver, original.currency.trim());
+    const applied = money(original.applied, original.currency);
+    const reinstated = money(original.appliedWaiver, original.currency);
     if (!isPositive(applied) && !isPositive(reinstated)) continue;
     const outcome = applyReversalToBill(bill, applied, today, reinstated);
-    const updated = await saveBillState(client, bill, outcome.state, { cause: 'reversal', causeId: payload.reversalId, at: now });
-    await enqueueEvent(
-      client,
+    const updated = book.saveBillState(bill, outcome.state, { cause: 'reversal', causeId: payload.reversalId, at: now });
+    book.enqueue(
       createEvent('bill.reopened', {
         // Keyed by the account, so one account's bill events stay in order.
         producer: serviceName,

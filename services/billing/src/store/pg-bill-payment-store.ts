@@ -1,175 +1,178 @@
 // Applying payments to bills, the Postgres part: bill_payments (each payment and reversal applied to
 // a bill, the key that keeps each to one application) and billing_unapplied_payments (money that
-// could not go to a bill, and why). SQL only; what to write when is decided by
-// flows/apply-payment.flow.ts and flows/apply-reversal.flow.ts.
+// could not go to a bill, and why). SQL only, one statement per table for a whole batch of events:
+// the reads name every (payment, bill) pair the batch touches, the writes take what the batch did
+// (domain/settlement-book.ts); what to write when is decided by flows/apply-payment.flow.ts and
+// flows/apply-reversal.flow.ts.
 import { money } from '@gateway/contracts';
 import type { Money } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
-import type { Unapplied } from '../domain/bill-settlement.ts';
+import type { UnappliedReason } from '../domain/bill-settlement.ts';
+import { pairKey, quoteKey } from '../domain/settlement-book.ts';
+import type { AppliedPayment, LivePayment, NewBillPayment, NewUnapplied, Resolution, StoredUnapplied } from '../domain/settlement-book.ts';
 
-export type UnappliedRow = Unapplied & {
-  paymentId: string;
-  accountNo: string;
-  kind: 'payment' | 'reversal';
-  eventId: string;
-  occurredAt: string;
-  /** Set for a row that is no news: recorded already resolved, nothing for operators. */
-  resolved?: { at: Date; resolution: string } | undefined;
-};
+export type PaymentPair = { paymentId: string; billId: string };
 
-/** Records money that did not reach a bill; a row recorded already (same key) stays as it is. */
-export async function recordUnapplied(db: Queryable, row: UnappliedRow): Promise<void> {
-  await db.query(
-    `INSERT INTO billing_unapplied_payments (payment_id, bill_id, account_no, kind, reason, amount, currency, event_id, occurred_at, resolved_at, resolution)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-    [
-      row.paymentId,
-      row.billId,
-      row.accountNo,
-      row.kind,
-      row.reason,
-      row.amount.amount,
-      row.amount.currency,
-      row.eventId,
-      row.occurredAt,
-      row.resolved?.at ?? null,
-      row.resolved?.resolution ?? null,
-    ],
-  );
+function pairColumns(pairs: readonly PaymentPair[]): [string[], string[]] {
+  return [pairs.map((p) => p.paymentId), pairs.map((p) => p.billId)];
 }
 
-/** Resolves the open "reversal without payment" row of this payment and bill, if there is one. */
-export async function resolveUnappliedReversal(db: Queryable, paymentId: string, billId: string, at: Date, resolution: string): Promise<void> {
-  await db.query(
-    `UPDATE billing_unapplied_payments SET resolved_at = $3, resolution = $4
-     WHERE payment_id = $1 AND bill_id = $2 AND kind = 'reversal' AND resolved_at IS NULL`,
-    [paymentId, billId, at, resolution],
+/** The bill_payments rows of these pairs: payment rows by pairKey, and the pairs with a reversal row. */
+export async function findBillPayments(
+  db: Queryable,
+  pairs: readonly PaymentPair[],
+): Promise<{ payments: Map<string, AppliedPayment>; reversals: Set<string> }> {
+  const payments = new Map<string, AppliedPayment>();
+  const reversals = new Set<string>();
+  if (pairs.length === 0) return { payments, reversals };
+  const { rows } = await db.query<{
+    payment_id: string;
+    bill_id: string;
+    kind: 'payment' | 'reversal';
+    amount: number;
+    applied_amount: number;
+    waived_late_fee: number;
+    applied_waiver: number;
+    currency: string;
+  }>(
+    `SELECT p.payment_id, p.bill_id, p.kind, p.amount, p.applied_amount, p.waived_late_fee, p.applied_waiver, p.currency
+     FROM bill_payments p JOIN unnest($1::text[], $2::text[]) AS t(payment_id, bill_id) ON p.payment_id = t.payment_id AND p.bill_id = t.bill_id`,
+    pairColumns(pairs),
   );
+  for (const r of rows) {
+    const key = pairKey(r.payment_id, r.bill_id);
+    if (r.kind === 'reversal') reversals.add(key);
+    // char(3): trimmed so a code stored short never reaches Money padded.
+    else payments.set(key, { amount: r.amount, applied: r.applied_amount, waivedLateFee: r.waived_late_fee, appliedWaiver: r.applied_waiver, currency: r.currency.trim() });
+  }
+  return { payments, reversals };
 }
 
-/** Resolves what of this payment sat unapplied on this bill as reversed; true when there was any. */
-export async function resolveUnappliedPayment(db: Queryable, paymentId: string, billId: string, at: Date, reversalId: string): Promise<boolean> {
-  const resolved = await db.query(
-    `UPDATE billing_unapplied_payments SET resolved_at = $3, resolution = 'payment reversed: ' || $4
-     WHERE payment_id = $1 AND bill_id = $2 AND kind = 'payment' AND resolved_at IS NULL`,
-    [paymentId, billId, at, reversalId],
+/** The billing_unapplied_payments rows of these pairs, resolved or not. */
+export async function findUnapplied(db: Queryable, pairs: readonly PaymentPair[]): Promise<StoredUnapplied[]> {
+  if (pairs.length === 0) return [];
+  const { rows } = await db.query<{ id: string; payment_id: string; bill_id: string; kind: 'payment' | 'reversal'; reason: UnappliedReason; open: boolean }>(
+    `SELECT u.id::text AS id, u.payment_id, u.bill_id, u.kind, u.reason, u.resolved_at IS NULL AS open
+     FROM billing_unapplied_payments u JOIN unnest($1::text[], $2::text[]) AS t(payment_id, bill_id) ON u.payment_id = t.payment_id AND u.bill_id = t.bill_id
+     ORDER BY u.id`,
+    pairColumns(pairs),
   );
-  return (resolved.rowCount ?? 0) > 0;
+  return rows.map((r) => ({ id: r.id, paymentId: r.payment_id, billId: r.bill_id, kind: r.kind, reason: r.reason, open: r.open }));
 }
 
-/**
- * The bills among `billIds` whose share of this payment was reversed before the payment itself was
- * applied: the reversal found nothing to undo and was recorded as unapplied. (A reversal of an
- * applied payment sits in bill_payments beside the payment row, whose key already stops a second
- * application; it is matched here too so the rule does not hang on that.)
- */
-export async function reversedBeforeApplied(db: Queryable, paymentId: string, billIds: readonly string[]): Promise<Set<string>> {
+/** By bill: the payments applied to it and not reversed (`at` in microseconds, Postgres's own precision). */
+export async function findLivePayments(db: Queryable, billIds: readonly string[]): Promise<Map<string, LivePayment[]>> {
+  const live = new Map<string, LivePayment[]>();
+  if (billIds.length === 0) return live;
+  const { rows } = await db.query<{ bill_id: string; payment_id: string; at: string }>(
+    `SELECT p.bill_id, p.payment_id, (extract(epoch FROM p.occurred_at) * 1000000)::bigint::text AS at FROM bill_payments p
+     WHERE p.bill_id = ANY($1::text[]) AND p.kind = 'payment' AND p.applied_amount > 0
+       AND NOT EXISTS (SELECT 1 FROM bill_payments r WHERE r.bill_id = p.bill_id AND r.payment_id = p.payment_id AND r.kind = 'reversal')`,
+    [billIds],
+  );
+  for (const r of rows) {
+    const list = live.get(r.bill_id) ?? [];
+    list.push({ paymentId: r.payment_id, at: BigInt(r.at) });
+    live.set(r.bill_id, list);
+  }
+  return live;
+}
+
+/** The bills among `billIds` an overdue notice (a cut-off announced) was ever sent for. */
+export async function findOverdueNotices(db: Queryable, billIds: readonly string[]): Promise<Set<string>> {
   if (billIds.length === 0) return new Set();
-  const { rows } = await db.query<{ bill_id: string }>(
-    `SELECT bill_id FROM billing_unapplied_payments WHERE payment_id = $1 AND bill_id = ANY($2::text[]) AND kind = 'reversal'
-     UNION
-     SELECT r.bill_id FROM bill_payments r
-     WHERE r.payment_id = $1 AND r.bill_id = ANY($2::text[]) AND r.kind = 'reversal'
-       AND NOT EXISTS (SELECT 1 FROM bill_payments p WHERE p.payment_id = r.payment_id AND p.bill_id = r.bill_id AND p.kind = 'payment')`,
-    [paymentId, billIds],
-  );
+  const { rows } = await db.query<{ bill_id: string }>('SELECT DISTINCT bill_id FROM bill_overdue_notices WHERE bill_id = ANY($1::text[])', [billIds]);
   return new Set(rows.map((r) => r.bill_id));
 }
 
-/** Whether an overdue notice (a cut-off announced) was ever sent for the bill. */
-export async function hasOverdueNotice(db: Queryable, billId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM bill_overdue_notices WHERE bill_id = $1 LIMIT 1', [billId]);
-  return (rowCount ?? 0) > 0;
-}
+export type QuoteFeesQuery = { billId: string; quotedAt: string; currency: Money['currency'] };
 
-/** The late fees billing applied to the bill after `instant` (a quote's time), in the bill's currency. */
-export async function lateFeesAppliedAfter(db: Queryable, billId: string, instant: string, currency: Money['currency']): Promise<Money> {
-  const { rows } = await db.query<{ total: string }>(
-    `SELECT COALESCE(sum(amount), 0) AS total FROM late_fees WHERE bill_id = $1 AND applied_at > $2 AND currency = $3`,
-    [billId, instant, currency],
+/** For each quote, the late fees billing applied to its bill after the quote's time, in that currency (by quoteKey). */
+export async function lateFeesAppliedAfter(db: Queryable, quotes: readonly QuoteFeesQuery[]): Promise<Map<string, Money>> {
+  const fees = new Map<string, Money>();
+  if (quotes.length === 0) return fees;
+  const { rows } = await db.query<{ n: string; total: string }>(
+    `SELECT q.n::text AS n, COALESCE(sum(f.amount), 0)::text AS total
+     FROM unnest($1::text[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS q(bill_id, quoted_at, currency, n)
+     LEFT JOIN late_fees f ON f.bill_id = q.bill_id AND f.applied_at > q.quoted_at AND f.currency = q.currency
+     GROUP BY q.n`,
+    [quotes.map((q) => q.billId), quotes.map((q) => q.quotedAt), quotes.map((q) => q.currency)],
   );
-  return money(Number(rows[0]?.total ?? 0), currency);
+  for (const r of rows) {
+    const q = quotes[Number(r.n) - 1];
+    if (q !== undefined) fees.set(quoteKey(q.billId, q.quotedAt, q.currency), money(Number(r.total), q.currency));
+  }
+  return fees;
 }
 
-/** The payments applied to the bill and not reversed, oldest first. */
-export async function livePaymentIds(db: Queryable, billId: string): Promise<string[]> {
-  const { rows } = await db.query<{ payment_id: string }>(
-    `SELECT p.payment_id FROM bill_payments p
-     WHERE p.bill_id = $1 AND p.kind = 'payment' AND p.applied_amount > 0
-       AND NOT EXISTS (SELECT 1 FROM bill_payments r WHERE r.bill_id = p.bill_id AND r.payment_id = p.payment_id AND r.kind = 'reversal')
-     ORDER BY p.occurred_at, p.payment_id`,
-    [billId],
-  );
-  return rows.map((r) => r.payment_id);
-}
-
-export type NewBillPayment = {
-  paymentId: string;
-  billId: string;
-  amount: Money;
-  applied: Money;
-  waivedLateFee: Money;
-  appliedWaiver: Money;
-  eventId: string;
-  occurredAt: string;
-  quote?: { quotedAt: string; amountDue: Money } | undefined;
-};
-
-/** Records a payment applied to a bill; false when this payment was applied to it already (the key). */
-export async function insertBillPayment(db: Queryable, p: NewBillPayment): Promise<boolean> {
-  const inserted = await db.query(
-    `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, occurred_at,
-       quoted_at, quoted_amount_due)
-     VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+/**
+ * Writes the batch's new payment and reversal rows. They were checked against the rows read under
+ * the bills' locks, so each must be new: a row that is not means another writer got past those locks,
+ * and the batch is rolled back (to be retried on what is there now) rather than half-applied.
+ */
+export async function insertBillPayments(db: Queryable, rows: readonly NewBillPayment[]): Promise<void> {
+  if (rows.length === 0) return;
+  const result = await db.query(
+    `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, reversal_id,
+       occurred_at, quoted_at, quoted_amount_due)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::uuid[], $10::text[],
+       $11::timestamptz[], $12::timestamptz[], $13::bigint[])
+     ON CONFLICT DO NOTHING`,
     [
-      p.paymentId,
-      p.billId,
-      p.amount.amount,
-      p.applied.amount,
-      p.waivedLateFee.amount,
-      p.appliedWaiver.amount,
-      p.amount.currency,
-      p.eventId,
-      p.occurredAt,
-      p.quote?.quotedAt ?? null,
-      p.quote?.amountDue.amount ?? null,
+      rows.map((r) => r.paymentId),
+      rows.map((r) => r.billId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.amount),
+      rows.map((r) => r.applied),
+      rows.map((r) => r.waivedLateFee),
+      rows.map((r) => r.appliedWaiver),
+      rows.map((r) => r.currency),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.reversalId),
+      rows.map((r) => r.occurredAt),
+      rows.map((r) => r.quote?.quotedAt ?? null),
+      rows.map((r) => r.quote?.amountDue.amount ?? null),
     ],
   );
-  return inserted.rowCount === 1;
+  if (result.rowCount !== rows.length) throw new Error(`bill_payments: ${rows.length - (result.rowCount ?? 0)} rows were written by another transaction meanwhile; the batch is retried`);
 }
 
-export type PaymentRow = { amount: number; applied_amount: number; waived_late_fee: number; applied_waiver: number; currency: string };
-
-/** The row of this payment applied to this bill, if it was. */
-export async function findBillPayment(db: Queryable, paymentId: string, billId: string): Promise<PaymentRow | undefined> {
-  const { rows } = await db.query<PaymentRow>(
-    `SELECT amount, applied_amount, waived_late_fee, applied_waiver, currency FROM bill_payments
-     WHERE payment_id = $1 AND bill_id = $2 AND kind = 'payment'`,
-    [paymentId, billId],
-  );
-  return rows[0];
-}
-
-/** Records a reversal mirroring its payment's row; false when it was recorded already (the key). */
-export async function insertBillReversal(
-  db: Queryable,
-  r: { paymentId: string; billId: string; original: PaymentRow; eventId: string; reversalId: string; occurredAt: string },
-): Promise<boolean> {
-  const inserted = await db.query(
-    `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, reversal_id, occurred_at)
-     VALUES ($1, $2, 'reversal', $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+/** Records money that did not reach a bill, in the batch's order; the same check as insertBillPayments. */
+export async function insertUnapplied(db: Queryable, rows: readonly NewUnapplied[]): Promise<void> {
+  if (rows.length === 0) return;
+  const result = await db.query(
+    `INSERT INTO billing_unapplied_payments (payment_id, bill_id, account_no, kind, reason, amount, currency, event_id, occurred_at, resolved_at, resolution)
+     SELECT payment_id, bill_id, account_no, kind, reason, amount, currency, event_id, occurred_at, resolved_at, resolution
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::uuid[], $9::timestamptz[], $10::timestamptz[], $11::text[])
+       WITH ORDINALITY AS t(payment_id, bill_id, account_no, kind, reason, amount, currency, event_id, occurred_at, resolved_at, resolution, n)
+     ORDER BY n
+     ON CONFLICT DO NOTHING`,
     [
-      r.paymentId,
-      r.billId,
-      r.original.amount,
-      r.original.applied_amount,
-      r.original.waived_late_fee,
-      r.original.applied_waiver,
-      r.original.currency,
-      r.eventId,
-      r.reversalId,
-      r.occurredAt,
+      rows.map((r) => r.paymentId),
+      rows.map((r) => r.billId),
+      rows.map((r) => r.accountNo),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.reason),
+      rows.map((r) => r.amount.amount),
+      rows.map((r) => r.amount.currency),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.occurredAt),
+      rows.map((r) => r.resolved?.at ?? null),
+      rows.map((r) => r.resolved?.resolution ?? null),
     ],
   );
-  return inserted.rowCount === 1;
+  if (result.rowCount !== rows.length) {
+    throw new Error(`billing_unapplied_payments: ${rows.length - (result.rowCount ?? 0)} rows were written by another transaction meanwhile; the batch is retried`);
+  }
+}
+
+/** Resolves stored unapplied rows (by id) that are still open. */
+export async function resolveUnapplied(db: Queryable, resolved: readonly (Resolution & { id: string })[]): Promise<void> {
+  if (resolved.length === 0) return;
+  await db.query(
+    `UPDATE billing_unapplied_payments u SET resolved_at = t.at, resolution = t.resolution
+     FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS t(id, at, resolution)
+     WHERE u.id = t.id AND u.resolved_at IS NULL`,
+    [resolved.map((r) => r.id), resolved.map((r) => r.at), resolved.map((r) => r.resolution)],
+  );
 }

@@ -4,6 +4,7 @@
 import type { PoolClient } from 'pg';
 import type { AccountRecord, BillRecord } from '../domain/bill-records.ts';
 import type { BillState } from '../domain/bill-state.ts';
+import type { HistoryLine } from '../domain/settlement-book.ts';
 import { accountFromRow } from './pg-account-store.ts';
 import type { AccountRow } from './pg-account-store.ts';
 import { billColumnsOf, billFromRow } from './pg-bill-store.ts';
@@ -69,4 +70,46 @@ export async function saveBillState(client: PoolClient, bill: BillRecord, state:
     [bill.billId, state.revision, state.status, state.paidAmount.amount, state.lateFee.amount, change.cause, change.causeId, change.at],
   );
   return { ...bill, paidAmount: state.paidAmount, lateFee: state.lateFee, status: state.status, revision: state.revision, updatedAt: change.at };
+}
+
+/**
+ * The same for many locked bills in two statements (settlement's batches): each bill's last state,
+ * and every history line in the order the changes happened.
+ */
+export async function saveBillStates(client: PoolClient, bills: readonly BillRecord[], history: readonly HistoryLine[]): Promise<void> {
+  if (bills.length > 0) {
+    const updated = await client.query(
+      `UPDATE bills b SET paid_amount = t.paid_amount, late_fee = t.late_fee, status = t.status, revision = t.revision, updated_at = t.updated_at
+       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::timestamptz[]) AS t(bill_id, paid_amount, late_fee, status, revision, updated_at)
+       WHERE b.bill_id = t.bill_id`,
+      [
+        bills.map((b) => b.billId),
+        bills.map((b) => b.paidAmount.amount),
+        bills.map((b) => b.lateFee.amount),
+        bills.map((b) => b.status),
+        bills.map((b) => b.revision),
+        bills.map((b) => b.updatedAt),
+      ],
+    );
+    if (updated.rowCount !== bills.length) throw new Error(`saveBillStates: ${bills.length - (updated.rowCount ?? 0)} of the locked bills are gone`);
+  }
+  if (history.length === 0) return;
+  await client.query(
+    `INSERT INTO bill_history (bill_id, revision, status, paid_amount, late_fee, cause, cause_id, occurred_at)
+     SELECT bill_id, revision, status, paid_amount, late_fee, cause, cause_id, occurred_at
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[]) WITH ORDINALITY
+       AS t(bill_id, revision, status, paid_amount, late_fee, cause, cause_id, occurred_at, n)
+     ORDER BY n
+     ON CONFLICT DO NOTHING`,
+    [
+      history.map((h) => h.billId),
+      history.map((h) => h.state.revision),
+      history.map((h) => h.state.status),
+      history.map((h) => h.state.paidAmount.amount),
+      history.map((h) => h.state.lateFee.amount),
+      history.map((h) => h.change.cause),
+      history.map((h) => h.change.causeId),
+      history.map((h) => h.change.at),
+    ],
+  );
 }
