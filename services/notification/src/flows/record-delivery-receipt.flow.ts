@@ -2,10 +2,21 @@
 // once: the SMSC resends receipts it thinks we did not get); intermediate ones are not kept.
 import type { Pool } from 'pg';
 import type { ReceiptState as SmscReceiptState } from '../domain/delivery-receipt.ts';
-import type { ReceiptState } from '../store/pg-message-store.ts';
-import { recordReceipt } from './sms-outcome-steps.ts';
+import type { Receipt, ReceiptState } from '../store/pg-message-store.ts';
+import { createGroupCommit } from './group-commit.ts';
+import { recordReceipts } from './sms-outcome-steps.ts';
 
-export type RecordDeliveryReceiptPorts = { pool: Pool; now: () => Date };
+/** `record` stores and applies one receipt; false when it was seen before. */
+export type RecordDeliveryReceiptPorts = { record: (receipt: Receipt) => Promise<boolean> };
+
+/**
+ * The ports over Postgres. The SMSC sends receipts without waiting for our answers (its deliver_sm
+ * window), so at a high rate many wait at once: they are stored together, in one transaction, and
+ * each is answered once its batch has committed.
+ */
+export function receiptPorts(pool: Pool, now: () => Date): RecordDeliveryReceiptPorts {
+  return { record: createGroupCommit<Receipt, boolean>({ maxBatch: 500, write: (receipts) => recordReceipts(pool, receipts, now()) }) };
+}
 
 export type DeliveryReceiptInput = { smscMessageId: string; state: SmscReceiptState; errorCode: string | null; doneAt: Date | null };
 
@@ -18,6 +29,6 @@ const finalStates: Partial<Record<string, ReceiptState>> = { delivered: 'deliver
 export async function recordDeliveryReceipt(ports: RecordDeliveryReceiptPorts, receipt: DeliveryReceiptInput): Promise<DeliveryReceiptOutcome> {
   const state = finalStates[receipt.state];
   if (state === undefined) return 'intermediate';
-  const fresh = await recordReceipt(ports.pool, { smscMessageId: receipt.smscMessageId, state, errorCode: receipt.errorCode, doneAt: receipt.doneAt }, ports.now());
+  const fresh = await ports.record({ smscMessageId: receipt.smscMessageId, state, errorCode: receipt.errorCode, doneAt: receipt.doneAt });
   return fresh ? state : 'duplicate';
 }

@@ -8,7 +8,7 @@
 // to the SMSC a message that an opt-out or a cancel may stop (a campaign's, a reminder) is looked at
 // again in Postgres, in one statement that also suppresses it (suppressIfStopped): one cheap query,
 // and none for receipts and notices, which nothing stops. Once a part is on its way the message is
-// finished and recorded as submitted even if a cancel suppressed it meanwhile (markMessageSubmitted
+// finished and recorded as submitted even if a cancel suppressed it meanwhile (markMessagesSubmitted
 // takes a suppressed message), so the records never deny what the SMSC received.
 //
 // Nothing is lost and nothing is sent twice: each part carries our reference (<messageId>:<part>), so
@@ -23,6 +23,7 @@ import type { OutgoingPart, SubmitOutcome } from '../smpp/smpp-pdus.ts';
 import { deferMessage, recordAcceptedParts, suppressIfStopped, suppressMessage } from '../store/pg-message-store.ts';
 import type { AcceptedPart, ClaimedMessage } from '../store/pg-message-store.ts';
 import { recordFailed, recordSubmitted } from './sms-outcome-steps.ts';
+import type { SubmittedSms } from './sms-outcome-steps.ts';
 
 export type SendSmsPorts = {
   pool: Pool;
@@ -33,6 +34,12 @@ export type SendSmsPorts = {
   quietHours: QuietHours | null;
   maxAttempts: number;
   now: () => Date;
+  /**
+   * Records a message whose parts are all with the SMSC (submitted, its sms-sent); by default in a
+   * transaction of its own. The dispatcher hands it to a group commit instead and follows the commit
+   * itself (jobs/sms-dispatch.runner.ts), so that the messages finishing together share one.
+   */
+  recordSubmitted?: (sent: SubmittedSms) => Promise<void>;
 };
 
 export type SendSmsOutcome = 'submitted' | 'deferred' | 'suppressed' | 'failed' | 'retry';
@@ -111,6 +118,7 @@ export async function sendSms(ports: SendSmsPorts, message: ClaimedMessage): Pro
     await deferMessage(pool, message.messageId, new Date(clock().getTime() + retryDelayMs(message.attempts + 1)), `SMSC error ${code}`, true);
     return 'retry';
   }
-  await recordSubmitted(pool, message, { parts, encoding: split.encoding, segments: split.parts.length }, clock());
+  const sent = { message, parts, encoding: split.encoding, segments: split.parts.length };
+  await (ports.recordSubmitted ? ports.recordSubmitted(sent) : recordSubmitted(pool, [sent], clock()));
   return 'submitted';
 }

@@ -10,10 +10,13 @@ import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { QuietHours } from '../domain/quiet-hours.ts';
 import { claimDueSms } from '../flows/claim-due-sms.flow.ts';
+import { createGroupCommit } from '../flows/group-commit.ts';
 import { sendSms } from '../flows/send-sms.flow.ts';
 import type { SendSmsPorts } from '../flows/send-sms.flow.ts';
+import { recordSubmitted } from '../flows/sms-outcome-steps.ts';
+import type { SubmittedSms } from '../flows/sms-outcome-steps.ts';
 import type { SmscClient } from '../smpp/smsc-client.ts';
-import { dueQueueStats } from '../store/pg-message-store.ts';
+import { dueQueueStats, releaseMessages } from '../store/pg-message-store.ts';
 import type { ClaimedMessage } from '../store/pg-message-store.ts';
 
 export type SmsDispatcherOptions = {
@@ -45,6 +48,9 @@ export type SmsDispatcher = {
    */
   stop(): Promise<void>;
 };
+
+/** The most submitted messages one transaction records. */
+const recordBatch = 500;
 
 export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatcher {
   const { pool, smsc } = options;
@@ -78,7 +84,43 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
     }),
   );
 
-  const sending: SendSmsPorts = { pool, smsc, sender: options.sender, quietHours: options.quietHours, maxAttempts: options.maxAttempts, now: clock };
+  // The record of a message whose parts the SMSC accepted (submitted, its sms-sent) goes to a group
+  // commit: the records that come in while one transaction is written share the next one
+  // (flows/group-commit.ts). The message leaves its slot in flight once the record is handed over,
+  // so the slots stay with the SMSC's window rather than with Postgres's commits; until the record
+  // commits, the message is still queued and leased, so no one claims it or another for its
+  // recipient, and a record that fails leaves it to its lease (a resubmit is answered from the
+  // SMSC's deduplication).
+  const recordSent = createGroupCommit<SubmittedSms, void>({
+    maxBatch: recordBatch,
+    write: async (sent) => {
+      await recordSubmitted(pool, sent, clock());
+      return sent.map(() => undefined);
+    },
+  });
+  const recording = new Set<Promise<void>>();
+  function handOver(sent: SubmittedSms): Promise<void> {
+    const written = recordSent(sent)
+      .catch((error: unknown) => {
+        outcomes.inc({ outcome: 'error', template: sent.message.template });
+        log.error({ err: error, messageId: sent.message.messageId }, 'recording a submitted SMS failed; it will be taken again when its lease ends');
+      })
+      .finally(() => {
+        recording.delete(written);
+        wakeUp?.();
+      });
+    recording.add(written);
+    return Promise.resolve();
+  }
+  const sending: SendSmsPorts = {
+    pool,
+    smsc,
+    sender: options.sender,
+    quietHours: options.quietHours,
+    maxAttempts: options.maxAttempts,
+    now: clock,
+    recordSubmitted: handOver,
+  };
   const claiming = { pool, leaseMs: options.leaseMs, now: clock };
 
   const inFlight = new Set<Promise<void>>();
@@ -98,6 +140,18 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
     });
   }
 
+  /**
+   * Claimed and not started yet: the next claim is taken while the window is busy, so that a freed
+   * slot finds its next message at hand instead of waiting for a claim (a claim round trip per few
+   * messages was the dispatcher's limit). One recipient's messages, as a list.
+   */
+  const ready: ClaimedMessage[][] = [];
+  const readyMessages = (): number => ready.reduce((n, messages) => n + messages.length, 0);
+
+  function startReady(): void {
+    while (running && inFlight.size < options.concurrency && ready.length > 0) track(ready.shift()!);
+  }
+
   /** Sends `messages` (all for one recipient) one after the other, as one task in flight. */
   function track(messages: readonly ClaimedMessage[]): void {
     const task = (async () => {
@@ -114,6 +168,7 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
     })().finally(() => {
       inFlight.delete(task);
       inFlightGauge.set(inFlight.size);
+      startReady();
       wakeUp?.();
     });
     inFlight.add(task);
@@ -122,20 +177,28 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
 
   async function run(): Promise<void> {
     while (running) {
-      const room = options.concurrency - inFlight.size;
-      // Unbound, claiming would only age leases; the client reconnects by itself.
-      if (room <= 0 || !smsc.isBound()) {
-        await sleep(room <= 0 ? options.pollMs * 5 : options.pollMs);
+      startReady();
+      // Unbound, claiming would only age leases (the client reconnects by itself). Enough at hand, or
+      // records waiting for Postgres: a slow database must slow the sending down, not pile up records.
+      if (!smsc.isBound() || readyMessages() >= options.concurrency || recording.size >= recordBatch * 2) {
+        await sleep(smsc.isBound() ? options.pollMs * 5 : options.pollMs);
         continue;
       }
       let claimed: ClaimedMessage[][] = [];
       try {
-        claimed = await claimDueSms(claiming, room);
+        claimed = await claimDueSms(claiming, options.concurrency);
       } catch (error) {
         log.warn({ err: error }, 'cannot claim queued SMS; retrying');
       }
-      for (const messages of claimed) track(messages);
+      ready.push(...claimed);
       if (claimed.length === 0) await sleep(options.pollMs);
+    }
+    // Claimed but never started: let go of them now rather than leave them to their leases.
+    const unstarted = ready.splice(0).flat();
+    try {
+      await releaseMessages(pool, unstarted.map((m) => m.messageId));
+    } catch (error) {
+      log.warn({ err: error, messages: unstarted.length }, 'cannot release claimed SMS; their leases hand them over when they end');
     }
   }
 
@@ -154,11 +217,13 @@ export function createSmsDispatcher(options: SmsDispatcherOptions): SmsDispatche
       await loop;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        Promise.allSettled([...inFlight]),
+        Promise.allSettled([...inFlight]).then(() => Promise.allSettled([...recording])),
         new Promise((resolve) => (timer = setTimeout(resolve, options.stopTimeoutMs ?? 5_000))),
       ]);
       clearTimeout(timer);
-      if (inFlight.size > 0) log.warn({ inFlight: inFlight.size }, 'stopped with messages in flight; their leases hand them to the next dispatcher');
+      if (inFlight.size + recording.size > 0) {
+        log.warn({ inFlight: inFlight.size, recording: recording.size }, 'stopped with messages in flight; their leases hand them to the next dispatcher');
+      }
     },
   };
 }

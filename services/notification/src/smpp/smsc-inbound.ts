@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { applyOptCommand } from '../flows/apply-opt-command.flow.ts';
-import { recordDeliveryReceipt } from '../flows/record-delivery-receipt.flow.ts';
+import { receiptPorts, recordDeliveryReceipt } from '../flows/record-delivery-receipt.flow.ts';
 import type { IncomingDeliverSm } from './smsc-client.ts';
 
 export type SmscInboundDeps = {
@@ -24,6 +24,7 @@ export type SmscInboundDeps = {
 export function createSmscInboundHandler(deps: SmscInboundDeps): (message: IncomingDeliverSm) => Promise<void> {
   const log = deps.logger.child({ component: 'smsc-inbound' });
   const ports = { pool: deps.pool, now: deps.clock ?? (() => new Date()) };
+  const receipts = receiptPorts(deps.pool, ports.now);
   const counter = sharedMetric(
     deps.registry,
     'notification_smsc_inbound_total',
@@ -31,7 +32,7 @@ export function createSmscInboundHandler(deps: SmscInboundDeps): (message: Incom
   );
 
   async function receipt(message: Extract<IncomingDeliverSm, { kind: 'receipt' }>): Promise<void> {
-    const outcome = await recordDeliveryReceipt(ports, message);
+    const outcome = await recordDeliveryReceipt(receipts, message);
     counter.inc({ kind: 'receipt', outcome });
   }
 

@@ -173,7 +173,7 @@ export async function cancelCampaign(client: PoolClient, campaignId: string, now
   // A message a dispatcher holds (lease) is suppressed too. The dispatcher looks again, once, right
   // before a message's first part goes to the SMSC (flows/send-sms.flow.ts, suppressIfStopped), and
   // sends nothing of a message found suppressed or of a canceled campaign; a message that got past
-  // that look before this commit is sent whole and recorded as submitted (markMessageSubmitted takes a
+  // that look before this commit is sent whole and recorded as submitted (markMessagesSubmitted takes a
   // suppressed one), so the records say what the SMSC received.
   const suppressed = await client.query(
     `UPDATE sms_messages SET state = 'suppressed', last_error = 'campaign canceled', lease_until = NULL, done_at = $2

@@ -140,6 +140,12 @@ export async function claimDueMessages(pool: Pool, limit: number, leaseMs: numbe
     }));
 }
 
+/** Ends the leases of claimed messages that were never started (the dispatcher is stopping). */
+export async function releaseMessages(db: Queryable, messageIds: readonly string[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  await db.query(`UPDATE sms_messages SET lease_until = NULL WHERE message_id = ANY($1::uuid[]) AND state = 'queued'`, [messageIds]);
+}
+
 export type DueQueueRow = { urgent: boolean; n: number; oldest: number | null };
 
 /** How many queued messages are due and how late the oldest is (in seconds), by urgency. */
@@ -224,27 +230,38 @@ export async function lockSmscIds(client: PoolClient, ids: readonly string[]): P
 
 /** Keeps the parts accepted so far when a send is interrupted, so the next attempt resumes after them. */
 export async function recordAcceptedParts(db: Queryable, messageId: string, parts: readonly AcceptedPart[], now: Date): Promise<void> {
+  await insertParts(db, parts.map((p) => ({ messageId, ...p })), now);
+}
+
+/** Records submitted parts of any number of messages; a part recorded before is left as it is. */
+export async function insertParts(db: Queryable, parts: readonly (AcceptedPart & { messageId: string })[], now: Date): Promise<void> {
   if (parts.length === 0) return;
   await db.query(
     `INSERT INTO sms_parts (message_id, seq, smsc_message_id, state, submitted_at)
-     SELECT $1, seq, smsc_id, 'submitted', $4 FROM unnest($2::int[], $3::text[]) AS p(seq, smsc_id)
+     SELECT message_id, seq, smsc_id, 'submitted', $4 FROM unnest($1::uuid[], $2::int[], $3::text[]) AS p(message_id, seq, smsc_id)
      ON CONFLICT DO NOTHING`,
-    [messageId, parts.map((p) => p.seq), parts.map((p) => p.smscMessageId), now.toISOString()],
+    [parts.map((p) => p.messageId), parts.map((p) => p.seq), parts.map((p) => p.smscMessageId), now.toISOString()],
   );
 }
 
+export type SubmittedMessage = { messageId: string; encoding: SmsEncoding; segments: number };
+
 /**
- * queued → submitted, with what was sent; false when the message was neither queued nor suppressed.
- * A suppressed message is taken too: it was suppressed (a cancel, say) after the sender's last look
- * and while its parts were already on their way, and the record must say what the SMSC received.
+ * queued → submitted, with what was sent, for each message that is queued or suppressed; returns the
+ * ids it moved (a message already past both is left as it is). A suppressed message is taken too: it
+ * was suppressed (a cancel, say) after the sender's last look and while its parts were already on
+ * their way, and the record must say what the SMSC received.
  */
-export async function markMessageSubmitted(db: Queryable, messageId: string, sent: { encoding: SmsEncoding; segments: number }, now: Date): Promise<boolean> {
-  const updated = await db.query(
-    `UPDATE sms_messages SET state = 'submitted', submitted_at = $2, encoding = $3, segments = $4, lease_until = NULL, last_error = NULL, done_at = NULL
-      WHERE message_id = $1 AND state IN ('queued', 'suppressed')`,
-    [messageId, now.toISOString(), sent.encoding, sent.segments],
+export async function markMessagesSubmitted(db: Queryable, sent: readonly SubmittedMessage[], now: Date): Promise<string[]> {
+  if (sent.length === 0) return [];
+  const { rows } = await db.query<{ message_id: string }>(
+    `UPDATE sms_messages m SET state = 'submitted', submitted_at = $4, encoding = s.encoding, segments = s.segments, lease_until = NULL, last_error = NULL, done_at = NULL
+       FROM unnest($1::uuid[], $2::text[], $3::int[]) AS s(message_id, encoding, segments)
+      WHERE m.message_id = s.message_id AND m.state IN ('queued', 'suppressed')
+     RETURNING m.message_id`,
+    [sent.map((s) => s.messageId), sent.map((s) => s.encoding), sent.map((s) => s.segments), now.toISOString()],
   );
-  return updated.rowCount === 1;
+  return rows.map((r) => r.message_id);
 }
 
 /** queued → failed; false when the message was no longer queued. */
@@ -258,59 +275,76 @@ export async function markMessageFailed(db: Queryable, messageId: string, reason
 
 export type Receipt = { smscMessageId: string; state: ReceiptState; errorCode: string | null; doneAt: Date | null };
 
-/** Stores a delivery receipt; false when it was stored before (the SMSC resends receipts). */
-export async function insertReceipt(db: Queryable, receipt: Receipt, now: Date): Promise<boolean> {
-  const inserted = await db.query(
-    `INSERT INTO delivery_receipts (smsc_message_id, state, error_code, done_at, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-    [receipt.smscMessageId, receipt.state, receipt.errorCode, receipt.doneAt?.toISOString() ?? null, now.toISOString()],
+/** Stores delivery receipts; returns the SMSC ids stored now (not those stored before: the SMSC resends receipts). */
+export async function insertReceipts(db: Queryable, receipts: readonly Receipt[], now: Date): Promise<Set<string>> {
+  if (receipts.length === 0) return new Set();
+  const { rows } = await db.query<{ smsc_message_id: string }>(
+    `INSERT INTO delivery_receipts (smsc_message_id, state, error_code, done_at, received_at)
+     SELECT id, state, error_code, done_at, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS r(id, state, error_code, done_at)
+     ON CONFLICT DO NOTHING
+     RETURNING smsc_message_id`,
+    [receipts.map((r) => r.smscMessageId), receipts.map((r) => r.state), receipts.map((r) => r.errorCode), receipts.map((r) => r.doneAt?.toISOString() ?? null), now.toISOString()],
   );
-  return inserted.rowCount === 1;
+  return new Set(rows.map((r) => r.smsc_message_id));
 }
 
-/** The message a part with this SMSC id belongs to, if such a part is recorded. */
-export async function messageIdOfPart(db: Queryable, smscMessageId: string): Promise<string | null> {
-  const { rows } = await db.query<{ message_id: string }>('SELECT message_id FROM sms_parts WHERE smsc_message_id = $1', [smscMessageId]);
-  return rows[0]?.message_id ?? null;
+/** The messages that recorded parts with these SMSC ids belong to. */
+export async function messageIdsOfParts(db: Queryable, smscMessageIds: readonly string[]): Promise<string[]> {
+  if (smscMessageIds.length === 0) return [];
+  const { rows } = await db.query<{ message_id: string }>('SELECT DISTINCT message_id FROM sms_parts WHERE smsc_message_id = ANY($1::text[])', [smscMessageIds]);
+  return rows.map((r) => r.message_id);
 }
 
 export type LockedMessage = MessageRef & { state: MessageState; segments: number | null };
 
 type LockedRow = RefRow & { state: MessageState; segments: number | null };
 
-/** The message, locked for the caller's transaction. */
-export async function lockMessage(client: PoolClient, messageId: string): Promise<LockedMessage | null> {
-  const { rows } = await client.query<LockedRow>(`SELECT ${refColumns}, state, segments FROM sms_messages WHERE message_id = $1 FOR UPDATE`, [messageId]);
-  const row = rows[0];
-  return row === undefined ? null : { ...refOf(row), state: row.state, segments: row.segments };
+/** The messages, locked for the caller's transaction in id order (so two such locks never deadlock). */
+export async function lockMessages(client: PoolClient, messageIds: readonly string[]): Promise<LockedMessage[]> {
+  if (messageIds.length === 0) return [];
+  const { rows } = await client.query<LockedRow>(
+    `SELECT ${refColumns}, state, segments FROM sms_messages WHERE message_id = ANY($1::uuid[]) ORDER BY message_id FOR UPDATE`,
+    [messageIds],
+  );
+  return rows.map((row) => ({ ...refOf(row), state: row.state, segments: row.segments }));
 }
 
-/** Copies the stored receipts of the message's parts that are still `submitted` onto those parts. */
-export async function applyStoredReceipts(db: Queryable, messageId: string): Promise<void> {
+/** Copies the stored receipts of the messages' parts that are still `submitted` onto those parts. */
+export async function applyStoredReceipts(db: Queryable, messageIds: readonly string[]): Promise<void> {
+  if (messageIds.length === 0) return;
   await db.query(
     `UPDATE sms_parts p SET state = r.state, error_code = r.error_code, done_at = COALESCE(r.done_at, r.received_at)
        FROM delivery_receipts r
-      WHERE p.message_id = $1 AND p.smsc_message_id = r.smsc_message_id AND p.state = 'submitted'`,
-    [messageId],
+      WHERE p.message_id = ANY($1::uuid[]) AND p.smsc_message_id = r.smsc_message_id AND p.state = 'submitted'`,
+    [messageIds],
   );
 }
 
-/** The message's recorded parts, in order. */
-export async function partsOf(db: Queryable, messageId: string): Promise<PartState[]> {
-  const { rows } = await db.query<{ smsc_message_id: string; state: string; error_code: string | null; done_at: Date | null }>(
-    'SELECT smsc_message_id, state, error_code, done_at FROM sms_parts WHERE message_id = $1 ORDER BY seq',
-    [messageId],
+/** The messages' recorded parts, each message's in order. */
+export async function partsOfMessages(db: Queryable, messageIds: readonly string[]): Promise<Map<string, PartState[]>> {
+  const parts = new Map<string, PartState[]>(messageIds.map((id) => [id, []]));
+  if (messageIds.length === 0) return parts;
+  const { rows } = await db.query<{ message_id: string; smsc_message_id: string; state: string; error_code: string | null; done_at: Date | null }>(
+    'SELECT message_id, smsc_message_id, state, error_code, done_at FROM sms_parts WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, seq',
+    [messageIds],
   );
-  return rows.map((p) => ({ smscMessageId: p.smsc_message_id, state: p.state, errorCode: p.error_code, doneAt: p.done_at }));
+  for (const p of rows) parts.get(p.message_id)?.push({ smscMessageId: p.smsc_message_id, state: p.state, errorCode: p.error_code, doneAt: p.done_at });
+  return parts;
 }
 
-/** A submitted message a part of which was not delivered: failed or expired. */
-export async function markMessageUndelivered(db: Queryable, messageId: string, state: 'failed' | 'expired', now: Date, lastError: string): Promise<void> {
-  await db.query(`UPDATE sms_messages SET state = $2, done_at = $3, last_error = $4 WHERE message_id = $1`, [messageId, state, now.toISOString(), lastError]);
-}
+export type MessageDone =
+  | { messageId: string; state: 'delivered'; at: Date; lastError?: undefined }
+  | { messageId: string; state: 'failed' | 'expired'; at: Date; lastError: string };
 
-/** A submitted message every part of which was delivered, the last at `at`. */
-export async function markMessageDelivered(db: Queryable, messageId: string, at: Date): Promise<void> {
-  await db.query(`UPDATE sms_messages SET state = 'delivered', done_at = $2 WHERE message_id = $1`, [messageId, at.toISOString()]);
+/** Submitted messages decided by their receipts: delivered (the last part at `at`), or failed/expired. */
+export async function markMessagesDone(db: Queryable, done: readonly MessageDone[]): Promise<void> {
+  if (done.length === 0) return;
+  await db.query(
+    `UPDATE sms_messages m SET state = d.state, done_at = d.done_at, last_error = COALESCE(d.last_error, m.last_error)
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS d(message_id, state, done_at, last_error)
+      WHERE m.message_id = d.message_id`,
+    [done.map((d) => d.messageId), done.map((d) => d.state), done.map((d) => d.at.toISOString()), done.map((d) => d.lastError ?? null)],
+  );
 }
 
 export type MessageView = MessageRef & {
