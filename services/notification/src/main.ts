@@ -86,6 +86,7 @@ await runService({
       topics: [config.BILLS_TOPIC, config.PAYMENTS_TOPIC, config.INTENTS_TOPIC],
       groupId: config.CONSUMER_GROUP_ID,
       onQueued: wake,
+      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
     });
     shutdown.register('event consumer', () => consumer.stop());
     await consumer.start();

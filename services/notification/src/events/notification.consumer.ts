@@ -1,14 +1,15 @@
-// The bill, payment and intent topics in, queued SMS out: each event goes to the queue-event-sms flow
-// (flows/queue-event-sms.flow.ts: the plan, the exactly-once keys, awaiting_contact); this file adds
-// the Kafka consumer, the metrics and the dispatcher's wake-up.
-import { createConsumer, sharedMetric } from '@gateway/kit';
-import type { EventConsumer, EventHandler, Logger } from '@gateway/kit';
+// The bill, payment and intent topics in, queued SMS out: each batch of one partition's events goes
+// to the queue-event-sms flow (flows/queue-event-sms.flow.ts: the plan, the exactly-once keys,
+// awaiting_contact) in the batch's one transaction (kit's createBatchConsumer, with the inbox rows);
+// this file adds the Kafka consumer, the metrics and the dispatcher's wake-up.
+import { createBatchConsumer, sharedMetric } from '@gateway/kit';
+import type { BatchHandler, CreateBatchConsumerOptions, EventConsumer, Logger } from '@gateway/kit';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ChannelNames } from '../domain/sms-plan.ts';
-import { queueEventSms } from '../flows/queue-event-sms.flow.ts';
+import { notificationInbox, queueEventsSms } from '../flows/queue-event-sms.flow.ts';
 import { countAwaitingContact } from '../store/pg-contact-store.ts';
 
 export { notificationInbox } from '../flows/queue-event-sms.flow.ts';
@@ -29,12 +30,14 @@ export type NotificationConsumerDeps = NotificationHandlerDeps & {
   kafka: Kafka;
   topics: string[];
   groupId: string;
-  consumerOptions?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number; maxAttempts?: number };
+  /** partitionsConsumedConcurrently is KAFKA_CONSUMER_CONCURRENCY in main.ts. */
+  consumerOptions?: Partial<
+    Pick<CreateBatchConsumerOptions, 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'maxBatchSize'>
+  >;
 };
 
-export function createNotificationHandler(deps: NotificationHandlerDeps): EventHandler {
-  const log = deps.logger.child({ component: 'notification-consumer' });
-  const ports = { pool: deps.pool, logger: deps.logger, channelNames: deps.channelNames, maxEventAgeMs: deps.maxEventAgeMs, now: deps.clock ?? (() => new Date()) };
+export function createNotificationHandler(deps: NotificationHandlerDeps): BatchHandler {
+  const ports = { logger: deps.logger, channelNames: deps.channelNames, maxEventAgeMs: deps.maxEventAgeMs, now: deps.clock ?? (() => new Date()) };
   const queued = sharedMetric(
     deps.registry,
     'notification_sms_queued_total',
@@ -57,25 +60,28 @@ export function createNotificationHandler(deps: NotificationHandlerDeps): EventH
       }),
   );
 
-  return async (event) => {
-    const result = await queueEventSms(ports, event);
-    if (result.kind === 'duplicate') {
-      log.debug({ eventId: event.eventId, eventType: event.type }, 'duplicate delivery ignored');
-      return;
-    }
-    if (result.queued > 0) {
-      queued.inc({ type: event.type }, result.queued);
-      deps.onQueued?.();
-    }
+  return async (client, messages) => {
+    const byType = await queueEventsSms(
+      client,
+      messages.map((m) => m.event),
+      ports,
+    );
+    // Told only once the batch has committed: the dispatcher must find the rows when it looks.
+    return () => {
+      for (const [type, n] of byType) queued.inc({ type }, n);
+      if (byType.size > 0) deps.onQueued?.();
+    };
   };
 }
 
 export function createNotificationConsumer(deps: NotificationConsumerDeps): EventConsumer {
-  return createConsumer({
+  return createBatchConsumer({
     kafka: deps.kafka,
+    pool: deps.pool,
+    inbox: notificationInbox,
     groupId: deps.groupId,
     topics: deps.topics,
-    handler: createNotificationHandler(deps),
+    handleBatch: createNotificationHandler(deps),
     logger: deps.logger,
     ...(deps.registry === undefined ? {} : { registry: deps.registry }),
     ...deps.consumerOptions,

@@ -5,10 +5,16 @@ import type { BillSnapshot, BusinessDate } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import type { BillContact } from '../domain/sms-plan.ts';
 
-export async function upsertContact(db: Queryable, bill: BillSnapshot, msisdn: string | null): Promise<void> {
+/**
+ * Upserts bill snapshots, one per bill (the caller keeps the latest of a batch), in one statement; a
+ * row already at the same or a newer revision is left as it is. The msisdn is the normalised one.
+ */
+export async function upsertContacts(db: Queryable, bills: readonly { bill: BillSnapshot; msisdn: string | null }[]): Promise<void> {
+  if (bills.length === 0) return;
+  const column = <T>(f: (b: BillSnapshot) => T) => bills.map((b) => f(b.bill));
   await db.query(
     `INSERT INTO bill_contacts (bill_id, account_no, biller_id, governorate, holder_class, msisdn, locale, due_date, amount_due, currency, status, revision)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::bigint[], $10::text[], $11::text[], $12::int[])
      ON CONFLICT (bill_id) DO UPDATE SET
        account_no = EXCLUDED.account_no, biller_id = EXCLUDED.biller_id, governorate = EXCLUDED.governorate,
        holder_class = EXCLUDED.holder_class, msisdn = EXCLUDED.msisdn, locale = EXCLUDED.locale,
@@ -16,20 +22,35 @@ export async function upsertContact(db: Queryable, bill: BillSnapshot, msisdn: s
        status = EXCLUDED.status, revision = EXCLUDED.revision, updated_at = now()
      WHERE bill_contacts.revision < EXCLUDED.revision`,
     [
-      bill.billId,
-      bill.accountNo,
-      bill.billerId,
-      bill.governorate,
-      bill.holder.class,
-      msisdn,
-      bill.holder.locale,
-      bill.dueDate,
-      bill.amountDue.amount,
-      bill.amountDue.currency,
-      bill.status,
-      bill.revision,
+      column((b) => b.billId),
+      column((b) => b.accountNo),
+      column((b) => b.billerId),
+      column((b) => b.governorate),
+      column((b) => b.holder.class),
+      bills.map((b) => b.msisdn),
+      column((b) => b.holder.locale),
+      column((b) => b.dueDate),
+      column((b) => String(b.amountDue.amount)),
+      column((b) => b.amountDue.currency),
+      column((b) => b.status),
+      column((b) => b.revision),
     ],
   );
+}
+
+// The advisory lock class of a bill id (the two-key form, apart from the one-key locks on SMSC ids).
+const billLockClass = 1_769_000;
+
+/**
+ * Serialises, per bill, a payment event parked for want of its bill with that bill's snapshot
+ * arriving: both sides take this lock before they look (the park re-reads the read model, the
+ * snapshot's batch takes the parked events), so whichever commits second sees the first. Without it,
+ * two partitions' batches running at once could each miss the other's uncommitted row and leave a
+ * receipt parked for good. Sorted, so two batches never deadlock on it.
+ */
+export async function lockBills(client: Queryable, billIds: readonly string[]): Promise<void> {
+  if (billIds.length === 0) return;
+  await client.query(`SELECT pg_advisory_xact_lock(${billLockClass}, hashtext(id)) FROM unnest($1::text[]) AS id`, [[...new Set(billIds)].sort()]);
 }
 
 type ContactRow = { bill_id: string; account_no: string; msisdn: string | null; locale: 'ar' | 'en'; due_date: BusinessDate; amount_due: string; currency: string; status: string };
@@ -71,18 +92,26 @@ export async function contactLocaleOf(db: Queryable, msisdn: string): Promise<'a
   return rows[0]?.locale ?? 'ar';
 }
 
-/** Keeps an event that must wait for one of `billIds` to reach the read model (see awaiting_contact). */
-export async function parkAwaitingContact(db: Queryable, event: { eventId: string }, billIds: readonly string[]): Promise<void> {
-  await db.query('INSERT INTO awaiting_contact (event_id, bill_ids, event) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [event.eventId, billIds, JSON.stringify(event)]);
+/** Keeps events that must wait for one of their `billIds` to reach the read model (see awaiting_contact). */
+export async function parkAwaitingContact(db: Queryable, parked: readonly { event: { eventId: string }; billIds: readonly string[] }[]): Promise<void> {
+  if (parked.length === 0) return;
+  await db.query(
+    `INSERT INTO awaiting_contact (event_id, bill_ids, event)
+     SELECT event_id, ARRAY(SELECT jsonb_array_elements_text(bill_ids)), event FROM unnest($1::text[], $2::jsonb[], $3::jsonb[]) AS p(event_id, bill_ids, event)
+     ON CONFLICT DO NOTHING`,
+    [parked.map((p) => p.event.eventId), parked.map((p) => JSON.stringify(p.billIds)), parked.map((p) => JSON.stringify(p.event))],
+  );
 }
 
-/** Removes and returns the events that were waiting for `billId`, oldest first. */
-export async function takeAwaitingContact(db: Queryable, billId: string): Promise<unknown[]> {
-  const { rows } = await db.query<{ event: unknown; created_at: Date }>(
-    'DELETE FROM awaiting_contact WHERE bill_ids @> ARRAY[$1]::text[] RETURNING event, created_at',
-    [billId],
+/** Removes and returns the events that were waiting for any of `billIds`, oldest first. */
+export async function takeAwaitingContact(db: Queryable, billIds: readonly string[]): Promise<unknown[]> {
+  if (billIds.length === 0) return [];
+  const { rows } = await db.query<{ event: unknown }>(
+    `WITH taken AS (DELETE FROM awaiting_contact WHERE bill_ids && $1::text[] RETURNING event_id, event, created_at)
+     SELECT event FROM taken ORDER BY created_at, event_id`,
+    [billIds],
   );
-  return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).map((r) => r.event);
+  return rows.map((r) => r.event);
 }
 
 /** Events parked in awaiting_contact now (the notification_awaiting_contact gauge). */

@@ -40,13 +40,23 @@ export type AcceptedPart = { seq: number; smscMessageId: string };
 
 /** Writes the requests that are new; a dedupe key already present is skipped. Returns how many were new. */
 export async function enqueueSms(db: Queryable, requests: readonly SmsRequest[]): Promise<number> {
-  if (requests.length === 0) return 0;
-  const result = await db.query(
+  return (await enqueueNewSms(db, requests)).size;
+}
+
+/**
+ * The same, returning the dedupe keys written. Keys repeated among `requests` are written once (the
+ * first); a key already present is skipped, so this is what makes "one SMS per reason".
+ */
+export async function enqueueNewSms(db: Queryable, requests: readonly SmsRequest[]): Promise<Set<string>> {
+  if (requests.length === 0) return new Set();
+  const { rows } = await db.query<{ dedupe_key: string }>(
     `INSERT INTO sms_messages (message_id, dedupe_key, recipient, template, locale, account_no, source_event_id, body, urgent, state, not_before, correlation_id)
      SELECT id, key, recipient, template, locale, account_no, source_event_id, body, urgent, 'queued', not_before, correlation_id
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::timestamptz[], $11::text[])
-         AS r(id, key, recipient, template, locale, account_no, source_event_id, body, urgent, not_before, correlation_id)
-     ON CONFLICT (dedupe_key) DO NOTHING`,
+         WITH ORDINALITY AS r(id, key, recipient, template, locale, account_no, source_event_id, body, urgent, not_before, correlation_id, n)
+      ORDER BY n
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING dedupe_key`,
     [
       requests.map(() => uuidv7()),
       requests.map((r) => r.dedupeKey),
@@ -61,7 +71,7 @@ export async function enqueueSms(db: Queryable, requests: readonly SmsRequest[])
       requests.map((r) => r.correlationId),
     ],
   );
-  return result.rowCount ?? 0;
+  return new Set(rows.map((r) => r.dedupe_key));
 }
 
 const refColumns = 'message_id, recipient, template, locale, account_no, source_event_id, campaign_id, correlation_id';
