@@ -158,4 +158,18 @@ describe('group commit', () => {
     ]);
     expect(batches).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
   });
+
+  it('fails a whole batch at once when Postgres is down, instead of trying each item again', async () => {
+    const batches: string[][] = [];
+    const write = createGroupCommit<string, string>({
+      maxBatch: 10,
+      write(items) {
+        batches.push(items);
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      },
+    });
+    const results = await Promise.allSettled(['a', 'b', 'c'].map(write));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(batches).toEqual([['a', 'b', 'c']]);
+  });
 });

@@ -5,9 +5,11 @@
 // messages as finished meanwhile, and the batch grows with the load by itself (no timer, no waiting
 // when idle). Not a use case of its own: the dispatcher and the SMSC inbound handler use it.
 //
-// A batch that fails is written again one item at a time, so one bad item (or a deadlock's loser)
-// fails alone and the others are not held back; the callers already treat a failed write as
-// retryable (the lease runs out, or the SMSC resends the receipt).
+// A batch that fails is written again one item at a time, so one bad item fails alone and the others
+// are not held back; not when Postgres is down, which would fail each item again (every one waiting
+// for its connection), so then the whole batch fails at once. The callers already treat a failed
+// write as retryable (the lease runs out, or the SMSC resends the receipt).
+import { dependencyDown } from '@gateway/kit';
 
 export type GroupCommit<I, R> = (item: I) => Promise<R>;
 
@@ -29,7 +31,10 @@ export function createGroupCommit<I, R>(options: GroupCommitOptions<I, R>): Grou
       const results = await options.write(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
+      if (batch.length === 1 || dependencyDown(error) !== undefined) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
       for (const pending of batch) await writeBatch([pending]);
     }
   }
