@@ -9,13 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AnyEvent, EventOf } from '@gateway/contracts';
 import { money } from '@gateway/contracts';
 import { withTransaction } from '@gateway/kit';
-import { anEvent, createTestDatabase, testLogger } from '@gateway/testkit';
+import { anEvent, createTestDatabase, createTestKafka, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
+import { createSettlementConsumer } from '../src/events/settlement.consumer.ts';
 import { applyLateFeesToBill } from '../src/flows/apply-late-fees.flow.ts';
 import { billingMigrationsDir, insertBill } from './support/bill-fixtures.ts';
+import type { BillFixture } from './support/bill-fixtures.ts';
 import { settlementBatches } from './support/settlement-harness.ts';
 
 const logger = testLogger('settlement-batch');
@@ -187,5 +189,58 @@ describe('a batch of settlement events', () => {
       [b.overdue, true],
     ]);
     expect(settled[1]?.payload.paymentIds).toEqual(a1SettledBy);
+  });
+});
+
+// A public entity pays its lines' bills in bulk, and so do its departments, each payment keyed by its
+// own account: the payments spread over the topic's partitions and are settled by concurrent batches
+// that lock the same bills. Each bill must end with every share on it, once.
+describe('batches of several partitions settling the same bills at once', () => {
+  it('applies every share once, with nothing lost between concurrent batches', async () => {
+    const tk = createTestKafka(testKafka());
+    const topic = await tk.createTopic('payments', 3);
+    const consumer = createSettlementConsumer({
+      kafka: testKafka(),
+      pool: batched.pool,
+      logger,
+      policy: defaultLateFeePolicy,
+      clock: () => now,
+      topic,
+      groupId: uniqueName('billing-settlement'),
+      partitionsConsumedConcurrently: 3,
+      consumerOptions: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300, maxBatchSize: 10 },
+    });
+    try {
+      const lines: BillFixture[] = [];
+      for (let i = 0; i < 12; i++) lines.push(await insertBill(batched.pool, { amount: 1_000_000, holderClass: 'business' }));
+      const payers = lines.slice(0, 10).map((l) => l.accountNo);
+      const payments = payers.flatMap((accountNo) =>
+        [0, 1, 2].map(() =>
+          payment(
+            accountNo,
+            '2026-05-20T08:00:00.000Z',
+            lines.map((l) => ({ billId: l.billId, amount: 1_000 })),
+          ),
+        ),
+      );
+      await tk.produce(
+        topic,
+        payments.map((p) => ({ key: p.key, value: JSON.stringify(p) })),
+      );
+      await consumer.start();
+      const ids = lines.map((l) => l.billId);
+      await waitFor(
+        async () => (await batched.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM bill_payments WHERE bill_id = ANY($1)`, [ids])).rows[0]?.n === payments.length * lines.length,
+        { timeoutMs: 60_000, message: 'every share applied' },
+      );
+      const { rows } = await batched.pool.query<{ paid_amount: number; revision: number; history: number }>(
+        `SELECT b.paid_amount, b.revision, (SELECT count(*)::int FROM bill_history h WHERE h.bill_id = b.bill_id) AS history FROM bills b WHERE b.bill_id = ANY($1)`,
+        [ids],
+      );
+      expect(rows).toEqual(ids.map(() => ({ paid_amount: payments.length * 1_000, revision: payments.length + 1, history: payments.length })));
+    } finally {
+      await consumer.stop();
+      await tk.close();
+    }
   });
 });
