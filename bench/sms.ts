@@ -2,7 +2,9 @@
 // The SMSC simulator runs as its own process (as the real SMSC is another machine); this process runs
 // the service's real sending path: the dispatcher claiming from Postgres, splitting, submitting over
 // SMPP through the client's window, recording each submit with its outbox row, and handling every
-// delivery receipt (stored, applied, outbox row) as it comes back.
+// delivery receipt (stored, applied, outbox row) as it comes back. The records go by group commit
+// (services/notification/src/flows/group-commit.ts): the run prints how many transactions recorded
+// the submits (one submitted_at each), the figure that says whether batching is working.
 //
 //   node bench/sms.ts [--messages 20000] [--window 10] [--concurrency 20] [--max-seconds 300]
 //
@@ -121,12 +123,14 @@ try {
   await dispatcher.stop();
   const c = await counts();
   const stats = (await (await fetch(`${simulator.baseUrl}/stats`)).json()) as Record<string, number>;
+  const records = (await pool.query<{ n: number }>('SELECT count(DISTINCT submitted_at)::int AS n FROM sms_messages')).rows[0]?.n ?? 0;
   const seconds = (at: number | null) => (at === null ? NaN : (at - started) / 1000);
   console.log(
     [
       `sms bench: ${total} messages, window ${window}, ${concurrency} in flight, throttle off`,
       `  with the SMSC: ${total - (c['queued'] ?? 0)} in ${seconds(submittedAt).toFixed(1)} s = ${(total / seconds(submittedAt)).toFixed(0)} messages/s`,
       `  delivered (receipt applied): ${c['delivered'] ?? 0} in ${seconds(doneAt).toFixed(1)} s = ${((c['delivered'] ?? 0) / seconds(doneAt)).toFixed(0)} messages/s`,
+      `  submits recorded in ${records} transactions (${(total / Math.max(1, records)).toFixed(1)} messages each)`,
       `  SMSC: ${stats['accepted']} accepted, ${stats['duplicatesAnswered']} duplicates answered, ${stats['throttled']} throttled, peak ${stats['peakSubmitsPerSecond']} submits/s`,
       `  states: ${JSON.stringify(c)}`,
     ].join('\n'),
