@@ -405,6 +405,89 @@ describe('signatureAuth before the body is read', () => {
   });
 });
 
+describe('signatureAuth with a rate limit: the nonce and the count in one Redis round trip', () => {
+  const infra = testInfra();
+  // Its own clients, so the counters in the shared Redis are this run's alone.
+  const limited: ClientsFile = [
+    { clientId: `limited-${run}`, kind: 'channel', channelId: 'bank-alpha', keys: [{ keyId: `limited-k1-${run}`, secret: secret() }] },
+    { clientId: `other-${run}`, kind: 'portal', keys: [{ keyId: `other-k1-${run}`, secret: secret() }] },
+    { clientId: `third-${run}`, kind: 'portal', keys: [{ keyId: `third-k1-${run}`, secret: secret() }] },
+  ];
+  const [first, other, third] = limited.map((c) => c.keys[0]!) as [{ keyId: string; secret: string }, { keyId: string; secret: string }, { keyId: string; secret: string }];
+  const keyPrefix = `test-rate-limit:${run}:`;
+  let redis: Redis;
+  let app: HttpServer;
+  /** The name of every command this app's Redis connection sends. */
+  const commands: string[] = [];
+
+  beforeAll(async () => {
+    redis = new Redis(infra.redisUrl);
+    const sendCommand = redis.sendCommand.bind(redis);
+    redis.sendCommand = (command, stream) => {
+      commands.push(command.name.toLowerCase());
+      return sendCommand(command, stream);
+    };
+    const logger = createLogger({ service: 'kit-auth-test', level: 'silent' });
+    app = createHttpServer({ service: 'rate-limited', version: '0', logger, routes: [routes], auth: { clients: limited, redis, logger, rateLimit: { perMinute: 3, keyPrefix } } });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await redis.quit();
+  });
+
+  async function send(key: { keyId: string; secret: string }, options: { nonce?: string; method?: 'GET' | 'POST' } = {}) {
+    const method = options.method ?? 'POST';
+    const path = method === 'GET' ? '/v1/bills' : '/v1/payments';
+    const body = method === 'GET' ? undefined : JSON.stringify({ channelTxnId: `t-${randomUUID()}`, amount: 1 });
+    const signed = await signRequest({ method, url: `${BASE}${path}`, body, keyId: key.keyId, secret: key.secret, nonce: options.nonce });
+    const headers: Record<string, string> = { host: HOST, ...(signed as unknown as Record<string, string>) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await app.inject({ method, url: path, headers, payload: body });
+    return { status: res.statusCode, json: res.json<SentBody & { error: { details: { limit?: number } } }>(), headers: res.headers };
+  }
+
+  it('sends one Redis command per request, with or without a body, that records the nonce and counts the request', async () => {
+    // The first request may load the script (EVALSHA answered NOSCRIPT, then EVAL); count from the second.
+    expect((await send(other, { method: 'GET' })).status).toBe(200);
+    commands.length = 0;
+    const post = await send(other, { method: 'POST' });
+    expect(post.status).toBe(201);
+    expect(commands).toEqual(['evalsha']);
+    commands.length = 0;
+    expect((await send(other, { method: 'GET' })).status).toBe(200);
+    expect(commands).toEqual(['evalsha']);
+    expect(await redis.get(`${keyPrefix}${limited[1]!.clientId}`)).toBe('3');
+  });
+
+  it('refuses a replayed nonce without counting it, and answers 429 rate_limited with Retry-After past the limit, for that client only', async () => {
+    const counter = `${keyPrefix}${limited[0]!.clientId}`;
+    const nonce = `n-${randomUUID()}`;
+    const accepted = await send(first, { nonce });
+    expect(accepted.status).toBe(201);
+    expect(accepted.headers['x-ratelimit-limit']).toBe('3');
+    expect(accepted.headers['x-ratelimit-remaining']).toBe('2');
+    const replay = await send(first, { nonce });
+    expect(replay.status).toBe(401);
+    expect(replay.json.error.details.reason).toBe('replayed_nonce');
+    expect(await redis.get(counter)).toBe('1');
+
+    expect((await send(first)).status).toBe(201);
+    expect((await send(first, { method: 'GET' })).status).toBe(200);
+    const over = await send(first);
+    expect(over.status).toBe(429);
+    expect(over.json.error).toMatchObject({ code: 'rate_limited', details: { limit: 3 }, requestId: expect.any(String) });
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(over.headers['x-ratelimit-remaining']).toBe('0');
+    // The window is a minute from the first request: the counter goes away by itself.
+    const ttl = await redis.pttl(counter);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect((await send(third)).status).toBe(201);
+  });
+});
+
 describe('@target-uri behind a proxy', () => {
   const infra = testInfra();
   let redis: Redis;

@@ -7,6 +7,9 @@ import { serviceName } from './service-name.ts';
 
 export const serviceVersion = '0.1.0';
 
+/** Redis keys of the per-client request counters (the names @fastify/rate-limit used, so a rolling deploy keeps counting). */
+export const rateLimitKeyPrefix = 'payments:rate-limit:';
+
 export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & RouteDeps;
 
 export function buildApp(deps: AppDeps): HttpServer {
@@ -25,8 +28,9 @@ export function buildApp(deps: AppDeps): HttpServer {
     version: serviceVersion,
     description: 'The channel API: bill inquiry, idempotent payments and intents, allocation, ledger and settlement.',
     logger: deps.logger,
-    // Every route, intents included, sits behind the same signature check and per-client rate limit.
-    auth: deps.auth,
+    // Every route, intents included, sits behind the same signature check and per-client rate limit
+    // (counted in Redis across instances, in the nonce's round trip).
+    auth: { ...deps.auth, rateLimit: { perMinute: deps.config.RATE_LIMIT_PER_MINUTE, keyPrefix: rateLimitKeyPrefix } },
     outboxPool: deps.pool,
     // HTTP_BODY_LIMIT_BYTES: every route that sets no bodyLimit of its own.
     bodyLimit: deps.bodyLimit,

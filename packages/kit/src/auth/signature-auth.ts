@@ -25,12 +25,16 @@
 // cheap early refusal of plain replays), and the atomic SET NX, the check that counts, runs after the
 // digest holds; of two authentic copies racing, exactly one wins it. A request with no body is
 // complete at onRequest and records its nonce there.
+//
+// One Redis round trip per request (issue 12): recording the nonce and, where the service has a
+// per-client rate limit, counting the request are one Lua script (acceptRequestLua), and the early
+// look-up is made only for a body large enough to be worth sparing (see replayLookupAboveBytes).
 import { createHash } from 'node:crypto';
 import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { ApiError } from '@gateway/contracts';
 import { errorCodes as fastifyErrors } from 'fastify';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -77,9 +81,53 @@ export interface SignatureAuthOptions {
   onRefused?: (refusal: AuthRefusal) => void | Promise<void>;
   /** Milliseconds since the epoch; tests move it, everything else uses the real clock. */
   clock?: () => number;
+  /**
+   * A per-client budget of authenticated requests a minute, shared by every instance through Redis
+   * and counted in the same round trip as the nonce. Past it: 429 rate_limited with Retry-After.
+   */
+  rateLimit?: RateLimitOptions;
+}
+
+export interface RateLimitOptions {
+  perMinute: number;
+  /** The Redis key of a client's counter is this plus its clientId. */
+  keyPrefix?: string;
 }
 
 export const NONCE_KEY_PREFIX = 'nonce:';
+
+const rateWindowMs = 60_000;
+
+// KEYS[1]: the nonce; KEYS[2]: the client's request counter. ARGV[1]: the nonce's TTL in seconds;
+// ARGV[2]: the counting window in ms, 0 for no counting. Returns {fresh, count, counter's ttl ms}.
+// A replayed nonce is not counted (as before: only an accepted request spends budget). The window
+// is fixed, starting at the first request, as @fastify/rate-limit's Redis store counted it.
+const acceptRequestLua = `
+if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return {0, 0, 0} end
+local window = tonumber(ARGV[2])
+if window == 0 then return {1, 0, 0} end
+local count = redis.call('INCR', KEYS[2])
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[2], window)
+  ttl = window
+end
+return {1, count, ttl}`;
+
+type AcceptRequestCommand = (nonceKey: string, counterKey: string, nonceTtlSeconds: number, windowMs: number) => Promise<[number, number, number]>;
+
+/** The script as an ioredis command (EVALSHA, loaded on first use), defined once per connection. */
+function acceptRequestCommand(redis: Redis): AcceptRequestCommand {
+  const commands = redis as unknown as { gatewayAcceptRequest?: AcceptRequestCommand };
+  if (commands.gatewayAcceptRequest === undefined) redis.defineCommand('gatewayAcceptRequest', { numberOfKeys: 2, lua: acceptRequestLua });
+  const command = commands.gatewayAcceptRequest as AcceptRequestCommand;
+  return (...args) => command.apply(redis, args);
+}
+
+// Below this a body is read before its nonce is looked at: reading a few KB costs less than the
+// extra Redis round trip that would spare it, for every genuine request. Above it (and for a body of
+// unknown length) the replay is refused before the body is read, as issue 10 wants.
+const replayLookupAboveBytes = 16_384;
 
 function clientMessage(reason: RefusalReason, windowSeconds: number): string {
   const messages: Readonly<Record<RefusalReason, string>> = {
@@ -105,10 +153,27 @@ function pathOf(request: FastifyRequest): string {
 // Methods fastify never reads a body for; whatever such a request carries is ignored, so it is not signed for.
 const bodylessMethods = new Set(['GET', 'HEAD', 'TRACE']);
 
+/** Whether to look the nonce up before reading the body: a large body, or one of unknown length. */
+function worthAnEarlyLookup(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return length === undefined || !(Number(length) <= replayLookupAboveBytes);
+}
+
 function declaresBody(request: FastifyRequest): boolean {
   if (bodylessMethods.has(request.method)) return false;
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * An error of the body stage as the error handler must see it. fastify gives an error from the body's
+ * stream without a status of its own a 400 (a client that broke its body off); an ApiError keeps its
+ * code, but Redis down while the nonce was recorded is not the caller's fault: with a status of 500
+ * the handler looks at its cause, and answers 503 with Retry-After for a dependency that is down.
+ */
+function bodyStageError(error: unknown): Error {
+  if (error instanceof ApiError) return error;
+  return Object.assign(new Error('the request could not be authenticated', { cause: error }), { statusCode: 500 });
 }
 
 /** What onRequest verified, for the body stage to finish. */
@@ -122,6 +187,9 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
   const keys = indexKeys(options.clients);
   const windowSeconds = options.windowSeconds ?? 300;
   const clock = options.clock ?? Date.now;
+  const acceptRequest = acceptRequestCommand(options.redis);
+  const rateLimit = options.rateLimit;
+  const counterPrefix = rateLimit?.keyPrefix ?? 'rate-limit:';
 
   (options.logger ?? app.log).info({ clients: options.clients.length, keys: keys.size, windowSeconds }, 'signature authentication enabled');
 
@@ -158,19 +226,30 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
 
   const nonceKey = (verified: HeadersVerified) => `${NONCE_KEY_PREFIX}${verified.keyId}:${verified.nonce}`;
 
-  // The request is authentic: record its nonce and tell the route who called. SET NX is the check and
-  // the record in one atomic step; the TTL is twice the window, since a request dated window seconds
-  // ahead stays acceptable for 2 × window from now. If Redis is down this throws and the request
-  // fails: without the replay check we must not accept it (fail closed).
-  async function accept(request: FastifyRequest, verified: HeadersVerified, requestHash: string): Promise<void> {
-    const fresh = await options.redis.set(nonceKey(verified), '1', 'EX', windowSeconds * 2, 'NX');
-    if (fresh !== 'OK') return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
+  // The request is authentic: record its nonce, count it against the client's budget, and tell the
+  // route who called. SET NX is the check and the record in one atomic step; the TTL is twice the
+  // window, since a request dated window seconds ahead stays acceptable for 2 × window from now. If
+  // Redis is down this throws and the request fails: without the replay check we must not accept it
+  // (fail closed; the rate limit, in the same script, has nothing to add then).
+  async function accept(request: FastifyRequest, reply: FastifyReply, verified: HeadersVerified, requestHash: string): Promise<void> {
     const { client } = verified.key;
+    const [fresh, count, ttlMs] = await acceptRequest(nonceKey(verified), `${counterPrefix}${client.clientId}`, windowSeconds * 2, rateLimit ? rateWindowMs : 0);
+    if (fresh !== 1) return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
     request.client = { clientId: client.clientId, kind: client.kind, keyId: verified.keyId, ...(client.channelId !== undefined ? { channelId: client.channelId } : {}) };
     request.requestHash = requestHash;
+    if (rateLimit === undefined) return;
+    // The headers @fastify/rate-limit sent, which this replaces.
+    const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
+    void reply.header('x-ratelimit-limit', rateLimit.perMinute).header('x-ratelimit-reset', resetSeconds);
+    if (count <= rateLimit.perMinute) {
+      void reply.header('x-ratelimit-remaining', rateLimit.perMinute - count);
+      return;
+    }
+    void reply.header('x-ratelimit-remaining', 0).header('retry-after', resetSeconds);
+    throw new ApiError('rate_limited', `Too many requests; retry in ${resetSeconds} s.`, { limit: rateLimit.perMinute });
   }
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const hasBody = declaresBody(request);
     const verified = await verifySignatureHeaders(
       { method: request.method, targetUri: targetUriOf(request), headers: request.headers, hasBody },
@@ -182,12 +261,14 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
       // Complete already: a digest sent anyway must be that of the empty body.
       const refusal = checkBodyDigest(verified, createHash('sha256').digest());
       if (refusal !== undefined) return refuse(request, refusal.reason, refusal.detail, refusal.keyId);
-      return accept(request, verified, requestHasher(request.method, request.url).digest('hex'));
+      return accept(request, reply, verified, requestHasher(request.method, request.url).digest('hex'));
     }
 
     // Not the authoritative check (that is accept's SET NX, after the body): it spares reading the
-    // body of a plain replay.
-    if ((await options.redis.exists(nonceKey(verified))) > 0) return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
+    // body of a plain replay, where that body is worth sparing.
+    if (worthAnEarlyLookup(request) && (await options.redis.exists(nonceKey(verified))) > 0) {
+      return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
+    }
 
     const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1_048_576;
     const declared = Number(request.headers['content-length']);
@@ -195,7 +276,7 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
     pending.set(request, { verified, limit });
   });
 
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  app.addHook('preParsing', async (request, reply, payload) => {
     const body = pending.get(request);
     if (body === undefined) return payload;
     pending.delete(request);
@@ -218,8 +299,8 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
       // the route, never sees a body whose digest failed.
       flush(done) {
         const refusal = checkBodyDigest(body.verified, digest.digest());
-        const settle = refusal !== undefined ? refuse(request, refusal.reason, refusal.detail, refusal.keyId) : accept(request, body.verified, fingerprint.digest('hex'));
-        settle.then(() => done(), done);
+        const settle = refusal !== undefined ? refuse(request, refusal.reason, refusal.detail, refusal.keyId) : accept(request, reply, body.verified, fingerprint.digest('hex'));
+        settle.then(() => done(), (error: unknown) => done(bodyStageError(error)));
       },
     });
     // pipeline, not pipe: a client that aborts mid-body errors the parser's stream instead of leaving it hanging.

@@ -1,5 +1,5 @@
-// Every route of this service's API, as one plugin that app.ts mounts behind signature authentication,
-// with the per-client rate limit in front of all of them (the portal's payment intents included).
+// Every route of this service's API, as one plugin that app.ts mounts behind signature authentication
+// and the per-client rate limit (the portal's payment intents included).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { billInquiryRoute } from './bill-inquiry.route.ts';
 import { billersRoute } from './billers.route.ts';
@@ -10,14 +10,12 @@ import { intentCreateRoute } from './intent-create.route.ts';
 import { intentGetRoute } from './intent-get.route.ts';
 import { paymentNotificationRoute } from './payment-notification.route.ts';
 import { paymentStatusRoute } from './payment-status.route.ts';
-import { registerRateLimit } from './rate-limit.ts';
 import { reversalRoute } from './reversal.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { settlementRoute } from './settlement.route.ts';
 
 export function paymentRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    await registerRateLimit(app, { redis: deps.redis, perMinute: deps.config.RATE_LIMIT_PER_MINUTE });
     await app.register(billersRoute(deps));
     await app.register(channelsRoute(deps));
     await app.register(billInquiryRoute(deps));
