@@ -54,6 +54,7 @@ function namedBy(events: readonly SettlementEvent[]): { pairs: PaymentPair[]; bi
 /** Applies the events in order; their reports come back in the same order, for the caller to log after commit. */
 export async function settleBatch(client: PoolClient, deps: SettleBatchDeps, events: readonly SettlementEvent[]): Promise<SettledEvent[]> {
   if (events.length === 0) return [];
+  // One instant for the batch, as its events commit together.
   const now = deps.clock();
   const named = namedBy(events);
   // The locks first: every row read below is then as the last writer of these bills left it.
