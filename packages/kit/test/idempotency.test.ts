@@ -6,7 +6,7 @@ import { isApiError } from '@gateway/contracts';
 import { createTestDatabase } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { withTransaction } from '../src/db/index.ts';
-import { beginIdempotent, hashRequest, idempotent, purgeExpiredIdempotencyKeys } from '../src/idempotency/index.ts';
+import { beginIdempotent, completeIdempotent, hashRequest, idempotent, purgeExpiredIdempotencyKeys } from '../src/idempotency/index.ts';
 
 let db: TestDatabase;
 let app: FastifyInstance;
@@ -227,6 +227,33 @@ describe('beginIdempotent', () => {
     });
     release();
     await held;
+  });
+
+  it('claims a new key in three round trips, and gives the caller back its own lock timeout, on the way to new and to a replay', async () => {
+    const key = randomUUID();
+    const hash = hashRequest('POST', '/x', '{}');
+    await withTransaction(db.pool, async (client) => {
+      await client.query(`SET LOCAL lock_timeout = '42s'`);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      let roundTrips = 0;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
+        roundTrips++;
+        return query(...args);
+      };
+      try {
+        expect(await beginIdempotent(client, { clientId: 'c', key, requestHash: hash })).toEqual({ kind: 'new' });
+      } finally {
+        delete (client as unknown as { query?: unknown }).query;
+      }
+      expect(roundTrips).toBe(3);
+      expect((await client.query('SHOW lock_timeout')).rows[0]).toEqual({ lock_timeout: '42s' });
+      await completeIdempotent(client, { clientId: 'c', key, status: 201, headers: {}, body: '{"ok":true}' });
+    });
+    await withTransaction(db.pool, async (client) => {
+      await client.query(`SET LOCAL lock_timeout = '7s'`);
+      expect(await beginIdempotent(client, { clientId: 'c', key, requestHash: hash })).toEqual({ kind: 'replay', status: 201, headers: {}, body: '{"ok":true}' });
+      expect((await client.query('SHOW lock_timeout')).rows[0]).toEqual({ lock_timeout: '7s' });
+    });
   });
 
   it('hashes method, path and exact body bytes', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 
 /** docs/api.md: 1–255 visible ASCII characters. */
 export function isValidIdempotencyKey(key: string): boolean {
@@ -78,30 +78,33 @@ export async function beginIdempotent(client: PoolClient, input: BeginIdempotent
   const leaseSeconds = (input.leaseMs ?? 60_000) / 1000;
   for (let round = 0; round < 3; round++) {
     // The savepoint lets a lock timeout be answered without aborting the caller's transaction, and
-    // rolling back to it also undoes the SET LOCAL below.
-    await client.query('SAVEPOINT idempotency_begin');
-    const { rows: prev } = await client.query<{ lock_timeout: string }>(`SELECT current_setting('lock_timeout') AS lock_timeout`);
-    await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
+    // rolling back to it also undoes the SET LOCAL. Three round trips in all on the way to 'new' (every
+    // payment takes it): the statements that need no parameters travel together, as one simple query
+    // (lockTimeoutMs is an integer; the caller's setting goes back as an escaped literal), and the
+    // claim is a prepared statement.
+    const opened = (await client.query(
+      `SAVEPOINT idempotency_begin; SELECT current_setting('lock_timeout') AS lock_timeout; SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`,
+    )) as unknown as QueryResult<{ lock_timeout: string }>[];
+    const prev = opened[1]?.rows[0]?.lock_timeout ?? '0';
     let claimed: boolean;
     try {
-      const result = await client.query(claimSql, [input.clientId, input.key, input.requestHash, ttlDays, leaseSeconds]);
+      const result = await client.query({ name: 'kit-idempotency-claim', text: claimSql, values: [input.clientId, input.key, input.requestHash, ttlDays, leaseSeconds] });
       claimed = result.rowCount === 1;
     } catch (err) {
-      await client.query('ROLLBACK TO SAVEPOINT idempotency_begin');
-      await client.query('RELEASE SAVEPOINT idempotency_begin');
+      await client.query('ROLLBACK TO SAVEPOINT idempotency_begin; RELEASE SAVEPOINT idempotency_begin');
       if ((err as { code?: string }).code === '55P03') return { kind: 'in_progress' };
       throw err;
     }
     // The route's own statements must not inherit our short lock timeout.
-    await client.query(`SELECT set_config('lock_timeout', $1, true)`, [prev[0]?.lock_timeout ?? '0']);
-    await client.query('RELEASE SAVEPOINT idempotency_begin');
+    await client.query(`SET LOCAL lock_timeout = ${client.escapeLiteral(prev)}; RELEASE SAVEPOINT idempotency_begin`);
     if (claimed) return { kind: 'new' };
 
-    const { rows } = await client.query<KeyRow>(
-      `SELECT request_hash, status, response_status, response_headers, response_body
-       FROM idempotency_keys WHERE client_id = $1 AND key = $2`,
-      [input.clientId, input.key],
-    );
+    const { rows } = await client.query<KeyRow>({
+      name: 'kit-idempotency-read',
+      text: `SELECT request_hash, status, response_status, response_headers, response_body
+             FROM idempotency_keys WHERE client_id = $1 AND key = $2`,
+      values: [input.clientId, input.key],
+    });
     const row = rows[0];
     // Purged between our insert and this read: go round again, it will insert this time.
     if (!row) continue;
@@ -119,11 +122,12 @@ export interface CompleteIdempotentInput extends StoredResponse {
 
 /** Stores the response to replay; call in the same transaction as beginIdempotent returned 'new'. */
 export async function completeIdempotent(client: PoolClient, input: CompleteIdempotentInput): Promise<void> {
-  const result = await client.query(
-    `UPDATE idempotency_keys
-     SET status = 'completed', response_status = $3, response_headers = $4, response_body = $5, locked_until = NULL
-     WHERE client_id = $1 AND key = $2 AND status = 'in_progress'`,
-    [input.clientId, input.key, input.status, JSON.stringify(input.headers), input.body],
-  );
+  const result = await client.query({
+    name: 'kit-idempotency-complete',
+    text: `UPDATE idempotency_keys
+           SET status = 'completed', response_status = $3, response_headers = $4, response_body = $5, locked_until = NULL
+           WHERE client_id = $1 AND key = $2 AND status = 'in_progress'`,
+    values: [input.clientId, input.key, input.status, JSON.stringify(input.headers), input.body],
+  });
   if (result.rowCount !== 1) throw new Error(`idempotency key ${input.key} is not in progress for client ${input.clientId}`);
 }
