@@ -132,6 +132,9 @@ export function createSmppSession(options: SmppSessionOptions): SmppSession {
   function connect(): void {
     if (options.isStopped()) return;
     const session = smpp.connect({ host: options.host, port: options.port });
+    // SMPP is small PDUs, each waiting for its answer: Nagle's algorithm held a submit back until the
+    // previous one was acknowledged, which cost the window its pace (bench/sms.ts: 10-25 % more SMS/s without it).
+    session.socket.setNoDelay(true);
     const l: Link = { session, bound: false, broken: false, closed: false, inFlight: new Set(), timers: new Set() };
     link = l;
     session.on('error', (error: Error) => {

@@ -230,6 +230,8 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
 
   const server = smpp.createServer({}, (session) => {
     const sessionState: SessionState = { unacknowledged: new Set() };
+    // Answers go out at once, as an SMSC's do; Nagle's algorithm would hold each small response back.
+    session.socket.setNoDelay(true);
     sessions.set(session, sessionState);
     // The silent fault: a request is read and dropped, as a hung SMSC would (responses still count).
     const on = (command: string, handle: (pdu: Pdu) => void) =>
