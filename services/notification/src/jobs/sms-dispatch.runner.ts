@@ -1,6 +1,7 @@
 // The dispatcher's loop: claims what is due in sms_messages (flows/claim-due-sms.flow.ts), urgent
 // messages first, and sends each through the send-sms flow (flows/send-sms.flow.ts: quiet hours,
-// opt-outs, the SMSC, the record), keeping about one SMPP window's worth of messages in flight.
+// opt-outs, the SMSC, the record), keeping about one SMPP window's worth of messages in flight, the
+// next claim at hand, and the records of what the SMSC accepted written by group commit.
 //
 // Nothing is lost: a message is leased, not taken, so a crash hands it to the next dispatcher.
 import { sharedMetric } from '@gateway/kit';
@@ -27,7 +28,7 @@ export type SmsDispatcherOptions = {
   /** The sender id the handset shows. */
   sender: string;
   quietHours: QuietHours | null;
-  /** Messages in flight at once; a little above the SMPP window keeps the window full. */
+  /** Messages in flight at once (and claimed at a time); a little above the SMPP window keeps the window full. */
   concurrency: number;
   pollMs: number;
   leaseMs: number;
@@ -42,9 +43,10 @@ export type SmsDispatcher = {
   /** Wakes the loop now (an event just queued something). */
   wake(): void;
   /**
-   * Stops claiming and waits, for a bounded time, for the messages in flight. One still waiting then
-   * (the SMSC is gone, say) is left to its lease: the next dispatcher takes it over, and a part the
-   * SMSC already had is answered from its deduplication, not sent twice.
+   * Stops claiming, lets go of the messages claimed and not started, and waits, for a bounded time,
+   * for the messages in flight and their records. One still waiting then (the SMSC is gone, say) is
+   * left to its lease: the next dispatcher takes it over, and a part the SMSC already had is answered
+   * from its deduplication, not sent twice.
    */
   stop(): Promise<void>;
 };
