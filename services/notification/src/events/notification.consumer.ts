@@ -61,11 +61,7 @@ export function createNotificationHandler(deps: NotificationHandlerDeps): BatchH
   );
 
   return async (client, messages) => {
-    const byType = await queueEventsSms(
-      client,
-      messages.map((m) => m.event),
-      ports,
-    );
+    const byType = await queueEventsSms(client, messages.map((m) => m.event), ports);
     // Told only once the batch has committed: the dispatcher must find the rows when it looks.
     return () => {
       for (const [type, n] of byType) queued.inc({ type }, n);
