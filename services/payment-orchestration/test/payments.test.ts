@@ -286,6 +286,14 @@ describe('POST /v1/payments', () => {
     expect(unsigned.status).toBe(401);
   });
 
+  it('numbers receipts from the receipt sequence: padded to six digits, never cut past them', async () => {
+    const pay = async () => (await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body: aPayment(await h.issueBill()) })).body.receiptNo;
+    await h.db.pool.query(`SELECT setval('receipt_no_seq', 41)`);
+    expect(await pay()).toBe('RC-20260510-000042');
+    await h.db.pool.query(`SELECT setval('receipt_no_seq', 1234566)`);
+    expect(await pay()).toBe('RC-20260510-1234567');
+  });
+
   describe('status inquiry', () => {
     it('shows a payment to its own client, by id and by channelTxnId, and 404 to any other client', async () => {
       const bill = await h.issueBill();

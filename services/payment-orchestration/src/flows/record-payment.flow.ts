@@ -15,16 +15,7 @@ import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts'
 import type { FeeSchedule } from '../domain/fees.ts';
 import { serviceName } from '../service-name.ts';
 import { findInquiry } from '../store/pg-inquiry-store.ts';
-import {
-  findPaymentByChannelTxn,
-  insertAllocations,
-  insertPayment,
-  loadPaymentView,
-  lockAccountBills,
-  lockChannelTxn,
-  nextReceiptNumber,
-  writeLedger,
-} from '../store/pg-payment-store.ts';
+import { findPaymentByChannelTxn, insertPayment, loadPaymentView, lockAccountBills, lockChannelTxn } from '../store/pg-payment-store.ts';
 import type { PaymentView } from '../store/pg-payment-store.ts';
 import { supersedeIntentsOnPaidBills } from './supersede-intents.flow.ts';
 
@@ -161,31 +152,34 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   // The settlement day is when the gateway took the payment, not the channel's paidAt: a channel
   // cannot move money into a day whose statement is already closed.
   const businessDate = businessDateOf(ctx.now, cutOffOf(ctx.channels, input.channelId), tz);
-  const receiptNo = `RC-${businessDate.replaceAll('-', '')}-${String(await nextReceiptNumber(client)).padStart(6, '0')}`;
   const paidAt = new Date(input.paidAt).toISOString();
 
-  await insertPayment(client, {
-    paymentId,
-    receiptNo,
-    clientId: input.clientId,
-    channelId: input.channelId,
-    channelTxnId: input.channelTxnId,
-    source: input.source,
-    intentId: input.intentId,
-    billerId: input.billerId,
-    accountNo: input.accountNo,
-    amount: input.amount.amount,
-    fee: quote.fee.amount,
-    currency: quote.currency,
-    paidAt,
-    businessDate,
-    inquiryRef: input.inquiryRef ?? null,
-    payerMsisdn: input.payerMsisdn,
-    requestHash: contentHash,
-    correlationId: input.correlationId,
-  });
-  await insertAllocations(client, paymentId, quote.currency, quote.allocations);
-  await writeLedger(client, paymentId, paymentLedgerLines({ channelId: input.channelId, billerId: input.billerId, amount: input.amount, fee: quote.fee }));
+  // Receipt numbers: RC-<business date>-<the receipt sequence, at least 6 digits>.
+  const receiptNo = await insertPayment(
+    client,
+    {
+      paymentId,
+      receiptPrefix: `RC-${businessDate.replaceAll('-', '')}-`,
+      clientId: input.clientId,
+      channelId: input.channelId,
+      channelTxnId: input.channelTxnId,
+      source: input.source,
+      intentId: input.intentId,
+      billerId: input.billerId,
+      accountNo: input.accountNo,
+      amount: input.amount.amount,
+      fee: quote.fee.amount,
+      currency: quote.currency,
+      paidAt,
+      businessDate,
+      inquiryRef: input.inquiryRef ?? null,
+      payerMsisdn: input.payerMsisdn,
+      requestHash: contentHash,
+      correlationId: input.correlationId,
+    },
+    quote.allocations,
+    paymentLedgerLines({ channelId: input.channelId, billerId: input.billerId, amount: input.amount, fee: quote.fee }),
+  );
   // Intents that held the bills just settled must not debit the payer too (supersede-intents.flow.ts).
   await supersedeIntentsOnPaidBills(client, { bills, allocations: quote.allocations, paymentId, intentId: input.intentId, correlationId: input.correlationId, causationId: input.causationId, now: ctx.now });
 

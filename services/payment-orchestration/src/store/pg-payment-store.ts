@@ -1,6 +1,11 @@
 // Payments in Postgres: the rows record-payment.flow.ts writes (payment, allocations, ledger lines,
 // receipt number), the locks it takes, and the payment's view for status inquiries. SQL only: what a
 // payment may be is decided in flows/ and domain/.
+//
+// The statements a new payment runs are prepared (named: parsed and planned once per connection, not
+// once per payment), and the ones that need no result in between travel together: every round trip
+// costs the API and Postgres a pair of system calls on this path (bench/profile-payments.ts). None
+// selects `*`, which a prepared statement would hold to the columns of the day it was prepared.
 import { money } from '@gateway/contracts';
 import type { PaymentStatusResponse } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
@@ -21,18 +26,20 @@ export type PaymentView = PaymentStatusResponse;
  * lock would miss the allocations of the payment we just waited for — and pay the bill twice.
  */
 export async function lockAccountBills(client: Queryable, billerId: string, accountNo: string): Promise<PayableBill[]> {
-  const { rows } = await client.query<Omit<PayableBillRow, 'allocated'>>(
-    `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
-            closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
-     FROM payable_bills WHERE biller_id = $1 AND account_no = $2 ORDER BY bill_id FOR UPDATE`,
-    [billerId, accountNo],
-  );
+  const { rows } = await client.query<Omit<PayableBillRow, 'allocated'>>({
+    name: 'orchestration-lock-account-bills',
+    text: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
+                  closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
+           FROM payable_bills WHERE biller_id = $1 AND account_no = $2 ORDER BY bill_id FOR UPDATE`,
+    values: [billerId, accountNo],
+  });
   if (rows.length === 0) return [];
-  const { rows: sums } = await client.query<{ bill_id: string; allocated: string }>(
-    `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
-     WHERE bill_id = ANY($1::text[]) AND reversed_at IS NULL GROUP BY bill_id`,
-    [rows.map((r) => r.bill_id)],
-  );
+  const { rows: sums } = await client.query<{ bill_id: string; allocated: string }>({
+    name: 'orchestration-allocated-to-bills',
+    text: `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
+           WHERE bill_id = ANY($1::text[]) AND reversed_at IS NULL GROUP BY bill_id`,
+    values: [rows.map((r) => r.bill_id)],
+  });
   const allocated = new Map(sums.map((s) => [s.bill_id, s.allocated]));
   return rows.map((row) => payableBillFromRow({ ...row, allocated: allocated.get(row.bill_id) ?? '0' }));
 }
@@ -52,28 +59,24 @@ export async function writeLedger(client: Queryable, txnId: string, lines: reado
  * requests that carry it (whatever their Idempotency-Key).
  */
 export async function lockChannelTxn(client: Queryable, channelId: string, channelTxnId: string): Promise<void> {
-  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`txn:${channelId}:${channelTxnId}`]);
+  await client.query({ name: 'orchestration-lock-channel-txn', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, values: [`txn:${channelId}:${channelTxnId}`] });
 }
 
 /** The payment a channel transaction already made, with its content fingerprint; null when none. */
 export async function findPaymentByChannelTxn(client: Queryable, channelId: string, channelTxnId: string): Promise<{ paymentId: string; requestHash: string } | null> {
-  const { rows } = await client.query<{ payment_id: string; request_hash: string }>(
-    `SELECT payment_id, request_hash FROM payments WHERE channel_id = $1 AND channel_txn_id = $2`,
-    [channelId, channelTxnId],
-  );
+  const { rows } = await client.query<{ payment_id: string; request_hash: string }>({
+    name: 'orchestration-payment-by-channel-txn',
+    text: `SELECT payment_id, request_hash FROM payments WHERE channel_id = $1 AND channel_txn_id = $2`,
+    values: [channelId, channelTxnId],
+  });
   const row = rows[0];
   return row === undefined ? null : { paymentId: row.payment_id, requestHash: row.request_hash };
 }
 
-/** The next number of the receipt sequence. */
-export async function nextReceiptNumber(client: Queryable): Promise<string | number> {
-  const { rows } = await client.query<{ n: string | number }>(`SELECT nextval('receipt_no_seq') AS n`);
-  return rows[0]?.n ?? 0;
-}
-
 export type NewPayment = {
   paymentId: string;
-  receiptNo: string;
+  /** The receipt number is this followed by the next number of the receipt sequence, at least 6 digits. */
+  receiptPrefix: string;
   clientId: string;
   channelId: string;
   channelTxnId: string;
@@ -92,14 +95,36 @@ export type NewPayment = {
   correlationId: string;
 };
 
-export async function insertPayment(client: Queryable, p: NewPayment): Promise<void> {
-  await client.query(
-    `INSERT INTO payments (payment_id, receipt_no, client_id, channel_id, channel_txn_id, source, intent_id, biller_id,
-       account_no, amount, fee, currency, paid_at, business_date, status, inquiry_ref, payer_msisdn, request_hash, correlation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'completed', $15, $16, $17, $18)`,
-    [
+// One statement for the payment row, its receipt number, its allocations and its ledger lines. The
+// CTEs all run, to completion, whether or not the final SELECT reads them; the allocations' foreign
+// key is checked at the end of the statement, when the payment row exists.
+const insertPaymentSql = `
+  WITH receipt AS (
+    SELECT $2 || lpad(n::text, greatest(6, length(n::text)), '0') AS receipt_no FROM (SELECT nextval('receipt_no_seq') AS n) seq
+  ), payment AS (
+    INSERT INTO payments (payment_id, receipt_no, client_id, channel_id, channel_txn_id, source, intent_id, biller_id,
+      account_no, amount, fee, currency, paid_at, business_date, status, inquiry_ref, payer_msisdn, request_hash, correlation_id)
+    VALUES ($1, (SELECT receipt_no FROM receipt), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'completed', $15, $16, $17, $18)
+    RETURNING receipt_no
+  ), allocations AS (
+    INSERT INTO payment_allocations (payment_id, bill_id, external_bill_id, amount, waived, currency)
+    SELECT $1, bill_id, external_bill_id, amount, waived, $12
+    FROM unnest($19::text[], $20::text[], $21::bigint[], $22::bigint[]) AS t(bill_id, external_bill_id, amount, waived)
+  ), ledger AS (
+    INSERT INTO ledger_entries (txn_id, entry_no, account, amount, currency)
+    SELECT $1, n, account, amount, currency
+    FROM unnest($23::text[], $24::bigint[], $25::text[]) WITH ORDINALITY AS t(account, amount, currency, n)
+  )
+  SELECT receipt_no FROM payment`;
+
+/** Writes a new payment with its allocations and ledger lines, in one round trip; returns its receipt number. */
+export async function insertPayment(client: Queryable, p: NewPayment, allocations: readonly AllocationLine[], ledger: readonly LedgerLine[]): Promise<string> {
+  const { rows } = await client.query<{ receipt_no: string }>({
+    name: 'orchestration-insert-payment',
+    text: insertPaymentSql,
+    values: [
       p.paymentId,
-      p.receiptNo,
+      p.receiptPrefix,
       p.clientId,
       p.channelId,
       p.channelTxnId,
@@ -116,24 +141,18 @@ export async function insertPayment(client: Queryable, p: NewPayment): Promise<v
       p.payerMsisdn,
       p.requestHash,
       p.correlationId,
-    ],
-  );
-}
-
-export async function insertAllocations(client: Queryable, paymentId: string, currency: string, allocations: readonly AllocationLine[]): Promise<void> {
-  await client.query(
-    `INSERT INTO payment_allocations (payment_id, bill_id, external_bill_id, amount, waived, currency)
-     SELECT $1, bill_id, external_bill_id, amount, waived, $6
-     FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(bill_id, external_bill_id, amount, waived)`,
-    [
-      paymentId,
       allocations.map((a) => a.billId),
       allocations.map((a) => a.externalBillId),
       allocations.map((a) => a.amount),
       allocations.map((a) => a.waived),
-      currency,
+      ledger.map((l) => l.account),
+      ledger.map((l) => l.amount),
+      ledger.map((l) => l.currency),
     ],
-  );
+  });
+  const receiptNo = rows[0]?.receipt_no;
+  if (receiptNo === undefined) throw new Error(`payment ${p.paymentId} was not inserted`);
+  return receiptNo;
 }
 
 /**
