@@ -163,6 +163,15 @@ describe('POST /v1/payments', () => {
     expect(await h.count('payments', 'account_no = $1', [bill.accountNo])).toBe(1);
   });
 
+  it('makes one payment of 10 concurrent requests with the same channelTxnId and content under 10 keys, and answers all 10 with it', async () => {
+    const bill = await h.issueBill();
+    const body = aPayment(bill);
+    const replies = await Promise.all(Array.from({ length: 10 }, () => h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body })));
+    expect(replies.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 201));
+    expect(new Set(replies.map((r) => r.body.paymentId)).size).toBe(1);
+    expect(await h.count('payments', 'channel_txn_id = $1', [body.channelTxnId])).toBe(1);
+  });
+
   it('refuses the same channelTxnId with another key and another body: 409 duplicate_payment', async () => {
     const bill = await h.issueBill({ allowPartial: true, minAmount: syp(1_000) });
     const body = aPayment(bill, { amount: syp(50_000) });

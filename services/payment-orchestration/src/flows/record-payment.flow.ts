@@ -15,7 +15,7 @@ import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts'
 import type { FeeSchedule } from '../domain/fees.ts';
 import { serviceName } from '../service-name.ts';
 import { findInquiry } from '../store/pg-inquiry-store.ts';
-import { findPaymentByChannelTxn, insertPayment, loadPaymentView, lockAccountBills, lockChannelTxn } from '../store/pg-payment-store.ts';
+import { insertPayment, loadPaymentView, lockAccountBills, lockChannelTxn } from '../store/pg-payment-store.ts';
 import type { PaymentView } from '../store/pg-payment-store.ts';
 import { supersedeIntentsOnPaidBills } from './supersede-intents.flow.ts';
 
@@ -103,8 +103,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
 
   // One channelTxnId names one payment: serialise the requests that carry it (whatever their
   // Idempotency-Key), so the second sees the first's row instead of failing on the unique index.
-  await lockChannelTxn(client, input.channelId, input.channelTxnId);
-  const prior = await findPaymentByChannelTxn(client, input.channelId, input.channelTxnId);
+  const prior = await lockChannelTxn(client, input.channelId, input.channelTxnId);
   if (prior !== null) {
     // The channel retried under a new key: the same content is the same payment (the scheme's rule:
     // answer a repeat with the original success); other content under that id is a real conflict.

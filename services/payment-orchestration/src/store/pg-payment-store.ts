@@ -3,18 +3,31 @@
 // payment may be is decided in flows/ and domain/.
 //
 // The statements a new payment runs are prepared (named: parsed and planned once per connection, not
-// once per payment), and the ones that need no result in between travel together: every round trip
-// costs the API and Postgres a pair of system calls on this path (bench/profile-payments.ts). None
-// selects `*`, which a prepared statement would hold to the columns of the day it was prepared.
+// once per payment), and statements that need no result in between travel together: every round trip
+// costs the API and Postgres a pair of system calls, the largest cost on this path
+// (bench/profile-payments.ts). None selects `*`, which a prepared statement would hold to the columns
+// of the day it was prepared.
+//
+// Two of them must be two statements, each with its own snapshot (see lockAccountBills), yet need no
+// answer in between: those go as one simple query of two statements (one round trip; under READ
+// COMMITTED each statement of it still takes its own snapshot), their values as escaped literals,
+// since the simple protocol has no parameters.
 import { money } from '@gateway/contracts';
 import type { PaymentStatusResponse } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
+import pg from 'pg';
+import type { QueryResult } from 'pg';
 import type { AllocationLine, LedgerLine, PayableBill } from '../domain/allocation.ts';
 import { payableBillFromRow } from './pg-bill-read-model-store.ts';
 import type { PayableBillRow } from './pg-bill-read-model-store.ts';
 
 /** The fields of GET /v1/payments/{id} (paymentStatusResponseSchema). */
 export type PaymentView = PaymentStatusResponse;
+
+/** The results of a simple query of several statements (pg answers an array for more than one). */
+async function statements(client: Queryable, sql: string): Promise<QueryResult[]> {
+  return (await client.query(sql)) as unknown as QueryResult[];
+}
 
 /**
  * The bills of one account, each row locked FOR UPDATE in bill_id order: two payments touching the
@@ -23,23 +36,22 @@ export type PaymentView = PaymentStatusResponse;
  *
  * The allocations are summed in a second statement on purpose: under READ COMMITTED a statement
  * keeps the snapshot it started with even after waiting for a lock, so a sum computed alongside the
- * lock would miss the allocations of the payment we just waited for — and pay the bill twice.
+ * lock would miss the allocations of the payment we just waited for — and pay the bill twice. The
+ * second statement finds the account's bills itself, so both go in one round trip.
  */
 export async function lockAccountBills(client: Queryable, billerId: string, accountNo: string): Promise<PayableBill[]> {
-  const { rows } = await client.query<Omit<PayableBillRow, 'allocated'>>({
-    name: 'orchestration-lock-account-bills',
-    text: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
-                  closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
-           FROM payable_bills WHERE biller_id = $1 AND account_no = $2 ORDER BY bill_id FOR UPDATE`,
-    values: [billerId, accountNo],
-  });
+  const account = `biller_id = ${pg.escapeLiteral(billerId)} AND account_no = ${pg.escapeLiteral(accountNo)}`;
+  const [locked, summed] = await statements(
+    client,
+    `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
+            closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
+     FROM payable_bills WHERE ${account} ORDER BY bill_id FOR UPDATE;
+     SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
+     WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account}) AND reversed_at IS NULL GROUP BY bill_id`,
+  );
+  const rows = (locked?.rows ?? []) as Omit<PayableBillRow, 'allocated'>[];
   if (rows.length === 0) return [];
-  const { rows: sums } = await client.query<{ bill_id: string; allocated: string }>({
-    name: 'orchestration-allocated-to-bills',
-    text: `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
-           WHERE bill_id = ANY($1::text[]) AND reversed_at IS NULL GROUP BY bill_id`,
-    values: [rows.map((r) => r.bill_id)],
-  });
+  const sums = (summed?.rows ?? []) as { bill_id: string; allocated: string }[];
   const allocated = new Map(sums.map((s) => [s.bill_id, s.allocated]));
   return rows.map((row) => payableBillFromRow({ ...row, allocated: allocated.get(row.bill_id) ?? '0' }));
 }
@@ -55,21 +67,19 @@ export async function writeLedger(client: Queryable, txnId: string, lines: reado
 }
 
 /**
- * One channelTxnId names one payment: this serialises, until the caller's transaction ends, the
- * requests that carry it (whatever their Idempotency-Key).
+ * One channelTxnId names one payment: this takes the lock that serialises, until the caller's
+ * transaction ends, the requests that carry it (whatever their Idempotency-Key), then returns the
+ * payment that channel transaction already made, with its content fingerprint (null when none). The
+ * look-up is a statement of its own, so its snapshot is taken once the lock is granted and sees the
+ * payment of the request we waited for.
  */
-export async function lockChannelTxn(client: Queryable, channelId: string, channelTxnId: string): Promise<void> {
-  await client.query({ name: 'orchestration-lock-channel-txn', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, values: [`txn:${channelId}:${channelTxnId}`] });
-}
-
-/** The payment a channel transaction already made, with its content fingerprint; null when none. */
-export async function findPaymentByChannelTxn(client: Queryable, channelId: string, channelTxnId: string): Promise<{ paymentId: string; requestHash: string } | null> {
-  const { rows } = await client.query<{ payment_id: string; request_hash: string }>({
-    name: 'orchestration-payment-by-channel-txn',
-    text: `SELECT payment_id, request_hash FROM payments WHERE channel_id = $1 AND channel_txn_id = $2`,
-    values: [channelId, channelTxnId],
-  });
-  const row = rows[0];
+export async function lockChannelTxn(client: Queryable, channelId: string, channelTxnId: string): Promise<{ paymentId: string; requestHash: string } | null> {
+  const [, found] = await statements(
+    client,
+    `SELECT pg_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`txn:${channelId}:${channelTxnId}`)}, 0));
+     SELECT payment_id, request_hash FROM payments WHERE channel_id = ${pg.escapeLiteral(channelId)} AND channel_txn_id = ${pg.escapeLiteral(channelTxnId)}`,
+  );
+  const row = (found?.rows ?? [])[0] as { payment_id: string; request_hash: string } | undefined;
   return row === undefined ? null : { paymentId: row.payment_id, requestHash: row.request_hash };
 }
 
