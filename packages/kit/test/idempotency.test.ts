@@ -229,7 +229,7 @@ describe('beginIdempotent', () => {
     await held;
   });
 
-  it('claims a new key in three round trips, and gives the caller back its own lock timeout, on the way to new and to a replay', async () => {
+  it('claims a new key in one round trip, and gives the caller back its own lock timeout, on the way to new and to a replay', async () => {
     const key = randomUUID();
     const hash = hashRequest('POST', '/x', '{}');
     await withTransaction(db.pool, async (client) => {
@@ -245,7 +245,7 @@ describe('beginIdempotent', () => {
       } finally {
         delete (client as unknown as { query?: unknown }).query;
       }
-      expect(roundTrips).toBe(3);
+      expect(roundTrips).toBe(1);
       expect((await client.query('SHOW lock_timeout')).rows[0]).toEqual({ lock_timeout: '42s' });
       await completeIdempotent(client, { clientId: 'c', key, status: 201, headers: {}, body: '{"ok":true}' });
     });

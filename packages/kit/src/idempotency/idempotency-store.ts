@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
+import pg from 'pg';
 import type { PoolClient, QueryResult } from 'pg';
+
+const { escapeLiteral } = pg;
 
 /** docs/api.md: 1–255 visible ASCII characters. */
 export function isValidIdempotencyKey(key: string): boolean {
@@ -52,10 +55,12 @@ interface KeyRow {
 }
 
 // A fresh row, or a takeover of an expired one (30 days on: the key is free again) or of an
-// abandoned in-progress one with the same request.
-const claimSql = `
+// abandoned in-progress one with the same request. Literals, not parameters: it goes in a simple query
+// (see beginIdempotent); the strings are escaped and the numbers are numbers.
+const claimSql = (clientId: string, key: string, requestHash: string, ttlDays: number, leaseSeconds: number) => `
   INSERT INTO idempotency_keys (client_id, key, request_hash, status, expires_at, locked_until)
-  VALUES ($1, $2, $3, 'in_progress', now() + make_interval(days => $4), now() + make_interval(secs => $5))
+  VALUES (${escapeLiteral(clientId)}, ${escapeLiteral(key)}, ${escapeLiteral(requestHash)}, 'in_progress',
+          now() + make_interval(days => ${Number(ttlDays)}), now() + make_interval(secs => ${Number(leaseSeconds)}))
   ON CONFLICT (client_id, key) DO UPDATE SET
     request_hash = EXCLUDED.request_hash, status = 'in_progress',
     response_status = NULL, response_headers = NULL, response_body = NULL,
@@ -77,26 +82,32 @@ export async function beginIdempotent(client: PoolClient, input: BeginIdempotent
   const ttlDays = input.ttlDays ?? 30;
   const leaseSeconds = (input.leaseMs ?? 60_000) / 1000;
   for (let round = 0; round < 3; round++) {
-    // The savepoint lets a lock timeout be answered without aborting the caller's transaction, and
-    // rolling back to it also undoes the SET LOCAL. Three round trips in all on the way to 'new' (every
-    // payment takes it): the statements that need no parameters travel together, as one simple query
-    // (lockTimeoutMs is an integer; the caller's setting goes back as an escaped literal), and the
-    // claim is a prepared statement.
-    const opened = (await client.query(
-      `SAVEPOINT idempotency_begin; SELECT current_setting('lock_timeout') AS lock_timeout; SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`,
-    )) as unknown as QueryResult<{ lock_timeout: string }>[];
-    const prev = opened[1]?.rows[0]?.lock_timeout ?? '0';
+    // One round trip on the way to 'new' (every payment takes it), as one simple query: a savepoint,
+    // so that a lock timeout can be answered without aborting the caller's transaction (rolling back
+    // to it also undoes the settings below); our short lock timeout, the caller's own kept aside in a
+    // transaction-local setting; the claim; the caller's lock timeout back, so the route's own
+    // statements do not inherit ours; the release.
     let claimed: boolean;
     try {
-      const result = await client.query({ name: 'kit-idempotency-claim', text: claimSql, values: [input.clientId, input.key, input.requestHash, ttlDays, leaseSeconds] });
-      claimed = result.rowCount === 1;
+      const results = (await client.query(
+        [
+          'SAVEPOINT idempotency_begin',
+          `SELECT set_config('gateway.caller_lock_timeout', current_setting('lock_timeout'), true)`,
+          `SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`,
+          claimSql(input.clientId, input.key, input.requestHash, ttlDays, leaseSeconds),
+          `SELECT set_config('lock_timeout', current_setting('gateway.caller_lock_timeout'), true)`,
+          'RELEASE SAVEPOINT idempotency_begin',
+        ].join(';\n'),
+      )) as unknown as QueryResult[];
+      claimed = results[3]?.rowCount === 1;
     } catch (err) {
-      await client.query('ROLLBACK TO SAVEPOINT idempotency_begin; RELEASE SAVEPOINT idempotency_begin');
+      // The claim failed (a lock timeout: the first request is still running), and nothing after it ran.
+      await client.query('ROLLBACK TO SAVEPOINT idempotency_begin; RELEASE SAVEPOINT idempotency_begin').catch(() => {
+        throw err;
+      });
       if ((err as { code?: string }).code === '55P03') return { kind: 'in_progress' };
       throw err;
     }
-    // The route's own statements must not inherit our short lock timeout.
-    await client.query(`SET LOCAL lock_timeout = ${client.escapeLiteral(prev)}; RELEASE SAVEPOINT idempotency_begin`);
     if (claimed) return { kind: 'new' };
 
     const { rows } = await client.query<KeyRow>({
