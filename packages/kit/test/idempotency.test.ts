@@ -256,6 +256,20 @@ describe('beginIdempotent', () => {
     });
   });
 
+  it("takes a key with quotes, backslashes and semicolons as it is (the claim's values are literals in SQL text)", async () => {
+    const key = `it's\\a;'); DROP TABLE effects; --${randomUUID()}`;
+    const hash = hashRequest('POST', '/x', '{}');
+    await withTransaction(db.pool, async (client) => {
+      expect(await beginIdempotent(client, { clientId: `o'brien\\`, key, requestHash: hash })).toEqual({ kind: 'new' });
+      await completeIdempotent(client, { clientId: `o'brien\\`, key, status: 201, headers: {}, body: '{}' });
+    });
+    const { rows } = await db.pool.query<{ client_id: string; key: string }>('SELECT client_id, key FROM idempotency_keys WHERE key = $1', [key]);
+    expect(rows).toEqual([{ client_id: `o'brien\\`, key }]);
+    await withTransaction(db.pool, async (client) => {
+      expect(await beginIdempotent(client, { clientId: `o'brien\\`, key, requestHash: hash })).toMatchObject({ kind: 'replay', status: 201 });
+    });
+  });
+
   it('hashes method, path and exact body bytes', () => {
     expect(hashRequest('post', '/a', '{"x":1}')).toBe(hashRequest('POST', '/a', Buffer.from('{"x":1}')));
     expect(hashRequest('POST', '/a', '{"x":1}')).not.toBe(hashRequest('POST', '/a', '{"x": 1}'));
