@@ -172,6 +172,16 @@ describe('POST /v1/payments', () => {
     expect(await h.count('payments', 'channel_txn_id = $1', [body.channelTxnId])).toBe(1);
   });
 
+  it("takes a channelTxnId with quotes and backslashes as it is (it reaches SQL as an escaped literal)", async () => {
+    const bill = await h.issueBill();
+    const body = aPayment(bill, { channelTxnId: `it's\\'; SELECT 1; --${bill.billId}` });
+    const first = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body });
+    expect(first.status).toBe(201);
+    const again = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body });
+    expect(again.body.paymentId).toBe(first.body.paymentId);
+    expect(await h.count('payments', 'channel_txn_id = $1', [body.channelTxnId])).toBe(1);
+  });
+
   it('refuses the same channelTxnId with another key and another body: 409 duplicate_payment', async () => {
     const bill = await h.issueBill({ allowPartial: true, minAmount: syp(1_000) });
     const body = aPayment(bill, { amount: syp(50_000) });
