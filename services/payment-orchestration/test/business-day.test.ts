@@ -16,6 +16,15 @@ describe('business day', () => {
     expect(localDate(new Date('2026-12-31T22:00:00Z'), tz)).toBe('2027-01-01');
   });
 
+  it('answers from its one-second memory only for the same second, cut-off and zone', () => {
+    expect(businessDateOf(new Date('2026-05-10T19:59:59.000Z'), '23:00', tz)).toBe('2026-05-10');
+    expect(businessDateOf(new Date('2026-05-10T19:59:59.999Z'), '23:00', tz)).toBe('2026-05-10');
+    expect(businessDateOf(new Date('2026-05-10T19:59:59.999Z'), '22:59', tz)).toBe('2026-05-11');
+    expect(businessDateOf(new Date('2026-05-10T19:59:59.999Z'), '23:00', 'UTC')).toBe('2026-05-10');
+    expect(businessDateOf(new Date('2026-05-10T20:00:00.000Z'), '23:00', tz)).toBe('2026-05-11');
+    expect(businessDateOf(new Date('2026-05-10T19:59:59.500Z'), '23:00', tz)).toBe('2026-05-10');
+  });
+
   it('gives a business date on or after the local date, at most one day later (property)', () => {
     fc.assert(
       fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }), fc.constantFrom('22:00', '23:00', '00:30'), (instant, cutOff) => {

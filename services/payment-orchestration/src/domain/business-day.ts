@@ -19,7 +19,16 @@ export function cutOffInstant(businessDate: string, cutOff: string, timeZone: st
  * arrives after that day's cut-off (the statement for the day is already closed).
  */
 export function businessDateOf(instant: Date, cutOff: string, timeZone: string): string {
+  const second = Math.floor(instant.getTime() / 1000);
+  const key = `${second} ${cutOff} ${timeZone}`;
+  if (lastBusinessDate?.key === key) return lastBusinessDate.date;
   const date = localDate(instant, timeZone);
-  if (instant.getTime() < cutOffInstant(date, cutOff, timeZone).getTime()) return date;
-  return addDays(date, 1);
+  const businessDate = instant.getTime() < cutOffInstant(date, cutOff, timeZone).getTime() ? date : addDays(date, 1);
+  lastBusinessDate = { key, date: businessDate };
+  return businessDate;
 }
+
+// Every payment asks, and the answer takes three time-zone conversions (Intl, some 20 µs each): the
+// last answer is kept for its second. Exact: cut-offs are whole minutes and zone offsets change on
+// whole seconds, so no boundary falls inside a second.
+let lastBusinessDate: { key: string; date: string } | undefined;
