@@ -7,16 +7,7 @@ import type { IsolationLevel } from '../db/transaction.ts';
 import { recordInboxEvents } from '../inbox/handle-once.ts';
 import { dependencyDown } from '../lifecycle/dependency-down.ts';
 import { decodeHeaders } from './dlq.ts';
-import {
-  backoffDelay,
-  backoffOf,
-  consumerMetrics,
-  createDeadLetterWriter,
-  createSleeper,
-  errorText,
-  joinedSignal,
-  openConsumer,
-} from './consumer-parts.ts';
+import { backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
 import type { ConsumerBaseOptions, EventConsumer, MessageContext } from './consumer-parts.ts';
 
 export interface BatchMessage {
@@ -65,22 +56,15 @@ interface Item {
  * batch waits for it. A message failing its contract goes straight to the DLQ.
  */
 export function createBatchConsumer(options: CreateBatchConsumerOptions): EventConsumer {
-  const { groupId, topics, logger, pool, inbox, handleBatch } = options;
-  const log = logger.child({ component: 'batch-consumer', groupId });
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const { groupId, pool, inbox, handleBatch } = options;
+  const parts = consumerParts(options, 'batch-consumer');
+  const { consumer, log, metrics, sleeper, deadLetters, maxAttempts, backoff, stopping } = parts;
   const maxBatchSize = Math.max(1, options.maxBatchSize ?? 500);
   const transaction = { retries: options.transactionRetries ?? 3, isolationLevel: options.isolationLevel };
-  const backoff = backoffOf(options.backoff);
-  const metrics = consumerMetrics(options.registry);
-  const consumer = openConsumer(options);
-  const joined = joinedSignal(consumer);
-  const sleeper = createSleeper();
-  const deadLetters = createDeadLetterWriter(options.kafka, groupId, metrics, log);
-  let stopping = false;
 
   /** False once this batch must not go on: stopping, or the partition went to another member. */
   function active(payload: EachBatchPayload): boolean {
-    return !stopping && payload.isRunning() && !payload.isStale();
+    return !stopping() && payload.isRunning() && !payload.isStale();
   }
 
   async function commitThrough(payload: EachBatchPayload, offset: string): Promise<void> {
@@ -207,24 +191,5 @@ export function createBatchConsumer(options: CreateBatchConsumerOptions): EventC
     await flush();
   }
 
-  return {
-    consumer,
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch,
-      });
-    },
-    joined: () => joined,
-    async stop() {
-      stopping = true;
-      sleeper.wakeAll();
-      await consumer.disconnect();
-      await deadLetters.close();
-    },
-  };
+  return parts.handle({ eachBatchAutoResolve: false, eachBatch });
 }

@@ -1,6 +1,6 @@
 // What the per-message consumer (consumer.ts) and the batch consumer (batch-consumer.ts) share: the
 // kafkajs consumer settings, the metrics, the dead-letter writer, backoff and an interruptible sleep.
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
@@ -94,21 +94,6 @@ export function backoffDelay(backoff: Backoff, n: number): number {
   return Math.min(backoff.maxMs, backoff.initialMs * backoff.multiplier ** Math.min(n - 1, 20));
 }
 
-export function openConsumer(options: ConsumerBaseOptions): Consumer {
-  return options.kafka.consumer({
-    groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-    rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
-    allowAutoTopicCreation: false,
-  });
-}
-
-/** Resolves when the consumer first joins its group. */
-export function joinedSignal(consumer: Consumer): Promise<void> {
-  return new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-}
-
 /** Sleeps that stop() cuts short, so a consumer in a long backoff stops at once. */
 export interface Sleeper {
   sleep(ms: number): Promise<void>;
@@ -174,5 +159,61 @@ export function createDeadLetterWriter(kafka: Kafka, groupId: string, metrics: C
     async close() {
       await producer?.disconnect().catch(() => undefined);
     },
+  };
+}
+
+/** What every consumer is made of: the kafkajs consumer and the pieces around its handler. */
+export interface ConsumerParts {
+  consumer: Consumer;
+  log: Logger;
+  metrics: ConsumerMetrics;
+  sleeper: Sleeper;
+  deadLetters: DeadLetterWriter;
+  maxAttempts: number;
+  backoff: Backoff;
+  /** True once stop() was called: a handler in a backoff or between batches gives up. */
+  stopping: () => boolean;
+  /** The EventConsumer that runs `run` (its handler) with manual offset commits. */
+  handle(run: Omit<ConsumerRunConfig, 'autoCommit' | 'partitionsConsumedConcurrently'>): EventConsumer;
+}
+
+export function consumerParts(options: ConsumerBaseOptions, component: string): ConsumerParts {
+  const log = options.logger.child({ component, groupId: options.groupId });
+  const metrics = consumerMetrics(options.registry);
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
+    allowAutoTopicCreation: false,
+  });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  const sleeper = createSleeper();
+  const deadLetters = createDeadLetterWriter(options.kafka, options.groupId, metrics, log);
+  let stopping = false;
+  return {
+    consumer,
+    log,
+    metrics,
+    sleeper,
+    deadLetters,
+    maxAttempts: Math.max(1, options.maxAttempts ?? 5),
+    backoff: backoffOf(options.backoff),
+    stopping: () => stopping,
+    handle: (run) => ({
+      consumer,
+      async start() {
+        await consumer.connect();
+        await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+        await consumer.run({ ...run, autoCommit: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1 });
+      },
+      joined: () => joined,
+      async stop() {
+        stopping = true;
+        sleeper.wakeAll();
+        await consumer.disconnect();
+        await deadLetters.close();
+      },
+    }),
   };
 }

@@ -3,16 +3,7 @@ import type { AnyEvent } from '@gateway/contracts';
 import type { EachMessagePayload } from 'kafkajs';
 import { dependencyDown } from '../lifecycle/dependency-down.ts';
 import { decodeHeaders } from './dlq.ts';
-import {
-  backoffDelay,
-  backoffOf,
-  consumerMetrics,
-  createDeadLetterWriter,
-  createSleeper,
-  errorText,
-  joinedSignal,
-  openConsumer,
-} from './consumer-parts.ts';
+import { backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
 import type { ConsumerBaseOptions, EventConsumer, MessageContext } from './consumer-parts.ts';
 
 export type EventHandler = (event: AnyEvent, context: MessageContext) => Promise<void> | void;
@@ -30,16 +21,9 @@ export interface CreateConsumerOptions extends ConsumerBaseOptions {
  * retrying cannot fix it, and it must not block its partition.
  */
 export function createConsumer(options: CreateConsumerOptions): EventConsumer {
-  const { groupId, topics, handler, logger } = options;
-  const log = logger.child({ component: 'consumer', groupId });
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-  const backoff = backoffOf(options.backoff);
-  const metrics = consumerMetrics(options.registry);
-  const consumer = openConsumer(options);
-  const joined = joinedSignal(consumer);
-  const sleeper = createSleeper();
-  const deadLetters = createDeadLetterWriter(options.kafka, groupId, metrics, log);
-  let stopping = false;
+  const { groupId, handler } = options;
+  const parts = consumerParts(options, 'consumer');
+  const { consumer, log, metrics, sleeper, deadLetters, maxAttempts, backoff, stopping } = parts;
 
   async function commit(topic: string, partition: number, offset: string): Promise<void> {
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
@@ -61,7 +45,7 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
     let outageWaits = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       // Abandoned mid-retry by stop(): leave the offset uncommitted so the message is redelivered.
-      if (stopping) return;
+      if (stopping()) return;
       let handled = false;
       try {
         await handler(event, { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers, attempt });
@@ -77,7 +61,7 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
           const waitMs = backoffDelay(backoff, outageWaits);
           log.warn({ err: errorText(err), dependency: down, topic, partition, offset: message.offset, eventId: event.eventId, retryInMs: waitMs }, 'handler waiting for a dependency that is down');
           await sleeper.sleep(waitMs);
-          if (stopping) return;
+          if (stopping()) return;
           await payload.heartbeat();
           attempt--;
           continue;
@@ -86,7 +70,7 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
         log.warn({ err, topic, partition, offset: message.offset, eventId: event.eventId, eventType: event.type, attempt, maxAttempts }, 'handler failed');
         if (attempt < maxAttempts) {
           await sleeper.sleep(backoffDelay(backoff, attempt));
-          if (stopping) return;
+          if (stopping()) return;
           // A long backoff must not let the session time out and trigger a needless rebalance.
           await payload.heartbeat();
         }
@@ -101,23 +85,5 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
     await commit(topic, partition, message.offset);
   }
 
-  return {
-    consumer,
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachMessage,
-      });
-    },
-    joined: () => joined,
-    async stop() {
-      stopping = true;
-      sleeper.wakeAll();
-      await consumer.disconnect();
-      await deadLetters.close();
-    },
-  };
+  return parts.handle({ eachMessage });
 }
