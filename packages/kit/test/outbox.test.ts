@@ -129,15 +129,16 @@ describe('outbox', () => {
   it('wakes on NOTIFY: publishes at once although the poll interval is a minute', async () => {
     const topic = await tk.createTopic('outbox-notify');
     const watcher = await watchTopic(topic);
+    const started = Date.now();
     const r = relay({ pollIntervalMs: 60_000 });
     r.start();
     // Let the relay do its first (empty) round and go to sleep.
     await new Promise((r) => setTimeout(r, 500));
     const event = anEvent('bill.overdue');
-    const started = Date.now();
     await withTransaction(db.pool, (client) => enqueueEvent(client, event, topic));
-    await watcher.expectEvent((e) => e.eventId === event.eventId, 10_000);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await watcher.expectEvent((e) => e.eventId === event.eventId, 30_000);
+    // Before its poll interval could have run out once: the NOTIFY sent after the commit woke it.
+    expect(Date.now() - started).toBeLessThan(60_000);
     await r.stop();
     await watcher.stop();
   });

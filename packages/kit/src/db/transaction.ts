@@ -11,6 +11,21 @@ export interface TransactionOptions {
   retries?: number;
 }
 
+type CommitHook = (pool: Pool) => void;
+const commitHooks = new WeakMap<PoolClient, Set<CommitHook>>();
+
+/**
+ * Runs `hook` (synchronously, with the pool) once the transaction `client` is in commits, after the
+ * connection is back in the pool; a rollback drops it, and a hook registered twice runs once. For
+ * what must not happen inside the transaction, such as waking the outbox relays (enqueueEvents).
+ * Only transactions opened by withTransaction run their hooks.
+ */
+export function afterCommit(client: PoolClient, hook: CommitHook): void {
+  const hooks = commitHooks.get(client) ?? new Set<CommitHook>();
+  hooks.add(hook);
+  commitHooks.set(client, hooks);
+}
+
 const retryableCodes = new Set(['40001', '40P01']);
 
 export function isRetryableTransactionError(err: unknown): boolean {
@@ -38,10 +53,14 @@ export async function withTransaction<T>(
 async function runOnce<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, isolationLevel?: IsolationLevel): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  let committed: Set<CommitHook> | undefined;
+  // Hooks left by a transaction opened outside withTransaction are not this one's.
+  commitHooks.delete(client);
   try {
     await client.query(isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel.toUpperCase()}` : 'BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    committed = commitHooks.get(client);
     return result;
   } catch (err) {
     try {
@@ -52,6 +71,14 @@ async function runOnce<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, is
     }
     throw err;
   } finally {
+    commitHooks.delete(client);
     client.release(broken);
+    for (const hook of committed ?? []) {
+      try {
+        hook(pool);
+      } catch {
+        // A hook is an afterthought of a transaction that has committed: it cannot fail it now.
+      }
+    }
   }
 }

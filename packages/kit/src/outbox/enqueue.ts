@@ -1,9 +1,10 @@
 import { eventCatalog, isEventType, parseEvent } from '@gateway/contracts';
 import type { EventEnvelope } from '@gateway/contracts';
 import type { PoolClient } from 'pg';
+import { afterCommit } from '../db/transaction.ts';
+import { notifyRelays } from './relay-wakeup.ts';
 
-/** The channel relays LISTEN on, so a committed event is published at once rather than at the next poll. */
-export const outboxChannel = 'outbox_enqueued';
+export { outboxChannel } from './relay-wakeup.ts';
 
 /** Kafka headers every published event carries, so tools can route or filter without parsing the value. */
 export function eventHeaders(event: EventEnvelope): Record<string, string> {
@@ -27,7 +28,9 @@ function topicOf(event: EventEnvelope, topic?: string): string {
  * Writes `event` to the outbox inside the caller's transaction (`client` must be in BEGIN): it is
  * published if and only if that transaction commits. The topic defaults to the catalogue's topic for
  * the event's type. The envelope is validated here too, so a malformed event fails the business
- * transaction that produced it instead of reaching a consumer's DLQ later.
+ * transaction that produced it instead of reaching a consumer's DLQ later. When withTransaction
+ * commits it, the relays are woken (notifyRelays); in any other transaction they find the row at
+ * their next poll.
  */
 export async function enqueueEvent(client: PoolClient, event: EventEnvelope, topic?: string): Promise<void> {
   await enqueueEvents(client, [event], topic);
@@ -53,17 +56,14 @@ export async function enqueueEvents(client: PoolClient, events: readonly EventEn
     payloads.push(JSON.stringify(event));
     headers.push(JSON.stringify(eventHeaders(event)));
   }
-  // pg_notify inside the transaction is delivered only on commit, exactly when the rows become visible.
   await client.query(
-    `WITH ins AS (
-       INSERT INTO outbox (event_id, topic, key, payload, headers)
-       SELECT event_id, topic, key, payload, headers
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY
-         AS t(event_id, topic, key, payload, headers, n)
-       ORDER BY n
-       RETURNING id
-     )
-     SELECT pg_notify($6, '') WHERE EXISTS (SELECT 1 FROM ins)`,
-    [ids, topics, keys, payloads, headers, outboxChannel],
+    `INSERT INTO outbox (event_id, topic, key, payload, headers)
+     SELECT event_id, topic, key, payload, headers
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY
+       AS t(event_id, topic, key, payload, headers, n)
+     ORDER BY n`,
+    [ids, topics, keys, payloads, headers],
   );
+  // Not pg_notify in this transaction: see notifyRelays for why the NOTIFY follows the commit.
+  afterCommit(client, notifyRelays);
 }

@@ -6,7 +6,8 @@ export interface OutboxRow {
   event_id: string;
   topic: string;
   key: string;
-  payload: unknown;
+  /** The event envelope as JSON text, sent as the message value as it is (never parsed here). */
+  payload: string;
   headers: Record<string, string>;
   attempts: number;
 }
@@ -35,8 +36,13 @@ export async function countPending(pool: Pool): Promise<number> {
 }
 
 export function eventTypeOf(row: OutboxRow): string | undefined {
-  const type = (row.payload as { type?: unknown } | null)?.type;
-  return typeof type === 'string' ? type : row.headers['event-type'];
+  if (row.headers['event-type'] !== undefined) return row.headers['event-type'];
+  try {
+    const type = (JSON.parse(row.payload) as { type?: unknown } | null)?.type;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function errorText(err: unknown): string {

@@ -1,5 +1,6 @@
-// One claim–publish–mark cycle: claim a batch in a transaction, send it, mark it published; on a
-// failure that looks like a poison row, hand the batch to poison-row isolation.
+// One claim–publish–mark cycle: claim a batch in a transaction, send it in one request, mark it
+// published in one statement; on a failure that looks like a poison row, hand the batch to
+// poison-row isolation.
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -26,7 +27,7 @@ const claimSql = `
     LIMIT $1
     FOR UPDATE SKIP LOCKED
   )
-  SELECT o.id, o.event_id, o.topic, o.key, o.payload, o.headers, o.attempts
+  SELECT o.id, o.event_id, o.topic, o.key, o.payload::text AS payload, o.headers, o.attempts
   FROM outbox o JOIN claimed c ON c.id = o.id
   WHERE NOT EXISTS (
     SELECT 1 FROM outbox e
@@ -42,7 +43,35 @@ export interface PublishContext {
   log: Logger;
   metrics: RelayMetrics;
   batchSize: number;
+  /** The most bytes (values, keys and headers) one send carries; at least one row is always sent. */
+  maxBatchBytes: number;
   isolateAfter: number;
+}
+
+export interface PublishResult {
+  /** Rows claimed and sent (published, parked or failed). */
+  claimed: number;
+  /** Rows may be waiting already: the claim came back full, or was cut to maxBatchBytes. */
+  more: boolean;
+}
+
+function rowBytes(row: OutboxRow): number {
+  return Buffer.byteLength(row.payload) + Buffer.byteLength(row.key) + Buffer.byteLength(JSON.stringify(row.headers));
+}
+
+/**
+ * The longest prefix of `rows` within `maxBytes` (at least one row). Kafka takes a partition's part
+ * of a request as one record batch, refused whole (MESSAGE_TOO_LARGE) above the broker's
+ * message.max.bytes, 1 MB by default; a thousand bill.issued events can be more. A prefix in id
+ * order keeps per-key order: the rows cut off stay unpublished and come first in the next claim.
+ */
+function withinBytes(rows: OutboxRow[], maxBytes: number): OutboxRow[] {
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    bytes += rowBytes(rows[i] as OutboxRow);
+    if (bytes > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
 }
 
 async function recordFailure(ctx: PublishContext, ids: number[], err: unknown): Promise<void> {
@@ -60,10 +89,11 @@ async function recordFailure(ctx: PublishContext, ids: number[], err: unknown): 
 }
 
 /**
- * Resolves with the number of rows claimed; rejects when the batch (or the isolation pass) failed
- * for a reason that is the broker's, after recording it on the rows, so the caller backs off.
+ * Resolves with the rows claimed and whether more may wait; rejects when the batch (or the isolation
+ * pass) failed for a reason that is the broker's, after recording it on the rows, so the caller
+ * backs off.
  */
-export async function publishOnce(ctx: PublishContext): Promise<number> {
+export async function publishOnce(ctx: PublishContext): Promise<PublishResult> {
   const { pool, producer, log, metrics, isolateAfter } = ctx;
   const client = await pool.connect();
   let rows: OutboxRow[] = [];
@@ -72,16 +102,18 @@ export async function publishOnce(ctx: PublishContext): Promise<number> {
   let handled = false;
   let releaseErr: Error | undefined;
   try {
-    await client.query('BEGIN');
-    inTransaction = true;
     // The rows stay locked while Kafka is being written to; that wait is not an idle leak.
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = '5min'`);
-    rows = (await client.query<OutboxRow>(claimSql, [ctx.batchSize])).rows;
-    if (rows.length === 0) {
+    await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = '5min'`);
+    inTransaction = true;
+    const claimed = (await client.query<OutboxRow>(claimSql, [ctx.batchSize])).rows;
+    if (claimed.length === 0) {
       await client.query('COMMIT');
       inTransaction = false;
-      return 0;
+      return { claimed: 0, more: false };
     }
+    // The rows cut off are released unpublished at COMMIT.
+    rows = withinBytes(claimed, ctx.maxBatchBytes);
+    const more = claimed.length === ctx.batchSize || rows.length < claimed.length;
     let sendErr: unknown;
     let sendFailed = false;
     try {
@@ -98,7 +130,7 @@ export async function publishOnce(ctx: PublishContext): Promise<number> {
       await client.query('COMMIT');
       inTransaction = false;
       metrics.published.inc(rows.length);
-      return rows.length;
+      return { claimed: rows.length, more };
     }
 
     // A failed batch is retried whole with backoff (the broker is down: wait, lose nothing) unless
@@ -126,7 +158,7 @@ export async function publishOnce(ctx: PublishContext): Promise<number> {
       );
     }
     if (result.stoppedBy !== undefined) throw result.stoppedBy;
-    return rows.length;
+    return { claimed: rows.length, more };
   } catch (err) {
     if (handled) throw err;
     if (inTransaction) {

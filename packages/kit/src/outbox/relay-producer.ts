@@ -31,7 +31,7 @@ export function createRelayProducer(kafka: Kafka, retry: RetryOptions | undefine
       const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
         const messages = byTopic.get(row.topic) ?? [];
-        messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: row.headers });
+        messages.push({ key: row.key, value: row.payload, headers: row.headers });
         byTopic.set(row.topic, messages);
       }
       const p = await connectedProducer();

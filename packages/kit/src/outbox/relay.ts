@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { countPending } from './outbox-row.ts';
 import { publishOnce } from './publish-batch.ts';
-import type { PublishContext } from './publish-batch.ts';
+import type { PublishContext, PublishResult } from './publish-batch.ts';
 import { createRelayMetrics } from './relay-metrics.ts';
 import { createRelayProducer } from './relay-producer.ts';
 import { createRelayWakeup } from './relay-wakeup.ts';
@@ -19,7 +19,17 @@ export interface OutboxRelayOptions {
    */
   kafka: Kafka;
   logger: Logger;
+  /**
+   * The most rows one claim takes (default 1,000): they go to Kafka in one request and are marked
+   * published in one statement, so a backlog drains in few round trips.
+   */
   batchSize?: number;
+  /**
+   * The most bytes (values, keys, headers) one send carries (default 1,000,000): Kafka refuses a
+   * partition's part of a request above its message.max.bytes (1,048,588 by default). Lower it if the
+   * broker's or a topic's limit is lower. A single larger row is still sent alone.
+   */
+  maxBatchBytes?: number;
   /** Upper bound on publish latency when no NOTIFY arrives (or LISTEN is off). */
   pollIntervalMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
@@ -46,7 +56,7 @@ export interface OutboxRelay {
    * still pending when `timeoutMs` ran out (0 = fully flushed).
    */
   flush(timeoutMs?: number): Promise<number>;
-  /** One claim–publish–mark cycle; resolves with the number of rows claimed. */
+  /** One claim–publish–mark cycle; resolves with the number of rows claimed and sent. */
   publishBatch(): Promise<number>;
   /**
    * Unpublished rows the relay can still publish: parked rows, and rows held back behind a parked
@@ -58,7 +68,7 @@ export interface OutboxRelay {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool } = options;
   const log = options.logger.child({ component: 'outbox-relay' });
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 1_000;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const backoffInitial = options.backoff?.initialMs ?? 200;
   const backoffMax = options.backoff?.maxMs ?? 10_000;
@@ -73,6 +83,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     log,
     metrics: createRelayMetrics(options.registry, pool),
     batchSize,
+    maxBatchBytes: options.maxBatchBytes ?? 1_000_000,
     isolateAfter,
   };
 
@@ -82,12 +93,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   // One batch at a time per relay: the loop and flush() share one producer.
   let batchChain: Promise<unknown> = Promise.resolve();
 
-  function publishBatch(): Promise<number> {
+  function cycle(): Promise<PublishResult> {
     const once = () => publishOnce(ctx);
     const next = batchChain.then(once, once);
     batchChain = next.catch(() => undefined);
     return next;
   }
+  const publishBatch = () => cycle().then((result) => result.claimed);
 
   const pendingCount = () => countPending(pool);
 
@@ -95,9 +107,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     let consecutiveFailures = 0;
     while (!stopping) {
       await wakeup.ensureListener(stopping);
-      let claimed: number;
+      wakeup.clearNotified();
+      let more: boolean;
       try {
-        claimed = await publishBatch();
+        ({ more } = await cycle());
         if (consecutiveFailures > 0) log.info({ after: consecutiveFailures }, 'outbox publishing resumed');
         consecutiveFailures = 0;
       } catch (err) {
@@ -105,10 +118,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const base = Math.min(backoffMax, backoffInitial * 2 ** (consecutiveFailures - 1));
         const delay = Math.round(base / 2 + (Math.random() * base) / 2);
         log.warn({ err, consecutiveFailures, retryInMs: delay }, 'outbox publish failed; backing off');
-        await wakeup.sleep(delay);
+        await wakeup.backoff(delay);
         continue;
       }
-      if (claimed < batchSize && !stopping) await wakeup.sleep(pollIntervalMs);
+      if (!more && !stopping) await wakeup.idle(pollIntervalMs);
     }
   }
 
