@@ -56,6 +56,12 @@ export const commonConfigSchema = z.object({
   RETENTION_INTERVAL: envDurationMs().default(3_600_000),
   RETENTION_BATCH_SIZE: envInteger({ min: 1, max: 100_000 }).default(1_000),
   OUTBOX_RETENTION: envDurationMs().default(7 * 86_400_000),
+  // The outbox relay (see kit's outbox/relay.ts): rows per claim, each claim sent to Kafka in one
+  // request of at most OUTBOX_BATCH_MAX_BYTES (keep it under the broker's and topics' message.max.bytes,
+  // 1 MB by default), and how often it looks for rows when no NOTIFY woke it.
+  OUTBOX_BATCH_SIZE: envInteger({ min: 1, max: 10_000 }).default(1_000),
+  OUTBOX_BATCH_MAX_BYTES: envInteger({ min: 1_024, max: 104_857_600 }).default(1_000_000),
+  OUTBOX_POLL_INTERVAL: envDurationMs().default(500),
   INBOX_RETENTION: envDurationMs().default(14 * 86_400_000),
   // The body limit of every route that sets none of its own; only billing's batch import (POST
   // /v1/bill-batches) has a larger one. Past it: 413 payload_too_large.

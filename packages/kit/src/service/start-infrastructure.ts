@@ -118,7 +118,16 @@ export async function startInfrastructure(options: StartInfrastructureOptions): 
     }),
   );
 
-  const relay = createOutboxRelay({ pool, kafka, logger, registry, listen: true });
+  const relay = createOutboxRelay({
+    pool,
+    kafka,
+    logger,
+    registry,
+    listen: true,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    maxBatchBytes: config.OUTBOX_BATCH_MAX_BYTES,
+    pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
+  });
   relay.start();
   shutdown.register('outbox relay', async () => {
     const left = await relay.flush(Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS / 2));
