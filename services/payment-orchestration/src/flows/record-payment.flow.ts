@@ -15,7 +15,7 @@ import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts'
 import type { FeeSchedule } from '../domain/fees.ts';
 import { serviceName } from '../service-name.ts';
 import { findInquiry } from '../store/pg-inquiry-store.ts';
-import { insertPayment, loadPaymentView, lockAccountBills, lockChannelTxn } from '../store/pg-payment-store.ts';
+import { insertPayment, loadPaymentView, lockAccountBillsForPayment, lockChannelTxn } from '../store/pg-payment-store.ts';
 import type { PaymentView } from '../store/pg-payment-store.ts';
 import { supersedeIntentsOnPaidBills } from './supersede-intents.flow.ts';
 
@@ -127,7 +127,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     return { kind: 'completed', payment: view };
   }
 
-  const bills = await lockAccountBills(client, input.billerId, input.accountNo);
+  const { bills, heldBillIds } = await lockAccountBillsForPayment(client, input.billerId, input.accountNo);
   if (bills.length === 0) return refused('account_not_found', `No bills are known for account ${input.accountNo} of ${input.billerId}.`);
 
   let quoted: QuotedBill[] | undefined;
@@ -180,7 +180,16 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     paymentLedgerLines({ channelId: input.channelId, billerId: input.billerId, amount: input.amount, fee: quote.fee }),
   );
   // Intents that held the bills just settled must not debit the payer too (supersede-intents.flow.ts).
-  await supersedeIntentsOnPaidBills(client, { bills, allocations: quote.allocations, paymentId, intentId: input.intentId, correlationId: input.correlationId, causationId: input.causationId, now: ctx.now });
+  await supersedeIntentsOnPaidBills(client, {
+    bills,
+    heldBillIds,
+    allocations: quote.allocations,
+    paymentId,
+    intentId: input.intentId,
+    correlationId: input.correlationId,
+    causationId: input.causationId,
+    now: ctx.now,
+  });
 
   // Billing must hear of a waiver, or it applies a payment smaller than its amount due, leaves the
   // bill overdue and never emits bill.settled (the line stays cut). Only where something was waived:

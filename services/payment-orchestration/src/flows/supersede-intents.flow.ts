@@ -21,6 +21,8 @@ import { applyIntentChange } from './intent-change.ts';
 export type SupersedeInput = {
   /** The account's bills as the payment found them (before its allocations), locked by it. */
   bills: readonly PayableBill[];
+  /** Which of them an intent held when they were locked (no hold can be taken while they are). */
+  heldBillIds: ReadonlySet<string>;
   allocations: readonly { billId: string; amount: number; waived: number }[];
   paymentId: string;
   /** The intent whose own payment this is, if any: it is not superseded by itself. */
@@ -30,10 +32,11 @@ export type SupersedeInput = {
   now: Date;
 };
 
-/** Bills this payment leaves with nothing more to pay. */
-function settledBillIds(input: SupersedeInput): string[] {
+/** Bills this payment leaves with nothing more to pay, that an intent holds. */
+function settledHeldBillIds(input: SupersedeInput): string[] {
   return input.allocations
     .filter((a) => {
+      if (!input.heldBillIds.has(a.billId)) return false;
       const bill = input.bills.find((b) => b.billId === a.billId);
       return bill !== undefined && bill.allocated + a.amount + a.waived >= bill.amount + bill.lateFee;
     })
@@ -46,7 +49,8 @@ function settledBillIds(input: SupersedeInput): string[] {
  * the intents it canceled.
  */
 export async function supersedeIntentsOnPaidBills(client: PoolClient, input: SupersedeInput): Promise<string[]> {
-  const holders = await lockHoldersOf(client, settledBillIds(input), input.intentId);
+  // No held bill among them (most payments): lockHoldersOf answers without asking Postgres.
+  const holders = await lockHoldersOf(client, settledHeldBillIds(input), input.intentId);
   const canceled: string[] = [];
   for (const intent of holders) {
     // Only a `processing` intent can still have its command in the outbox; never delete otherwise.

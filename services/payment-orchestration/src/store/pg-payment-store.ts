@@ -40,20 +40,36 @@ async function statements(client: Queryable, sql: string): Promise<QueryResult[]
  * second statement finds the account's bills itself, so both go in one round trip.
  */
 export async function lockAccountBills(client: Queryable, billerId: string, accountNo: string): Promise<PayableBill[]> {
+  return (await lockAccount(client, billerId, accountNo, false)).bills;
+}
+
+/**
+ * lockAccountBills for a payment, which must also know which of the bills an intent holds
+ * (supersede-intents.flow.ts), in the same round trip: a third statement, its snapshot taken once the
+ * bills are locked. Every hold is taken under those same locks (intent creation, retakeBillHold), so
+ * none can appear before the payment commits; most payments find none and look no further.
+ */
+export async function lockAccountBillsForPayment(client: Queryable, billerId: string, accountNo: string): Promise<{ bills: PayableBill[]; heldBillIds: ReadonlySet<string> }> {
+  return lockAccount(client, billerId, accountNo, true);
+}
+
+async function lockAccount(client: Queryable, billerId: string, accountNo: string, withHolds: boolean): Promise<{ bills: PayableBill[]; heldBillIds: ReadonlySet<string> }> {
   const account = `biller_id = ${pg.escapeLiteral(billerId)} AND account_no = ${pg.escapeLiteral(accountNo)}`;
-  const [locked, summed] = await statements(
+  const holds = `;
+     SELECT DISTINCT bill_id FROM intent_bills WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account})`;
+  const [locked, summed, held] = await statements(
     client,
     `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
             closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
      FROM payable_bills WHERE ${account} ORDER BY bill_id FOR UPDATE;
      SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
-     WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account}) AND reversed_at IS NULL GROUP BY bill_id`,
+     WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account}) AND reversed_at IS NULL GROUP BY bill_id${withHolds ? holds : ''}`,
   );
+  const heldBillIds = new Set(((held?.rows ?? []) as { bill_id: string }[]).map((r) => r.bill_id));
   const rows = (locked?.rows ?? []) as Omit<PayableBillRow, 'allocated'>[];
-  if (rows.length === 0) return [];
   const sums = (summed?.rows ?? []) as { bill_id: string; allocated: string }[];
   const allocated = new Map(sums.map((s) => [s.bill_id, s.allocated]));
-  return rows.map((row) => payableBillFromRow({ ...row, allocated: allocated.get(row.bill_id) ?? '0' }));
+  return { bills: rows.map((row) => payableBillFromRow({ ...row, allocated: allocated.get(row.bill_id) ?? '0' })), heldBillIds };
 }
 
 
