@@ -18,6 +18,10 @@ import type { RelayProducer } from './relay-producer.ts';
  *
  * Parked rows, and rows blocked behind one, are filtered before the LIMIT, not after: otherwise a
  * batch's worth of blocked rows would fill every claim and stop the relay as surely as the poison row.
+ *
+ * The earlier-row check is a scalar subquery, one index probe per claimed row, not NOT EXISTS: with a
+ * backlog the planner turned NOT EXISTS into a merge anti join that read every unpublished row's
+ * index entry (a 1,000-row claim took 59 ms with 100,000 unpublished rows, 12 ms written this way).
  */
 const claimSql = `
   WITH claimed AS (
@@ -29,11 +33,12 @@ const claimSql = `
   )
   SELECT o.id, o.event_id, o.topic, o.key, o.payload::text AS payload, o.headers, o.attempts
   FROM outbox o JOIN claimed c ON c.id = o.id
-  WHERE NOT EXISTS (
+  WHERE (
     SELECT 1 FROM outbox e
     WHERE e.published_at IS NULL AND e.topic = c.topic AND e.key = c.key AND e.id < c.id
       AND e.id NOT IN (SELECT id FROM claimed)
-  )
+    LIMIT 1
+  ) IS NULL
   ORDER BY o.id`;
 
 export interface PublishContext {
