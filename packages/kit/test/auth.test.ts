@@ -157,6 +157,24 @@ describe('signatureAuth', () => {
     expect(res.json.error.details.reason).toBe('bad_signature');
   });
 
+  it("judges only its own sig1: another party's signature beside it is left alone", async () => {
+    const res = await send({
+      edit: (h) => {
+        h['signature-input'] = `${h['signature-input']!}, proxy=("@method");created=1;keyid="edge-proxy"`;
+        h.signature = `${h.signature!}, proxy=:AAAA:`;
+      },
+    });
+    expect(res.status).toBe(201);
+    const forged = await send({
+      edit: (h) => {
+        h['signature-input'] = `${h['signature-input']!}, proxy=("@method");created=1;keyid="edge-proxy"`;
+        h.signature = `proxy=:AAAA:, ${h.signature!.replace(/:[^:]+:$/, ':AAAA:')}`;
+      },
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.json.error.details.reason).toBe('bad_signature');
+  });
+
   it('refuses a created more than 300 s in the past or in the future, and accepts one just inside', async () => {
     const stale = await send({ created: now() - 301 });
     expect(stale.status).toBe(401);
