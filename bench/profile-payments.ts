@@ -26,7 +26,7 @@
 // Bounded: loopback only, at most 100,000 payments and 600 s of load.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { topics as topicCatalog } from '@gateway/contracts';
@@ -87,17 +87,54 @@ function pct(sorted: number[], p: number): number {
 }
 const ms = (value: number) => (Number.isNaN(value) ? '-' : `${value.toFixed(1)} ms`);
 
+// ---- CPU as the kernel counts it (Linux /proc; clock ticks). V8's profile samples the JS thread's
+// stack whether or not it is on a CPU: time in a write to Postgres's socket includes the time the
+// kernel gave the woken backend instead (2 cores). These say who used the machine meanwhile.
+const ticksPerSecond = 100;
+function processTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+function cpuSnapshot(servicePid: number) {
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += processTicks(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
+  const idle = (machine[3] ?? 0) + (machine[4] ?? 0);
+  return { at: performance.now(), service: processTicks(servicePid), postgres, machineBusy: machine.reduce((a, b) => a + b, 0) - idle };
+}
+function cpuLines(from: ReturnType<typeof cpuSnapshot>, to: ReturnType<typeof cpuSnapshot>, payments: number): string {
+  const seconds = (to.at - from.at) / 1000;
+  const share = (ticks: number) => `${((ticks / ticksPerSecond / seconds) * 100).toFixed(0)} %`;
+  // Per payment, the figure that holds however busy the rest of the machine is.
+  const each = (ticks: number) => `${((ticks / ticksPerSecond / Math.max(1, payments)) * 1000).toFixed(2)} ms`;
+  return [
+    `  CPU during the load (of one core): payment orchestration ${share(to.service - from.service)}, Postgres (all its processes) ${share(to.postgres - from.postgres)}, whole machine ${share(to.machineBusy - from.machineBusy)} of ${availableParallelism() * 100} %`,
+    `  CPU per accepted payment: payment orchestration ${each(to.service - from.service)}, Postgres ${each(to.postgres - from.postgres)}`,
+  ].join('\n');
+}
+
 // ---- the .cpuprofile (V8's format: a call tree of nodes, and the node on top of the stack at each sample)
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame; children?: number[] };
 type CpuProfile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
 
+const repoRoot = new URL('../', import.meta.url).pathname;
 function shortUrl(url: string): string {
   const file = url.replace(/^file:\/\//, '');
   const modules = file.lastIndexOf('/node_modules/');
   if (modules >= 0) return file.slice(modules + '/node_modules/'.length);
-  const repo = file.indexOf('/work/main/');
-  return repo >= 0 ? file.slice(repo + '/work/main/'.length) : file;
+  return file.startsWith(repoRoot) ? file.slice(repoRoot.length) : file;
 }
 function functionOf(frame: CallFrame): string {
   const name = frame.functionName || '(anonymous)';
@@ -266,6 +303,7 @@ try {
   let dropped = 0;
   let maxLate = 0;
   const cpu = process.cpuUsage();
+  const cpuBefore = cpuSnapshot(service.child.pid ?? 0);
   const interval = 1000 / rate;
   const loadStartedWall = performance.now();
   const fire = (i: number, scheduled: number) => {
@@ -302,6 +340,9 @@ try {
   }
   const sendSeconds = (performance.now() - loadStartedWall) / 1000;
   const used = process.cpuUsage(cpu);
+  const cpuAfter = cpuSnapshot(service.child.pid ?? 0);
+  // Accepted during the send window, which the CPU figures cover.
+  const acceptedInWindow = sent.filter((p) => p.status === '201').length;
   const drainUntil = performance.now() + 30_000;
   while (inFlight > 0 && performance.now() < drainUntil) await sleep(20);
   const loadEndedWall = performance.now();
@@ -323,6 +364,7 @@ try {
       `  answers ${JSON.stringify(Object.fromEntries(statuses))}`,
       `  API latency from the scheduled send: p50 ${ms(pct(latencies, 50))} / p99 ${ms(pct(latencies, 99))} / max ${ms(latencies.at(-1) ?? NaN)}`,
       `  (client: at most ${maxLate.toFixed(0)} ms behind schedule, ${(((used.user + used.system) / 1e6 / sendSeconds) * 100).toFixed(0)} % of one core)`,
+      cpuLines(cpuBefore, cpuAfter, acceptedInWindow),
     ].join('\n'),
   );
 
