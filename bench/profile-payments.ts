@@ -1,6 +1,6 @@
 // Profile (issue 12): where payment orchestration spends its CPU on the POST /v1/payments path under load.
 //
-//   node bench/profile-payments.ts [--rate 400] [--seconds 20] [--max-in-flight 500] [--top 20]
+//   node bench/profile-payments.ts [--rate 400] [--seconds 20] [--warmup-seconds 5] [--max-in-flight 500] [--top 20]
 //        [--keep-profile] [--env NAME=VALUE ...]
 //
 // What it does, alone, against the Postgres, Redis and Kafka already running (infra/local/env.sh):
@@ -16,10 +16,15 @@
 //      billing, which would record an anomaly for every unknown bill). All of it is deleted at the end;
 //   3. drives an OPEN-LOOP load of signed POST /v1/payments at --rate for --seconds (requests are
 //      released on a schedule, latency is measured from the scheduled time, so a slow server cannot
-//      hide its queue; above --max-in-flight a due payment is dropped and counted);
+//      hide its queue; above --max-in-flight a due payment is dropped and counted), after a warm-up
+//      of --warmup-seconds at the same rate that counts nowhere;
 //   4. stops the service with SIGTERM (it exits through its shutdown, so node writes the .cpuprofile)
-//      and prints the achieved rate, API p50/p99/max, and the top --top functions by self time and by
-//      total time, plus self time per package, counting only the samples taken during the load.
+//      and prints the achieved rate, API p50/p99/max, the CPU the service and Postgres used per
+//      accepted payment (from /proc: the figure that holds however busy the shared machine is), and
+//      the top --top functions by self time and by total time, plus self time per package, counting
+//      only the samples taken during the load. V8 samples the JS thread's stack whether or not it is
+//      on a CPU, so a write to Postgres's socket shows the time the kernel spent running the woken
+//      backend too: on this path, that is the cost of a round trip.
 //
 // The bench client runs on the same machine and takes CPU from the service (signing costs some); its
 // own CPU share is printed. --env passes settings to the service (e.g. --env DATABASE_POOL_SIZE=20).
@@ -41,13 +46,14 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '400' },
     seconds: { type: 'string', default: '20' },
+    'warmup-seconds': { type: 'string', default: '5' },
     'max-in-flight': { type: 'string', default: '500' },
     top: { type: 'string', default: '20' },
     'keep-profile': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
-function integer(name: 'rate' | 'seconds' | 'max-in-flight' | 'top', min: number, max: number): number {
+function integer(name: 'rate' | 'seconds' | 'warmup-seconds' | 'max-in-flight' | 'top', min: number, max: number): number {
   const n = Number(values[name]);
   if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
   return n;
@@ -57,7 +63,8 @@ const loadSeconds = integer('seconds', 1, 600);
 const maxInFlight = integer('max-in-flight', 1, 10_000);
 const top = integer('top', 1, 200);
 const total = rate * loadSeconds;
-if (total > 100_000) throw new Error('--rate × --seconds must be at most 100,000 payments');
+const warmup = rate * integer('warmup-seconds', 0, 60);
+if (total + warmup > 100_000) throw new Error('--rate × (--seconds + --warmup-seconds) must be at most 100,000 payments');
 const extraEnv: Record<string, string> = {};
 for (const pair of values.env) {
   const at = pair.indexOf('=');
@@ -277,8 +284,8 @@ try {
       BEGIN NEW.topic := '${prefix}.' || NEW.topic; RETURN NEW; END $$;
       CREATE TRIGGER bench_private_topic BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION bench_private_topic();`);
     // One open bill of 1,500.00 SYP per payment, each on its own account, as bill.issued would have left it.
-    for (let start = 0; start < total; start += 10_000) {
-      const ids = Array.from({ length: Math.min(10_000, total - start) }, (_, k) => start + k);
+    for (let start = 0; start < total + warmup; start += 10_000) {
+      const ids = Array.from({ length: Math.min(10_000, total + warmup - start) }, (_, k) => start + k);
       await db.query(
         `INSERT INTO payable_bills (bill_id, external_bill_id, biller_id, account_no, holder_name, holder_class, holder_msisdn, status,
            period_from, period_to, issue_date, due_date, amount, late_fee, paid_amount, currency, allow_partial, min_amount, max_amount,
@@ -295,56 +302,73 @@ try {
   }
 
   // ---- the open-loop load
-  console.log(`sending ${total} payments at ${rate}/s for ${loadSeconds} s (open loop, at most ${maxInFlight} in flight)…`);
   type Sent = { scheduled: number; answered?: number; status?: string };
-  const sent: Sent[] = [];
-  const statuses = new Map<string, number>();
   let inFlight = 0;
-  let dropped = 0;
-  let maxLate = 0;
+  /** Payments first..first+count-1 at --rate, released on schedule; resolves when the last is sent (not answered). */
+  async function openLoop(first: number, count: number) {
+    const sent: Sent[] = [];
+    const statuses = new Map<string, number>();
+    let dropped = 0;
+    let maxLate = 0;
+    const interval = 1000 / rate;
+    const started = performance.now();
+    const fire = (i: number, scheduled: number) => {
+      const payment: Sent = { scheduled };
+      sent.push(payment);
+      maxLate = Math.max(maxLate, performance.now() - scheduled);
+      inFlight++;
+      const body = { channelTxnId: `${prefix}-${i}`, billerId: 'telecom', accountNo: accountOf(i), billIds: [billIdOf(i)], amount: { amount: 150_000, currency: 'SYP' }, paidAt: new Date().toISOString() };
+      send('POST', `${baseUrl}/v1/payments`, key, body, 30_000)
+        .then(
+          (res) => {
+            const code = res.status === 201 ? '' : ` ${(res.json as { error?: { code?: string } } | null)?.error?.code ?? ''}`;
+            payment.status = `${res.status}${code}`;
+          },
+          (error: unknown) => {
+            payment.status = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : `error ${String(error)}`;
+          },
+        )
+        .finally(() => {
+          payment.answered = performance.now();
+          statuses.set(payment.status ?? '?', (statuses.get(payment.status ?? '?') ?? 0) + 1);
+          inFlight--;
+        });
+    };
+    let k = 0;
+    while (k < count && !stopped) {
+      const now = performance.now();
+      while (k < count && started + k * interval <= now) {
+        if (inFlight >= maxInFlight) dropped++;
+        else fire(first + k, started + k * interval);
+        k++;
+      }
+      await sleep(Math.max(0, Math.min(5, started + k * interval - performance.now())));
+    }
+    return { sent, statuses, dropped, maxLate, started };
+  }
+  async function drain(): Promise<void> {
+    const until = performance.now() + 30_000;
+    while (inFlight > 0 && performance.now() < until) await sleep(20);
+  }
+
+  // A cold process is not what a running gateway is: its pool connects, its statements are prepared,
+  // V8 compiles the hot path. The warm-up runs at the same rate and counts nowhere.
+  if (warmup > 0) {
+    console.log(`warming up: ${warmup} payments at ${rate}/s…`);
+    await openLoop(total, warmup);
+    await drain();
+  }
+  console.log(`sending ${total} payments at ${rate}/s for ${loadSeconds} s (open loop, at most ${maxInFlight} in flight)…`);
   const cpu = process.cpuUsage();
   const cpuBefore = cpuSnapshot(service.child.pid ?? 0);
-  const interval = 1000 / rate;
   const loadStartedWall = performance.now();
-  const fire = (i: number, scheduled: number) => {
-    const payment: Sent = { scheduled };
-    sent.push(payment);
-    maxLate = Math.max(maxLate, performance.now() - scheduled);
-    inFlight++;
-    const body = { channelTxnId: `${prefix}-${i}`, billerId: 'telecom', accountNo: accountOf(i), billIds: [billIdOf(i)], amount: { amount: 150_000, currency: 'SYP' }, paidAt: new Date().toISOString() };
-    send('POST', `${baseUrl}/v1/payments`, key, body, 30_000)
-      .then(
-        (res) => {
-          const code = res.status === 201 ? '' : ` ${(res.json as { error?: { code?: string } } | null)?.error?.code ?? ''}`;
-          payment.status = `${res.status}${code}`;
-        },
-        (error: unknown) => {
-          payment.status = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : `error ${String(error)}`;
-        },
-      )
-      .finally(() => {
-        payment.answered = performance.now();
-        statuses.set(payment.status ?? '?', (statuses.get(payment.status ?? '?') ?? 0) + 1);
-        inFlight--;
-      });
-  };
-  let k = 0;
-  while (k < total && !stopped) {
-    const now = performance.now();
-    while (k < total && loadStartedWall + k * interval <= now) {
-      if (inFlight >= maxInFlight) dropped++;
-      else fire(k, loadStartedWall + k * interval);
-      k++;
-    }
-    await sleep(Math.max(0, Math.min(5, loadStartedWall + k * interval - performance.now())));
-  }
+  const { sent, statuses, dropped, maxLate } = await openLoop(0, total);
   const sendSeconds = (performance.now() - loadStartedWall) / 1000;
   const used = process.cpuUsage(cpu);
   const cpuAfter = cpuSnapshot(service.child.pid ?? 0);
   // Accepted during the send window, which the CPU figures cover.
   const acceptedInWindow = sent.filter((p) => p.status === '201').length;
-  const drainUntil = performance.now() + 30_000;
-  while (inFlight > 0 && performance.now() < drainUntil) await sleep(20);
+  await drain();
   const loadEndedWall = performance.now();
 
   // ---- stop the service; node writes the profile as it exits
