@@ -15,7 +15,7 @@ import type { BillerCatalogue, ChannelCatalogue } from '../domain/catalogues.ts'
 import type { FeeSchedule } from '../domain/fees.ts';
 import { serviceName } from '../service-name.ts';
 import { findInquiry } from '../store/pg-inquiry-store.ts';
-import { insertPayment, loadPaymentView, lockAccountBillsForPayment, lockChannelTxn } from '../store/pg-payment-store.ts';
+import { insertPayment, loadPaymentView, lockPaymentTargets } from '../store/pg-payment-store.ts';
 import type { PaymentView } from '../store/pg-payment-store.ts';
 import { supersedeIntentsOnPaidBills } from './supersede-intents.flow.ts';
 
@@ -102,8 +102,9 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   const contentHash = paymentContentHash(input);
 
   // One channelTxnId names one payment: serialise the requests that carry it (whatever their
-  // Idempotency-Key), so the second sees the first's row instead of failing on the unique index.
-  const prior = await lockChannelTxn(client, input.channelId, input.channelTxnId);
+  // Idempotency-Key), so the second sees the first's row instead of failing on the unique index. The
+  // account's bills are locked in the same round trip (pg-payment-store.ts, lockPaymentTargets).
+  const { prior, bills, heldBillIds } = await lockPaymentTargets(client, input);
   if (prior !== null) {
     // The channel retried under a new key: the same content is the same payment (the scheme's rule:
     // answer a repeat with the original success); other content under that id is a real conflict.
@@ -127,7 +128,6 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     return { kind: 'completed', payment: view };
   }
 
-  const { bills, heldBillIds } = await lockAccountBillsForPayment(client, input.billerId, input.accountNo);
   if (bills.length === 0) return refused('account_not_found', `No bills are known for account ${input.accountNo} of ${input.billerId}.`);
 
   let quoted: QuotedBill[] | undefined;

@@ -2,16 +2,13 @@
 // receipt number), the locks it takes, and the payment's view for status inquiries. SQL only: what a
 // payment may be is decided in flows/ and domain/.
 //
-// The statements a new payment runs are prepared (named: parsed and planned once per connection, not
-// once per payment), and statements that need no result in between travel together: every round trip
-// costs the API and Postgres a pair of system calls, the largest cost on this path
-// (bench/profile-payments.ts). None selects `*`, which a prepared statement would hold to the columns
-// of the day it was prepared.
-//
-// Two of them must be two statements, each with its own snapshot (see lockAccountBills), yet need no
-// answer in between: those go as one simple query of two statements (one round trip; under READ
-// COMMITTED each statement of it still takes its own snapshot), their values as escaped literals,
-// since the simple protocol has no parameters.
+// A new payment costs Postgres two round trips here, because every round trip costs the API and
+// Postgres a pair of system calls and a wake-up, the largest cost on this path
+// (bench/profile-payments.ts): lockPaymentTargets, the locks and reads that must each be a statement
+// of their own (each with its own snapshot, see there) yet need no answer in between, as one simple
+// query of several statements, their values as escaped literals since the simple protocol has no
+// parameters; then insertPayment, every row in one prepared statement (parsed and planned once per
+// connection), which selects no `*` (a prepared statement would hold to the columns of its day).
 import { money } from '@gateway/contracts';
 import type { PaymentStatusResponse } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
@@ -40,38 +37,67 @@ async function statements(client: Queryable, sql: string): Promise<QueryResult[]
  * second statement finds the account's bills itself, so both go in one round trip.
  */
 export async function lockAccountBills(client: Queryable, billerId: string, accountNo: string): Promise<PayableBill[]> {
-  return (await lockAccount(client, billerId, accountNo, false)).bills;
+  const [locked, summed] = await statements(client, accountSql(billerId, accountNo, false));
+  return accountBills(locked, summed);
 }
 
-/**
- * lockAccountBills for a payment, which must also know which of the bills an intent holds
- * (supersede-intents.flow.ts), in the same round trip: a third statement, its snapshot taken once the
- * bills are locked. Every hold is taken under those same locks (intent creation, retakeBillHold), so
- * none can appear before the payment commits; most payments find none and look no further.
- */
-export async function lockAccountBillsForPayment(client: Queryable, billerId: string, accountNo: string): Promise<{ bills: PayableBill[]; heldBillIds: ReadonlySet<string> }> {
-  return lockAccount(client, billerId, accountNo, true);
-}
-
-async function lockAccount(client: Queryable, billerId: string, accountNo: string, withHolds: boolean): Promise<{ bills: PayableBill[]; heldBillIds: ReadonlySet<string> }> {
+function accountSql(billerId: string, accountNo: string, withHolds: boolean): string {
   const account = `biller_id = ${pg.escapeLiteral(billerId)} AND account_no = ${pg.escapeLiteral(accountNo)}`;
   const holds = `;
      SELECT DISTINCT bill_id FROM intent_bills WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account})`;
-  const [locked, summed, held] = await statements(
-    client,
-    `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
+  return `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
             closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
      FROM payable_bills WHERE ${account} ORDER BY bill_id FOR UPDATE;
      SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
-     WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account}) AND reversed_at IS NULL GROUP BY bill_id${withHolds ? holds : ''}`,
-  );
-  const heldBillIds = new Set(((held?.rows ?? []) as { bill_id: string }[]).map((r) => r.bill_id));
+     WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account}) AND reversed_at IS NULL GROUP BY bill_id${withHolds ? holds : ''}`;
+}
+
+function accountBills(locked: QueryResult | undefined, summed: QueryResult | undefined): PayableBill[] {
   const rows = (locked?.rows ?? []) as Omit<PayableBillRow, 'allocated'>[];
   const sums = (summed?.rows ?? []) as { bill_id: string; allocated: string }[];
   const allocated = new Map(sums.map((s) => [s.bill_id, s.allocated]));
-  return { bills: rows.map((row) => payableBillFromRow({ ...row, allocated: allocated.get(row.bill_id) ?? '0' })), heldBillIds };
+  return rows.map((row) => payableBillFromRow({ ...row, allocated: allocated.get(row.bill_id) ?? '0' }));
 }
 
+export type PaymentTargets = {
+  /** The payment this channel transaction already made, with its content fingerprint; null when none. */
+  prior: { paymentId: string; requestHash: string } | null;
+  /** The account's bills, locked (as lockAccountBills). */
+  bills: PayableBill[];
+  /** Which of them an intent holds. */
+  heldBillIds: ReadonlySet<string>;
+};
+
+/**
+ * What a new payment locks and reads before it decides, in one round trip: a simple query of five
+ * statements, each with its own snapshot (so each sees what committed while the ones before it waited
+ * for their locks):
+ *   - one channelTxnId names one payment: the lock that serialises, until the caller's transaction
+ *     ends, the requests that carry it (whatever their Idempotency-Key), then the payment it already
+ *     made, seen once the lock is granted (the payment of a request we waited for);
+ *   - the account's bills locked, their allocations summed (see lockAccountBills), and which of them
+ *     an intent holds (supersede-intents.flow.ts). Every hold is taken under the bills' locks (intent
+ *     creation, retakeBillHold), so none appears before this payment commits.
+ * A repeat of a known channelTxnId locks the bills too, which it then leaves alone: harmless, and in
+ * the order every payment locks (channel transaction, then bills in bill_id order).
+ */
+export async function lockPaymentTargets(
+  client: Queryable,
+  p: { channelId: string; channelTxnId: string; billerId: string; accountNo: string },
+): Promise<PaymentTargets> {
+  const [, found, locked, summed, held] = await statements(
+    client,
+    `SELECT pg_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`txn:${p.channelId}:${p.channelTxnId}`)}, 0));
+     SELECT payment_id, request_hash FROM payments WHERE channel_id = ${pg.escapeLiteral(p.channelId)} AND channel_txn_id = ${pg.escapeLiteral(p.channelTxnId)};
+     ${accountSql(p.billerId, p.accountNo, true)}`,
+  );
+  const row = (found?.rows ?? [])[0] as { payment_id: string; request_hash: string } | undefined;
+  return {
+    prior: row === undefined ? null : { paymentId: row.payment_id, requestHash: row.request_hash },
+    bills: accountBills(locked, summed),
+    heldBillIds: new Set(((held?.rows ?? []) as { bill_id: string }[]).map((r) => r.bill_id)),
+  };
+}
 
 export async function writeLedger(client: Queryable, txnId: string, lines: readonly LedgerLine[]): Promise<void> {
   await client.query(
@@ -80,23 +106,6 @@ export async function writeLedger(client: Queryable, txnId: string, lines: reado
      FROM unnest($2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS t(account, amount, currency, n)`,
     [txnId, lines.map((l) => l.account), lines.map((l) => l.amount), lines.map((l) => l.currency)],
   );
-}
-
-/**
- * One channelTxnId names one payment: this takes the lock that serialises, until the caller's
- * transaction ends, the requests that carry it (whatever their Idempotency-Key), then returns the
- * payment that channel transaction already made, with its content fingerprint (null when none). The
- * look-up is a statement of its own, so its snapshot is taken once the lock is granted and sees the
- * payment of the request we waited for.
- */
-export async function lockChannelTxn(client: Queryable, channelId: string, channelTxnId: string): Promise<{ paymentId: string; requestHash: string } | null> {
-  const [, found] = await statements(
-    client,
-    `SELECT pg_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`txn:${channelId}:${channelTxnId}`)}, 0));
-     SELECT payment_id, request_hash FROM payments WHERE channel_id = ${pg.escapeLiteral(channelId)} AND channel_txn_id = ${pg.escapeLiteral(channelTxnId)}`,
-  );
-  const row = (found?.rows ?? [])[0] as { payment_id: string; request_hash: string } | undefined;
-  return row === undefined ? null : { paymentId: row.payment_id, requestHash: row.request_hash };
 }
 
 export type NewPayment = {
