@@ -233,6 +233,8 @@ describe('beginIdempotent', () => {
     const key = randomUUID();
     const hash = hashRequest('POST', '/x', '{}');
     await withTransaction(db.pool, async (client) => {
+      // The claim is prepared once per connection (a round trip of its own the first time): done here.
+      expect(await beginIdempotent(client, { clientId: 'c', key: randomUUID(), requestHash: hash })).toEqual({ kind: 'new' });
       await client.query(`SET LOCAL lock_timeout = '42s'`);
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       let roundTrips = 0;

@@ -306,7 +306,8 @@ describe('payment intents', () => {
       await waitFor(
         async () => {
           const { rows } = await h.db.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM payable_bills%'`,
+            // The bills are locked by a server-prepared statement (pg-payment-store.ts): its EXECUTE names it.
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%orchestration_lock_account_bills%'`,
           );
           return rows[0]!.n >= 2 ? true : undefined;
         },

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import pg from 'pg';
 import type { PoolClient, QueryResult } from 'pg';
-
-const { escapeLiteral } = pg;
+import { executeStatement } from '../db/server-statements.ts';
+import type { ServerStatement } from '../db/server-statements.ts';
 
 /** docs/api.md: 1–255 visible ASCII characters. */
 export function isValidIdempotencyKey(key: string): boolean {
@@ -55,12 +54,14 @@ interface KeyRow {
 }
 
 // A fresh row, or a takeover of an expired one (30 days on: the key is free again) or of an
-// abandoned in-progress one with the same request. Literals, not parameters: it goes in a simple query
-// (see beginIdempotent); the strings are escaped and the numbers are numbers.
-const claimSql = (clientId: string, key: string, requestHash: string, ttlDays: number, leaseSeconds: number) => `
+// abandoned in-progress one with the same request. Prepared on the server: it runs in a simple query
+// (see beginIdempotent).
+const claimStatement: ServerStatement = {
+  name: 'kit_idempotency_claim',
+  parameterTypes: ['text', 'text', 'text', 'integer', 'double precision'],
+  sql: `
   INSERT INTO idempotency_keys (client_id, key, request_hash, status, expires_at, locked_until)
-  VALUES (${escapeLiteral(clientId)}, ${escapeLiteral(key)}, ${escapeLiteral(requestHash)}, 'in_progress',
-          now() + make_interval(days => ${Number(ttlDays)}), now() + make_interval(secs => ${Number(leaseSeconds)}))
+  VALUES ($1, $2, $3, 'in_progress', now() + make_interval(days => $4), now() + make_interval(secs => $5))
   ON CONFLICT (client_id, key) DO UPDATE SET
     request_hash = EXCLUDED.request_hash, status = 'in_progress',
     response_status = NULL, response_headers = NULL, response_body = NULL,
@@ -68,7 +69,8 @@ const claimSql = (clientId: string, key: string, requestHash: string, ttlDays: n
   WHERE idempotency_keys.expires_at <= now()
      OR (idempotency_keys.status = 'in_progress' AND idempotency_keys.locked_until <= now()
          AND idempotency_keys.request_hash = EXCLUDED.request_hash)
-  RETURNING 1`;
+  RETURNING 1`,
+};
 
 /**
  * Starts an idempotent request. `client` must be inside a transaction that will also carry the
@@ -87,6 +89,7 @@ export async function beginIdempotent(client: PoolClient, input: BeginIdempotent
     // to it also undoes the settings below); our short lock timeout, the caller's own kept aside in a
     // transaction-local setting; the claim; the caller's lock timeout back, so the route's own
     // statements do not inherit ours; the release.
+    const claim = await executeStatement(client, claimStatement, [input.clientId, input.key, input.requestHash, ttlDays, leaseSeconds]);
     let claimed: boolean;
     try {
       const results = (await client.query(
@@ -94,7 +97,7 @@ export async function beginIdempotent(client: PoolClient, input: BeginIdempotent
           'SAVEPOINT idempotency_begin',
           `SELECT set_config('gateway.caller_lock_timeout', current_setting('lock_timeout'), true)`,
           `SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`,
-          claimSql(input.clientId, input.key, input.requestHash, ttlDays, leaseSeconds),
+          claim,
           `SELECT set_config('lock_timeout', current_setting('gateway.caller_lock_timeout'), true)`,
           'RELEASE SAVEPOINT idempotency_begin',
         ].join(';\n'),

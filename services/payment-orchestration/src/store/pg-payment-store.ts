@@ -5,15 +5,15 @@
 // A new payment costs Postgres two round trips here, because every round trip costs the API and
 // Postgres a pair of system calls and a wake-up, the largest cost on this path
 // (bench/profile-payments.ts): lockPaymentTargets, the locks and reads that must each be a statement
-// of their own (each with its own snapshot, see there) yet need no answer in between, as one simple
-// query of several statements, their values as escaped literals since the simple protocol has no
-// parameters; then insertPayment, every row in one prepared statement (parsed and planned once per
-// connection), which selects no `*` (a prepared statement would hold to the columns of its day).
+// of their own (each with its own snapshot, see there) yet need no answer in between, as EXECUTEs of
+// server-prepared statements in one simple query (kit's executeStatement: planned once per
+// connection, not once per payment); then insertPayment, every row in one prepared statement. None
+// selects `*`, which a prepared statement would hold to the columns of the day it was prepared.
 import { money } from '@gateway/contracts';
 import type { PaymentStatusResponse } from '@gateway/contracts';
-import type { Queryable } from '@gateway/kit';
-import pg from 'pg';
-import type { QueryResult } from 'pg';
+import { executeStatement } from '@gateway/kit';
+import type { Queryable, ServerStatement } from '@gateway/kit';
+import type { PoolClient, QueryResult } from 'pg';
 import type { AllocationLine, LedgerLine, PayableBill } from '../domain/allocation.ts';
 import { payableBillFromRow } from './pg-bill-read-model-store.ts';
 import type { PayableBillRow } from './pg-bill-read-model-store.ts';
@@ -22,9 +22,41 @@ import type { PayableBillRow } from './pg-bill-read-model-store.ts';
 export type PaymentView = PaymentStatusResponse;
 
 /** The results of a simple query of several statements (pg answers an array for more than one). */
-async function statements(client: Queryable, sql: string): Promise<QueryResult[]> {
+async function statements(client: PoolClient, sql: string): Promise<QueryResult[]> {
   return (await client.query(sql)) as unknown as QueryResult[];
 }
+
+// Prepared on the server, run with EXECUTE (kit's executeStatement): see the file comment.
+const lockChannelTxnStatement: ServerStatement = {
+  name: 'orchestration_lock_channel_txn',
+  parameterTypes: ['text'],
+  sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
+};
+const paymentOfChannelTxnStatement: ServerStatement = {
+  name: 'orchestration_payment_of_channel_txn',
+  parameterTypes: ['text', 'text'],
+  sql: 'SELECT payment_id, request_hash FROM payments WHERE channel_id = $1 AND channel_txn_id = $2',
+};
+const lockBillsStatement: ServerStatement = {
+  name: 'orchestration_lock_account_bills',
+  parameterTypes: ['text', 'text'],
+  sql: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
+               closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
+        FROM payable_bills WHERE biller_id = $1 AND account_no = $2 ORDER BY bill_id FOR UPDATE`,
+};
+const allocatedStatement: ServerStatement = {
+  name: 'orchestration_allocated_to_account',
+  parameterTypes: ['text', 'text'],
+  sql: `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
+        WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND account_no = $2) AND reversed_at IS NULL
+        GROUP BY bill_id`,
+};
+const heldStatement: ServerStatement = {
+  name: 'orchestration_held_account_bills',
+  parameterTypes: ['text', 'text'],
+  sql: `SELECT DISTINCT bill_id FROM intent_bills
+        WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND account_no = $2)`,
+};
 
 /**
  * The bills of one account, each row locked FOR UPDATE in bill_id order: two payments touching the
@@ -36,20 +68,12 @@ async function statements(client: Queryable, sql: string): Promise<QueryResult[]
  * lock would miss the allocations of the payment we just waited for — and pay the bill twice. The
  * second statement finds the account's bills itself, so both go in one round trip.
  */
-export async function lockAccountBills(client: Queryable, billerId: string, accountNo: string): Promise<PayableBill[]> {
-  const [locked, summed] = await statements(client, accountSql(billerId, accountNo, false));
+export async function lockAccountBills(client: PoolClient, billerId: string, accountNo: string): Promise<PayableBill[]> {
+  const [locked, summed] = await statements(
+    client,
+    [await executeStatement(client, lockBillsStatement, [billerId, accountNo]), await executeStatement(client, allocatedStatement, [billerId, accountNo])].join(';'),
+  );
   return accountBills(locked, summed);
-}
-
-function accountSql(billerId: string, accountNo: string, withHolds: boolean): string {
-  const account = `biller_id = ${pg.escapeLiteral(billerId)} AND account_no = ${pg.escapeLiteral(accountNo)}`;
-  const holds = `;
-     SELECT DISTINCT bill_id FROM intent_bills WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account})`;
-  return `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
-            closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
-     FROM payable_bills WHERE ${account} ORDER BY bill_id FOR UPDATE;
-     SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
-     WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE ${account}) AND reversed_at IS NULL GROUP BY bill_id${withHolds ? holds : ''}`;
 }
 
 function accountBills(locked: QueryResult | undefined, summed: QueryResult | undefined): PayableBill[] {
@@ -82,14 +106,19 @@ export type PaymentTargets = {
  * the order every payment locks (channel transaction, then bills in bill_id order).
  */
 export async function lockPaymentTargets(
-  client: Queryable,
+  client: PoolClient,
   p: { channelId: string; channelTxnId: string; billerId: string; accountNo: string },
 ): Promise<PaymentTargets> {
+  const account = [p.billerId, p.accountNo];
   const [, found, locked, summed, held] = await statements(
     client,
-    `SELECT pg_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`txn:${p.channelId}:${p.channelTxnId}`)}, 0));
-     SELECT payment_id, request_hash FROM payments WHERE channel_id = ${pg.escapeLiteral(p.channelId)} AND channel_txn_id = ${pg.escapeLiteral(p.channelTxnId)};
-     ${accountSql(p.billerId, p.accountNo, true)}`,
+    [
+      await executeStatement(client, lockChannelTxnStatement, [`txn:${p.channelId}:${p.channelTxnId}`]),
+      await executeStatement(client, paymentOfChannelTxnStatement, [p.channelId, p.channelTxnId]),
+      await executeStatement(client, lockBillsStatement, account),
+      await executeStatement(client, allocatedStatement, account),
+      await executeStatement(client, heldStatement, account),
+    ].join(';'),
   );
   const row = (found?.rows ?? [])[0] as { payment_id: string; request_hash: string } | undefined;
   return {
