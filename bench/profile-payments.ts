@@ -107,27 +107,35 @@ function processTicks(pid: number): number {
     return 0;
   }
 }
-function cpuSnapshot(servicePid: number) {
+/** `database`: the backends serving it (their command line names it) are counted apart from the rest of Postgres. */
+function cpuSnapshot(servicePid: number, database: string) {
   let postgres = 0;
+  const backends = new Map<number, number>();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += processTicks(Number(pid));
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const ticks = processTicks(Number(pid));
+      postgres += ticks;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) backends.set(Number(pid), ticks);
     } catch {
       // gone meanwhile
     }
   }
   const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
   const idle = (machine[3] ?? 0) + (machine[4] ?? 0);
-  return { at: performance.now(), service: processTicks(servicePid), postgres, machineBusy: machine.reduce((a, b) => a + b, 0) - idle };
+  return { at: performance.now(), service: processTicks(servicePid), postgres, backends, machineBusy: machine.reduce((a, b) => a + b, 0) - idle };
 }
 function cpuLines(from: ReturnType<typeof cpuSnapshot>, to: ReturnType<typeof cpuSnapshot>, payments: number): string {
   const seconds = (to.at - from.at) / 1000;
   const share = (ticks: number) => `${((ticks / ticksPerSecond / seconds) * 100).toFixed(0)} %`;
   // Per payment, the figure that holds however busy the rest of the machine is.
   const each = (ticks: number) => `${((ticks / ticksPerSecond / Math.max(1, payments)) * 1000).toFixed(2)} ms`;
+  let backends = 0;
+  for (const [pid, ticks] of to.backends) backends += ticks - (from.backends.get(pid) ?? 0);
   return [
-    `  CPU during the load (of one core): payment orchestration ${share(to.service - from.service)}, Postgres (all its processes) ${share(to.postgres - from.postgres)}, whole machine ${share(to.machineBusy - from.machineBusy)} of ${availableParallelism() * 100} %`,
-    `  CPU per accepted payment: payment orchestration ${each(to.service - from.service)}, Postgres ${each(to.postgres - from.postgres)}`,
+    `  CPU during the load (of one core): payment orchestration ${share(to.service - from.service)}, its database's Postgres backends ${share(backends)}, ` +
+      `all of Postgres (other databases' too) ${share(to.postgres - from.postgres)}, whole machine ${share(to.machineBusy - from.machineBusy)} of ${availableParallelism() * 100} %`,
+    `  CPU per accepted payment: payment orchestration ${each(to.service - from.service)}, its Postgres backends ${each(backends)}`,
   ].join('\n');
 }
 
@@ -234,7 +242,8 @@ async function createPrivateTopics(names: TopicName[]): Promise<void> {
 }
 
 try {
-  const databaseUrl = await stack.database(`bench_profile_${run}`);
+  const databaseName = `bench_profile_${run}`;
+  const databaseUrl = await stack.database(databaseName);
   const clientsFile = path.join(scratch, 'clients.json');
   writeFileSync(clientsFile, JSON.stringify([{ clientId: prefix, kind: 'channel', channelId: 'bank-alpha', keys: [key] }]));
   const groups = { bills: `payments.${prefix}.bill-read-model`, health: `payments.${prefix}.channel-health`, results: `payments.${prefix}.channel-results` };
@@ -360,12 +369,12 @@ try {
   }
   console.log(`sending ${total} payments at ${rate}/s for ${loadSeconds} s (open loop, at most ${maxInFlight} in flight)…`);
   const cpu = process.cpuUsage();
-  const cpuBefore = cpuSnapshot(service.child.pid ?? 0);
+  const cpuBefore = cpuSnapshot(service.child.pid ?? 0, databaseName);
   const loadStartedWall = performance.now();
   const { sent, statuses, dropped, maxLate } = await openLoop(0, total);
   const sendSeconds = (performance.now() - loadStartedWall) / 1000;
   const used = process.cpuUsage(cpu);
-  const cpuAfter = cpuSnapshot(service.child.pid ?? 0);
+  const cpuAfter = cpuSnapshot(service.child.pid ?? 0, databaseName);
   // Accepted during the send window, which the CPU figures cover.
   const acceptedInWindow = sent.filter((p) => p.status === '201').length;
   await drain();
