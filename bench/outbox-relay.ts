@@ -10,6 +10,7 @@
 // (first commit to last event read), and the commit → read-from-Kafka latency p50/p99/max. Traffic
 // stays on 127.0.0.1; the run stops by itself at --max-seconds and drops its database, topic and group.
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -102,7 +103,12 @@ try {
   relay.start();
 
   console.log(`outbox relay bench: ${total} events, ${concurrency} writers, ${rate > 0 ? `${rate} events/s scheduled` : 'as fast as they commit'}, ${partitions} partitions, ${keyCount} keys`);
+  // The relay shares this process's event loop with the writers and the consumer, as it shares a
+  // service's with its requests: a late loop delays every step of a cycle.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   let next = 0;
   async function writer(): Promise<void> {
     for (;;) {
@@ -119,7 +125,11 @@ try {
   }
   await Promise.all(Array.from({ length: concurrency }, () => writer()));
   const written = performance.now();
-  await Promise.race([done, sleep(Math.max(0, deadline - Date.now()))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+  clearTimeout(timer);
+  loopDelay.disable();
+  const cpu = process.cpuUsage(cpuAtStart);
 
   const sorted = latencies.sort((a, b) => a - b);
   const split = (values: number[]) => {
@@ -134,6 +144,7 @@ try {
       `  relay:   ${seen.size} events read back in ${publishSeconds.toFixed(2)} s = ${(seen.size / publishSeconds).toFixed(0)} events/s published${seen.size < total ? ` (INCOMPLETE: ${total - seen.size} missing at --max-seconds)` : ''}, ${duplicates} duplicates`,
       `  commit → read from Kafka: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`,
       `    of which commit → relay's send: ${split(toSend)}; send → read: ${split(sendToRead)}`,
+      `  this process: ${((cpu.user + cpu.system) / 1000 / (lastReadAt - started)).toFixed(2)} CPU cores, event loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`,
     ].join('\n'),
   );
 } finally {

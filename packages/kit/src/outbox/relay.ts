@@ -68,7 +68,8 @@ export interface OutboxRelay {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool } = options;
   const log = options.logger.child({ component: 'outbox-relay' });
-  const batchSize = options.batchSize ?? 1_000;
+  // Written into the claim's SQL: a positive integer, whatever was passed.
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1_000));
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const backoffInitial = options.backoff?.initialMs ?? 200;
   const backoffMax = options.backoff?.maxMs ?? 10_000;
