@@ -60,6 +60,17 @@ describe('dependency errors', () => {
     expect503(err);
   });
 
+  it('Postgres pool saturated (every connection busy past the connect timeout): 503, so the caller retries with its key', async () => {
+    const pool = createPool({ connectionString: db.url, max: 1, connectionTimeoutMs: 200 });
+    const busy = await pool.connect();
+    const err = await caught(() => pool.query('SELECT 1'));
+    busy.release();
+    await pool.end();
+    expect((err as Error).message).toContain('timeout exceeded when trying to connect');
+    expect(dependencyDown(err)).toBe('postgres');
+    expect503(err);
+  });
+
   it('Redis unreachable (MaxRetriesPerRequestError): 503', async () => {
     const redis = new Redis({ port: closedPort, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 50, lazyConnect: true });
     redis.on('error', () => undefined);
