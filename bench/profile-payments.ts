@@ -248,7 +248,8 @@ try {
   writeFileSync(clientsFile, JSON.stringify([{ clientId: prefix, kind: 'channel', channelId: 'bank-alpha', keys: [key] }]));
   const groups = { bills: `payments.${prefix}.bill-read-model`, health: `payments.${prefix}.channel-health`, results: `payments.${prefix}.channel-results` };
   const consumed = { bills: `${prefix}.billing.bills`, results: `${prefix}.channels.results` };
-  stack.kafkaNames({ groups: Object.values(groups), topics: Object.values(consumed) });
+  // The service makes each consumed topic's dead-letter twin (<topic>.dlq) too.
+  stack.kafkaNames({ groups: Object.values(groups), topics: Object.values(consumed).flatMap((topic) => [topic, `${topic}.dlq`]) });
   // The published topics exist before the trigger below can route to them.
   await createPrivateTopics(['payments.payments', 'payments.intents', 'channels.commands']);
 
