@@ -29,7 +29,11 @@ export async function send(method: 'GET' | 'POST', url: string, key: Key, body?:
   return { status: response.status, json: await response.json().catch(() => null) };
 }
 
-/** One bench bill of 1,500.00 SYP for `accountNo`, due at the end of the year. */
+/**
+ * One bench bill of 1,500.00 SYP for `accountNo`, due at the end of the year, for a subscriber of
+ * their own phone number (one number for all would make notification send their SMS one at a time:
+ * it holds a second message for a handset until the first is done).
+ */
 export function benchBill(externalBillId: string, accountNo: string, i: number) {
   return {
     externalBillId,
@@ -38,6 +42,6 @@ export function benchBill(externalBillId: string, accountNo: string, i: number) 
     issueDate: '2026-11-01',
     dueDate: '2026-12-31',
     amount: { amount: 150_000, currency: 'SYP' },
-    holder: { name: `Bench subscriber ${i}`, class: 'individual', msisdn: '+963944123456' },
+    holder: { name: `Bench subscriber ${i}`, class: 'individual', msisdn: `+96394${String(i % 10_000_000).padStart(7, '0')}` },
   };
 }

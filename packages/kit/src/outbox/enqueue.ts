@@ -46,23 +46,24 @@ export async function enqueueEvents(client: PoolClient, events: readonly EventEn
   const ids: string[] = [];
   const topics: string[] = [];
   const keys: string[] = [];
-  const payloads: string[] = [];
-  const headers: string[] = [];
+  const headers: Record<string, string>[] = [];
   for (const event of events) {
     parseEvent(event);
     ids.push(event.eventId);
     topics.push(topicOf(event, topic));
     keys.push(event.key);
-    payloads.push(JSON.stringify(event));
-    headers.push(JSON.stringify(eventHeaders(event)));
+    headers.push(eventHeaders(event));
   }
+  // The payloads and headers go as one JSON array each, not as jsonb[]: node-postgres escapes every
+  // element of an array parameter, which cost a 5,000-bill import chunk more than the insert itself.
   await client.query(
     `INSERT INTO outbox (event_id, topic, key, payload, headers)
-     SELECT event_id, topic, key, payload, headers
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY
-       AS t(event_id, topic, key, payload, headers, n)
+     SELECT t.event_id, t.topic, t.key, p.value, h.value
+     FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS t(event_id, topic, key, n)
+     JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS p(value, n) USING (n)
+     JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS h(value, n) USING (n)
      ORDER BY n`,
-    [ids, topics, keys, payloads, headers],
+    [ids, topics, keys, JSON.stringify(events), JSON.stringify(headers)],
   );
   // Not pg_notify in this transaction: see notifyRelays for why the NOTIFY follows the commit.
   afterCommit(client, notifyRelays);
