@@ -38,6 +38,7 @@ import { topics as topicCatalog } from '@gateway/contracts';
 import type { TopicName } from '@gateway/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { processTicks } from './cpu-by-process.ts';
 import { createStack, freePort, kafkaBrokers, kafkaSasl, redisUrl, sleep } from './intents-stack.ts';
 import { send } from './signed-client.ts';
 import type { Key } from './signed-client.ts';
@@ -98,15 +99,6 @@ const ms = (value: number) => (Number.isNaN(value) ? '-' : `${value.toFixed(1)} 
 // stack whether or not it is on a CPU: time in a write to Postgres's socket includes the time the
 // kernel gave the woken backend instead (2 cores). These say who used the machine meanwhile.
 const ticksPerSecond = 100;
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
 /** `database`: the backends serving it (their command line names it) are counted apart from the rest of Postgres. */
 function cpuSnapshot(servicePid: number, database: string) {
   let postgres = 0;

@@ -29,6 +29,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { databaseUrl } from '@gateway/kit';
 import { adminUrl, createStack, kafkaBrokers, kafkaSasl, sleep } from './intents-stack.ts';
+import { cpuPerPayment, cpuSnapshot } from './cpu-by-process.ts';
 import { benchBill, keyOf, send } from './signed-client.ts';
 
 const { values } = parseArgs({
@@ -308,6 +309,7 @@ async function loadStep(rate: number, count: number): Promise<StepResult> {
   // be shown not to be the limit.
   let maxLate = 0;
   const cpu = process.cpuUsage();
+  const machineCpuBefore = cpuSnapshot();
   const interval = 1000 / rate;
   const started = performance.now();
 
@@ -358,6 +360,7 @@ async function loadStep(rate: number, count: number): Promise<StepResult> {
     await sleep(Math.max(0, Math.min(5, started + k * interval - performance.now())));
   }
   const sendSeconds = (performance.now() - started) / 1000;
+  const machineCpu = cpuPerPayment(machineCpuBefore, cpuSnapshot(), payments.filter((p) => p.status === 201).length);
   const cpuUsed = process.cpuUsage(cpu);
   const clientCpu = (cpuUsed.user + cpuUsed.system) / 1e6 / sendSeconds;
   const accepted = () => payments.filter((p) => p.status === 201);
@@ -382,6 +385,7 @@ async function loadStep(rate: number, count: number): Promise<StepResult> {
     `          settlement lag at the end of the step: ${lagAtEnd} payments accepted, not yet settled (${inFlightAtEnd} requests still unanswered)` +
       `${unsettled > 0 ? `; ${unsettled} still unsettled ${drainSeconds} s later` : ''}${held ? '; HELD' : ''}`,
     `          (client: sends at most ${maxLate.toFixed(0)} ms behind schedule, ${(clientCpu * 100).toFixed(0)} % of one core)`,
+    `          ${machineCpu}`,
   ].join('\n');
   console.log(line);
   return { rate, held, drained, line };
