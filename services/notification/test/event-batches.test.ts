@@ -4,14 +4,14 @@
 // partition's batch is not left parked. Over real Kafka and Postgres (support/notification-harness.ts,
 // its dispatcher stopped so the queued rows stay as they were written).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EventOf } from '@gateway/contracts';
 import { withTransaction } from '@gateway/kit';
 import type { EventConsumer } from '@gateway/kit';
-import { anEvent, createTestKafka, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
+import { createTestKafka, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
 import type { TestKafka } from '@gateway/testkit';
 import { v7 as uuidv7 } from 'uuid';
 import { createNotificationConsumer, notificationInbox } from '../src/events/notification.consumer.ts';
 import { queueEventsSms } from '../src/flows/queue-event-sms.flow.ts';
+import { billFor, paymentOf } from './support/bill-events.ts';
 import { startHarness } from './support/notification-harness.ts';
 import type { Harness } from './support/notification-harness.ts';
 
@@ -31,23 +31,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-function billFor(msisdn: string): EventOf<'bill.issued'> {
-  return anEvent('bill.issued', {
-    payload: { billId: uuidv7(), accountNo: '0112345678', holder: { class: 'individual', name: 'Rami Haddad', msisdn, entityId: null, locale: 'en' } },
-  });
-}
-
-function paymentOf(bill: EventOf<'bill.issued'>): EventOf<'payment.completed'> {
-  return anEvent('payment.completed', {
-    payload: {
-      paymentId: uuidv7(),
-      receiptNo: uniqueName('R'),
-      channelId: 'bank-one',
-      accountNo: bill.payload.accountNo,
-      allocations: [{ billId: bill.payload.billId, externalBillId: bill.payload.externalBillId, amount: { amount: 150_000, currency: 'SYP' } }],
-    },
-  });
-}
 
 const raw = (event: { key: string }) => ({ key: event.key, value: JSON.stringify(event) });
 
@@ -59,7 +42,7 @@ async function rowsTo(recipient: string): Promise<string[]> {
 describe('notification events by batches', () => {
   it('a batch with a duplicate delivery, a replay and two events for one subscriber queues exactly their SMS, one transaction per partition', async () => {
     const to = aMobile();
-    const [billA, billB] = [billFor(to), billFor(to)];
+    const [billA, billB] = [billFor(to, 'en'), billFor(to, 'en')];
     const [paidA, paidB] = [paymentOf(billA), paymentOf(billB)];
     // The same payment re-published under a new event id (a replay from a DLQ): the same receipt.
     const replayA = { ...paidA, eventId: uuidv7() };
@@ -113,7 +96,7 @@ describe('notification events by batches', () => {
 
   it("a payment whose bill another partition's batch is committing right now is queued, not left parked", async () => {
     const to = aMobile();
-    const bill = billFor(to);
+    const bill = billFor(to, 'en');
     const paid = paymentOf(bill);
     const ports = { logger: testLogger('notification'), channelNames: {}, maxEventAgeMs: 48 * 3_600_000, now: () => new Date() };
     const billBatch = await h.db.pool.connect();

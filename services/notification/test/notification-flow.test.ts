@@ -2,11 +2,11 @@
 // SMS at the SMSC, receipts back. See support/notification-harness.ts.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { money } from '@gateway/contracts';
-import type { EventOf } from '@gateway/contracts';
-import { anEvent, uniqueName, waitFor } from '@gateway/testkit';
+import { anEvent, waitFor } from '@gateway/testkit';
 import { v7 as uuidv7 } from 'uuid';
 import { renderSms } from '../src/domain/sms-templates.ts';
 import { enqueueSms } from '../src/store/pg-message-store.ts';
+import { billFor, paymentOf } from './support/bill-events.ts';
 import { startHarness } from './support/notification-harness.ts';
 import type { Harness } from './support/notification-harness.ts';
 import { startOperatorApi } from './support/operator-api.ts';
@@ -24,23 +24,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-function billFor(msisdn: string, locale: 'ar' | 'en' = 'ar'): EventOf<'bill.issued'> {
-  return anEvent('bill.issued', {
-    payload: { billId: uuidv7(), accountNo: '0112345678', holder: { class: 'individual', name: 'Rami Haddad', msisdn, entityId: null, locale } },
-  });
-}
-
-function paymentOf(bill: EventOf<'bill.issued'>): EventOf<'payment.completed'> {
-  return anEvent('payment.completed', {
-    payload: {
-      paymentId: uuidv7(),
-      receiptNo: uniqueName('R'),
-      channelId: 'bank-one',
-      accountNo: bill.payload.accountNo,
-      allocations: [{ billId: bill.payload.billId, externalBillId: bill.payload.externalBillId, amount: { amount: 150_000, currency: 'SYP' } }],
-    },
-  });
-}
 
 async function outboxTypes(messageId: string): Promise<string[]> {
   const { rows } = await h.db.pool.query<{ type: string }>(`SELECT payload->>'type' AS type FROM outbox WHERE key = $1 ORDER BY id`, [messageId]);
