@@ -5,7 +5,8 @@
 // profile counts time a process waits in a socket write while the kernel runs the peer instead.
 import { readdirSync, readFileSync } from 'node:fs';
 
-const ticksPerSecond = 100;
+/** USER_HZ: what /proc counts CPU time in (100 on Linux). */
+export const ticksPerSecond = 100;
 
 export function processTicks(pid: number): number {
   try {

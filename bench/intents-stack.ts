@@ -188,3 +188,12 @@ export function createStack(): Stack {
     },
   };
 }
+
+/** Reads the bench's integer options (`parseArgs` strings), each within its bounds or a one-line error. */
+export function integerOptions(values: Readonly<Record<string, unknown>>): (name: string, min: number, max: number) => number {
+  return (name, min, max) => {
+    const n = Number(values[name]);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
+    return n;
+  };
+}

@@ -16,7 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createLogger, createOutboxRelay, createPool, databaseUrl, enqueueEvent, ensureDatabase, ensureTopics, quoteIdentifier, runMigrations, withTransaction } from '@gateway/kit';
 import { createEvent, eventCatalog } from '@gateway/contracts';
-import { adminUrl, kafkaBrokers, kafkaSasl, sleep } from './intents-stack.ts';
+import { adminUrl, kafkaBrokers, kafkaSasl, sleep, integerOptions } from './intents-stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,11 +28,7 @@ const { values } = parseArgs({
     'max-seconds': { type: 'string', default: '120' },
   },
 });
-function integer(name: keyof typeof values, min: number, max: number): number {
-  const n = Number(values[name]);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer ${min}..${max}`);
-  return n;
-}
+const integer = integerOptions(values);
 const total = integer('events', 1, 1_000_000);
 const concurrency = integer('concurrency', 1, 200);
 const rate = integer('rate', 0, 100_000);

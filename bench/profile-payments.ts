@@ -38,8 +38,8 @@ import { topics as topicCatalog } from '@gateway/contracts';
 import type { TopicName } from '@gateway/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { processTicks } from './cpu-by-process.ts';
-import { createStack, freePort, kafkaBrokers, kafkaSasl, redisUrl, sleep } from './intents-stack.ts';
+import { processTicks, ticksPerSecond } from './cpu-by-process.ts';
+import { createStack, freePort, kafkaBrokers, kafkaSasl, redisUrl, sleep, integerOptions } from './intents-stack.ts';
 import { send } from './signed-client.ts';
 import type { Key } from './signed-client.ts';
 
@@ -54,11 +54,7 @@ const { values } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
   },
 });
-function integer(name: 'rate' | 'seconds' | 'warmup-seconds' | 'max-in-flight' | 'top', min: number, max: number): number {
-  const n = Number(values[name]);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
-  return n;
-}
+const integer = integerOptions(values);
 const rate = integer('rate', 1, 5_000);
 const loadSeconds = integer('seconds', 1, 600);
 const maxInFlight = integer('max-in-flight', 1, 10_000);
@@ -98,7 +94,6 @@ const ms = (value: number) => (Number.isNaN(value) ? '-' : `${value.toFixed(1)} 
 // ---- CPU as the kernel counts it (Linux /proc; clock ticks). V8's profile samples the JS thread's
 // stack whether or not it is on a CPU: time in a write to Postgres's socket includes the time the
 // kernel gave the woken backend instead (2 cores). These say who used the machine meanwhile.
-const ticksPerSecond = 100;
 /** `database`: the backends serving it (their command line names it) are counted apart from the rest of Postgres. */
 function cpuSnapshot(servicePid: number, database: string) {
   let postgres = 0;

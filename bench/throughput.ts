@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { databaseUrl } from '@gateway/kit';
-import { adminUrl, createStack, kafkaBrokers, kafkaSasl, sleep } from './intents-stack.ts';
+import { adminUrl, createStack, kafkaBrokers, kafkaSasl, sleep, integerOptions } from './intents-stack.ts';
 import { cpuPerPayment, cpuSnapshot } from './cpu-by-process.ts';
 import { benchBill, keyOf, send } from './signed-client.ts';
 
@@ -51,11 +51,7 @@ const { values } = parseArgs({
   },
 });
 
-function integer(name: string, min: number, max: number): number {
-  const n = Number(values[name as keyof typeof values]);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
-  return n;
-}
+const integer = integerOptions(values);
 const billCount = integer('bills', 1, 1_000_000);
 const stepSeconds = integer('step-seconds', 1, 3600);
 const drainSeconds = integer('drain-seconds', 0, 3600);

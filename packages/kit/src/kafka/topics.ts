@@ -71,9 +71,7 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
       const { topics: found } = await admin.fetchTopicMetadata({ topics });
       if (found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
     } catch (err) {
-      const type = (err as { type?: string }).type;
-      if (type === undefined || !NOT_READY_YET.has(type)) throw err;
-      if (Date.now() >= deadline) throw err;
+      if (!NOT_READY_YET.has((err as { type?: string }).type ?? '') || Date.now() >= deadline) throw err;
     }
     if (Date.now() >= deadline) throw new Error(`the partitions of ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
