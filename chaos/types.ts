@@ -64,6 +64,8 @@ export interface ChaosStack {
 
 export type OperationKind =
   | 'bill_import'
+  /** GET /v1/bills by a channel before some of its payments (refs: accountNo, billId). */
+  | 'bill_inquiry'
   | 'payment'
   | 'reversal'
   | 'intent_create'
