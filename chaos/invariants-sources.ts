@@ -216,7 +216,22 @@ export async function readDebits(stack: ChaosStack): Promise<DebitTransaction[]>
   return lists.flat();
 }
 
+// The parts read so far, per SMSC: parts never change once stored, so each call fetches only the new
+// ones (GET /parts pages in arrival order).
+const smscParts = new Map<string, SmscPart[]>();
+
 export async function readSmscParts(stack: ChaosStack): Promise<SmscPart[]> {
-  const { messages } = await getJson<{ messages: { parts: SmscPart[] }[] }>(`${stack.urls.smsc}/messages`);
-  return messages.flatMap((m) => m.parts);
+  let known = smscParts.get(stack.urls.smsc) ?? [];
+  for (;;) {
+    const page = await getJson<{ parts: SmscPart[]; total: number }>(`${stack.urls.smsc}/parts?after=${known.length}&limit=10000`);
+    // Fewer stored than we read: the simulator restarted (it keeps messages in memory). Start over.
+    if (page.total < known.length) {
+      known = [];
+      continue;
+    }
+    if (page.parts.length === 0) break;
+    known = known.concat(page.parts);
+  }
+  smscParts.set(stack.urls.smsc, known);
+  return known;
 }

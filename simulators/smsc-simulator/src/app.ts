@@ -8,6 +8,7 @@ import { controlResetRoute } from './http/control-reset.route.ts';
 import { controlUpdateRoute } from './http/control-update.route.ts';
 import { messagesRoute } from './http/messages.route.ts';
 import { mobileOriginatedRoute } from './http/mobile-originated.route.ts';
+import { partsRoute } from './http/parts.route.ts';
 import { statsReadRoute } from './http/stats-read.route.ts';
 import { statsResetRoute } from './http/stats-reset.route.ts';
 import type { SmscServer } from './smpp/smsc-server.ts';
@@ -28,6 +29,7 @@ export function buildSmscApp(state: SmscState, smsc: SmscServer, options: SmscAp
     logger: options.logger ?? createLogger({ service: serviceName, level: 'silent' }),
     publicRoutes: [
       messagesRoute(state),
+      partsRoute(state),
       controlReadRoute(state),
       controlUpdateRoute(state, smsc),
       controlResetRoute(state),

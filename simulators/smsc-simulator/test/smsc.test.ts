@@ -245,6 +245,36 @@ describe('smsc-simulator', () => {
     expect(await messagesTo('+963911000011')).toHaveLength(2);
   });
 
+  it('GET /parts pages through every stored part in arrival order, with its ESME reference, from where the reader stopped', async () => {
+    const before = (await fx.app.inject({ method: 'GET', url: '/parts?limit=1' })).json<{ total: number }>().total;
+    const c = await client();
+    const submit = (to: string, reference: string) =>
+      c.request('submit_sm', { destination_addr: to, dest_addr_ton: 1, short_message: Buffer.from('p'), gateway_message_ref: reference });
+    const ids: unknown[] = [];
+    for (const [to, reference] of [['963911000090', 'msg-90:1'], ['963911000091', 'msg-91:1'], ['963911000090', 'msg-90:2']] as const) {
+      ids.push((await submit(to, reference))['message_id']);
+    }
+    // A repeat of a stored reference is answered, not stored: it does not show as a part.
+    await submit('963911000090', 'msg-90:1');
+
+    type Page = { parts: { seq: number; messageId: string; to: string; esmeReference?: string }[]; total: number };
+    const page = async (after: number, limit: number): Promise<Page> => {
+      const res = await fx.app.inject({ method: 'GET', url: `/parts?after=${after}&limit=${limit}` });
+      expect(res.statusCode).toBe(200);
+      return res.json<Page>();
+    };
+    const first = await page(before, 2);
+    expect(first.total).toBe(before + 3);
+    expect(first.parts.map((p) => [p.seq, p.messageId, p.esmeReference])).toEqual([
+      [before + 1, ids[0], 'msg-90:1'],
+      [before + 2, ids[1], 'msg-91:1'],
+    ]);
+    const rest = await page(first.parts.at(-1)!.seq, 2);
+    expect(rest.parts.map((p) => [p.seq, p.messageId, p.esmeReference])).toEqual([[before + 3, ids[2], 'msg-90:2']]);
+    expect((await page(before + 3, 10)).parts).toEqual([]);
+    expect((await fx.app.inject({ method: 'GET', url: '/parts?limit=0' })).statusCode).toBe(400);
+  });
+
   it('responseDelayMs stores the message at once and answers later; a drop in between leaves the ESME without the id', async () => {
     const c = await client();
     await control({ responseDelayMs: 300 });

@@ -91,6 +91,17 @@ export interface MessageView {
   state: PartState;
 }
 
+/** One stored part in arrival order, for a reader that pages through everything (GET /parts). */
+export interface PartEntry {
+  /** Its position in arrival order, from 1: what `after` pages on. */
+  seq: number;
+  messageId: string;
+  to: string;
+  receivedAt: string;
+  esmeReference?: string;
+  systemId?: string;
+}
+
 interface Group {
   readonly key?: string;
   readonly parts: StoredPart[];
@@ -119,6 +130,8 @@ export interface SmscState {
   resetStats(): SmscStats;
   /** Every message, oldest first; `to` in any of the forms addressKey accepts. */
   messages(to?: string): MessageView[];
+  /** The parts stored after the `after`-th, oldest first, at most `limit`; `total` is how many are stored. */
+  parts(after: number, limit: number): { parts: PartEntry[]; total: number };
 }
 
 export interface SmscStateOptions {
@@ -188,6 +201,8 @@ export function createSmscState(options: SmscStateOptions): SmscState {
   const defaults = defaultControlSettings(options.receiptDelayMs);
   let control = defaults;
   const groups: Group[] = [];
+  // Every stored part in arrival order: a checker reads only the ones it has not seen yet.
+  const arrived: StoredPart[] = [];
   const byEsmeReference = new Map<string, StoredPart>();
   let stats = zeroStats();
   let arrivals = createSecondWindow();
@@ -240,6 +255,7 @@ export function createSmscState(options: SmscStateOptions): SmscState {
     record(part) {
       const stored: StoredPart = { ...part, messageId: newId(), receivedAt: clock(), state: 'pending' };
       groupFor(part).parts.push(stored);
+      arrived.push(stored);
       stats.accepted++;
       if (part.systemId !== undefined && part.esmeReference !== undefined) byEsmeReference.set(referenceKey(part.systemId, part.esmeReference), stored);
       return stored;
@@ -271,6 +287,17 @@ export function createSmscState(options: SmscStateOptions): SmscState {
     messages(to) {
       const wanted = to === undefined ? undefined : addressKey(to);
       return groups.filter((g) => wanted === undefined || addressKey(g.parts[0]!.to) === wanted).map(messageView);
+    },
+    parts(after, limit) {
+      const parts = arrived.slice(after, after + limit).map((p, i) => ({
+        seq: after + i + 1,
+        messageId: p.messageId,
+        to: p.to,
+        receivedAt: p.receivedAt.toISOString(),
+        ...(p.esmeReference === undefined ? {} : { esmeReference: p.esmeReference }),
+        ...(p.systemId === undefined ? {} : { systemId: p.systemId }),
+      }));
+      return { parts, total: arrived.length };
     },
   };
 }
