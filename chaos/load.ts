@@ -19,8 +19,11 @@ const stopBoundMs = 60_000;
 /** An intent is followed (polled, confirmed) at most this long after its create. */
 const intentFollowMs = 120_000;
 const intentPollMs = 1_500;
-/** Attempts of one create under one key (the first included). */
-const createAttempts = 5;
+/**
+ * The pauses before each further attempt of one create under one key: some 30 s in all, about what a
+ * killed service takes to come back on this machine (orchestration was ready 28 s after its SIGKILL).
+ */
+const retryPausesMs = [1_000, 2_000, 4_000, 8_000, 15_000];
 /** Open loop, but not unbounded: past this many requests in flight a scheduled action is shed (counted). */
 const maxInFlight = 1_000;
 const billAmount = { amount: 150_000, currency: 'SYP' } as const;
@@ -165,19 +168,19 @@ export async function prepareLoad(stack: ChaosStack, options: { ratePerSecond: n
     recordBody?: unknown,
   ): Promise<Operation> {
     const idempotencyKey = `chaos-${run}-${kind}-${++seq}`;
-    let op: Operation | undefined;
-    for (let attempt = 1; attempt <= createAttempts; attempt++) {
-      op = await call(kind, 'POST', base, path, key, {
+    for (let attempt = 1; ; attempt++) {
+      const op = await call(kind, 'POST', base, path, key, {
         body,
         idempotencyKey,
         recordBody,
         refs: { ...refs, attempt: String(attempt) },
         scheduledAt: attempt === 1 ? scheduledAt : Date.now(),
       });
-      if (!retryable(op.outcome) || attempt === createAttempts || abandoned) break;
-      await sleep(retryDelay(op.outcome, attempt));
+      const pause = retryPausesMs[attempt - 1];
+      if (!retryable(op.outcome) || pause === undefined || abandoned) return op;
+      // A 429 or 503 says when (Retry-After, 5 s for a 503); the pause is never shorter than that.
+      await sleep(op.outcome.kind === 'response' && op.outcome.status !== 409 ? Math.max(pause, 5_000) : pause);
     }
-    return op!;
   }
 
   // ---- Bills: imported up front for the whole run, used once each (one bill per payment or intent).
@@ -479,12 +482,6 @@ function answerRefs(outcome: Outcome): Record<string, string> {
   const details = (body['error'] as { details?: Record<string, unknown> } | undefined)?.details;
   if (details && typeof details['paymentId'] === 'string') refs['paymentId'] = details['paymentId'];
   return refs;
-}
-
-/** 5 s after a 429 or 503 (the Retry-After the API gives a 503), else 1, 2, 3, 4 s. */
-function retryDelay(outcome: Outcome, attempt: number): number {
-  if (outcome.kind === 'response' && (outcome.status === 429 || outcome.status === 503)) return 5_000;
-  return attempt * 1_000;
 }
 
 function base7(n: number): string {
