@@ -33,6 +33,9 @@ const serviceNames = Object.keys(databaseOf) as ServiceName[];
 const localServicePassword = (name: string): string => `${name}-local`;
 const kafkaAdmin = { username: process.env['KAFKA_ADMIN_USERNAME'] || 'admin', password: process.env['KAFKA_ADMIN_PASSWORD'] || 'admin-local' };
 
+/** Orchestration's intent timing in a fault run (see serviceSettings): the invariant checker's grace. */
+export const chaosIntentTiming = { ttlMs: 60_000, reconciliationGraceMs: 30_000 } as const;
+
 // What a fault run changes from the shipped defaults, and why.
 const serviceSettings: Record<ServiceName, Record<string, string>> = {
   billing: {},
@@ -42,8 +45,8 @@ const serviceSettings: Record<ServiceName, Record<string, string>> = {
     RATE_LIMIT_PER_MINUTE: '1000000',
     // A stuck intent (its debit's reply dropped, its adapter killed) has to reach a terminal state or
     // reconciliation within a scenario's settle window, not after the production 15 + 10 minutes.
-    INTENT_TTL: '60s',
-    INTENT_RECONCILIATION_GRACE: '30s',
+    INTENT_TTL: `${chaosIntentTiming.ttlMs}ms`,
+    INTENT_RECONCILIATION_GRACE: `${chaosIntentTiming.reconciliationGraceMs}ms`,
     INTENT_SWEEP_INTERVAL: '2s',
     // Three of the adapter's CHANNEL_HEALTH_INTERVAL below (the ratio config.ts asks for), so a channel
     // back from an outage is offered again within a settle window.
@@ -105,13 +108,18 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
   };
   const local = (p: number): string => `http://127.0.0.1:${p}`;
 
-  const infraEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    INFRA_DATA_DIR: dataDir,
+  const infraPorts = {
     PG_PORT: String(port.postgres),
     REDIS_PORT: String(port.redis),
     KAFKA_PORT: String(port.kafka),
     KAFKA_CONTROLLER_PORT: String(port.kafkaController),
+  };
+  // For wipeChaosData, should this run end without stopping its servers.
+  writeFileSync(path.join(dataDir, 'ports.json'), JSON.stringify(infraPorts));
+  const infraEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    INFRA_DATA_DIR: dataDir,
+    ...infraPorts,
     KAFKA_ADMIN_USERNAME: kafkaAdmin.username,
     KAFKA_ADMIN_PASSWORD: kafkaAdmin.password,
   };
@@ -168,8 +176,9 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
     const entry = entries.get(name);
     if (!entry) throw new Error(`no process ${name} in the chaos stack`);
     const current = children.get(name);
-    if (current && current.exitCode === null && current.signalCode === null) throw new Error(`${name} is already running`);
-    await waitReady(entry, spawnEntry(entry));
+    // Already running (a scenario's clean-up after a fault that never took): only wait for it.
+    const running = current !== undefined && current.exitCode === null && current.signalCode === null;
+    await waitReady(entry, running ? current : spawnEntry(entry));
   }
 
   function exited(child: ChildProcess): Promise<void> {
@@ -376,6 +385,31 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
     throw error;
   }
   return stack;
+}
+
+/**
+ * Empties a data folder an earlier run left behind, after stopping whatever servers it still runs (a
+ * run killed by its watchdog or a signal leaves its Postgres, Redis and Kafka behind): best effort.
+ */
+export async function wipeChaosData(dataDir: string, log: (line: string) => void = (line) => console.error(`[chaos stack] ${line}`)): Promise<void> {
+  const dir = path.resolve(dataDir);
+  if (!existsSync(dir)) return;
+  // The scripts need the run's own ports: redis.sh down without REDIS_PORT would shut down the shared
+  // Redis on the default port. Without the file nothing was started there (it is written first).
+  const portsFile = path.join(dir, 'ports.json');
+  if (!existsSync(portsFile)) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  const env = { ...process.env, INFRA_DATA_DIR: dir, ...(JSON.parse(readFileSync(portsFile, 'utf8')) as Record<string, string>) };
+  await Promise.all(
+    (['kafka', 'redis', 'postgres'] as const).map((piece) =>
+      run('bash', [repo(`infra/local/${piece}.sh`), 'down'], { cwd: repoRoot, env, timeout: 120_000 }).catch((error: unknown) => {
+        log(`${piece}.sh down in ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    ),
+  );
+  rmSync(dir, { recursive: true, force: true });
 }
 
 async function control(url: string, body?: unknown): Promise<void> {
