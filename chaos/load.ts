@@ -14,6 +14,8 @@ import type { Key } from '../bench/signed-client.ts';
 import type { ChaosStack, ChannelId, LoadGenerator, Operation, OperationKind, Outcome } from './types.ts';
 
 const requestTimeoutMs = 10_000;
+/** A bill batch of thousands of rows takes seconds on a busy machine (one of 5,000 once took over 10 s). */
+const importTimeoutMs = 60_000;
 /** How long stop() waits for in-flight requests and intent follow-ups. */
 const stopBoundMs = 60_000;
 /** An intent is followed (polled, confirmed) at most this long after its create. */
@@ -108,7 +110,7 @@ export async function prepareLoad(stack: ChaosStack, options: { ratePerSecond: n
     base: string,
     path: string,
     key: Key,
-    init: { body?: unknown; idempotencyKey?: string; recordBody?: unknown; refs: Record<string, string>; scheduledAt?: number },
+    init: { body?: unknown; idempotencyKey?: string; recordBody?: unknown; refs: Record<string, string>; scheduledAt?: number; timeoutMs?: number },
   ): Promise<Operation> {
     const url = `${base}${path}`;
     const text = init.body === undefined ? undefined : JSON.stringify(init.body);
@@ -116,10 +118,11 @@ export async function prepareLoad(stack: ChaosStack, options: { ratePerSecond: n
     if (text !== undefined) headers['content-type'] = 'application/json';
     if (init.idempotencyKey !== undefined) headers['idempotency-key'] = init.idempotencyKey;
     const scheduledAt = init.scheduledAt ?? Date.now();
+    const timeoutMs = init.timeoutMs ?? requestTimeoutMs;
     let outcome: Outcome;
     try {
       Object.assign(headers, await signRequest({ method, url, body: text, keyId: key.keyId, secret: key.secret, headers }));
-      const response = await fetch(url, { method, headers, body: text, signal: AbortSignal.timeout(requestTimeoutMs) });
+      const response = await fetch(url, { method, headers, body: text, signal: AbortSignal.timeout(timeoutMs) });
       const raw = await response.text();
       let body: unknown = raw;
       try {
@@ -137,7 +140,7 @@ export async function prepareLoad(stack: ChaosStack, options: { ratePerSecond: n
       };
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
-      outcome = { kind: 'connection_error', error: name === 'TimeoutError' ? `timeout after ${requestTimeoutMs} ms` : error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error) };
+      outcome = { kind: 'connection_error', error: name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error) };
     }
     const op: Operation = {
       id: nextOpId++,
@@ -175,6 +178,7 @@ export async function prepareLoad(stack: ChaosStack, options: { ratePerSecond: n
         recordBody,
         refs: { ...refs, attempt: String(attempt) },
         scheduledAt: attempt === 1 ? scheduledAt : Date.now(),
+        ...(kind === 'bill_import' ? { timeoutMs: importTimeoutMs } : {}),
       });
       const pause = retryPausesMs[attempt - 1];
       if (!retryable(op.outcome) || pause === undefined || abandoned) return op;
