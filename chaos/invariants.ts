@@ -194,11 +194,19 @@ function checkReversals(t: Tally, operations: readonly Operation[], o: Orchestra
 
 function checkIntents(t: Tally, operations: readonly Operation[], o: OrchestrationTruth, debits: DebitTransaction[]): number {
   const live = new Map<string, DebitTransaction[]>();
+  const reversedAt = new Set<string>();
   for (const d of debits) {
-    if (d.status !== 'succeeded') continue;
     const key = `${d.channel}/${d.reference}`;
-    live.set(key, [...(live.get(key) ?? []), d]);
+    if (d.status === 'succeeded') live.set(key, [...(live.get(key) ?? []), d]);
+    else reversedAt.add(key);
   }
+  // A succeeded intent's money is at the channel: debited and still held, or given back because its
+  // payment was reversed (a reversal of an intent's payment refunds the debit).
+  const debited = (intent: { channel_id: string; reference: string; payment_id: string | null }) => {
+    const key = `${intent.channel_id}/${intent.reference}`;
+    if (live.has(key)) return true;
+    return reversedAt.has(key) && intent.payment_id !== null && o.payments.get(intent.payment_id)?.status === 'reversed';
+  };
   // Every debit that still holds the payer's money belongs to exactly one succeeded intent.
   for (const [key, list] of live) {
     const reference = list[0]!.reference;
@@ -222,7 +230,7 @@ function checkIntents(t: Tally, operations: readonly Operation[], o: Orchestrati
   }
   for (const intent of o.intents.values()) {
     // at once: the gateway recorded a payment for money the channel does not hold.
-    if (intent.status === 'succeeded' && !live.has(`${intent.channel_id}/${intent.reference}`)) {
+    if (intent.status === 'succeeded' && !debited(intent)) {
       violate(t, 'succeeded intent debited', `intent ${intent.intent_id} succeeded (payment ${intent.payment_id ?? '?'}) but ${intent.channel_id} holds no live debit for ${intent.reference}`);
     }
     // at once (time-based): open past its expiry plus grace, and nobody was told why.
@@ -241,7 +249,7 @@ function checkIntents(t: Tally, operations: readonly Operation[], o: Orchestrati
     const intent = o.intents.get(intentId);
     if (intent?.status !== 'succeeded') {
       violate(t, 'phantom success', `op ${op.id}: client saw intent ${intentId} succeeded; it is ${intent?.status ?? 'missing'}`, 'lost');
-    } else if (!live.has(`${intent.channel_id}/${intent.reference}`)) {
+    } else if (!debited(intent)) {
       violate(t, 'phantom success', `op ${op.id}: client saw intent ${intentId} succeeded; ${intent.channel_id} has no debit for it`, 'lost');
     } else if (intent.payment_id === null || !o.payments.has(intent.payment_id)) {
       violate(t, 'phantom success', `op ${op.id}: intent ${intentId} succeeded without its payment ${intent.payment_id ?? ''}`, 'lost');
