@@ -86,6 +86,8 @@ async function startReader(stack: ChaosStack): Promise<Reader> {
     ssl: false,
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
+    // Few, short retries: with the broker down a check must answer "unreadable" in seconds, not hang.
+    retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 3_000 },
     // The broker is killed on purpose; the checker reports what it could not read instead.
     logLevel: logLevel.NOTHING,
   });
@@ -154,6 +156,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Never throws: a broker that is down gives `unreadable`.
  */
 export async function readKafka(stack: ChaosStack, waitMs = 8_000): Promise<KafkaSnapshot> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<KafkaSnapshot>((resolve) => {
+    timer = setTimeout(() => resolve({ truth: emptyTruth(), lag: [], unreadable: 'kafka: no answer within 20 s' }), 20_000);
+  });
+  try {
+    return await Promise.race([read(stack, waitMs), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function read(stack: ChaosStack, waitMs: number): Promise<KafkaSnapshot> {
   let reader: Reader;
   try {
     reader = await readerOf(stack);
