@@ -192,7 +192,9 @@ async function main(): Promise<number> {
   // Before any fault: what the bill imports left must hold too, and whatever does not is nobody's fault
   // but the product's, so it is a row of its own.
   const preparedAt = Date.now();
-  const baseline = rowOf('no fault (after the bill imports)', load, await settle(s, load, profile.settleMs), [], preparedAt);
+  // 'prepare': the scenario name load.ts records on what it sends before the first setScenario.
+  const baseline = rowOf('prepare', load, await settle(s, load, profile.settleMs), [], preparedAt);
+  baseline.scenario = 'no fault (bill imports)';
   rows.push(baseline);
   say(`${baseline.scenario}: ${baseline.passed ? 'passed' : `FAILED (${baseline.violations.length} violations)`}`);
 
