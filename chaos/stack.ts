@@ -321,6 +321,7 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
       channels: Object.fromEntries(channelIds.map((id) => [id, local(port.channels[id])])) as Record<ChannelId, string>,
       smsc: local(port.smscHttp),
     },
+    smscSmpp: { host: '127.0.0.1', port: port.smpp },
     databaseUrl: (db) => `postgres://gateway:gateway@127.0.0.1:${port.postgres}/${db}`,
     kafka: { brokers: [`127.0.0.1:${port.kafka}`], sasl: { mechanism: 'scram-sha-512', ...kafkaAdmin } },
     redisUrl: `redis://127.0.0.1:${port.redis}`,

@@ -35,6 +35,8 @@ export interface ChaosStack {
     /** The SMSC simulator's HTTP side (GET /messages, POST /control). */
     smsc: string;
   };
+  /** The SMSC simulator's SMPP side (the checker's self-test submits to it as another ESME would). */
+  readonly smscSmpp?: { host: string; port: number };
   /** A superuser URL of one service database on the suite's Postgres. */
   databaseUrl(db: DatabaseName): string;
   readonly kafka: { brokers: string[]; sasl: { mechanism: 'scram-sha-512'; username: string; password: string } };
