@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkInvariants, stopInvariantChecker } from './invariants.ts';
 import { prepareLoad } from './load.ts';
+import { runCheckerSelfTest } from './planted-defects.ts';
 import { heal, scenarios } from './scenarios.ts';
 import type { Scenario } from './scenarios.ts';
 import { chaosIntentTiming, startChaosStack, wipeChaosData } from './stack.ts';
@@ -208,6 +209,25 @@ async function main(): Promise<number> {
         `sent ${row.sent}, acknowledged ${row.acknowledged}, lost ${row.lost}, duplicated ${row.duplicated}, ` +
         `recovery ${row.recoveryMs === undefined ? 'none within the settle time' : seconds(row.recoveryMs)}`,
     );
+  }
+
+  // Last, after every scenario: proof that the checker sees a broken promise at all (it leaves the
+  // stack broken). Its planted violations are expected, so they are not the run's; only a defect the
+  // checker did not name fails it. Its recovery time is how long the checker took to name them all.
+  if (!ending) {
+    const self = await runCheckerSelfTest(s, { intentGraceMs: chaosIntentTiming.reconciliationGraceMs });
+    const row: Row = {
+      scenario: 'checker self-test (planted defects)',
+      sent: 0,
+      acknowledged: 0,
+      lost: 0,
+      duplicated: 0,
+      passed: self.violations.length === 0,
+      violations: self.violations,
+      ...(self.namedAfterMs !== undefined ? { recoveryMs: self.namedAfterMs } : {}),
+    };
+    rows.push(row);
+    say(`${row.scenario}: ${row.passed ? `passed, the checker named all ${self.planted.length} planted defects` : `FAILED (${row.violations.length} violations)`}`);
   }
 
   printReport(rows);
