@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       AUTH_AUDIT_MAX_KEYS: 1_000,
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_CONSUMER_CONCURRENCY: 3,
+      KAFKA_SESSION_TIMEOUT: 10_000,
       KAFKA_START_WAIT_MS: 120_000,
       RETENTION_INTERVAL: 3_600_000,
       RETENTION_BATCH_SIZE: 1_000,
@@ -99,6 +100,17 @@ describe('loadConfig', () => {
   it('refuses ports out of range', () => {
     const error = configError(() => loadConfig(commonConfigSchema, { ...validEnv, HTTP_PORT: '70000' }));
     expect(error.message).toBe('invalid configuration: HTTP_PORT must be a port number between 1 and 65535');
+  });
+
+  it('reads the consumers\' session timeout as a duration (10 s by default), within what a broker accepts', () => {
+    expect(loadConfig(commonConfigSchema, { ...validEnv, KAFKA_SESSION_TIMEOUT: '6s' }).KAFKA_SESSION_TIMEOUT).toBe(6_000);
+    expect(loadConfig(commonConfigSchema, { ...validEnv, KAFKA_SESSION_TIMEOUT: '45000' }).KAFKA_SESSION_TIMEOUT).toBe(45_000);
+    expect(configError(() => loadConfig(commonConfigSchema, { ...validEnv, KAFKA_SESSION_TIMEOUT: '500ms' })).message).toBe(
+      'invalid configuration: KAFKA_SESSION_TIMEOUT must be between 1s and 30m',
+    );
+    expect(configError(() => loadConfig(commonConfigSchema, { ...validEnv, KAFKA_SESSION_TIMEOUT: 'soon' })).message).toBe(
+      'invalid configuration: KAFKA_SESSION_TIMEOUT must be a duration such as 5000, 250ms, 30s, 5m, 1h or 7d',
+    );
   });
 
   it('sizes the Postgres pool from DATABASE_POOL_SIZE, and refuses a size below 1', () => {

@@ -60,10 +60,12 @@ await runService({
       topic: config.COMMANDS_TOPIC,
       groupId: config.COMMANDS_GROUP_ID,
       partitionsConsumedConcurrently: config.COMMANDS_CONCURRENCY,
+      consumerOptions: { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT },
     });
 
-    // Registered after the infrastructure, so on SIGTERM they stop before the relay and the pool:
-    // calls in flight finish and record their answers; the breakers' timers stop last.
+    // Registered after the infrastructure and before the HTTP server, so on SIGTERM they stop after
+    // HTTP stopped taking requests and before the relay and the pool: calls in flight finish and
+    // record their answers; the breakers' timers stop last.
     shutdown.register('breakers', () => {
       gateway.shutdown();
     });
@@ -73,27 +75,31 @@ await runService({
     shutdown.register('refund inquiry poller', () => refundPoller.stop());
     shutdown.register('channel commands consumer', () => commands.stop());
 
+    const settlementFetch = config.SETTLEMENT_FETCH_ENABLED
+      ? createSettlementFetchScheduler({
+          run: (options) => runSettlementFetch({ pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC, registry: infra.registry }, options),
+          logger,
+          at: config.SETTLEMENT_FETCH_AT,
+          catchUpDays: config.SETTLEMENT_FETCH_CATCHUP_DAYS,
+          retryIntervalMs: config.SETTLEMENT_FETCH_RETRY_INTERVAL,
+        })
+      : undefined;
+    // Registered after the breakers, so it stops (and its run in flight ends) before them and the pool.
+    if (settlementFetch) shutdown.register('settlement fetch scheduler', () => settlementFetch.stop());
+
+    // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumer's group membership,
+    // so a load balancer sends API traffic here while the consumer is still joining its group.
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC });
+    // Listening before the consumer starts: after a crash, joining the group waits until the dead
+    // member's session times out (KAFKA_SESSION_TIMEOUT), and the API needs no consumer to answer.
+    const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
+    logger.info({ url, channels: config.channels.channels.map((c) => c.channelId) }, `${serviceName} listening`);
+
+    // Still awaited: a consumer that cannot start ends the process with its one-line reason.
     await commands.start();
     poller.start();
     refundPoller.start();
     switchSync.start();
-
-    if (config.SETTLEMENT_FETCH_ENABLED) {
-      const settlementDeps = { pool: infra.pool, gateway, logger, resultsTopic: config.RESULTS_TOPIC, registry: infra.registry };
-      const settlementFetch = createSettlementFetchScheduler({
-        run: (options) => runSettlementFetch(settlementDeps, options),
-        logger,
-        at: config.SETTLEMENT_FETCH_AT,
-        catchUpDays: config.SETTLEMENT_FETCH_CATCHUP_DAYS,
-        retryIntervalMs: config.SETTLEMENT_FETCH_RETRY_INTERVAL,
-      });
-      // Registered after the breakers, so it stops (and its run in flight ends) before them and the pool.
-      shutdown.register('settlement fetch scheduler', () => settlementFetch.stop());
-      settlementFetch.start();
-    }
-
-    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC });
-    const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
-    logger.info({ url, channels: config.channels.channels.map((c) => c.channelId) }, `${serviceName} listening`);
+    settlementFetch?.start();
   },
 });

@@ -41,24 +41,32 @@ await runService({
       topic: config.PAYMENTS_TOPIC,
       groupId: config.SETTLEMENT_GROUP_ID,
       partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY,
+      consumerOptions: { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT },
     });
-    // Registered after the infrastructure, so on SIGTERM it stops before the relay and the pool.
+    // Registered after the infrastructure and before the HTTP server, so on SIGTERM it stops after
+    // HTTP stopped taking requests and before the relay and the pool.
     shutdown.register('settlement consumer', () => settlement.stop());
-    await settlement.start();
 
-    if (config.LATE_FEE_RUN_ENABLED) {
-      const scheduler = createLateFeeScheduler({
-        logger,
-        run: (businessDate) =>
-          runLateFees({ pool: infra.pool, policy, logger, registry: infra.registry, chunkSize: config.LATE_FEE_CHUNK_SIZE }, businessDate),
-      });
-      shutdown.register('late-fee scheduler', () => scheduler.stop());
-      scheduler.start();
-    }
+    const scheduler = config.LATE_FEE_RUN_ENABLED
+      ? createLateFeeScheduler({
+          logger,
+          run: (businessDate) =>
+            runLateFees({ pool: infra.pool, policy, logger, registry: infra.registry, chunkSize: config.LATE_FEE_CHUNK_SIZE }, businessDate),
+        })
+      : undefined;
+    if (scheduler) shutdown.register('late-fee scheduler', () => scheduler.stop());
 
     const importLimits = { maxLines: config.BILL_MAX_LINES, maxBillBytes: config.BILL_MAX_BYTES };
+    // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumer's group membership,
+    // so a load balancer sends API traffic here while the consumer is still joining its group.
     const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy, importLimits });
+    // Listening before the consumer starts: after a crash, joining the group waits until the dead
+    // member's session times out (KAFKA_SESSION_TIMEOUT), and the API needs no consumer to answer.
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, lateFeePolicy: policy.name }, `${serviceName} listening`);
+
+    // Still awaited: a consumer that cannot start ends the process with its one-line reason.
+    await settlement.start();
+    scheduler?.start();
   },
 });

@@ -86,30 +86,37 @@ await runService({
       topics: [config.BILLS_TOPIC, config.PAYMENTS_TOPIC, config.INTENTS_TOPIC],
       groupId: config.CONSUMER_GROUP_ID,
       onQueued: wake,
-      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
+      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT },
     });
+    // Registered before the HTTP server, so on SIGTERM it stops after HTTP stopped taking requests.
     shutdown.register('event consumer', () => consumer.stop());
-    await consumer.start();
 
     const campaigns = createCampaignRunner({ pool, logger, batchSize: config.CAMPAIGN_BATCH_SIZE, pollMs: config.CAMPAIGN_POLL_MS });
     shutdown.register('campaign runner', () => campaigns.stop());
-    campaigns.start();
 
-    if (config.REMINDERS_ENABLED) {
-      const reminders = createReminderScheduler({
-        pool,
-        logger,
-        daysBefore: config.reminderLeads,
-        localTime: config.REMINDER_LOCAL_TIME,
-        intervalMs: config.REMINDER_SCAN_INTERVAL_MS,
-        onQueued: wake,
-      });
-      shutdown.register('reminder scheduler', () => reminders.stop());
-      reminders.start();
-    }
+    const reminders = config.REMINDERS_ENABLED
+      ? createReminderScheduler({
+          pool,
+          logger,
+          daysBefore: config.reminderLeads,
+          localTime: config.REMINDER_LOCAL_TIME,
+          intervalMs: config.REMINDER_SCAN_INTERVAL_MS,
+          onQueued: wake,
+        })
+      : undefined;
+    if (reminders) shutdown.register('reminder scheduler', () => reminders.stop());
 
+    // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumer's group membership,
+    // so a load balancer sends API traffic here while the consumer is still joining its group.
     const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry, pool });
+    // Listening before the consumer starts: after a crash, joining the group waits until the dead
+    // member's session times out (KAFKA_SESSION_TIMEOUT), and the API needs no consumer to answer.
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, smsc: `${config.SMSC_HOST}:${config.SMSC_PORT}` }, `${serviceName} listening`);
+
+    // Still awaited: a consumer that cannot start ends the process with its one-line reason.
+    await consumer.start();
+    campaigns.start();
+    reminders?.start();
   },
 });

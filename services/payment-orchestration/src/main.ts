@@ -39,6 +39,7 @@ await runService({
       { topic: config.BILLS_TOPIC, numPartitions: topics['billing.bills'].partitions },
       { topic: config.CHANNEL_RESULTS_TOPIC, numPartitions: topics['channels.results'].partitions },
     ]);
+    const consumerOptions = { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT };
     const billReadModel = createBillReadModelConsumer({
       kafka: infra.kafka,
       pool: infra.pool,
@@ -46,7 +47,7 @@ await runService({
       registry: infra.registry,
       topic: config.BILLS_TOPIC,
       groupId: config.BILL_READ_MODEL_GROUP_ID,
-      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
+      consumerOptions,
     });
     const channelHealth = createChannelHealthConsumer({
       kafka: infra.kafka,
@@ -55,7 +56,7 @@ await runService({
       registry: infra.registry,
       topic: config.CHANNEL_RESULTS_TOPIC,
       groupId: config.CHANNEL_HEALTH_GROUP_ID,
-      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
+      consumerOptions,
     });
     const channelResults = createChannelResultsConsumer({
       kafka: infra.kafka,
@@ -65,7 +66,7 @@ await runService({
       catalogues: config.catalogues,
       topic: config.CHANNEL_RESULTS_TOPIC,
       groupId: config.CHANNEL_RESULTS_GROUP_ID,
-      consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY },
+      consumerOptions,
     });
     const sweeper = createIntentExpirySweeper({
       pool: infra.pool,
@@ -75,7 +76,8 @@ await runService({
       graceMs: config.INTENT_RECONCILIATION_GRACE,
     });
     const otpForwarder = createOtpForwarder({ kafka: infra.kafka, logger });
-    // Registered after the infrastructure, so on SIGTERM they stop before the relay and the pool.
+    // Registered after the infrastructure and before the HTTP server, so on SIGTERM they stop after
+    // HTTP stopped taking requests and before the relay and the pool.
     shutdown.register('otp forwarder', () => otpForwarder.stop());
     shutdown.register('intent expiry sweeper', () => sweeper.stop());
     // One step for the three consumers: each may need seconds to leave its group, and stopped one
@@ -84,11 +86,10 @@ await runService({
     shutdown.register('consumers', async () => {
       await Promise.all(consumers.map((c) => c.stop()));
     });
-    await billReadModel.start();
-    await channelHealth.start();
-    await channelResults.start();
-    sweeper.start();
 
+    // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumers' group membership:
+    // taking a payment or an intent needs no consumer, so a load balancer may send API traffic here
+    // while they are still joining their groups.
     const app = buildApp({
       logger,
       auth: infra.auth,
@@ -101,7 +102,15 @@ await runService({
       otpForwarder,
       intentTtlMs: config.INTENT_TTL,
     });
+    // Listening before the consumers start: after a crash, joining a group waits until the dead
+    // member's session times out (KAFKA_SESSION_TIMEOUT), and a bank's POST /v1/payments must not be
+    // refused for that long.
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url }, `${serviceName} listening`);
+
+    // Still awaited: a consumer that cannot start ends the process with its one-line reason. Joined
+    // together, so a restart waits for one session timeout, not three in a row.
+    await Promise.all(consumers.map((c) => c.start()));
+    sweeper.start();
   },
 });

@@ -41,6 +41,17 @@ export const commonConfigSchema = z.object({
   // 3 fits this 2-core machine, where four services and the brokers share the cores and each batch is
   // one Postgres transaction; on a cluster, set it near (partitions ÷ replicas) of the busiest topic.
   KAFKA_CONSUMER_CONCURRENCY: envInteger({ min: 1, max: 64 }).default(3),
+  // How long the group coordinator waits for a consumer's heartbeat before it declares the member
+  // dead and gives its partitions to another (and how long a restarted service's consumers wait to
+  // join: the coordinator holds the rebalance until the dead member's session has run out). Shorter:
+  // faster takeover after a crash. The price: a member that sends no heartbeat for this long (one
+  // transaction or one bank call longer than it; the kit heartbeats between sub-batches and during
+  // backoffs and dependency waits) is taken for dead, and its batch is delivered again, which the
+  // inbox makes harmless. Heartbeats go every fifth of it. The broker bounds it with its
+  // group.min/max.session.timeout.ms (6 s to 30 min by default; the local broker allows 1 s).
+  KAFKA_SESSION_TIMEOUT: envDurationMs()
+    .refine((ms) => ms >= 1_000 && ms <= 1_800_000, 'must be between 1s and 30m')
+    .default(10_000),
   REDIS_URL: envUrl(['redis:', 'rediss:']),
   LOG_LEVEL: envLogLevel().default('info'),
   CLIENTS_FILE: envFilePath().default(path.join(repoRoot, 'infra/local/clients.json')),

@@ -58,7 +58,7 @@ interface Item {
 export function createBatchConsumer(options: CreateBatchConsumerOptions): EventConsumer {
   const { groupId, pool, inbox, handleBatch } = options;
   const parts = consumerParts(options, 'batch-consumer');
-  const { consumer, log, metrics, sleeper, deadLetters, maxAttempts, backoff, stopping } = parts;
+  const { consumer, log, metrics, deadLetters, maxAttempts, backoff, stopping, pause } = parts;
   const maxBatchSize = Math.max(1, options.maxBatchSize ?? 500);
   const transaction = { retries: options.transactionRetries ?? 3, isolationLevel: options.isolationLevel };
 
@@ -106,8 +106,7 @@ export function createBatchConsumer(options: CreateBatchConsumerOptions): EventC
     const waitMs = backoffDelay(backoff, waits);
     const first = items[0]?.context;
     log.warn({ err: errorText(err), dependency: down, topic: first?.topic, partition: first?.partition, offset: first?.offset, messages: items.length, retryInMs: waitMs }, 'batch waiting for a dependency that is down');
-    await sleeper.sleep(waitMs);
-    if (active(payload)) await payload.heartbeat();
+    await pause(waitMs, () => payload.heartbeat(), () => active(payload));
     return true;
   }
 
@@ -140,10 +139,8 @@ export function createBatchConsumer(options: CreateBatchConsumerOptions): EventC
     let waits = 0;
     for (let attempt = 1; attempt < maxAttempts; ) {
       log.warn({ err: lastError, topic, partition, offset, eventId: item.event.eventId, eventType: item.event.type, attempt, maxAttempts }, 'handler failed');
-      await sleeper.sleep(backoffDelay(backoff, attempt));
-      if (!active(payload)) return false;
-      // A long backoff must not let the session time out and trigger a needless rebalance.
-      await payload.heartbeat();
+      // A long backoff must not let the session time out and trigger a needless rebalance: pause heartbeats.
+      if (!(await pause(backoffDelay(backoff, attempt), () => payload.heartbeat(), () => active(payload)))) return false;
       attempt++;
       try {
         await runTransaction([item], attempt);

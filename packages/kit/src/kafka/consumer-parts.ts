@@ -40,7 +40,9 @@ export interface ConsumerBaseOptions {
    */
   fromBeginning?: boolean;
   registry?: Registry;
+  /** The group session (config KAFKA_SESSION_TIMEOUT, where its trade-off is explained). Default 10 s. */
   sessionTimeoutMs?: number;
+  /** Default a fifth of the session timeout: the broker wants it under a third, so one lost heartbeat is survived. */
   heartbeatIntervalMs?: number;
   rebalanceTimeoutMs?: number;
   /** Partitions handled in parallel; messages within one partition are always handled in order. */
@@ -171,6 +173,12 @@ export interface ConsumerParts {
   deadLetters: DeadLetterWriter;
   maxAttempts: number;
   backoff: Backoff;
+  /**
+   * Sleeps `ms` (a backoff, a wait for a dependency) in slices of the heartbeat interval, heartbeating
+   * after each while `active()`: a wait longer than the session timeout must not get this member taken
+   * for dead. False when `active()` turned false (stopping, or the partition was taken away).
+   */
+  pause: (ms: number, heartbeat: () => Promise<void>, active: () => boolean) => Promise<boolean>;
   /** True once stop() was called: a handler in a backoff or between batches gives up. */
   stopping: () => boolean;
   /** The EventConsumer that runs `run` (its handler) with manual offset commits. */
@@ -180,10 +188,12 @@ export interface ConsumerParts {
 export function consumerParts(options: ConsumerBaseOptions, component: string): ConsumerParts {
   const log = options.logger.child({ component, groupId: options.groupId });
   const metrics = consumerMetrics(options.registry);
+  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const heartbeatInterval = options.heartbeatIntervalMs ?? Math.floor(sessionTimeout / 5);
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    sessionTimeout,
+    heartbeatInterval,
     rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
     allowAutoTopicCreation: false,
   });
@@ -199,6 +209,16 @@ export function consumerParts(options: ConsumerBaseOptions, component: string): 
     deadLetters,
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
     backoff: backoffOf(options.backoff),
+    pause: async (ms, heartbeat, active) => {
+      const end = Date.now() + ms;
+      do {
+        await sleeper.sleep(Math.min(Math.max(0, end - Date.now()), heartbeatInterval));
+        if (!active()) return false;
+        // kafkajs sends it only once heartbeatInterval has passed since the last one.
+        await heartbeat();
+      } while (Date.now() < end);
+      return true;
+    },
     stopping: () => stopping,
     handle: (run) => ({
       consumer,

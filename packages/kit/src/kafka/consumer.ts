@@ -23,7 +23,8 @@ export interface CreateConsumerOptions extends ConsumerBaseOptions {
 export function createConsumer(options: CreateConsumerOptions): EventConsumer {
   const { groupId, handler } = options;
   const parts = consumerParts(options, 'consumer');
-  const { consumer, log, metrics, sleeper, deadLetters, maxAttempts, backoff, stopping } = parts;
+  const { consumer, log, metrics, deadLetters, maxAttempts, backoff, stopping, pause } = parts;
+  const running = () => !stopping();
 
   async function commit(topic: string, partition: number, offset: string): Promise<void> {
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
@@ -60,20 +61,14 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
           outageWaits++;
           const waitMs = backoffDelay(backoff, outageWaits);
           log.warn({ err: errorText(err), dependency: down, topic, partition, offset: message.offset, eventId: event.eventId, retryInMs: waitMs }, 'handler waiting for a dependency that is down');
-          await sleeper.sleep(waitMs);
-          if (stopping()) return;
-          await payload.heartbeat();
+          if (!(await pause(waitMs, () => payload.heartbeat(), running))) return;
           attempt--;
           continue;
         }
         outageWaits = 0;
         log.warn({ err, topic, partition, offset: message.offset, eventId: event.eventId, eventType: event.type, attempt, maxAttempts }, 'handler failed');
-        if (attempt < maxAttempts) {
-          await sleeper.sleep(backoffDelay(backoff, attempt));
-          if (stopping()) return;
-          // A long backoff must not let the session time out and trigger a needless rebalance.
-          await payload.heartbeat();
-        }
+        // A long backoff must not let the session time out and trigger a needless rebalance: pause heartbeats.
+        if (attempt < maxAttempts && !(await pause(backoffDelay(backoff, attempt), () => payload.heartbeat(), running))) return;
       }
       // Outside the try: a failed commit must not count as a handler failure and re-run the handler.
       if (handled) {
