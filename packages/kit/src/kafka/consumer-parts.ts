@@ -223,9 +223,16 @@ export function consumerParts(options: ConsumerBaseOptions, component: string): 
     handle: (run) => ({
       consumer,
       async start() {
-        await consumer.connect();
-        await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-        await consumer.run({ ...run, autoCommit: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1 });
+        try {
+          await consumer.connect();
+          await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+          await consumer.run({ ...run, autoCommit: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1 });
+        } catch (err) {
+          // A SIGTERM while the service already listens but this consumer still waits to join its
+          // group stops it mid-start: that is the shutdown going to plan, not a start-up failure.
+          if (stopping) return;
+          throw err;
+        }
       },
       joined: () => joined,
       async stop() {
