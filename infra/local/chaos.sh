@@ -9,4 +9,11 @@ cd "$ROOT"
 bash infra/local/install.sh
 # Node 24 from the project (it strips the scripts' types); the machine's own node may be older.
 export PATH="$ROOT/node_modules/.bin:$PATH"
+# One run at a time: a second would wipe .data/chaos, and the servers in it, under the first.
+mkdir -p .data
+exec 9>.data/chaos.lock
+if ! flock -n 9; then
+  echo "[chaos] another fault suite run holds .data/chaos.lock; wait for it to end" >&2
+  exit 1
+fi
 exec node --disable-warning=TimeoutNegativeWarning chaos/main.ts "$@"
