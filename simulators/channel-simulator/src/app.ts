@@ -8,6 +8,7 @@ import { channelApi } from './http/channel-api.ts';
 import { controlReadRoute } from './http/control-read.route.ts';
 import { controlResetRoute } from './http/control-reset.route.ts';
 import { controlUpdateRoute } from './http/control-update.route.ts';
+import { statsReadRoute } from './http/stats-read.route.ts';
 import { transactionsRoute } from './http/transactions.route.ts';
 import type { ChannelState } from './store/channel-state.ts';
 
@@ -24,10 +25,10 @@ export function buildSimulatorApp(channel: Channel, state: ChannelState, options
   const app = createHttpServer({
     service: `${serviceName}:${channel.channelId}`,
     version: serviceVersion,
-    description: `${channel.displayName}: a simulated ${channel.kind} channel. Channel API routes take X-Api-Key; /control and /transactions are open for tests and operators.`,
+    description: `${channel.displayName}: a simulated ${channel.kind} channel. Channel API routes take X-Api-Key; /control, /stats and /transactions are open for tests and operators.`,
     logger: options.logger ?? createLogger({ service: serviceName, level: 'silent' }),
     routes: [channelApi({ state, closing: closing.signal })],
-    publicRoutes: [controlReadRoute(state), controlUpdateRoute(state), controlResetRoute(state), transactionsRoute(state)],
+    publicRoutes: [controlReadRoute(state), controlUpdateRoute(state), controlResetRoute(state), statsReadRoute(state), transactionsRoute(state)],
   });
   app.addHook('preClose', (done) => {
     closing.abort();

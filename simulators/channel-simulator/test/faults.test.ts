@@ -1,6 +1,7 @@
 // Runtime faults over real HTTP, because they are about sockets and clocks: a dropped reply after
 // commit, an outage, injected failures, latency, and the /control endpoint that turns them on.
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { waitFor } from '@gateway/testkit';
 import { DEMO_OTP } from '../src/domain/debit.ts';
 import { bank, debitBody, keyHeader, wallet } from './simulator-fixture.ts';
 import type { SimulatorFixture } from './simulator-fixture.ts';
@@ -23,6 +24,10 @@ function call(base: string, method: string, path: string, body?: unknown, timeou
 
 async function control(base: string, settings: unknown): Promise<Response> {
   return fetch(`${base}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
+}
+
+async function faultCounters(base: string): Promise<Record<string, number>> {
+  return (await (await fetch(`${base}/stats`)).json()) as Record<string, number>;
 }
 
 async function truth(base: string, reference?: string): Promise<{ transactions: { debitId: string; status: string }[] }> {
@@ -217,5 +222,34 @@ describe('/control', () => {
       expect(res.json()).toMatchObject({ error: { code: 'invalid_request' } });
     }
     expect((await sim.app.inject({ method: 'GET', url: '/control' })).json()).toMatchObject({ failureRate: 0, outage: false, latencyMs: 0 });
+  });
+});
+
+describe('GET /stats: what the faults did to real calls', () => {
+  it('counts a dropped reply, a delayed call, one abandoned by its client, and an outage refusal; none without faults', async () => {
+    sim = bank();
+    const base = await sim.listen();
+    expect((await call(base, 'POST', '/debits', debitBody({ accountNo: account }))).status).toBe(201);
+    expect(await faultCounters(base)).toEqual({ repliesDropped: 0, callsDelayed: 0, delayedCallsAbandoned: 0, outageRefused: 0 });
+
+    await control(base, { dropReplyRate: 1 });
+    await expect(call(base, 'POST', '/debits', debitBody({ accountNo: account }), 500)).rejects.toThrow(/timeout|aborted/i);
+    await fetch(`${base}/control/reset`, { method: 'POST' });
+
+    await control(base, { latencyMs: 50 });
+    expect((await call(base, 'GET', '/debits/dbt_x')).status).toBe(404);
+    // Longer than the client waits: it hangs up, and the answer due after the delay finds it gone.
+    await control(base, { latencyMs: 1_000 });
+    await expect(call(base, 'GET', '/debits/dbt_y', undefined, 200)).rejects.toThrow(/timeout|aborted/i);
+    await waitFor(async () => (await faultCounters(base))['delayedCallsAbandoned'] === 1);
+    await fetch(`${base}/control/reset`, { method: 'POST' });
+
+    await control(base, { outage: true });
+    expect((await call(base, 'POST', '/debits', debitBody({ accountNo: account }))).status).toBe(503);
+    expect((await call(base, 'GET', '/debits/dbt_x')).status).toBe(503);
+
+    // /control/reset leaves the counters: a reader compares two readings.
+    await fetch(`${base}/control/reset`, { method: 'POST' });
+    expect(await faultCounters(base)).toEqual({ repliesDropped: 1, callsDelayed: 2, delayedCallsAbandoned: 1, outageRefused: 2 });
   });
 });

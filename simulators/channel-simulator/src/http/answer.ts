@@ -42,6 +42,7 @@ export async function answerCommitted(
   const control = context.state.control();
   if (rolls(control.dropReplyRate, context.state.random)) {
     request.log.info({ dropReplyRate: control.dropReplyRate }, 'simulated fault: effect committed, reply dropped');
+    context.state.countFault('repliesDropped');
     await holdThenDestroy(request, reply, latencyFor(control, context.state.random) + DROPPED_REPLY_HOLD_MS, context.closing);
     return undefined;
   }

@@ -29,6 +29,7 @@ export function installApiGuard(scope: FastifyInstance, context: ApiContext): vo
     // 503 plus Connection: close, so a client's pooled connection is dropped too, as when a channel's
     // front end is down; the socket itself is not destroyed, so the client sees a clean answer.
     if (control.outage) {
+      state.countFault('outageRefused');
       return reply.code(503).header('connection', 'close').send({ error: 'service_unavailable' });
     }
     if (!keyMatches(request.headers['x-api-key'], state.channel.apiKey)) {
@@ -42,7 +43,12 @@ export function installApiGuard(scope: FastifyInstance, context: ApiContext): vo
 
   // Every API answer waits: after the effect, before the reply, so a client that times out during the
   // wait leaves an outcome it does not know, exactly what the adapter's status inquiry is for.
-  scope.addHook('onSend', async () => {
-    await sleep(latencyFor(state.control(), state.random));
+  scope.addHook('onSend', async (request: FastifyRequest) => {
+    const delayMs = latencyFor(state.control(), state.random);
+    if (delayMs <= 0) return;
+    state.countFault('callsDelayed');
+    await sleep(delayMs);
+    // A client that timed out has closed its socket by now: the fault did what it is for.
+    if (request.raw.socket.destroyed) state.countFault('delayedCallsAbandoned');
   });
 }

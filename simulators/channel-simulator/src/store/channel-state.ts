@@ -59,6 +59,21 @@ export interface Transaction {
   readonly reversedAt?: string;
 }
 
+/**
+ * How often each fault actually hit a call since the start (GET /stats): a test that turned a fault on
+ * proves with these that calls met it, rather than passing because nothing came while it was on.
+ */
+export interface FaultCounters {
+  /** Effects committed (a debit, a confirm, a reversal) whose reply was then dropped (dropReplyRate). */
+  repliesDropped: number;
+  /** API answers held back by latencyMs > 0. */
+  callsDelayed: number;
+  /** Of those, the ones whose client had hung up (timed out) before the delayed answer was due. */
+  delayedCallsAbandoned: number;
+  /** API calls refused with 503 by the outage switch. */
+  outageRefused: number;
+}
+
 export interface ChannelState {
   readonly channel: Channel;
   readonly random: RandomSource;
@@ -74,6 +89,8 @@ export interface ChannelState {
   transactions(reference?: string): Transaction[];
   settlement(date: string): SettlementRow[];
   balanceOf(payer: string): number;
+  faultCounters(): FaultCounters;
+  countFault(counter: keyof FaultCounters): void;
 }
 
 export interface ChannelStateOptions {
@@ -97,6 +114,8 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
   const byId = new Map<string, Debit>();
   const byReference = new Map<string, string[]>();
   let control: ControlSettings = defaultControlSettings;
+  // Never reset (not by /control/reset either): a reader compares two readings.
+  const counters: FaultCounters = { repliesDropped: 0, callsDelayed: 0, delayedCallsAbandoned: 0, outageRefused: 0 };
   // Debits taken while queueDebitsMs was on, in arrival order, each acted on once its time comes.
   // Applied lazily at the start of every operation (no timer), so operations stay synchronous.
   let queue: { request: DebitRequest; applyAt: number }[] = [];
@@ -247,6 +266,10 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
     balanceOf(payer) {
       const parsed = parsePayer(channel.kind, payerInput(payer));
       return parsed.ok ? (ledger.balances.get(parsed.key) ?? ledger.demoBalance) : 0;
+    },
+    faultCounters: () => ({ ...counters }),
+    countFault(counter) {
+      counters[counter] += 1;
     },
   };
 }
