@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import smpp from 'smpp';
 import type { Pdu } from 'smpp';
+import { waitFor } from '@gateway/testkit';
 import type { MessageView, SmscStats } from '../src/store/smsc-state.ts';
 import { PASSWORD, boundClient, connectClient, startSmsc, ucs2 } from './smsc-fixture.ts';
 import type { SmscFixture, TestClient } from './smsc-fixture.ts';
@@ -68,6 +69,8 @@ describe('smsc-simulator', () => {
     expect((await wrong.request('submit_sm', { destination_addr: '963900000000', short_message: Buffer.from('x') })).command_status).toBe(
       smpp.ESME_RINVBNDSTS,
     );
+    // Only the accepted binds count.
+    expect((await stats()).binds).toBe(2);
   });
 
   it('stores a GSM 7-bit submit decoded, answers its message id, and sends a delivery receipt after the delay', async () => {
@@ -290,6 +293,8 @@ describe('smsc-simulator', () => {
     await c.closed;
     await sleep(400);
     expect(answered).toBeUndefined();
+    // The answer came due on a session gone: counted, so a fault run can tell its drop caught one in flight.
+    expect(await stats()).toMatchObject({ accepted: 1, submitResponsesLost: 1 });
 
     // The resubmission on a new session is answered with the id the ESME never heard, and the
     // receipt (due meanwhile) reaches the new bind.
@@ -299,6 +304,30 @@ describe('smsc-simulator', () => {
     expect(resp['message_id']).toBe(stored!.messageId);
     expect((await again.nextDeliver())['receipted_message_id']).toBe(stored!.messageId);
     expect(await messagesTo('+963911000012')).toHaveLength(1);
+  });
+
+  it('silent answers no request, binds and enquire_link included, and counts each; back on, a new bind is answered and counted', async () => {
+    const c = await client();
+    await control({ silent: true });
+    let answered = false;
+    void c.request('enquire_link').then(() => {
+      answered = true;
+    });
+    const late = await connectClient(fx.port);
+    clients.push(late);
+    let bound: Pdu | undefined;
+    void late.request('bind_transceiver', { system_id: 'notification', password: PASSWORD }).then((pdu) => {
+      bound = pdu;
+    });
+    await waitFor(async () => (await stats()).requestsUnanswered === 2);
+    expect(answered).toBe(false);
+    expect(bound).toBeUndefined();
+    expect((await stats()).binds).toBe(1);
+
+    await control({ silent: false });
+    const again = await client();
+    expect((await again.request('enquire_link')).command_status).toBe(smpp.ESME_ROK);
+    expect(await stats()).toMatchObject({ binds: 2, requestsUnanswered: 2 });
   });
 
   it('maxSubmitsPerSecond throttles submits over the cap in the trailing second and stores none of them', async () => {
@@ -355,7 +384,7 @@ describe('smsc-simulator', () => {
     await new Promise<void>((resolve) => esme.destroy(() => resolve()));
     expect(await stats()).toMatchObject({ submits: 1, accepted: 1, receiptsSent: 2 });
     const reset = await fx.app.inject({ method: 'POST', url: '/stats/reset' });
-    expect(reset.json()).toEqual({ submits: 0, accepted: 0, throttled: 0, duplicatesAnswered: 0, receiptsSent: 0, peakSubmitsPerSecond: 0 });
+    expect(reset.json()).toEqual({ submits: 0, accepted: 0, throttled: 0, duplicatesAnswered: 0, receiptsSent: 0, peakSubmitsPerSecond: 0, binds: 0, submitResponsesLost: 0, requestsUnanswered: 0 });
   });
 
   it('dropConnection closes every bound session once; a receipt due meanwhile reaches the next bind', async () => {

@@ -173,6 +173,7 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
     }
     sessionState.mode = mode;
     sessionState.systemId = systemId;
+    state.countBind();
     session.send(pdu.response({ system_id: options.systemId }));
     logger.info({ systemId, mode }, 'ESME bound');
     if (canReceive(sessionState)) {
@@ -189,8 +190,10 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
     }
     const control = state.control();
     // Every answer waits responseDelayMs; a session gone by then simply never gets it (send is a no-op).
+    // An accepted answer lost that way is counted: the ESME never heard the id of a message we hold.
     const answer = (response: Pdu, then?: () => void): void => {
       const respond = (): void => {
+        if (!sessions.has(session) && response.command_status === smpp.ESME_ROK) state.countSubmitResponseLost();
         session.send(response);
         then?.();
       };
@@ -238,6 +241,10 @@ export function createSmscServer(state: SmscState, options: SmscServerOptions): 
       session.on(command, (pdu: Pdu) => {
         if (!state.control().silent) handle(pdu);
       });
+    // Counted once a request ('pdu' fires too, alongside the command's own event).
+    session.on('pdu', (pdu: Pdu) => {
+      if (state.control().silent && !pdu.isResponse()) state.countRequestUnanswered();
+    });
     on('bind_transceiver', (pdu) => bind(session, pdu, 'transceiver'));
     on('bind_transmitter', (pdu) => bind(session, pdu, 'transmitter'));
     on('bind_receiver', (pdu) => bind(session, pdu, 'receiver'));

@@ -53,6 +53,15 @@ export interface SmscStats {
   receiptsSent: number;
   /** The most submit_sm that arrived within one trailing second since the start (or the last reset). */
   peakSubmitsPerSecond: number;
+  /** Binds accepted: an ESME that re-binds after a dropped or hung link shows here. */
+  binds: number;
+  /**
+   * submit_sm_resp never sent because the session was gone when it was due (responseDelayMs, then a
+   * dropped connection): a message stored whose id the ESME never heard.
+   */
+  submitResponsesLost: number;
+  /** Requests read and never answered because the silent fault was on (binds and enquire_link included). */
+  requestsUnanswered: number;
 }
 
 export interface PartView {
@@ -122,6 +131,9 @@ export interface SmscState {
   findByEsmeReference(systemId: string, esmeReference: string): StoredPart | undefined;
   countDuplicateAnswered(): void;
   countReceiptSent(): void;
+  countBind(): void;
+  countSubmitResponseLost(): void;
+  countRequestUnanswered(): void;
   /** The delivery attempt happened; `receipt` when a receipt was generated for it. */
   settle(part: StoredPart, outcome: DeliveryOutcome, receipt: boolean): void;
   /** Whether the undeliverable fault names this address (in any of the forms addressKey accepts). */
@@ -191,7 +203,7 @@ function messageView(group: Group): MessageView {
 }
 
 function zeroStats(): SmscStats {
-  return { submits: 0, accepted: 0, throttled: 0, duplicatesAnswered: 0, receiptsSent: 0, peakSubmitsPerSecond: 0 };
+  return { submits: 0, accepted: 0, throttled: 0, duplicatesAnswered: 0, receiptsSent: 0, peakSubmitsPerSecond: 0, binds: 0, submitResponsesLost: 0, requestsUnanswered: 0 };
 }
 
 export function createSmscState(options: SmscStateOptions): SmscState {
@@ -268,6 +280,15 @@ export function createSmscState(options: SmscStateOptions): SmscState {
     },
     countReceiptSent() {
       stats.receiptsSent++;
+    },
+    countBind() {
+      stats.binds++;
+    },
+    countSubmitResponseLost() {
+      stats.submitResponsesLost++;
+    },
+    countRequestUnanswered() {
+      stats.requestsUnanswered++;
     },
     settle(part, outcome, receipt) {
       part.state = outcome;
