@@ -12,7 +12,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rm
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@gateway/testkit/processes';
-import type { ChannelFaults, ChannelId, ChaosStack, DatabaseName, ServiceName, SmscFaults } from './types.ts';
+import type { ChannelFaults, ChannelId, ChaosStack, DatabaseName, ProcessFacts, ServiceName, SmscFaults } from './types.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -137,6 +137,8 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
   // ---- the children: simulators and services ----
   const entries = new Map<string, Entry>();
   const children = new Map<string, ChildProcess>();
+  // How each child's previous life ended: a kill scenario's proof that its SIGKILL was what ended it.
+  const exits = new Map<string, { pid: number; code: number | null; signal: string | null }>();
 
   function spawnEntry(entry: Entry): ChildProcess {
     // Appended, so a restarted service's log follows its previous life's.
@@ -151,6 +153,8 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
     });
     closeSync(fd);
     children.set(entry.name, child);
+    const pid = child.pid;
+    if (pid !== undefined) child.once('exit', (code, signal) => exits.set(entry.name, { pid, code, signal }));
     return child;
   }
 
@@ -209,6 +213,20 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
     const pid = Number(readFileSync(path.join(runDir, file), 'utf8').trim());
     if (!Number.isSafeInteger(pid) || pid <= 1) throw new Error(`no pid in ${path.join(runDir, file)}`);
     return pid;
+  }
+  function pidIn(file: string): number | undefined {
+    try {
+      const pid = Number(readFileSync(file, 'utf8').split('\n')[0]!.trim());
+      return Number.isSafeInteger(pid) && pid > 1 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  /** Who listens on a TCP port of ours now: the pid `ss` names (we run as the servers' user or root). */
+  async function listenerOn(tcpPort: number): Promise<number | undefined> {
+    const { stdout } = await run('ss', ['-Hltnp', 'sport', '=', `:${tcpPort}`], { timeout: 10_000 });
+    const match = /pid=(\d+)/.exec(stdout);
+    return match ? Number(match[1]) : undefined;
   }
   function gone(pid: number): boolean {
     // A zombie still has a /proc entry: count it as gone (lib.sh's _pid_gone does the same).
@@ -366,6 +384,24 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
     async clearFaults() {
       await Promise.all([...channelIds.map((id) => control(`${stack.urls.channels[id]}/control/reset`)), control(`${stack.urls.smsc}/control/reset`)]);
     },
+    async processOf(what): Promise<ProcessFacts> {
+      if (what === 'kafka' || what === 'redis' || what === 'postgres') {
+        const pid = what === 'postgres' ? pidIn(path.join(dataDir, 'postgres/postmaster.pid')) : pidIn(path.join(runDir, `${what}.pid`));
+        const listenerPid = await listenerOn(port[what]);
+        return { ...(pid === undefined ? {} : { pid }), alive: pid !== undefined && !gone(pid), ...(listenerPid === undefined ? {} : { listenerPid }) };
+      }
+      const child = children.get(what);
+      const pid = child?.pid;
+      const lastExit = exits.get(what);
+      const listenerPid = await listenerOn(port.services[what]);
+      return {
+        ...(pid === undefined ? {} : { pid }),
+        alive: child !== undefined && child.exitCode === null && child.signalCode === null && pid !== undefined && !gone(pid),
+        ...(listenerPid === undefined ? {} : { listenerPid }),
+        ...(lastExit === undefined ? {} : { lastExit }),
+      };
+    },
+    log,
     stop(stopOptions) {
       stopping ??= runStop(stopOptions?.keepData ?? false);
       return stopping;

@@ -24,6 +24,18 @@ export interface SmscFaults {
   silent?: boolean;
 }
 
+/** The process behind one piece of the stack, read when asked (a scenario's proof that its fault took). */
+export interface ProcessFacts {
+  /** A service: its child's pid; Kafka, Redis: their pid file's; Postgres: postmaster.pid's. None when there is none. */
+  pid?: number;
+  /** That pid is a running process (not gone, not a zombie). */
+  alive: boolean;
+  /** The pid listening on the piece's TCP port now (the one that answers there), if any. */
+  listenerPid?: number;
+  /** A service only: how its previous process ended (pid, exit code, signal). */
+  lastExit?: { pid: number; code: number | null; signal: string | null };
+}
+
 /** The suite's own stack: its own Postgres, Redis and Kafka, services and simulators, on ports of its own. */
 export interface ChaosStack {
   readonly urls: {
@@ -60,6 +72,10 @@ export interface ChaosStack {
   smscFaults(faults: SmscFaults): Promise<void>;
   /** Every fault off (channels and SMSC back to their defaults). */
   clearFaults(): Promise<void>;
+  /** What runs behind a service or server now: for the scenarios' evidence (optional: a stack may not tell). */
+  processOf?(what: ServiceName | 'kafka' | 'postgres' | 'redis'): Promise<ProcessFacts>;
+  /** Where the stack writes its progress lines; the scenarios' evidence lines go there too. */
+  log?(line: string): void;
   /** Stops everything it started and, unless `keepData`, deletes its data folder. Idempotent. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
