@@ -165,6 +165,33 @@ describe('createConsumer', () => {
     await dlq.stop();
   });
 
+  it('heartbeats through a backoff longer than its session timeout: no rebalance, and the retry is attempt 2', async () => {
+    const topic = await tk.createTopic('long-backoff');
+    const event = anEvent('bill.settled');
+    const attempts: number[] = [];
+    // A 2 s session and a 5 s backoff: a member that slept through its backoff without heartbeats would
+    // be evicted, rejoin, and get the message again as attempt 1.
+    const c = consumer({
+      topics: [topic],
+      sessionTimeoutMs: 2_000,
+      heartbeatIntervalMs: 400,
+      maxAttempts: 2,
+      backoff: { initialMs: 5_000 },
+      handler: (_event, context) => {
+        attempts.push(context.attempt);
+        if (context.attempt === 1) throw new Error('database busy');
+      },
+    });
+    let joins = 0;
+    c.consumer.on(c.consumer.events.GROUP_JOIN, () => joins++);
+    await c.start();
+    await c.joined();
+    await tk.produce(topic, [{ key: event.key, value: JSON.stringify(event) }]);
+    await waitFor(() => attempts.length >= 2, { timeoutMs: 30_000, message: 'a second delivery' });
+    expect(attempts.slice(0, 2)).toEqual([1, 2]);
+    expect(joins).toBe(1);
+  });
+
   it('never commits a message whose handling was abandoned by stop(): another member gets it', async () => {
     const topic = await tk.createTopic('handover');
     const groupId = uniqueName('group');
