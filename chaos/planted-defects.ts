@@ -212,7 +212,7 @@ async function plant(stack: ChaosStack): Promise<{ expected: PlantedDefect[]; op
   });
   if (parkedId === '') problems.push({ invariant: 'checker self-test', detail: 'could not plant an outbox row parked' });
 
-  const lagGroup = `chaos-planted-lag-${tag}`;
+  const lagGroup = `chaos-${tag}-lag`;
   const billId = await withDb(stack, 'billing', async (c) => (await c.query<{ bill_id: string }>('SELECT bill_id FROM bills ORDER BY bill_id LIMIT 1')).rows[0]?.bill_id).catch(
     () => undefined,
   );
