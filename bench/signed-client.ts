@@ -32,16 +32,18 @@ export async function send(method: 'GET' | 'POST', url: string, key: Key, body?:
 /**
  * One bench bill of 1,500.00 SYP for `accountNo`, due at the end of the year, for a subscriber of
  * their own phone number (one number for all would make notification send their SMS one at a time:
- * it holds a second message for a handset until the first is done).
+ * it holds a second message for a handset until the first is done). The fault suite passes its own
+ * due date (far ahead, so no late fee moves an amount mid-run), name and block of numbers.
  */
-export function benchBill(externalBillId: string, accountNo: string, i: number) {
+export function benchBill(externalBillId: string, accountNo: string, i: number, options: { dueDate?: string; who?: string; numberPrefix?: string } = {}) {
+  const { dueDate = '2026-12-31', who = 'Bench', numberPrefix = '+96394' } = options;
   return {
     externalBillId,
     accountNo,
     period: { from: '2026-10-01', to: '2026-10-31' },
     issueDate: '2026-11-01',
-    dueDate: '2026-12-31',
+    dueDate,
     amount: { amount: 150_000, currency: 'SYP' },
-    holder: { name: `Bench subscriber ${i}`, class: 'individual', msisdn: `+96394${String(i % 10_000_000).padStart(7, '0')}` },
+    holder: { name: `${who} subscriber ${i}`, class: 'individual', msisdn: `${numberPrefix}${String(i % 10_000_000).padStart(7, '0')}` },
   };
 }

@@ -9,7 +9,7 @@
 // the client never heard about come to exist after a fault. Every attempt is an operation of its own.
 import { randomBytes } from 'node:crypto';
 import { signRequest } from '@gateway/kit';
-import { keyOf } from '../bench/signed-client.ts';
+import { benchBill, keyOf } from '../bench/signed-client.ts';
 import type { Key } from '../bench/signed-client.ts';
 import type { ChaosStack, ChannelId, LoadGenerator, Operation, OperationKind, Outcome } from './types.ts';
 
@@ -59,7 +59,7 @@ type Bill = { billId: string; accountNo: string; externalBillId: string };
 type Paid = { paymentId: string; channelId: ChannelId; channelTxnId: string };
 
 /** mulberry32: a small seeded PRNG, so a run's schedule and mix repeat from its seed. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -200,7 +200,7 @@ export async function prepareLoad(stack: ChaosStack, options: { ratePerSecond: n
     const first = nextAccount;
     nextAccount += count;
     const batchId = `chaos-${run}-${first}`;
-    const rows = Array.from({ length: count }, (_, k) => chaosBill(`chaos-${run}-${first + k}`, accountOf(first + k), first + k));
+    const rows = Array.from({ length: count }, (_, k) => benchBill(`chaos-${run}-${first + k}`, accountOf(first + k), first + k, { dueDate: '2099-12-31', who: 'Chaos', numberPrefix: '+96395' }));
     const op = await create(
       'bill_import',
       urls.billing,
@@ -492,15 +492,3 @@ function base7(n: number): string {
   return String(n % 10_000_000).padStart(7, '0');
 }
 
-/** One bill of 1,500.00 SYP, due far ahead (no late fee moves the amount during a run), for a subscriber of its own number. */
-function chaosBill(externalBillId: string, accountNo: string, i: number) {
-  return {
-    externalBillId,
-    accountNo,
-    period: { from: '2026-10-01', to: '2026-10-31' },
-    issueDate: '2026-11-01',
-    dueDate: '2099-12-31',
-    amount: billAmount,
-    holder: { name: `Chaos subscriber ${i}`, class: 'individual', msisdn: `+96395${String(i % 10_000_000).padStart(7, '0')}` },
-  };
-}

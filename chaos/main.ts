@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkInvariants, stopInvariantChecker } from './invariants.ts';
-import { prepareLoad } from './load.ts';
+import { prepareLoad, prng } from './load.ts';
 import { runCheckerSelfTest } from './planted-defects.ts';
 import { heal, scenarios } from './scenarios.ts';
 import type { Scenario } from './scenarios.ts';
@@ -47,17 +47,6 @@ const say = (line: string): void => console.log(`[chaos] ${line}`);
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-/** mulberry32: the run's random moments repeat from its seed. */
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const random = prng(seed);
 
 interface Row {
