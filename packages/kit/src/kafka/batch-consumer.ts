@@ -139,7 +139,7 @@ export function createBatchConsumer(options: CreateBatchConsumerOptions): EventC
     let waits = 0;
     for (let attempt = 1; attempt < maxAttempts; ) {
       log.warn({ err: lastError, topic, partition, offset, eventId: item.event.eventId, eventType: item.event.type, attempt, maxAttempts }, 'handler failed');
-      // A long backoff must not let the session time out and trigger a needless rebalance: pause heartbeats.
+      // A long backoff must not let the session time out and trigger a needless rebalance: pause() heartbeats through it.
       if (!(await pause(backoffDelay(backoff, attempt), () => payload.heartbeat(), () => active(payload)))) return false;
       attempt++;
       try {

@@ -67,7 +67,7 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
         }
         outageWaits = 0;
         log.warn({ err, topic, partition, offset: message.offset, eventId: event.eventId, eventType: event.type, attempt, maxAttempts }, 'handler failed');
-        // A long backoff must not let the session time out and trigger a needless rebalance: pause heartbeats.
+        // A long backoff must not let the session time out and trigger a needless rebalance: pause() heartbeats through it.
         if (attempt < maxAttempts && !(await pause(backoffDelay(backoff, attempt), () => payload.heartbeat(), running))) return;
       }
       // Outside the try: a failed commit must not count as a handler failure and re-run the handler.
