@@ -20,15 +20,21 @@ const clients: ClientsFile = [
   { clientId: `portal-${run}`, kind: 'portal', keys: [{ keyId: `portal-${run}`, secret: randomBytes(32).toString('base64') }] },
 ];
 
-async function send<T>(method: 'GET' | 'POST', path: string, as: 'ops' | 'portal' | 'unsigned' = 'ops', body?: unknown): Promise<{ status: number; body: T }> {
+async function send<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  as: 'ops' | 'portal' | 'unsigned' = 'ops',
+  body?: unknown,
+  extra: { signed?: Record<string, string>; unsigned?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { host: HOST };
+  const headers: Record<string, string> = { host: HOST, ...extra.signed };
   if (payload !== undefined) headers['content-type'] = 'application/json';
   if (as !== 'unsigned') {
     const key = clients.find((c) => c.clientId === `${as}-${run}`)!.keys[0]!;
-    Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body: payload, keyId: key.keyId, secret: key.secret }));
+    Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body: payload, keyId: key.keyId, secret: key.secret, headers }));
   }
-  const res = await app.inject({ method, url: path, headers, ...(payload === undefined ? {} : { payload }) });
+  const res = await app.inject({ method, url: path, headers: { ...headers, ...extra.unsigned }, ...(payload === undefined ? {} : { payload }) });
   return { status: res.statusCode, body: res.json<T>() };
 }
 
@@ -89,6 +95,27 @@ describe('operator API', () => {
     await expect(h.db.pool.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     expect((await send('POST', '/v1/channels/wallet-one/force-off', 'portal', {})).status).toBe(403);
     expect((await send('POST', '/v1/channels/nope/force-off', 'ops', {})).status).toBe(404);
+  });
+
+  it('names the person an operator client acts for (signed x-operator-person) in the audit row and forcedOff.by', async () => {
+    const person = { signed: { 'x-operator-person': 'alice' } };
+    const off = await send<Channel>('POST', '/v1/channels/bank-alpha/force-off', 'ops', { reason: 'bank maintenance' }, person);
+    expect(off.status).toBe(200);
+    expect(off.body.forcedOff).toMatchObject({ by: `ops-${run}/alice` });
+    const on = await send<Channel>('POST', '/v1/channels/bank-alpha/force-on', 'ops', undefined, person);
+    expect(on.status).toBe(200);
+    const { rows } = await h.db.pool.query<{ actor: string; action: string }>("SELECT actor, action FROM audit_log WHERE target = 'bank-alpha' ORDER BY id");
+    expect(rows).toEqual([
+      { actor: `ops-${run}/alice`, action: 'channel.force-off' },
+      { actor: `ops-${run}/alice`, action: 'channel.force-on' },
+    ]);
+    // The person is covered by the signature: swapped on the way, the request is refused and nothing changes.
+    const swapped = await send('POST', '/v1/channels/bank-alpha/force-off', 'ops', { reason: 'x' }, { signed: { 'x-operator-person': 'alice' }, unsigned: { 'x-operator-person': 'mallory' } });
+    expect(swapped.status).toBe(401);
+    // Added without being signed: refused too.
+    expect((await send('POST', '/v1/channels/bank-alpha/force-off', 'ops', { reason: 'x' }, { unsigned: { 'x-operator-person': 'mallory' } })).status).toBe(401);
+    const after = await h.db.pool.query("SELECT 1 FROM audit_log WHERE target = 'bank-alpha'");
+    expect(after.rowCount).toBe(2);
   });
 
   it('fetches a settlement file, stores it, and serves it', async () => {

@@ -18,3 +18,11 @@ export function requireClientKind(request: FastifyRequest, kinds: readonly Clien
 export function requireOperator(request: FastifyRequest): AuthenticatedClient {
   return requireClientKind(request, ['operator']);
 }
+
+/**
+ * Who an operator action is by, for the audit log and the record it changes: the person the console
+ * signed in (`operator-console/alice`), or the client alone when it names nobody.
+ */
+export function operatorActor(client: AuthenticatedClient): string {
+  return client.person === undefined ? client.clientId : `${client.clientId}/${client.person}`;
+}

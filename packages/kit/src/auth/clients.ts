@@ -18,6 +18,8 @@ export interface AuthenticatedClient {
   channelId?: string;
   /** The key that signed this request (which of a client's rotating keys is in use). */
   keyId: string;
+  /** For an operator client: the signed-in person it acts for (x-operator-person), when it names one. */
+  person?: string;
 }
 
 export class ClientsFileError extends Error {

@@ -2,9 +2,9 @@ export { ClientsFileError, indexKeys, loadClients, parseClients } from './client
 export type { AuthenticatedClient, ClientRecord, ClientsFile, KeyEntry } from './clients.ts';
 export { contentDigest, digestMatches, parseContentDigest } from './content-digest.ts';
 export { NONCE_KEY_PREFIX, requireClient, signatureAuth } from './signature-auth.ts';
-export { requireClientKind, requireOperator } from './client-kinds.ts';
+export { operatorActor, requireClientKind, requireOperator } from './client-kinds.ts';
 export type { AuthRefusal, SignatureAuthOptions } from './signature-auth.ts';
-export { bodyBytes, SIGNATURE_ALG, SIGNATURE_LABEL, signRequest } from './sign-request.ts';
+export { bodyBytes, OPERATOR_PERSON_HEADER, SIGNATURE_ALG, SIGNATURE_LABEL, signRequest } from './sign-request.ts';
 export type { SignatureHeaders, SignRequestInput } from './sign-request.ts';
 export { normaliseTargetUri, targetUriOf } from './target-uri.ts';
 export { checkBodyDigest, verifySignature, verifySignatureHeaders } from './verify-signature.ts';

@@ -7,6 +7,11 @@ import { normaliseTargetUri } from './target-uri.ts';
 
 export const SIGNATURE_LABEL = 'sig1';
 export const SIGNATURE_ALG = 'hmac-sha256';
+/**
+ * The person an operator client (the console) acts for; audit rows name them beside the client. When
+ * the request carries it, the signature covers it, so it cannot be swapped on the way.
+ */
+export const OPERATOR_PERSON_HEADER = 'x-operator-person';
 
 export interface SignRequestInput {
   method: string;
@@ -48,7 +53,12 @@ export async function signRequest(input: SignRequestInput): Promise<SignatureHea
     {
       key: createSigner(Buffer.from(input.secret, 'base64'), SIGNATURE_ALG, input.keyId),
       name: SIGNATURE_LABEL,
-      fields: digest !== undefined ? ['@method', '@target-uri', 'content-digest'] : ['@method', '@target-uri'],
+      fields: [
+        '@method',
+        '@target-uri',
+        ...(digest !== undefined ? ['content-digest'] : []),
+        ...(headers[OPERATOR_PERSON_HEADER] !== undefined ? [OPERATOR_PERSON_HEADER] : []),
+      ],
       // docs/api.md's parameter order; the library serialises them in this order into Signature-Input.
       params: ['created', 'nonce', 'keyid', 'alg'],
       paramValues: { created: new Date(created * 1000), nonce, keyid: input.keyId, alg: SIGNATURE_ALG },

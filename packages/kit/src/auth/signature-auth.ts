@@ -41,6 +41,7 @@ import type { Logger } from 'pino';
 import { requestHasher } from '../idempotency/idempotency-store.ts';
 import type { AuthenticatedClient, ClientsFile } from './clients.ts';
 import { indexKeys } from './clients.ts';
+import { OPERATOR_PERSON_HEADER } from './sign-request.ts';
 import { targetUriOf } from './target-uri.ts';
 import { checkBodyDigest, verifySignatureHeaders } from './verify-signature.ts';
 import type { HeadersVerified, RefusalReason } from './verify-signature.ts';
@@ -146,6 +147,11 @@ function clientMessage(reason: RefusalReason, windowSeconds: number): string {
   return messages[reason];
 }
 
+/** A username as the console's operators file spells them: short, printable, no separators to forge an actor with. */
+function operatorPersonOf(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(value) ? value : undefined;
+}
+
 function pathOf(request: FastifyRequest): string {
   return (request.raw.url ?? request.url).split('?')[0] ?? '/';
 }
@@ -236,6 +242,9 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
     const [fresh, count, ttlMs] = await acceptRequest(nonceKey(verified), `${counterPrefix}${client.clientId}`, windowSeconds * 2, rateLimit ? rateWindowMs : 0);
     if (fresh !== 1) return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
     request.client = { clientId: client.clientId, kind: client.kind, keyId: verified.keyId, ...(client.channelId !== undefined ? { channelId: client.channelId } : {}) };
+    // Only an operator client may say whom it acts for; anyone else's claim is ignored.
+    const person = operatorPersonOf(request.headers[OPERATOR_PERSON_HEADER]);
+    if (client.kind === 'operator' && person !== undefined) request.client.person = person;
     request.requestHash = requestHash;
     if (rateLimit === undefined) return;
     // The headers @fastify/rate-limit sent, which this replaces.

@@ -18,7 +18,7 @@ import type { Dictionary, InnerList, Item } from 'structured-headers';
 import type { KeyEntry } from './clients.ts';
 import { createHash } from 'node:crypto';
 import { digestMatches, parseContentDigest } from './content-digest.ts';
-import { SIGNATURE_ALG, SIGNATURE_LABEL } from './sign-request.ts';
+import { OPERATOR_PERSON_HEADER, SIGNATURE_ALG, SIGNATURE_LABEL } from './sign-request.ts';
 
 export type RefusalReason =
   | 'missing_signature'
@@ -139,6 +139,8 @@ export async function verifySignatureHeaders(request: SignedRequestHeaders, opti
   if (components === undefined) return refuse('malformed_signature', 'covered components must be strings', keyId);
   const hasBody = request.hasBody;
   const required = hasBody ? ['@method', '@target-uri', 'content-digest'] : ['@method', '@target-uri'];
+  // The person an operator client acts for is written to audit rows: it must be signed like the rest.
+  if (request.headers[OPERATOR_PERSON_HEADER] !== undefined) required.push(OPERATOR_PERSON_HEADER);
   const missing = required.filter((c) => !components.includes(c));
   if (missing.length > 0) return refuse('uncovered_components', `the signature must cover ${missing.map((c) => `"${c}"`).join(', ')}`, keyId);
 

@@ -2,7 +2,7 @@
 // and puts it back (flows/switch-channel.flow.ts: the Redis flag, the audit row and
 // channel.health-changed). Naturally idempotent (the state is the point), so no Idempotency-Key.
 import { ApiError } from '@gateway/contracts';
-import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, operatorActor, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ForcedOff } from '../channels/channel-gateway.ts';
 import { channelStatus } from '../flows/list-channels.flow.ts';
@@ -34,9 +34,10 @@ export function channelSwitchRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const operator = requireOperator(request);
-        const forced: ForcedOff = { by: operator.clientId, at: now().toISOString(), reason: request.body?.reason ?? null };
-        return flip(request.params.channelId, forced, operator.clientId, request.id, request.correlationId);
+        // The actor names the person when the console signed them in (operatorActor), not only its key.
+        const actor = operatorActor(requireOperator(request));
+        const forced: ForcedOff = { by: actor, at: now().toISOString(), reason: request.body?.reason ?? null };
+        return flip(request.params.channelId, forced, actor, request.id, request.correlationId);
       },
     );
     app.post(
@@ -51,8 +52,7 @@ export function channelSwitchRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const operator = requireOperator(request);
-        return flip(request.params.channelId, null, operator.clientId, request.id, request.correlationId);
+        return flip(request.params.channelId, null, operatorActor(requireOperator(request)), request.id, request.correlationId);
       },
     );
   };
