@@ -102,12 +102,12 @@ describe('operator API', () => {
     const off = await send<Channel>('POST', '/v1/channels/bank-alpha/force-off', 'ops', { reason: 'bank maintenance' }, person);
     expect(off.status).toBe(200);
     expect(off.body.forcedOff).toMatchObject({ by: `ops-${run}/alice` });
-    const on = await send<Channel>('POST', '/v1/channels/bank-alpha/force-on', 'ops', undefined, person);
+    const on = await send<Channel>('POST', '/v1/channels/bank-alpha/force-on', 'ops', { reason: 'bank back' }, person);
     expect(on.status).toBe(200);
-    const { rows } = await h.db.pool.query<{ actor: string; action: string }>("SELECT actor, action FROM audit_log WHERE target = 'bank-alpha' ORDER BY id");
+    const { rows } = await h.db.pool.query<{ actor: string; action: string; reason: string }>("SELECT actor, action, detail->>'reason' AS reason FROM audit_log WHERE target = 'bank-alpha' ORDER BY id");
     expect(rows).toEqual([
-      { actor: `ops-${run}/alice`, action: 'channel.force-off' },
-      { actor: `ops-${run}/alice`, action: 'channel.force-on' },
+      { actor: `ops-${run}/alice`, action: 'channel.force-off', reason: 'bank maintenance' },
+      { actor: `ops-${run}/alice`, action: 'channel.force-on', reason: 'bank back' },
     ]);
     // The person is covered by the signature: swapped on the way, the request is refused and nothing changes.
     const swapped = await send('POST', '/v1/channels/bank-alpha/force-off', 'ops', { reason: 'x' }, { signed: { 'x-operator-person': 'alice' }, unsigned: { 'x-operator-person': 'mallory' } });

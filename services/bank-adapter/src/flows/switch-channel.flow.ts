@@ -26,6 +26,8 @@ export type SwitchChannelRequest = {
   /** The switch to set (forced off), or null to put the channel back in service. */
   to: ForcedOff | null;
   actor: string;
+  /** Why, as the operator gave it (forcing on takes one too); recorded in the audit row. */
+  reason?: string | null | undefined;
   requestId: string;
   correlationId: string;
 };
@@ -45,7 +47,7 @@ export async function switchChannel(ports: SwitchChannelPorts, request: SwitchCh
         actor,
         action: to === null ? 'channel.force-on' : 'channel.force-off',
         target: channelId,
-        detail: { changed: change !== null, from: change?.from ?? gateway.state(channelId), to: change?.to ?? gateway.state(channelId), reason: to?.reason ?? null },
+        detail: { changed: change !== null, from: change?.from ?? gateway.state(channelId), to: change?.to ?? gateway.state(channelId), reason: request.reason ?? to?.reason ?? null },
         requestId,
       });
       if (change !== null) await enqueueHealthChange(client, change, { topic: ports.resultsTopic, correlationId });

@@ -13,8 +13,8 @@ import type { RouteDeps } from './route-deps.ts';
 export function channelSwitchRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   const now = deps.now ?? (() => new Date());
 
-  async function flip(channelId: string, to: ForcedOff | null, actor: string, requestId: string, correlationId: string) {
-    const result = await switchChannel(deps, { channelId, to, actor, requestId, correlationId });
+  async function flip(channelId: string, to: ForcedOff | null, actor: string, requestId: string, correlationId: string, reason: string | null) {
+    const result = await switchChannel(deps, { channelId, to, actor, requestId, correlationId, reason });
     if (result.kind === 'unknown_channel') throw new ApiError('not_found', result.message);
     return channelStatus(deps.gateway, result.channel);
   }
@@ -37,7 +37,7 @@ export function channelSwitchRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         // The actor names the person when the console signed them in (operatorActor), not only its key.
         const actor = operatorActor(requireOperator(request));
         const forced: ForcedOff = { by: actor, at: now().toISOString(), reason: request.body?.reason ?? null };
-        return flip(request.params.channelId, forced, actor, request.id, request.correlationId);
+        return flip(request.params.channelId, forced, actor, request.id, request.correlationId, forced.reason);
       },
     );
     app.post(
@@ -48,11 +48,13 @@ export function channelSwitchRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Put a channel forced off back in service (its breaker decides from there)',
           headers: signatureHeadersSchema,
           params: channelIdParamsSchema,
-          response: { 200: channelStatusSchema, ...errorResponses(401, 403, 404) },
+          // Nullable: a call without a body (as before the reason was taken) is still accepted.
+          body: forceOffBodySchema.nullable(),
+          response: { 200: channelStatusSchema, ...errorResponses(400, 401, 403, 404) },
         },
       },
       async (request) => {
-        return flip(request.params.channelId, null, operatorActor(requireOperator(request)), request.id, request.correlationId);
+        return flip(request.params.channelId, null, operatorActor(requireOperator(request)), request.id, request.correlationId, request.body?.reason ?? null);
       },
     );
   };
