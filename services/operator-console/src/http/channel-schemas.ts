@@ -1,0 +1,16 @@
+// The Channels screen's shapes: the bank adapter's channel without what only the adapter needs.
+import { idSchema, storableText } from '@gateway/contracts';
+import { z } from 'zod';
+
+export const channelSchema = z.object({
+  channelId: z.string(),
+  kind: z.enum(['bank', 'wallet']),
+  displayName: z.string(),
+  state: z.string().describe('closed, half_open, open or forced_off'),
+  available: z.boolean(),
+  forcedOff: z.object({ by: z.string(), at: z.string(), reason: z.string().nullable() }).nullable(),
+});
+
+export const channelParamsSchema = z.object({ channelId: idSchema });
+
+export const switchBodySchema = z.strictObject({ reason: storableText().trim().min(3).max(500) });

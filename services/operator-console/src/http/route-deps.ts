@@ -1,0 +1,16 @@
+// What every route of the console is built from; main.ts (through app.ts) or a test passes it in.
+import type { ServiceClient } from '../clients/service-client.ts';
+import type { Operator } from '../domain/operators.ts';
+import type { SessionStore } from '../store/redis-session-store.ts';
+import type { SignInFailureStore } from '../store/redis-signin-failure-store.ts';
+
+export type RouteDeps = {
+  operators: readonly Operator[];
+  sessions: SessionStore;
+  failures: SignInFailureStore;
+  maxFailures: number;
+  cookieSecure: boolean;
+  bankAdapter: ServiceClient;
+  /** The SPA's build output (index.html and its assets). */
+  webDistDir: string;
+};

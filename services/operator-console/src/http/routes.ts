@@ -1,0 +1,56 @@
+// Everything the browser reaches, as one plugin app.ts mounts: cookies, the security headers, the
+// /api routes behind the session guard, and the SPA.
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { channelSwitchRoute } from './channel-switch.route.ts';
+import { channelsRoute } from './channels.route.ts';
+import type { RouteDeps } from './route-deps.ts';
+import { sessionCreateRoute } from './session-create.route.ts';
+import { sessionDeleteRoute } from './session-delete.route.ts';
+import { sessionGetRoute } from './session-get.route.ts';
+import { sessionGuard } from './session-guard.ts';
+import { spaRoute } from './spa.route.ts';
+
+export type { RouteDeps } from './route-deps.ts';
+
+export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    await app.register(fastifyCookie);
+    // Same origin only: no inline script or style, nothing from elsewhere, never framed (clickjacking
+    // of the force-off button), no referrer leaving the console.
+    await app.register(fastifyHelmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      // Plain HTTP on 127.0.0.1 locally: HSTS only makes sense where the console is served over HTTPS.
+      strictTransportSecurity: deps.cookieSecure,
+    });
+    await app.register(fastifyStatic, { root: deps.webDistDir, serve: false });
+
+    await app.register(async (api) => {
+      api.addHook('onRequest', sessionGuard(deps));
+      await api.register(sessionCreateRoute(deps));
+      await api.register(sessionGetRoute());
+      await api.register(sessionDeleteRoute(deps));
+      await api.register(channelsRoute(deps));
+      await api.register(channelSwitchRoute(deps));
+    });
+    await app.register(spaRoute(deps));
+  };
+}

@@ -1,0 +1,19 @@
+// DELETE /api/session: sign out. The session is removed in Redis (the cookie alone would not end it)
+// and the cookie cleared. Needs the CSRF header like every action, so another site cannot sign one out.
+import { errorResponses } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteDeps } from './route-deps.ts';
+import { requireSignedIn, sessionCookie } from './session-guard.ts';
+
+export function sessionDeleteRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.delete('/api/session', { schema: { tags: ['session'], summary: 'Sign out', response: { 204: z.null(), ...errorResponses(401, 403) } } }, async (request, reply) => {
+      const { session } = requireSignedIn(request);
+      await deps.sessions.remove(session.id);
+      void reply.clearCookie(sessionCookie, { httpOnly: true, sameSite: 'strict', path: '/', secure: deps.cookieSecure });
+      return reply.code(204).send(null);
+    });
+  };
+}

@@ -1,0 +1,57 @@
+// Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, the
+// operators file, Redis unreachable, no key for the console in CLIENTS_FILE) end the process with one
+// line naming them. The console needs no Postgres and no Kafka yet (the live feed comes later), so it
+// takes only Redis from what kit's startInfrastructure would connect.
+import { ConfigError, DependencyUnavailableError, configOrExit, createLogger, listenHttp, loadClients, runService } from '@gateway/kit';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { buildApp } from './app.ts';
+import { createServiceClient } from './clients/service-client.ts';
+import { readConfig } from './config.ts';
+import { serviceName } from './service-name.ts';
+import { createSessionStore } from './store/redis-session-store.ts';
+import { createSignInFailureStore } from './store/redis-signin-failure-store.ts';
+
+const config = configOrExit(serviceName, readConfig);
+const logger = createLogger({ service: serviceName, level: config.LOG_LEVEL });
+
+await runService({
+  service: serviceName,
+  logger,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  async start(shutdown) {
+    const clients = await loadClients(config.CLIENTS_FILE);
+    const key = clients.find((c) => c.clientId === config.CONSOLE_CLIENT_ID && c.kind === 'operator')?.keys[0];
+    if (key === undefined) throw new ConfigError([`CONSOLE_CLIENT_ID: no operator client "${config.CONSOLE_CLIENT_ID}" in ${config.CLIENTS_FILE}`]);
+
+    const registry = new Registry();
+    registry.setDefaultLabels({ service: serviceName });
+
+    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
+    // ioredis reconnects by itself; without a listener an outage would crash the process instead.
+    redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+    shutdown.register('redis', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+    await redis.connect().catch((cause: unknown) => {
+      throw new DependencyUnavailableError('Redis', new URL(config.REDIS_URL).host, cause);
+    });
+
+    const app = buildApp({
+      logger,
+      registry,
+      // Redis only: without it nobody can sign in. The bank adapter is not a readiness check: when it is
+      // down the console is where operators look, and it answers its screens' calls with 503 itself.
+      readiness: [{ name: 'redis', check: () => redis.ping() }],
+      operators: config.operators,
+      sessions: createSessionStore(redis, { idleMs: config.SESSION_IDLE_TIMEOUT, maxAgeMs: config.SESSION_MAX_AGE }),
+      failures: createSignInFailureStore(redis, { windowMs: config.SIGNIN_LOCKOUT }),
+      maxFailures: config.SIGNIN_MAX_FAILURES,
+      cookieSecure: config.SESSION_COOKIE_SECURE,
+      bankAdapter: createServiceClient({ baseUrl: config.BANK_ADAPTER_URL, name: 'The bank adapter', keyId: key.keyId, secret: key.secret, timeoutMs: config.SERVICE_TIMEOUT_MS }),
+      webDistDir: config.WEB_DIST_DIR,
+    });
+    const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
+    logger.info({ url, operators: config.operators.length }, `${serviceName} listening`);
+  },
+});

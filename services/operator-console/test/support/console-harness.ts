@@ -1,0 +1,118 @@
+// The console tests' world: the bank adapter for real (its harness: simulators, a fresh database,
+// Kafka topics of this file) serving HTTP on a free port, a console app over real Redis that signs its
+// calls to it with an operator key of this run, and three operators (viewer, operator, admin) whose
+// usernames are this run's, so lock-out counters never meet another run's. Not a test file itself.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ClientsFile, HttpServer } from '@gateway/kit';
+import { testInfra, testLogger } from '@gateway/testkit';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { buildApp as buildAdapterApp } from '../../../bank-adapter/src/app.ts';
+import { createChannelSwitchStore } from '../../../bank-adapter/src/store/redis-channel-switch-store.ts';
+import { startAdapterHarness } from '../../../bank-adapter/test/support/adapter-harness.ts';
+import type { AdapterHarness } from '../../../bank-adapter/test/support/adapter-harness.ts';
+import { buildApp } from '../../src/app.ts';
+import { hashPassword } from '../../src/auth/password-hash.ts';
+import { createServiceClient } from '../../src/clients/service-client.ts';
+import type { Operator, Role } from '../../src/domain/operators.ts';
+import { createSessionStore } from '../../src/store/redis-session-store.ts';
+import { createSignInFailureStore } from '../../src/store/redis-signin-failure-store.ts';
+
+export const password = 'correct horse battery staple';
+
+export type ConsoleHarness = {
+  run: string;
+  adapter: AdapterHarness;
+  redis: Redis;
+  users: Record<Role, string>;
+  consoleClientId: string;
+  /** A console app; options make a second one with other settings over the same Redis and adapter. */
+  build(options?: { idleMs?: number; maxAgeMs?: number; cookieSecure?: boolean; now?: () => number; maxFailures?: number; lockoutMs?: number }): Promise<HttpServer>;
+  close(): Promise<void>;
+};
+
+export async function startConsoleHarness(): Promise<ConsoleHarness> {
+  const run = randomUUID().slice(0, 8);
+  const adapter = await startAdapterHarness();
+  const redis = new Redis(testInfra().redisUrl);
+  const consoleClientId = `console-${run}`;
+  const key = { keyId: `console-${run}-k1`, secret: randomBytes(32).toString('base64') };
+  const clients: ClientsFile = [{ clientId: consoleClientId, kind: 'operator', keys: [key] }];
+  const logger = testLogger('operator-console');
+  const adapterApp = buildAdapterApp({
+    logger,
+    auth: { clients, redis, logger },
+    readiness: [],
+    registry: new Registry(),
+    pool: adapter.db.pool,
+    gateway: adapter.adapter.gateway,
+    switches: createChannelSwitchStore(redis, `${run}:`),
+    resultsTopic: adapter.topics.results,
+  });
+  const adapterUrl = await adapterApp.listen({ host: '127.0.0.1', port: 0 });
+
+  const users: Record<Role, string> = { viewer: `viewer-${run}`, operator: `operator-${run}`, admin: `admin-${run}` };
+  const passwordHash = await hashPassword(password);
+  const operators: Operator[] = (Object.keys(users) as Role[]).map((role) => ({ username: users[role], displayName: `The ${role}`, role, passwordHash }));
+  const apps: HttpServer[] = [];
+
+  return {
+    run,
+    adapter,
+    redis,
+    users,
+    consoleClientId,
+    async build(options = {}) {
+      const app = buildApp({
+        logger,
+        registry: new Registry(),
+        readiness: [{ name: 'redis', check: () => redis.ping() }],
+        operators,
+        sessions: createSessionStore(redis, { idleMs: options.idleMs ?? 15 * 60_000, maxAgeMs: options.maxAgeMs ?? 8 * 3_600_000, ...(options.now ? { now: options.now } : {}) }),
+        failures: createSignInFailureStore(redis, { windowMs: options.lockoutMs ?? 15 * 60_000 }),
+        maxFailures: options.maxFailures ?? 5,
+        cookieSecure: options.cookieSecure ?? false,
+        bankAdapter: createServiceClient({ baseUrl: adapterUrl, name: 'The bank adapter', keyId: key.keyId, secret: key.secret, timeoutMs: 5_000 }),
+        webDistDir: `/nonexistent-${run}`,
+      });
+      await app.ready();
+      apps.push(app);
+      return app;
+    },
+    async close() {
+      for (const app of apps) await app.close();
+      await adapterApp.close();
+      await redis.quit();
+      await adapter.close();
+    },
+  };
+}
+
+export type Reply<T = unknown> = { status: number; body: T; headers: Record<string, string | string[] | number | undefined> };
+
+/** A browser of one console app: keeps the session cookie and sends the CSRF token it was given. */
+export function browser(app: HttpServer) {
+  let cookie: string | undefined;
+  let csrf: string | undefined;
+  async function send<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, options: { csrf?: string | null } = {}): Promise<Reply<T>> {
+    const headers: Record<string, string> = {};
+    if (cookie !== undefined) headers.cookie = cookie;
+    const token = options.csrf === undefined ? csrf : options.csrf;
+    if (method !== 'GET' && token !== undefined && token !== null) headers['x-csrf-token'] = token;
+    const res = await app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
+    const setCookie = res.cookies.find((c) => c.name === 'console_session');
+    if (setCookie) cookie = `console_session=${setCookie.value}`;
+    return { status: res.statusCode, body: (res.body === '' ? undefined : res.json()) as T, headers: res.headers };
+  }
+  return {
+    send,
+    async signIn(username: string, pass = password): Promise<Reply<{ user: { role: string }; csrfToken: string }>> {
+      const res = await send<{ user: { role: string }; csrfToken: string }>('POST', '/api/session', { username, password: pass });
+      if (res.status === 200) csrf = res.body.csrfToken;
+      return res;
+    },
+    get cookie() {
+      return cookie;
+    },
+  };
+}
