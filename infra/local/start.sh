@@ -71,10 +71,10 @@ for entry in "${SERVICES[@]}"; do
 done
 
 # A service that dies at boot has already printed its one-line reason; stop the rest too.
-for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simulator wallet-one:4002:" "channel-simulator wallet-two:4003:" "smsc-simulator:4010:"; do
-  IFS=: read -r name port _ <<<"$entry"
+wait_ready() {
+  local name="$1" port="$2"
   for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done
   if ! curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
@@ -82,10 +82,21 @@ for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simu
     stop_all
     exit 1
   fi
+}
+for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simulator wallet-one:4002:" "channel-simulator wallet-two:4003:" "smsc-simulator:4010:"; do
+  IFS=: read -r name port _ <<<"$entry"
+  wait_ready "$name" "$port"
 done
+
+# The operator console last, once the services it calls answer. It has no database or Kafka of its
+# own (only Redis, for sessions); it signs its calls with its own operator key in clients.json.
+HTTP_PORT=3000 setsid node --disable-warning=TimeoutNegativeWarning services/operator-console/src/main.ts &
+pids+=("$!")
+wait_ready operator-console 3000
 
 cat <<MSG
 
+  operator console        http://127.0.0.1:3000   sign in with a demo operator (README, "Operator console")
   billing                 http://127.0.0.1:3001   docs http://127.0.0.1:3001/docs
   payment-orchestration   http://127.0.0.1:3002   docs http://127.0.0.1:3002/docs
   bank-adapter            http://127.0.0.1:3003   docs http://127.0.0.1:3003/docs

@@ -179,7 +179,7 @@ describe('the web application', () => {
   it('answers 503 with a one-line hint when the SPA is not built, and serves strict security headers', async () => {
     const res = await app.inject({ method: 'GET', url: '/channels' });
     expect(res.statusCode).toBe(503);
-    expect(res.body).toMatch(/^The console is not built: run .*\n$/);
+    expect(res.body).toMatch(/^The console.s web app is not built: run .*\n$/);
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['x-frame-options']).toBe('DENY');

@@ -11,7 +11,7 @@ async function isFile(file: string): Promise<boolean> {
   return stat(file).then((s) => s.isFile(), () => false);
 }
 
-export const missingBuildHint = 'The console is not built: run `npm run build --prefix services/operator-console/web` (npm start does it), then reload.';
+export const missingBuildHint = "The console's web app is not built: run `bash infra/local/install.sh` (npm start does it), then reload.";
 
 export function spaRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   const root = path.resolve(deps.webDistDir);
