@@ -20,6 +20,8 @@ missing_debian_packages() {
   command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   printf '%s\n' "${missing[@]}"
 }
 
@@ -144,6 +146,36 @@ install_npm() {
   fi
 }
 
+# ----------------------------------------------------------- console web ----
+
+CONSOLE_WEB="$REPO_ROOT/services/operator-console/web"
+
+# The sources the SPA is built from, and the lockfile (a dependency change changes the bundle).
+console_web_hash() {
+  (cd "$CONSOLE_WEB" && find src index.html vite.config.ts -type f -print0 | sort -z | xargs -0 sha256sum
+    sha256sum "$REPO_ROOT/package-lock.json") | sha256sum | cut -d' ' -f1
+}
+
+# The operator console serves services/operator-console/web/dist: build it when it is missing or its
+# sources changed since the last build (the hash is kept in dist/), so a fresh clone's `npm start` serves it.
+build_console_web() {
+  [[ -d "$CONSOLE_WEB/src" ]] || return 0
+  local marker="$CONSOLE_WEB/dist/.source-hash" want
+  want="$(console_web_hash)"
+  [[ -f "$marker" && "$(<"$marker")" == "$want" ]] && return 0
+  exec {web_lock}>"$RUN_DIR/console-web.lock"
+  flock -w 300 "$web_lock" || die "install: could not take $RUN_DIR/console-web.lock"
+  # Another run may have built while we waited for the lock.
+  [[ -f "$marker" && "$(<"$marker")" == "$want" ]] && return 0
+  log "install: building the operator console's web app (vite build)"
+  if ! (cd "$CONSOLE_WEB" && "$REPO_ROOT/node_modules/.bin/node" "$REPO_ROOT/node_modules/vite/bin/vite.js" build) \
+    >"$LOG_DIR/console-web-build.log" 2>&1 </dev/null; then
+    show_log_tail "$LOG_DIR/console-web-build.log"
+    die "install: the operator console's web app did not build"
+  fi
+  printf '%s\n' "$want" >"$marker"
+}
+
 # ------------------------------------------------------------------ main ----
 
 main() {
@@ -166,6 +198,7 @@ main() {
     rm -f "$npm_out"
     ((rc == 0)) || die "install: npm step failed"
   fi
+  build_console_web
   local elapsed=$(($(now_ms) - t0))
   if ((elapsed > 1000)); then
     log "install: done in $((elapsed / 1000)).$((elapsed % 1000 / 100))s"
