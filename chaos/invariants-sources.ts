@@ -1,6 +1,6 @@
 // What the invariant checker (invariants.ts) reads from the stack besides Kafka: each service's
 // database (superuser, read-only queries), the three channels' GET /transactions and the SMSC's
-// GET /messages. Whole tables are read where the checker compares them with something else; where a
+// GET /parts. Whole tables are read where the checker compares them with something else; where a
 // table can answer the question itself (an unbalanced ledger transaction, a bill paid beyond what it
 // owes), only the offending rows come back.
 import pg from 'pg';

@@ -1,5 +1,5 @@
 // The fault suite's invariant checker (issue 13): reads the truth from every side (the four service
-// databases, the Kafka topics and groups, the channels' GET /transactions, the SMSC's GET /messages)
+// databases, the Kafka topics and groups, the channels' GET /transactions, the SMSC's GET /parts)
 // and holds the system, and every answer the load's clients got, to the promises it makes.
 //
 // It is called every ~2 s while the system settles, so it only reads (one REPEATABLE READ READ ONLY

@@ -44,7 +44,7 @@ export interface ChaosStack {
     bankAdapter: string;
     notification: string;
     channels: Record<ChannelId, string>;
-    /** The SMSC simulator's HTTP side (GET /messages, POST /control). */
+    /** The SMSC simulator's HTTP side (GET /parts, GET /stats, POST /control). */
     smsc: string;
   };
   /** The SMSC simulator's SMPP side (the checker's self-test submits to it as another ESME would). */
