@@ -20,6 +20,10 @@ export const configSchema = z.object({
   // The console's own operator client in CLIENTS_FILE: it signs every call to the services with it.
   CONSOLE_CLIENT_ID: envString().default('operator-console'),
   BANK_ADAPTER_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),
+  // The other services, asked only for their parked outbox rows (the Outbox screen).
+  BILLING_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3001'),
+  ORCHESTRATION_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3002'),
+  NOTIFICATION_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3004'),
   // How long a call to a service may take before the console answers 503.
   SERVICE_TIMEOUT_MS: envDurationMs().default(5_000),
 

@@ -37,6 +37,8 @@ await runService({
       throw new DependencyUnavailableError('Redis', new URL(config.REDIS_URL).host, cause);
     });
 
+    const client = (baseUrl: string, name: string) => createServiceClient({ baseUrl, name, keyId: key.keyId, secret: key.secret, timeoutMs: config.SERVICE_TIMEOUT_MS });
+    const bankAdapter = client(config.BANK_ADAPTER_URL, 'The bank adapter');
     const app = buildApp({
       logger,
       registry,
@@ -48,7 +50,13 @@ await runService({
       failures: createSignInFailureStore(redis, { windowMs: config.SIGNIN_LOCKOUT }),
       maxFailures: config.SIGNIN_MAX_FAILURES,
       cookieSecure: config.SESSION_COOKIE_SECURE,
-      bankAdapter: createServiceClient({ baseUrl: config.BANK_ADAPTER_URL, name: 'The bank adapter', keyId: key.keyId, secret: key.secret, timeoutMs: config.SERVICE_TIMEOUT_MS }),
+      bankAdapter,
+      outboxServices: {
+        billing: client(config.BILLING_URL, 'Billing'),
+        'payment-orchestration': client(config.ORCHESTRATION_URL, 'Payment orchestration'),
+        'bank-adapter': bankAdapter,
+        notification: client(config.NOTIFICATION_URL, 'Notification'),
+      },
       webDistDir: config.WEB_DIST_DIR,
     });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);

@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { appendAudit } from '../audit/pg-audit-store.ts';
-import { requireOperator } from '../auth/client-kinds.ts';
+import { operatorActor, requireOperator } from '../auth/client-kinds.ts';
 import { hashRequest } from '../idempotency/idempotency-store.ts';
 import { idempotent } from '../idempotency/idempotent.ts';
 import { listParkedOutbox, replayParkedOutbox } from '../outbox/parked-rows.ts';
@@ -88,7 +88,8 @@ export function parkedOutboxRoutes(options: { pool: Pool }): FastifyPluginAsyncZ
           if (!(await replayParkedOutbox(tx, eventId))) {
             return { status: 404, body: errorBody('not_found', request.id, `No parked outbox event has id ${eventId}.`) };
           }
-          await appendAudit(tx, { actor: operator.clientId, action: OUTBOX_REPLAY_ACTION, target: eventId, requestId: request.id });
+          // The person the console signed in, not only its key (as every operator action is audited).
+          await appendAudit(tx, { actor: operatorActor(operator), action: OUTBOX_REPLAY_ACTION, target: eventId, requestId: request.id });
           return { status: 200, body: { eventId, status: 'unparked' } };
         });
         return sendIdempotent(reply, response);

@@ -17,7 +17,7 @@ export type ServiceClientOptions = {
 };
 
 export type ServiceClient = {
-  call<T>(method: 'GET' | 'POST', path: string, options: { person: string; body?: unknown }): Promise<T>;
+  call<T>(method: 'GET' | 'POST', path: string, options: { person: string; body?: unknown; headers?: Record<string, string> }): Promise<T>;
   /** Whether the service answers at all (its /healthz). */
   ping(): Promise<void>;
 };
@@ -25,10 +25,10 @@ export type ServiceClient = {
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
   const unavailable = (cause?: unknown) => new ApiError('service_unavailable', `${options.name} is not answering; try again shortly.`, undefined, { cause });
   return {
-    async call<T>(method: 'GET' | 'POST', path: string, call: { person: string; body?: unknown }): Promise<T> {
+    async call<T>(method: 'GET' | 'POST', path: string, call: { person: string; body?: unknown; headers?: Record<string, string> }): Promise<T> {
       const url = new URL(path, options.baseUrl);
       const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-      const headers: Record<string, string> = { [OPERATOR_PERSON_HEADER]: call.person };
+      const headers: Record<string, string> = { ...call.headers, [OPERATOR_PERSON_HEADER]: call.person };
       if (body !== undefined) headers['content-type'] = 'application/json';
       Object.assign(headers, await signRequest({ method, url, body, headers, keyId: options.keyId, secret: options.secret }));
       let response: Response;

@@ -11,6 +11,8 @@ export type RouteDeps = {
   maxFailures: number;
   cookieSecure: boolean;
   bankAdapter: ServiceClient;
+  /** Every service by name, asked for its parked outbox rows (the bank adapter among them). */
+  outboxServices: Record<string, ServiceClient>;
   /** The SPA's build output (index.html and its assets). */
   webDistDir: string;
 };

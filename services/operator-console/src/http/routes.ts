@@ -6,6 +6,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { channelSwitchRoute } from './channel-switch.route.ts';
 import { channelsRoute } from './channels.route.ts';
+import { outboxParkedRoute } from './outbox-parked.route.ts';
+import { outboxReplayRoute } from './outbox-replay.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { sessionCreateRoute } from './session-create.route.ts';
 import { sessionDeleteRoute } from './session-delete.route.ts';
@@ -50,6 +52,8 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(sessionDeleteRoute(deps));
       await api.register(channelsRoute(deps));
       await api.register(channelSwitchRoute(deps));
+      await api.register(outboxParkedRoute(deps));
+      await api.register(outboxReplayRoute(deps));
     });
     await app.register(spaRoute(deps));
   };

@@ -63,6 +63,8 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     users,
     consoleClientId,
     async build(options = {}) {
+      const client = (baseUrl: string, name: string) => createServiceClient({ baseUrl, name, keyId: key.keyId, secret: key.secret, timeoutMs: 5_000 });
+      const bankAdapter = client(adapterUrl, 'The bank adapter');
       const app = buildApp({
         logger,
         registry: new Registry(),
@@ -72,7 +74,9 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
         failures: createSignInFailureStore(redis, { windowMs: options.lockoutMs ?? 15 * 60_000 }),
         maxFailures: options.maxFailures ?? 5,
         cookieSecure: options.cookieSecure ?? false,
-        bankAdapter: createServiceClient({ baseUrl: adapterUrl, name: 'The bank adapter', keyId: key.keyId, secret: key.secret, timeoutMs: 5_000 }),
+        bankAdapter,
+        // Only the bank adapter runs here; port 1 never answers, which is the "service down" case.
+        outboxServices: { 'bank-adapter': bankAdapter, billing: client('http://127.0.0.1:1', 'Billing') },
         webDistDir: `/nonexistent-${run}`,
       });
       await app.ready();

@@ -1,0 +1,55 @@
+// The Outbox screen: every service's parked outbox rows (events Kafka refuses) side by side, and
+// putting one back in line. A service that does not answer is shown as unavailable with one line,
+// so one service down never hides the others' rows.
+import { createHash } from 'node:crypto';
+import { ApiError } from '@gateway/contracts';
+import type { ServiceClient } from '../clients/service-client.ts';
+import { hasRole } from '../domain/operators.ts';
+import type { Operator } from '../domain/operators.ts';
+
+export type ParkedRow = {
+  eventId: string;
+  type: string | null;
+  topic: string;
+  key: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  parkedAt: string;
+  blockedBehind: number;
+};
+
+export type ServiceParked = { service: string; available: boolean; rows: ParkedRow[]; error?: string };
+
+export async function listParked(services: Record<string, ServiceClient>, operator: Operator): Promise<ServiceParked[]> {
+  return Promise.all(
+    Object.entries(services).map(async ([service, client]): Promise<ServiceParked> => {
+      try {
+        const { parked } = await client.call<{ parked: ParkedRow[] }>('GET', '/v1/outbox/parked', { person: operator.username });
+        return { service, available: true, rows: parked };
+      } catch (error) {
+        return { service, available: false, rows: [], error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+}
+
+/**
+ * The Idempotency-Key is derived from the session and the event, so a double click (or a retry after a
+ * lost answer) in one session replays once and gets the first answer back; another session, or the
+ * same one after the event is parked again, would need a new key and gets one from a new session.
+ */
+export async function replayParked(
+  services: Record<string, ServiceClient>,
+  operator: Operator,
+  request: { service: string; eventId: string; sessionId: string },
+): Promise<{ eventId: string; status: 'unparked' }> {
+  if (!hasRole(operator.role, 'operator')) throw new ApiError('forbidden', 'Replaying an outbox event needs the operator role.');
+  const client = Object.hasOwn(services, request.service) ? services[request.service] : undefined;
+  if (client === undefined) throw new ApiError('not_found', `No service is called ${request.service}.`);
+  const key = createHash('sha256').update(`${request.sessionId}:${request.eventId}`).digest('base64url');
+  return client.call('POST', `/v1/outbox/parked/${encodeURIComponent(request.eventId)}/replay`, {
+    person: operator.username,
+    headers: { 'idempotency-key': `console-replay-${key}` },
+  });
+}
