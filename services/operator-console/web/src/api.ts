@@ -103,10 +103,39 @@ export async function forceChannel(channelId: string, action: 'force-off' | 'for
   return request<Channel>('POST', `/api/channels/${encodeURIComponent(channelId)}/${action}`, { reason });
 }
 
+export interface ParkedRow {
+  eventId: string;
+  type: string | null;
+  topic: string;
+  key: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  parkedAt: string;
+  blockedBehind: number;
+}
+
+export interface ServiceParked {
+  service: string;
+  available: boolean;
+  rows: ParkedRow[];
+  error?: string;
+}
+
+export async function listParkedOutbox(): Promise<ServiceParked[]> {
+  return (await request<{ services: ServiceParked[] }>('GET', '/api/outbox/parked')).services;
+}
+
+export async function replayParkedOutbox(service: string, eventId: string): Promise<{ eventId: string; status: 'unparked' }> {
+  return request('POST', `/api/outbox/${encodeURIComponent(service)}/${encodeURIComponent(eventId)}/replay`);
+}
+
 /** The TanStack Query key of the session (null: signed out). */
 export const SESSION_KEY = ['session'];
 
 export const CHANNELS_KEY = ['channels'];
+
+export const OUTBOX_KEY = ['outbox'];
 
 /** Signed out (by the person or by the server): no session, and nothing read under the old one kept. */
 export function forgetSession(queryClient: QueryClient): void {

@@ -15,6 +15,8 @@ export interface StackInfo {
   consoleUrl: string;
   bankAdapterUrl: string;
   bankAdapterDatabaseUrl: string;
+  /** The bank adapter's results topic (a topic that exists, for a planted outbox row to be published to). */
+  bankAdapterResultsTopic: string;
   /** The run's channel ids, by the shipped id they copy (bank-alpha → bank-alpha-pw1a2b3c). */
   channels: Record<string, string>;
   /** username by role, and a viewer of its own for the lock-out test; every password is `password`. */
@@ -113,6 +115,11 @@ async function start(): Promise<StackInfo> {
       ...base,
       HTTP_PORT: String(consolePort),
       BANK_ADAPTER_URL: bankAdapterUrl,
+      // Not started here: port 1 never answers, so the Outbox screen shows them unavailable (and never
+      // reaches a service another run left on the default ports).
+      BILLING_URL: 'http://127.0.0.1:1',
+      ORCHESTRATION_URL: 'http://127.0.0.1:1',
+      NOTIFICATION_URL: 'http://127.0.0.1:1',
       OPERATORS_FILE: operatorsFile,
       // Low, so the lock-out test needs few tries; the usernames are this run's own.
       SIGNIN_MAX_FAILURES: '3',
@@ -120,7 +127,7 @@ async function start(): Promise<StackInfo> {
     readyUrl: `${consoleUrl}/readyz`,
     timeoutMs: 30_000,
   });
-  return { consoleUrl, bankAdapterUrl, bankAdapterDatabaseUrl: adapterDb, channels: ids, users, password };
+  return { consoleUrl, bankAdapterUrl, bankAdapterDatabaseUrl: adapterDb, bankAdapterResultsTopic: topics.results, channels: ids, users, password };
 }
 
 let stopping = false;

@@ -30,6 +30,16 @@ export const en = {
   cancel: 'Cancel',
   submit: 'Apply',
   forbidden: 'Your role may not do this.',
+  navOutbox: 'Outbox',
+  outboxTitle: 'Parked outbox events',
+  service: { billing: 'Billing', 'payment-orchestration': 'Payment orchestration', 'bank-adapter': 'Bank adapter', notification: 'Notification' } as Record<string, string>,
+  serviceUnavailable: 'Not answering',
+  noParked: 'No parked events.',
+  outboxCol: { type: 'Event type', topic: 'Topic', key: 'Key', attempts: 'Attempts', lastError: 'Last error', parkedAt: 'Parked at', blockedBehind: 'Held back behind it' },
+  replay: 'Replay',
+  replayTitle: 'Replay this event?',
+  replayExplain: (what: string, topic: string) => `${what} goes back in line for ${topic}; if Kafka still refuses it, it is parked again.`,
+  replayConfirm: 'Replay now',
 };
 
 export type Messages = typeof en;

@@ -1,0 +1,48 @@
+// The Outbox screen in a real browser against the real stack: a row parked in the bank adapter's
+// outbox is listed; an operator replays it (the bank adapter's row is un-parked and published); a
+// viewer sees the row but no Replay; the services not running are shown unavailable.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { StackInfo } from './stack.ts';
+
+const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
+
+function outboxProbe<T>(command: 'plant' | 'state', arg: string): T {
+  const script = fileURLToPath(new URL('./outbox-probe.ts', import.meta.url));
+  return JSON.parse(execFileSync(process.execPath, [script, command, stack.bankAdapterDatabaseUrl, arg], { encoding: 'utf8' })) as T;
+}
+
+async function openOutbox(page: Page, username: string): Promise<void> {
+  await page.goto(stack.consoleUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(stack.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Outbox' }).click();
+  await expect(page.getByRole('heading', { name: 'Parked outbox events' })).toBeVisible();
+}
+
+test('a viewer sees a parked row and the services that do not answer, but no Replay button', async ({ page }) => {
+  const { eventId } = outboxProbe<{ eventId: string }>('plant', stack.bankAdapterResultsTopic);
+  await openOutbox(page, stack.users.viewer);
+  const line = page.locator(`section[data-service="bank-adapter"] tr[data-event="${eventId}"]`);
+  await expect(line).toContainText('browser.parked');
+  await expect(line).toContainText('MESSAGE_TOO_LARGE');
+  await expect(page.locator('section[data-service="billing"]')).toContainText('Not answering');
+  await expect(page.getByRole('button', { name: 'Replay' })).toHaveCount(0);
+  expect(outboxProbe('state', eventId)).toEqual({ parked: true, published: false });
+});
+
+test('an operator replays a parked row after confirming: it leaves the screen and the bank adapter publishes it', async ({ page }) => {
+  const { eventId } = outboxProbe<{ eventId: string }>('plant', stack.bankAdapterResultsTopic);
+  await openOutbox(page, stack.users.operator);
+  const line = page.locator(`section[data-service="bank-adapter"] tr[data-event="${eventId}"]`);
+  await line.getByRole('button', { name: 'Replay' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('browser.parked');
+  await dialog.getByRole('button', { name: 'Replay now' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(line).toHaveCount(0);
+  await expect.poll(() => outboxProbe('state', eventId)).toEqual({ parked: false, published: true });
+});
