@@ -57,14 +57,14 @@ describe('parked outbox rows', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('lets an operator replay a row: un-parked, published by the relay, audited with the person; a double click replays once', async () => {
+  it('lets an operator replay a row: un-parked, published by the relay, audited with the person once; a double click is a 404', async () => {
     const eventId = await plantParkedRow();
     const b = browser(app);
     await b.signIn(h.users.operator);
     const first = await b.send('POST', `/api/outbox/bank-adapter/${eventId}/replay`);
     expect(first).toMatchObject({ status: 200, body: { eventId, status: 'unparked' } });
-    // Same session and event, same Idempotency-Key: the service's first answer, not a 404.
-    expect(await b.send('POST', `/api/outbox/bank-adapter/${eventId}/replay`)).toMatchObject({ status: 200, body: { eventId, status: 'unparked' } });
+    // A double click: the row is no longer parked, so the second is a 404 and nothing is replayed twice.
+    expect(await b.send('POST', `/api/outbox/bank-adapter/${eventId}/replay`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     await waitFor(async () => {
       const { rows } = await h.adapter.db.pool.query<{ published: boolean }>('SELECT published_at IS NOT NULL AS published FROM outbox WHERE event_id = $1 AND parked_at IS NULL', [eventId]);
       return rows[0]?.published === true;

@@ -1,7 +1,7 @@
 // The Outbox screen: every service's parked outbox rows (events Kafka refuses) side by side, and
 // putting one back in line. A service that does not answer is shown as unavailable with one line,
 // so one service down never hides the others' rows.
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ApiError } from '@gateway/contracts';
 import type { ServiceClient } from '../clients/service-client.ts';
 import { hasRole } from '../domain/operators.ts';
@@ -35,21 +35,21 @@ export async function listParked(services: Record<string, ServiceClient>, operat
 }
 
 /**
- * The Idempotency-Key is derived from the session and the event, so a double click (or a retry after a
- * lost answer) in one session replays once and gets the first answer back; another session, or the
- * same one after the event is parked again, would need a new key and gets one from a new session.
+ * A fresh Idempotency-Key per click, not one derived from the session and the event: a row Kafka
+ * refuses again is parked again under the same event id, and a derived key would answer that second
+ * replay with the first one's cached 200 without un-parking anything. A double click still replays
+ * once: the second request finds the row no longer parked and is a 404.
  */
 export async function replayParked(
   services: Record<string, ServiceClient>,
   operator: Operator,
-  request: { service: string; eventId: string; sessionId: string },
+  request: { service: string; eventId: string },
 ): Promise<{ eventId: string; status: 'unparked' }> {
   if (!hasRole(operator.role, 'operator')) throw new ApiError('forbidden', 'Replaying an outbox event needs the operator role.');
   const client = Object.hasOwn(services, request.service) ? services[request.service] : undefined;
   if (client === undefined) throw new ApiError('not_found', `No service is called ${request.service}.`);
-  const key = createHash('sha256').update(`${request.sessionId}:${request.eventId}`).digest('base64url');
   return client.call('POST', `/v1/outbox/parked/${encodeURIComponent(request.eventId)}/replay`, {
     person: operator.username,
-    headers: { 'idempotency-key': `console-replay-${key}` },
+    headers: { 'idempotency-key': `console-replay-${randomUUID()}` },
   });
 }

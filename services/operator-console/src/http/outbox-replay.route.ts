@@ -20,10 +20,7 @@ export function outboxReplayRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           response: { 200: z.object({ eventId: z.string(), status: z.literal('unparked') }), ...errorResponses(400, 401, 403, 404, 409, 503) },
         },
       },
-      async (request) => {
-        const { operator, session } = requireSignedIn(request);
-        return replayParked(deps.outboxServices, operator, { ...request.params, sessionId: session.id });
-      },
+      async (request) => replayParked(deps.outboxServices, requireSignedIn(request).operator, request.params),
     );
   };
 }
