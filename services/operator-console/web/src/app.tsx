@@ -1,5 +1,5 @@
-// The session decides the screen: none → sign-in; otherwise the shell with the Channels screen (the
-// only screen of this slice; others join the navigation when they exist).
+// The session decides the screen: none → sign-in; otherwise the shell with the screens built so far
+// (Channels, Outbox); the others join the navigation when they exist.
 import { useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { SESSION_KEY, currentSession, forgetSession, setUnauthenticatedHandler } from './api.ts';
