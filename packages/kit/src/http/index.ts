@@ -7,3 +7,5 @@ export { ensureDefaultMetrics, HTTP_DURATION_METRIC, httpDurationHistogram, shar
 export { idempotencyHeadersSchema, idempotencyKeySchema, signatureHeadersSchema } from './header-schemas.ts';
 export { CORRELATION_ID_HEADER, correlationIdOf, REQUEST_ID_HEADER, requestIdOf } from './request-ids.ts';
 export { sendIdempotent } from './idempotent-reply.ts';
+export { parkedRowSchema } from './parked-outbox-routes.ts';
+export type { ParkedRowView } from './parked-outbox-routes.ts';

@@ -17,7 +17,8 @@ import { sendIdempotent } from './idempotent-reply.ts';
 
 const OUTBOX_REPLAY_ACTION = 'outbox.replay';
 
-const parkedRowSchema = z.object({
+/** A parked row as the services' GET /v1/outbox/parked answers it (the operator console reads the same shape). */
+export const parkedRowSchema = z.object({
   eventId: z.string(),
   type: z.string().nullable(),
   topic: z.string(),
@@ -28,6 +29,8 @@ const parkedRowSchema = z.object({
   parkedAt: z.string(),
   blockedBehind: z.number().int().describe('Later events of the same topic and key held back behind this one (per-key order).'),
 });
+
+export type ParkedRowView = z.infer<typeof parkedRowSchema>;
 
 const parkedListSchema = z.object({ parked: z.array(parkedRowSchema) });
 const eventIdParamsSchema = z.object({ eventId: z.uuid() });

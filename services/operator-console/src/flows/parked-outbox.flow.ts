@@ -3,29 +3,18 @@
 // so one service down never hides the others' rows.
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@gateway/contracts';
+import type { ParkedRowView } from '@gateway/kit';
 import type { ServiceClient } from '../clients/service-client.ts';
 import { hasRole } from '../domain/operators.ts';
 import type { Operator } from '../domain/operators.ts';
 
-export type ParkedRow = {
-  eventId: string;
-  type: string | null;
-  topic: string;
-  key: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  parkedAt: string;
-  blockedBehind: number;
-};
-
-export type ServiceParked = { service: string; available: boolean; rows: ParkedRow[]; error?: string };
+export type ServiceParked = { service: string; available: boolean; rows: ParkedRowView[]; error?: string };
 
 export async function listParked(services: Record<string, ServiceClient>, operator: Operator): Promise<ServiceParked[]> {
   return Promise.all(
     Object.entries(services).map(async ([service, client]): Promise<ServiceParked> => {
       try {
-        const { parked } = await client.call<{ parked: ParkedRow[] }>('GET', '/v1/outbox/parked', { person: operator.username });
+        const { parked } = await client.call<{ parked: ParkedRowView[] }>('GET', '/v1/outbox/parked', { person: operator.username });
         return { service, available: true, rows: parked };
       } catch (error) {
         return { service, available: false, rows: [], error: error instanceof Error ? error.message : String(error) };

@@ -1,23 +1,11 @@
 // GET /api/outbox/parked: every service's parked outbox rows, for every role. A service that does not
 // answer is `available: false` with a one-line error, never a 5xx for the whole screen.
-import { errorResponses } from '@gateway/kit';
+import { errorResponses, parkedRowSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listParked } from '../flows/parked-outbox.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { requireSignedIn } from './session-guard.ts';
-
-const parkedRowSchema = z.object({
-  eventId: z.string(),
-  type: z.string().nullable(),
-  topic: z.string(),
-  key: z.string(),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  parkedAt: z.string(),
-  blockedBehind: z.number().int(),
-});
 
 const servicesSchema = z.object({
   services: z.array(z.object({ service: z.string(), available: z.boolean(), rows: z.array(parkedRowSchema), error: z.string().optional() })),
