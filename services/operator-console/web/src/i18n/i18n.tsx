@@ -2,6 +2,8 @@
 // page (not only our components) flips to right to left for Arabic.
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
+import { formatMoney as formatMoneyIn } from '@gateway/contracts';
+import type { Money } from '@gateway/contracts';
 import { ar } from './ar.ts';
 import { en } from './en.ts';
 import type { Messages } from './en.ts';
@@ -16,6 +18,10 @@ interface I18n {
   setLang: (lang: Lang) => void;
   /** A time in Asia/Damascus, the telecom's zone, whatever the browser's. */
   formatTime: (iso: string) => string;
+  /** An amount as the SMS and the rest of the project write it: contracts' formatMoney, exact from minor units. */
+  formatMoney: (value: { amount: number; currency: string }) => string;
+  /** A count or a share in the language's digits. */
+  formatNumber: (value: number, options?: Intl.NumberFormatOptions) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -44,6 +50,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         setLangState(next);
       },
       formatTime: (iso) => format.format(new Date(iso)),
+      // The API's amounts were checked by the services' schemas, so the cast only restores the brand.
+      formatMoney: (value) => formatMoneyIn(value as Money, lang === 'ar' ? 'ar-SY' : 'en'),
+      formatNumber: (value, options) => new Intl.NumberFormat(lang === 'ar' ? 'ar-SY' : 'en-GB', options).format(value),
     };
   }, [lang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
