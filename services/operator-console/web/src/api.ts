@@ -2,10 +2,12 @@
 // read; the CSRF token comes in the session answers and goes back on every state-changing request.
 import type { QueryClient } from '@tanstack/react-query';
 
+export type Role = 'viewer' | 'operator' | 'admin';
+
 export interface User {
   username: string;
   displayName: string;
-  role: 'viewer' | 'operator' | 'admin';
+  role: Role;
 }
 
 export interface Session {

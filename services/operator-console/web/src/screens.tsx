@@ -1,0 +1,24 @@
+// The screens of the navigation, in its order. A screen is listed only once it is built (no stubs);
+// `roles` limits who sees it (the backend refuses the others all the same).
+import type { ReactNode } from 'react';
+import type { Role } from './api.ts';
+import { Channels } from './channels.tsx';
+import type { Messages } from './i18n/en.ts';
+import { Outbox } from './outbox.tsx';
+
+export interface ScreenProps {
+  /** The person's role may act (operator or admin), not only read. */
+  canAct: boolean;
+}
+
+export interface ScreenDef {
+  id: string;
+  label: (t: Messages) => string;
+  roles?: readonly Role[];
+  render: (props: ScreenProps) => ReactNode;
+}
+
+export const screens: readonly ScreenDef[] = [
+  { id: 'channels', label: (t) => t.navChannels, render: ({ canAct }) => <Channels canAct={canAct} /> },
+  { id: 'outbox', label: (t) => t.navOutbox, render: ({ canAct }) => <Outbox canAct={canAct} /> },
+];
