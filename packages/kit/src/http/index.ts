@@ -7,5 +7,7 @@ export { ensureDefaultMetrics, HTTP_DURATION_METRIC, httpDurationHistogram, shar
 export { idempotencyHeadersSchema, idempotencyKeySchema, signatureHeadersSchema } from './header-schemas.ts';
 export { CORRELATION_ID_HEADER, correlationIdOf, REQUEST_ID_HEADER, requestIdOf } from './request-ids.ts';
 export { sendIdempotent } from './idempotent-reply.ts';
-export { parkedRowSchema } from './parked-outbox-routes.ts';
-export type { ParkedRowView } from './parked-outbox-routes.ts';
+export { outboxBacklogSchema, parkedRowSchema } from './parked-outbox-routes.ts';
+export type { OutboxBacklogView, ParkedRowView } from './parked-outbox-routes.ts';
+export { auditPageSchema, auditRowSchema, defaultAuditPageSize, maxAuditPageSize } from './audit-log-routes.ts';
+export type { AuditRowView } from './audit-log-routes.ts';

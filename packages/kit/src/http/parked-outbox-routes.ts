@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/pg-audit-store.ts';
 import { operatorActor, requireOperator } from '../auth/client-kinds.ts';
 import { hashRequest } from '../idempotency/idempotency-store.ts';
 import { idempotent } from '../idempotency/idempotent.ts';
-import { listParkedOutbox, replayParkedOutbox } from '../outbox/parked-rows.ts';
+import { listParkedOutbox, outboxBacklog, replayParkedOutbox } from '../outbox/parked-rows.ts';
 import { errorResponses } from './error-handler.ts';
 import { idempotencyHeadersSchema, signatureHeadersSchema } from './header-schemas.ts';
 import { sendIdempotent } from './idempotent-reply.ts';
@@ -33,6 +33,14 @@ export const parkedRowSchema = z.object({
 export type ParkedRowView = z.infer<typeof parkedRowSchema>;
 
 const parkedListSchema = z.object({ parked: z.array(parkedRowSchema) });
+
+/** GET /v1/outbox/backlog: what the service's outbox still has to send (the console's overview reads it). */
+export const outboxBacklogSchema = z.object({
+  unpublished: z.number().int().describe('Events waiting for the relay (neither published nor parked).'),
+  oldestUnpublishedAt: z.string().nullable().describe('When the oldest of them was written; null when none waits.'),
+  parked: z.number().int().describe('Events Kafka refuses, set aside (GET /v1/outbox/parked lists them).'),
+});
+export type OutboxBacklogView = z.infer<typeof outboxBacklogSchema>;
 const eventIdParamsSchema = z.object({ eventId: z.uuid() });
 const replayedSchema = z.object({
   eventId: z.string(),
@@ -69,6 +77,23 @@ export function parkedOutboxRoutes(options: { pool: Pool }): FastifyPluginAsyncZ
             blockedBehind: r.blockedBehind,
           })),
         };
+      },
+    );
+
+    app.get(
+      '/v1/outbox/backlog',
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'How many outbox events wait for the relay, since when, and how many are parked',
+          headers: signatureHeadersSchema,
+          response: { 200: outboxBacklogSchema, ...errorResponses(401, 403) },
+        },
+      },
+      async (request) => {
+        requireOperator(request);
+        const backlog = await outboxBacklog(pool);
+        return { ...backlog, oldestUnpublishedAt: backlog.oldestUnpublishedAt?.toISOString() ?? null };
       },
     );
 

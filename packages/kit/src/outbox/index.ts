@@ -2,5 +2,5 @@ export { enqueueEvent, enqueueEvents, eventHeaders, outboxChannel } from './enqu
 export { createOutboxRelay } from './relay.ts';
 export type { OutboxRelay, OutboxRelayOptions } from './relay.ts';
 export { kafkaRejection } from './poison-rows.ts';
-export { listParkedOutbox, replayParkedOutbox } from './parked-rows.ts';
+export { listParkedOutbox, outboxBacklog, replayParkedOutbox } from './parked-rows.ts';
 export type { ParkedOutboxRow } from './parked-rows.ts';

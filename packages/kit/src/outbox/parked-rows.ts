@@ -49,6 +49,22 @@ export async function replayParkedOutbox(db: Queryable, eventId: string): Promis
   return (result.rowCount ?? 0) > 0;
 }
 
+/**
+ * What an outbox still has to send: rows waiting for the relay (not published, not parked), when the
+ * oldest of them was written (how far behind the relay is), and the parked rows beside them. For the
+ * console's overview; the count walks only the partial index of unpublished rows.
+ */
+export async function outboxBacklog(pool: Pool): Promise<{ unpublished: number; oldestUnpublishedAt: Date | null; parked: number }> {
+  const { rows } = await pool.query<{ unpublished: number; oldest: Date | null; parked: number }>(
+    `SELECT count(*) FILTER (WHERE parked_at IS NULL)::int AS unpublished,
+            min(created_at) FILTER (WHERE parked_at IS NULL) AS oldest,
+            count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
+     FROM outbox WHERE published_at IS NULL`,
+  );
+  const row = rows[0];
+  return { unpublished: row?.unpublished ?? 0, oldestUnpublishedAt: row?.oldest ?? null, parked: row?.parked ?? 0 };
+}
+
 export async function countParked(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE parked_at IS NOT NULL');
   return rows[0]?.n ?? 0;

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { anEvent, createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
+import type { TestDatabase } from '@gateway/testkit';
+import { Redis } from 'ioredis';
+import { signRequest } from '../src/auth/index.ts';
+import type { ClientsFile } from '../src/auth/index.ts';
+import { withTransaction } from '../src/db/index.ts';
+import { createHttpServer } from '../src/http/index.ts';
+import type { HttpServer } from '../src/http/index.ts';
+import { enqueueEvent } from '../src/outbox/index.ts';
+
+// GET /v1/outbox/backlog, as every service mounts it (createHttpServer with its pool and auth): what
+// the outbox still has to send. No relay runs here, so rows stay where the test puts them.
+const HOST = '127.0.0.1:3001';
+const run = randomUUID().slice(0, 8);
+const key = () => ({ keyId: `k-${randomUUID().slice(0, 8)}-${run}`, secret: randomBytes(32).toString('base64') });
+const operatorKey = key();
+const channelKey = key();
+const clients: ClientsFile = [
+  { clientId: 'ops-console', kind: 'operator', keys: [operatorKey] },
+  { clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keys: [channelKey] },
+];
+const logger = testLogger();
+let db: TestDatabase;
+let redis: Redis;
+let app: HttpServer;
+
+async function backlog(as: { keyId: string; secret: string } | null = operatorKey) {
+  const headers: Record<string, string> = { host: HOST };
+  if (as !== null) Object.assign(headers, await signRequest({ method: 'GET', url: `http://${HOST}/v1/outbox/backlog`, keyId: as.keyId, secret: as.secret }));
+  const res = await app.inject({ method: 'GET', url: '/v1/outbox/backlog', headers });
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+}
+
+async function enqueue(count: number): Promise<string[]> {
+  const events = Array.from({ length: count }, () => anEvent('payment.completed', { key: `acct-${randomUUID().slice(0, 8)}` }));
+  await withTransaction(db.pool, async (client) => {
+    for (const e of events) await enqueueEvent(client, e, 'payments.payments');
+  });
+  return events.map((e) => e.eventId);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  redis = new Redis(testInfra().redisUrl);
+  app = createHttpServer({ service: 'kit-backlog-test', version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
+  await app.ready();
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await redis?.quit();
+  await db?.drop();
+});
+
+describe('GET /v1/outbox/backlog', () => {
+  it('is empty for an outbox with nothing to send', async () => {
+    const res = await backlog();
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ unpublished: 0, oldestUnpublishedAt: null, parked: 0 });
+  });
+
+  it('counts the waiting rows from the oldest one, and the parked rows apart; published rows are not backlog', async () => {
+    const [published, parked, waiting] = await enqueue(3);
+    await db.pool.query(`UPDATE outbox SET created_at = '2026-01-02T03:04:05Z' WHERE event_id = $1`, [waiting]);
+    await db.pool.query(`UPDATE outbox SET created_at = '2026-01-01T00:00:00Z', published_at = now() WHERE event_id = $1`, [published]);
+    await db.pool.query(`UPDATE outbox SET created_at = '2025-12-31T00:00:00Z', parked_at = now(), attempts = 5 WHERE event_id = $1`, [parked]);
+    const res = await backlog();
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ unpublished: 1, oldestUnpublishedAt: '2026-01-02T03:04:05.000Z', parked: 1 });
+  });
+
+  it('is for operators only', async () => {
+    expect((await backlog(null)).status).toBe(401);
+    expect((await backlog(channelKey)).body).toMatchObject({ error: { code: 'forbidden' } });
+  });
+});
