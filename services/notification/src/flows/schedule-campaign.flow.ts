@@ -25,6 +25,7 @@ export type ScheduleCampaignPorts = {
 };
 
 export type ScheduleCampaignInput = {
+  /** Who acts, for the audit row and createdBy: operatorActor (`operator-console/alice`, or the client alone). */
   operatorId: string;
   requestId: string;
   name: string;

@@ -7,7 +7,7 @@
 // A completed campaign cannot be canceled: 409 `invalid_state` (docs/api.md) with details.reason
 // "campaign_completed".
 import { ApiError } from '@gateway/contracts';
-import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, operatorActor, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { cancelCampaign } from '../flows/cancel-campaign.flow.ts';
 import { campaignIdParamsSchema, campaignProgressSchema, cancelCampaignBodySchema } from './campaign-schemas.ts';
@@ -34,7 +34,7 @@ export function campaignCancelRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         const { campaignId } = request.params;
         const result = await cancelCampaign(
           { pool: deps.pool, now: () => deps.now?.() ?? new Date() },
-          { campaignId, operatorId: operator.clientId, reason: request.body?.reason ?? null, requestId: request.id },
+          { campaignId, operatorId: operatorActor(operator), reason: request.body?.reason ?? null, requestId: request.id },
         );
         if (result.kind === 'not_found') throw new ApiError('not_found', `No campaign ${campaignId}.`);
         if (result.kind === 'refused') throw new ApiError(result.code, result.message, result.details);

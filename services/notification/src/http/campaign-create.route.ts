@@ -10,7 +10,7 @@
 // runs after the key is looked up, so the replay of a campaign created a minute before its start still
 // replays instead of failing the time check.
 import { ApiError, idempotencyHeadersSchema } from '@gateway/contracts';
-import { errorResponses, hashRequest, idempotent, requireOperator, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, hashRequest, idempotent, operatorActor, requireOperator, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { scheduleCampaign } from '../flows/schedule-campaign.flow.ts';
 import { campaignProgressSchema, createCampaignBodySchema } from './campaign-schemas.ts';
@@ -43,7 +43,7 @@ export function campaignCreateRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           const { all: _all, ...segment } = body.segment;
           const result = await scheduleCampaign(
             { tx, now: () => now },
-            { operatorId: operator.clientId, requestId: request.id, name: body.name, text: { ar: body.text.ar, en: body.text.en ?? null }, segment, startAt: body.startAt },
+            { operatorId: operatorActor(operator), requestId: request.id, name: body.name, text: { ar: body.text.ar, en: body.text.en ?? null }, segment, startAt: body.startAt },
           );
           // Thrown, not returned: the key's transaction rolls back and nothing is stored.
           if (result.kind === 'refused') throw new ApiError(result.code, result.message, result.details);

@@ -57,6 +57,14 @@ export const createCampaignBodySchema = z.strictObject({
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignBodySchema>;
 
+export const previewCampaignBodySchema = z.strictObject({ segment: campaignSegmentBodySchema });
+
+export const campaignPreviewSchema = z.object({
+  recipients: z.number().int().describe('Mobiles the campaign would text now: one per mobile, opted-out numbers excluded.'),
+  optedOut: z.number().int().describe('Mobiles of the segment that opted out.'),
+  withoutMobile: z.number().int().describe('Accounts of the segment with no mobile on any matching bill.'),
+});
+
 export const campaignIdParamsSchema = z.object({ campaignId: z.guid({ error: 'must be a campaign id (a UUID)' }) });
 
 export const cancelCampaignBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).refine(isStorableText, storable).optional() }).nullish();

@@ -4,6 +4,7 @@ import { campaignCancelRoute } from './campaign-cancel.route.ts';
 import { campaignCreateRoute } from './campaign-create.route.ts';
 import { campaignGetRoute } from './campaign-get.route.ts';
 import { campaignListRoute } from './campaign-list.route.ts';
+import { campaignPreviewRoute } from './campaign-preview.route.ts';
 import { messagesRoute } from './messages.route.ts';
 import { optOutsRoute } from './opt-outs.route.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -16,6 +17,7 @@ export function notificationRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(campaignGetRoute(deps));
     await app.register(campaignListRoute(deps));
     await app.register(campaignCancelRoute(deps));
+    await app.register(campaignPreviewRoute(deps));
     await app.register(optOutsRoute(deps));
     await app.register(messagesRoute(deps));
   };

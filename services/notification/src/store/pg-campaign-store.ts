@@ -204,18 +204,27 @@ export async function claimDueCampaign(client: PoolClient, now: Date): Promise<s
   return rows[0]?.campaign_id ?? null;
 }
 
-const segmentQuery = `
-  WITH candidates AS (
+// Whom a segment selects, as one SQL condition over bill_contacts ($2 governorates lower-cased, $3
+// holder classes, $4 unpaid only, $5 the unpaid statuses, $6 account numbers: segmentParams). The
+// campaign's batches and the operator's preview both use it, so the preview counts exactly whom the
+// campaign would queue.
+const segmentFilter = `
+      ($2::text[] IS NULL OR lower(governorate) = ANY($2::text[]))
+      AND ($3::text[] IS NULL OR holder_class = ANY($3::text[]))
+      AND (NOT $4::boolean OR (status = ANY($5::text[]) AND amount_due > 0))
+      AND ($6::text[] IS NULL OR account_no = ANY($6::text[]))`;
+
+// The segment's recipients after a cursor ($1, an msisdn, null from the start), at most $7 of them
+// (null: all): `candidates` one per mobile, `eligible` those not opted out.
+const segmentRecipients = `
+  candidates AS (
     -- One recipient per mobile: the holder's most recently updated matching bill gives the locale
     -- and the account named in the message's record.
     SELECT DISTINCT ON (msisdn) msisdn, account_no, locale
     FROM bill_contacts
     WHERE msisdn IS NOT NULL
       AND ($1::text IS NULL OR msisdn > $1::text)
-      AND ($2::text[] IS NULL OR lower(governorate) = ANY($2::text[]))
-      AND ($3::text[] IS NULL OR holder_class = ANY($3::text[]))
-      AND (NOT $4::boolean OR (status = ANY($5::text[]) AND amount_due > 0))
-      AND ($6::text[] IS NULL OR account_no = ANY($6::text[]))
+      AND ${segmentFilter}
     ORDER BY msisdn, updated_at DESC, account_no
     LIMIT $7
   ),
@@ -223,7 +232,22 @@ const segmentQuery = `
     SELECT c.msisdn, c.account_no, c.locale, row_number() OVER (ORDER BY c.msisdn) AS n
     FROM candidates c
     WHERE NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.msisdn = c.msisdn AND o.opted_out)
-  ),
+  )`;
+
+function segmentParams(segment: CampaignSegment, cursor: string | null, limit: number | null): unknown[] {
+  return [
+    cursor,
+    segment.governorates?.map((g) => g.toLowerCase()) ?? null,
+    segment.holderClasses ?? null,
+    segment.unpaidOnly === true,
+    unpaidStatuses,
+    segment.accountNos ?? null,
+    limit,
+  ];
+}
+
+const segmentQuery = `
+  WITH ${segmentRecipients},
   worded AS (
     -- English only to English-speaking holders, and only when the campaign has an English text.
     SELECT e.*, (e.locale = 'en' AND $10::text IS NOT NULL) AS english FROM eligible e
@@ -265,13 +289,7 @@ export async function queueNextBatch(client: PoolClient, campaignId: string, bat
   const segment = campaignSegmentSchema.parse(campaign.segment);
   const messageIds = Array.from({ length: batchSize }, () => uuidv7());
   const { rows: result } = await client.query<{ candidates: number; eligible: number; last_msisdn: string | null; queued: number }>(segmentQuery, [
-    campaign.cursor_msisdn,
-    segment.governorates?.map((g) => g.toLowerCase()) ?? null,
-    segment.holderClasses ?? null,
-    segment.unpaidOnly === true,
-    unpaidStatuses,
-    segment.accountNos ?? null,
-    batchSize,
+    ...segmentParams(segment, campaign.cursor_msisdn, batchSize),
     messageIds,
     campaignId,
     campaign.text_en,
@@ -287,6 +305,36 @@ export async function queueNextBatch(client: PoolClient, campaignId: string, bat
     [campaignId, batch.last_msisdn, batch.queued, state, now],
   );
   return { queued: batch.queued, optedOut: batch.candidates - batch.eligible, done, state };
+}
+
+/** Whom a segment reaches now: what a campaign created with it would queue, and whom it would not. */
+export type SegmentReach = {
+  /** Mobiles that would get the message (one per mobile, opted-out numbers left out). */
+  recipients: number;
+  /** Mobiles of the segment that opted out and would get nothing. */
+  optedOut: number;
+  /** Accounts of the segment whose matching bills give no mobile at all. */
+  withoutMobile: number;
+};
+
+/**
+ * Counts a segment's reach with the very selection queueNextBatch queues by (segmentRecipients, from
+ * the start, without a batch limit), so the preview and the campaign cannot disagree on the same data.
+ */
+export async function previewSegment(db: Queryable, segment: CampaignSegment): Promise<SegmentReach> {
+  const { rows } = await db.query<{ candidates: number; eligible: number; without_mobile: number }>(
+    `WITH ${segmentRecipients},
+     accounts AS (
+       SELECT account_no FROM bill_contacts WHERE ${segmentFilter}
+       GROUP BY account_no HAVING bool_and(msisdn IS NULL)
+     )
+     SELECT (SELECT count(*)::int FROM candidates) AS candidates,
+            (SELECT count(*)::int FROM eligible) AS eligible,
+            (SELECT count(*)::int FROM accounts) AS without_mobile`,
+    segmentParams(segment, null, null),
+  );
+  const row = rows[0]!;
+  return { recipients: row.eligible, optedOut: row.candidates - row.eligible, withoutMobile: row.without_mobile };
 }
 
 /**

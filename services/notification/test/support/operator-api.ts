@@ -3,7 +3,7 @@
 // share. `send` signs as the dashboard would, or leaves the request unsigned.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ErrorBody } from '@gateway/contracts';
-import { signRequest } from '@gateway/kit';
+import { OPERATOR_PERSON_HEADER, signRequest } from '@gateway/kit';
 import type { ClientsFile, HttpServer } from '@gateway/kit';
 import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
@@ -15,7 +15,8 @@ import { notificationMigrationsDir } from './notification-harness.ts';
 const HOST = '127.0.0.1:3004';
 
 export type Reply<T> = { status: number; body: T; payload: string; headers: Record<string, unknown> };
-export type SendOptions = { as?: 'ops' | 'portal' | 'unsigned'; body?: unknown; idempotencyKey?: string | null };
+/** `person`: the signed-in person the operator client names (x-operator-person), as the console does. */
+export type SendOptions = { as?: 'ops' | 'portal' | 'unsigned'; body?: unknown; idempotencyKey?: string | null; person?: string };
 
 export type OperatorApi = {
   db: TestDatabase;
@@ -51,9 +52,10 @@ export async function startOperatorApi(options: { name: string; now?: () => Date
       if (payload !== undefined) headers['content-type'] = 'application/json';
       const key = sendOptions.idempotencyKey === undefined ? (method === 'POST' ? `test-${randomUUID()}` : null) : sendOptions.idempotencyKey;
       if (key !== null) headers['idempotency-key'] = key;
+      if (sendOptions.person !== undefined) headers[OPERATOR_PERSON_HEADER] = sendOptions.person;
       if (as !== 'unsigned') {
         const k = clients.find((c) => c.clientId === `${as}-${run}`)!.keys[0]!;
-        Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body: payload, keyId: k.keyId, secret: k.secret }));
+        Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, headers, body: payload, keyId: k.keyId, secret: k.secret }));
       }
       const res = await app.inject({ method, url: path, headers, ...(payload === undefined ? {} : { payload }) });
       return { status: res.statusCode, body: res.json<T>(), payload: res.payload, headers: res.headers };
