@@ -118,6 +118,19 @@ describe('operator API', () => {
     expect(after.rowCount).toBe(2);
   });
 
+  it('serves those audit rows to an operator client at GET /v1/audit-log (kit), newest first, with the person and the reason', async () => {
+    const page = await send<{ entries: { actor: string; action: string; target: string; detail: { reason?: string } }[] }>(
+      'GET',
+      `/v1/audit-log?actor=${encodeURIComponent(`ops-${run}/alice`)}&limit=2`,
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.entries.map((e) => [e.actor, e.action, e.target, e.detail.reason])).toEqual([
+      [`ops-${run}/alice`, 'channel.force-on', 'bank-alpha', 'bank back'],
+      [`ops-${run}/alice`, 'channel.force-off', 'bank-alpha', 'bank maintenance'],
+    ]);
+    expect((await send('GET', '/v1/audit-log', 'portal')).status).toBe(403);
+  });
+
   it('fetches a settlement file, stores it, and serves it', async () => {
     const debit = await h.requestDebit('bank-alpha');
     await h.result(debit, 'channel.debit-succeeded');

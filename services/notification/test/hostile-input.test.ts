@@ -42,6 +42,7 @@ describeHostileInput('notification', {
       { method: 'GET', url: '/v1/messages', query: { to: '+963944123456' }, as: 'operator' },
       { method: 'GET', url: '/v1/opt-outs', query: { msisdn: '+963944123456' }, as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
+      { method: 'GET', url: '/v1/audit-log', query: { limit: '10' }, as: 'operator' },
       { method: 'POST', url: '/v1/outbox/parked/:eventId/replay', params: { eventId: '01900000-0000-7000-8000-000000000000' }, as: 'operator' },
     ];
     return {

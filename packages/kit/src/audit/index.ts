@@ -1,5 +1,5 @@
-export { appendAudit } from './pg-audit-store.ts';
-export type { AuditEntry } from './pg-audit-store.ts';
+export { appendAudit, listAudit } from './pg-audit-store.ts';
+export type { AuditEntry, AuditQuery, AuditRow } from './pg-audit-store.ts';
 export {
   AUTH_REFUSED_ACTION,
   AUTH_REFUSED_OVERFLOW_ACTION,

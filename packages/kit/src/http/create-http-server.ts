@@ -3,7 +3,8 @@
 //   - X-Request-Id on every response, error or not (the caller's own id kept when well formed);
 //   - the catalogue's error body, with 5xx text never shown;
 //   - /healthz, /readyz, /metrics and the OpenAPI document at /docs, all outside authentication;
-//   - given its pool and `auth`, the operator's parked-outbox routes (parked-outbox-routes.ts).
+//   - given its pool and `auth`, the operator's parked-outbox routes (parked-outbox-routes.ts) and
+//     audit-log route (audit-log-routes.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '@gateway/contracts';
 import fastifySwagger from '@fastify/swagger';
@@ -21,6 +22,7 @@ import type { SignatureAuthOptions } from '../auth/signature-auth.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { errorHandler, mapError, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
+import { auditLogRoutes } from './audit-log-routes.ts';
 import { parkedOutboxRoutes } from './parked-outbox-routes.ts';
 import { strictJsonParser } from './json-body.ts';
 import type { ReadinessCheck } from './health-routes.ts';
@@ -51,7 +53,8 @@ export interface HttpServerOptions {
   auth?: SignatureAuthOptions;
   /**
    * The service's database (its outbox): with `auth`, mounts the operator routes GET /v1/outbox/parked
-   * and POST /v1/outbox/parked/{eventId}/replay behind the signature check.
+   * and POST /v1/outbox/parked/{eventId}/replay, and GET /v1/audit-log over its audit_log, behind the
+   * signature check.
    */
   outboxPool?: Pool;
   readiness?: readonly ReadinessCheck[];
@@ -182,7 +185,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     void app.register(async (scope) => {
       await scope.register(signatureAuth, auth);
       for (const routes of options.routes ?? []) await scope.register(routes);
-      if (options.outboxPool !== undefined) await scope.register(parkedOutboxRoutes({ pool: options.outboxPool }));
+      if (options.outboxPool !== undefined) {
+        await scope.register(parkedOutboxRoutes({ pool: options.outboxPool }));
+        await scope.register(auditLogRoutes({ pool: options.outboxPool }));
+      }
     });
   } else {
     for (const routes of options.routes ?? []) void app.register(routes);
