@@ -8,8 +8,12 @@ import { intentCancelRoute } from './intent-cancel.route.ts';
 import { intentConfirmRoute } from './intent-confirm.route.ts';
 import { intentCreateRoute } from './intent-create.route.ts';
 import { intentGetRoute } from './intent-get.route.ts';
+import { intentsQueueRoute } from './intents-queue.route.ts';
+import { intentsSummaryRoute } from './intents-summary.route.ts';
 import { paymentNotificationRoute } from './payment-notification.route.ts';
+import { paymentSearchRoute } from './payment-search.route.ts';
 import { paymentStatusRoute } from './payment-status.route.ts';
+import { paymentTimelineRoute } from './payment-timeline.route.ts';
 import { reversalRoute } from './reversal.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { settlementRoute } from './settlement.route.ts';
@@ -28,5 +32,10 @@ export function paymentRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(intentConfirmRoute(deps));
     await app.register(intentCancelRoute(deps));
     await app.register(intentGetRoute(deps));
+    // Operators (the console).
+    await app.register(intentsSummaryRoute(deps));
+    await app.register(intentsQueueRoute(deps));
+    await app.register(paymentSearchRoute(deps));
+    await app.register(paymentTimelineRoute(deps));
   };
 }
