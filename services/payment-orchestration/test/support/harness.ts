@@ -21,7 +21,7 @@ import { createOtpForwarder } from '../../src/events/otp-forwarder.producer.ts';
 export const migrationsDir = new URL('../../migrations', import.meta.url).pathname;
 const HOST = '127.0.0.1:3002';
 
-export type Caller = 'bank-alpha' | 'wallet-one' | 'citizen-portal' | 'unsigned';
+export type Caller = 'bank-alpha' | 'wallet-one' | 'citizen-portal' | 'operator-console' | 'unsigned';
 
 export type SendOptions = {
   as?: Caller;
@@ -118,6 +118,8 @@ export async function startHarness(options: { env?: Record<string, string>; now?
     { clientId: `bank-alpha-${run}`, kind: 'channel', channelId: 'bank-alpha', keys: [{ keyId: `bank-alpha-${run}`, secret: randomBytes(32).toString('base64') }] },
     { clientId: `wallet-one-${run}`, kind: 'channel', channelId: 'wallet-one', keys: [{ keyId: `wallet-one-${run}`, secret: randomBytes(32).toString('base64') }] },
     { clientId: `citizen-portal-${run}`, kind: 'portal', keys: [{ keyId: `citizen-portal-${run}`, secret: randomBytes(32).toString('base64') }] },
+    // The console's operator routes (payment search and timeline).
+    { clientId: `operator-console-${run}`, kind: 'operator', keys: [{ keyId: `operator-console-${run}`, secret: randomBytes(32).toString('base64') }] },
   ];
   // The channel API's tests send no OTP; the forwarder connects to Kafka only when one is sent.
   const otpForwarder = createOtpForwarder({ kafka: testKafka(), logger });
