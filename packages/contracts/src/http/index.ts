@@ -1,3 +1,5 @@
 export * from './common.ts';
 export * from './payment-orchestration.ts';
 export * from './billing.ts';
+export * from './notification.ts';
+export * from './adoption.ts';

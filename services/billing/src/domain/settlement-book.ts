@@ -44,6 +44,8 @@ export type NewBillPayment = AppliedPayment & {
   reversalId: string | null;
   occurredAt: string;
   quote: Quote | undefined;
+  /** The channel the payment came through (payment.completed's channelId); a reversal row carries its payment's. */
+  channelId: string;
 };
 
 export type Resolution = { at: Date; resolution: string };
@@ -220,7 +222,7 @@ export class SettlementBook {
   }
 
   /** Records a reversal mirroring its payment's row; false when it was recorded already (the key). */
-  insertBillReversal(r: { paymentId: string; billId: string; original: AppliedPayment; eventId: string; reversalId: string; occurredAt: string }): boolean {
+  insertBillReversal(r: { paymentId: string; billId: string; original: AppliedPayment; eventId: string; reversalId: string; occurredAt: string; channelId: string }): boolean {
     const pair = pairKey(r.paymentId, r.billId);
     if (this.reversals.has(pair)) return false;
     this.reversals.add(pair);
@@ -233,6 +235,7 @@ export class SettlementBook {
       reversalId: r.reversalId,
       occurredAt: r.occurredAt,
       quote: undefined,
+      channelId: r.channelId,
     });
     const list = this.live.get(r.billId);
     if (list) this.live.set(r.billId, list.filter((p) => p.paymentId !== r.paymentId));

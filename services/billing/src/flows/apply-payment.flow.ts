@@ -100,6 +100,7 @@ export function applyPayment(book: SettlementBook, event: EventOf<'payment.compl
       eventId: event.eventId,
       occurredAt: payload.paidAt,
       quote: allocation.quote,
+      channelId: payload.channelId,
     });
     if (!inserted) {
       report.alreadyApplied.push(bill.billId);

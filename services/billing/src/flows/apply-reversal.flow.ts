@@ -54,6 +54,7 @@ export function applyReversal(book: SettlementBook, event: EventOf<'payment.reve
       eventId: event.eventId,
       reversalId: payload.reversalId,
       occurredAt: payload.reversedAt,
+      channelId: payload.channelId,
     });
     if (!inserted) {
       report.alreadyApplied.push(bill.billId);

@@ -1,6 +1,7 @@
 // Every route of billing's API, as one plugin that app.ts mounts behind signature authentication.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accountBillsRoute } from './account-bills.route.ts';
+import { adoptionRoute } from './adoption.route.ts';
 import { accountRoute } from './account.route.ts';
 import { billBatchesRoute } from './bill-batches.route.ts';
 import { entityStatementRoute } from './entity-statement.route.ts';
@@ -14,5 +15,6 @@ export function billingRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(accountRoute(deps));
     await app.register(accountBillsRoute(deps));
     await app.register(entityStatementRoute(deps));
+    await app.register(adoptionRoute(deps));
   };
 }
