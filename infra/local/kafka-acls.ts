@@ -12,11 +12,12 @@ import process from 'node:process';
 import pino from 'pino';
 import { topicNames, topics } from '@gateway/contracts';
 import type { TopicName } from '@gateway/contracts';
-import { aclsFor, createKafka, ensureTopics, syncAcls } from '@gateway/kit';
-import type { ServiceKafkaAccess } from '@gateway/kit';
+import { aclsFor, createKafka, dlqTopicFor, ensureTopics, observerAclsFor, syncAcls } from '@gateway/kit';
+import type { ObserverKafkaAccess, ServiceKafkaAccess } from '@gateway/kit';
 import * as bankAdapter from '../../services/bank-adapter/src/events/topics.ts';
 import * as billing from '../../services/billing/src/events/topics.ts';
 import * as notification from '../../services/notification/src/events/topics.ts';
+import * as operatorConsole from '../../services/operator-console/src/events/topics.ts';
 import * as paymentOrchestration from '../../services/payment-orchestration/src/events/topics.ts';
 
 interface ServiceTopics {
@@ -46,6 +47,21 @@ const accesses = Object.entries(services).map(([principal, service]) => accessOf
 const unowned = topicNames.filter((name) => !accesses.some((a) => a.owns.includes(name)));
 if (unowned.length > 0) throw new Error(`no service owns ${unowned.join(', ')}`);
 
+// The operator console watches: it reads the topics its overview follows (from the last hour, under
+// its own group prefix) and describes every topic and the services' groups for their lag and the
+// dead-letter counts. It writes nothing.
+for (const [service, prefix] of Object.entries(operatorConsole.serviceGroupPrefixes)) {
+  if (services[service]?.consumerGroupPrefix !== prefix) throw new Error(`operator-console: the group prefix of ${service} is ${services[service]?.consumerGroupPrefix}, not ${prefix}`);
+}
+const consoleAccess: ObserverKafkaAccess = {
+  principal: 'operator-console',
+  reads: operatorConsole.consumedTopics,
+  groupPrefix: operatorConsole.consumerGroupPrefix,
+  describesTopics: topicNames.flatMap((name) => [name, dlqTopicFor(name)]),
+  describesGroupPrefixes: Object.values(operatorConsole.serviceGroupPrefixes),
+};
+const principals = [...accesses.map((a) => a.principal), consoleAccess.principal];
+
 /** `billing.bills=24,payments.payments=24` → counts by topic; a name outside the catalogue is an error. */
 function partitionOverrides(text: string): Map<TopicName, number> {
   const out = new Map<TopicName, number>();
@@ -61,7 +77,7 @@ function partitionOverrides(text: string): Map<TopicName, number> {
 
 const command = process.argv[2];
 if (command === 'principals') {
-  process.stdout.write(accesses.map((a) => `${a.principal}\n`).join(''));
+  process.stdout.write(principals.map((p) => `${p}\n`).join(''));
 } else if (command === 'apply') {
   const env = process.env;
   const username = env['KAFKA_ADMIN_USERNAME'];
@@ -76,8 +92,8 @@ if (command === 'principals') {
   });
   const { created, deleted } = await syncAcls(
     kafka,
-    accesses.flatMap((a) => aclsFor(a)),
-    accesses.map((a) => a.principal),
+    [...accesses.flatMap((a) => aclsFor(a)), ...observerAclsFor(consoleAccess)],
+    principals,
   );
   // Every topic of the catalogue (and its dead-letter twin) exists before any service starts: a
   // service may create only what it owns, so on a fresh broker billing could not make the
@@ -86,7 +102,7 @@ if (command === 'principals') {
     kafka,
     topicNames.map((name) => ({ topic: name, numPartitions: partitions.get(name) ?? topics[name].partitions })),
   );
-  process.stdout.write(`kafka-acls: ${accesses.length} principals; ${created} ACLs created, ${deleted} deleted; ${made.length} topics created\n`);
+  process.stdout.write(`kafka-acls: ${principals.length} principals; ${created} ACLs created, ${deleted} deleted; ${made.length} topics created\n`);
 } else {
   process.stderr.write('usage: node infra/local/kafka-acls.ts principals|apply\n');
   process.exit(2);

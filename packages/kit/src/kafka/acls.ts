@@ -10,7 +10,7 @@ export interface ServiceKafkaAccess {
   principal: string;
   /** Topics it owns: it creates them (and their `.dlq` twins) at start and is their only writer. */
   owns: readonly string[];
-  /** Topics it consumes; it also writes their `.dlq` twins (its consumer's dead letters). */
+  /** Topics it consumes; it also writes their `.dlq` twins (its consumer's dead letters) and reads them (its ledger). */
   consumes: readonly string[];
   /** Its consumer groups all start with this. */
   groupPrefix: string;
@@ -45,11 +45,35 @@ export function aclsFor(access: ServiceKafkaAccess): AclEntry[] {
   }
   for (const topic of access.consumes) {
     acls.push(allow(principal, 'TOPIC', topic, 'DESCRIBE'), allow(principal, 'TOPIC', topic, 'READ'));
-    acls.push(allow(principal, 'TOPIC', dlqTopicFor(topic), 'DESCRIBE'), allow(principal, 'TOPIC', dlqTopicFor(topic), 'WRITE'));
+    // WRITE: its consumers' dead letters; READ: its dead-letter ledger's (dead-letters/dead-letter-ledger.ts).
+    acls.push(allow(principal, 'TOPIC', dlqTopicFor(topic), 'DESCRIBE'), allow(principal, 'TOPIC', dlqTopicFor(topic), 'WRITE'), allow(principal, 'TOPIC', dlqTopicFor(topic), 'READ'));
   }
   if (access.consumes.length > 0) {
     acls.push(allow(principal, 'GROUP', access.groupPrefix, 'DESCRIBE', true), allow(principal, 'GROUP', access.groupPrefix, 'READ', true));
   }
+  return acls;
+}
+
+/**
+ * What a watcher of the others may do (the operator console): read the topics it follows, with
+ * consumer groups under its own prefix, and only describe the rest: topics (end offsets, dead-letter
+ * counts) and the services' consumer groups (their committed offsets, so their lag). It writes nothing.
+ */
+export interface ObserverKafkaAccess {
+  principal: string;
+  reads: readonly string[];
+  groupPrefix: string;
+  describesTopics: readonly string[];
+  describesGroupPrefixes: readonly string[];
+}
+
+export function observerAclsFor(access: ObserverKafkaAccess): AclEntry[] {
+  const { principal } = access;
+  const acls: AclEntry[] = [];
+  for (const topic of access.reads) acls.push(allow(principal, 'TOPIC', topic, 'READ'));
+  for (const topic of new Set([...access.reads, ...access.describesTopics])) acls.push(allow(principal, 'TOPIC', topic, 'DESCRIBE'));
+  acls.push(allow(principal, 'GROUP', access.groupPrefix, 'DESCRIBE', true), allow(principal, 'GROUP', access.groupPrefix, 'READ', true));
+  for (const prefix of access.describesGroupPrefixes) acls.push(allow(principal, 'GROUP', prefix, 'DESCRIBE', true));
   return acls;
 }
 

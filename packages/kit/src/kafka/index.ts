@@ -1,7 +1,7 @@
 export { createKafka, kafkaSaslOf } from './client.ts';
 export type { CreateKafkaOptions, KafkaSasl } from './client.ts';
-export { aclsFor, syncAcls } from './acls.ts';
-export type { ServiceKafkaAccess } from './acls.ts';
+export { aclsFor, observerAclsFor, syncAcls } from './acls.ts';
+export type { ObserverKafkaAccess, ServiceKafkaAccess } from './acls.ts';
 export { createProducer } from './producer.ts';
 export type { CreateProducerOptions } from './producer.ts';
 export { ensureTopics, dlqTopicFor } from './topics.ts';
