@@ -52,6 +52,14 @@ export type PlannedEvent = EventOf<
 
 type Envelope = { eventId: string; correlationId: string; occurredAt: string };
 
+/**
+ * The start of every dedupe key of one business source's SMS (all its recipients): how the operators'
+ * "SMS of this payment" finds a receipt by payment id, a reversal's by reversal id.
+ */
+export function dedupeKeyPrefix(template: SmsTemplate, source: string): string {
+  return `${template}:${source}:`;
+}
+
 function request<T extends SmsTemplate>(
   event: Envelope,
   template: T,
@@ -61,7 +69,7 @@ function request<T extends SmsTemplate>(
   data: SmsTemplateData[T],
 ): SmsRequest {
   return {
-    dedupeKey: `${template}:${source}:${to.recipient}`,
+    dedupeKey: `${dedupeKeyPrefix(template, source)}${to.recipient}`,
     recipient: to.recipient,
     template,
     locale: to.locale,

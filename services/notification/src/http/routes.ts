@@ -7,6 +7,7 @@ import { campaignListRoute } from './campaign-list.route.ts';
 import { campaignPreviewRoute } from './campaign-preview.route.ts';
 import { messagesRoute } from './messages.route.ts';
 import { optOutsRoute } from './opt-outs.route.ts';
+import { paymentMessagesRoute } from './payment-messages.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export type { RouteDeps } from './route-deps.ts';
@@ -20,5 +21,6 @@ export function notificationRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(campaignPreviewRoute(deps));
     await app.register(optOutsRoute(deps));
     await app.register(messagesRoute(deps));
+    await app.register(paymentMessagesRoute(deps));
   };
 }

@@ -1,0 +1,66 @@
+// GET /v1/payment-messages?paymentId=&reversalId=&intentId=: the SMS one payment caused (its receipt,
+// its reversal's, its intent's), oldest first, each with its parts' SMSC ids and delivery receipts:
+// the operators' timeline shows them beside the payment. Operators only (texts carry amounts).
+import { ApiError, idSchema } from '@gateway/contracts';
+import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { paymentMessages } from '../flows/payment-messages.flow.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const querySchema = z.strictObject({ paymentId: idSchema.optional(), reversalId: idSchema.optional(), intentId: idSchema.optional() });
+
+const ts = z.string();
+const paymentMessageSchema = z.object({
+  messageId: z.string(),
+  template: z.string(),
+  recipient: z.string(),
+  locale: z.string(),
+  state: z.string(),
+  body: z.string(),
+  sourceEventId: z.string().nullable(),
+  notBefore: ts,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: ts,
+  submittedAt: ts.nullable(),
+  doneAt: ts.nullable(),
+  parts: z.array(
+    z.object({
+      seq: z.number().int(),
+      smscMessageId: z.string(),
+      state: z.string(),
+      errorCode: z.string().nullable(),
+      submittedAt: ts,
+      doneAt: ts.nullable(),
+      receipt: z.object({ state: z.string(), errorCode: z.string().nullable(), doneAt: ts.nullable(), receivedAt: ts }).nullable(),
+    }),
+  ),
+});
+
+export function paymentMessagesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
+  return async (app) => {
+    app.get(
+      '/v1/payment-messages',
+      {
+        schema: {
+          tags: ['messages'],
+          summary: 'The SMS one payment caused (receipt, reversal, intent), with delivery receipts',
+          headers: signatureHeadersSchema,
+          querystring: querySchema,
+          response: { 200: z.object({ messages: z.array(paymentMessageSchema) }), ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        requireOperator(request);
+        const { paymentId, reversalId, intentId } = request.query;
+        if (paymentId === undefined && reversalId === undefined && intentId === undefined) {
+          const problem = 'give paymentId, reversalId or intentId';
+          throw new ApiError('invalid_request', `Invalid request: querystring: ${problem}`, { fields: [{ field: 'querystring', problem }] });
+        }
+        return { messages: await paymentMessages(deps.pool, { paymentId, reversalId, intentId }) };
+      },
+    );
+  };
+}
