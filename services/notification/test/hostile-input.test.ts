@@ -38,6 +38,7 @@ describeHostileInput('notification', {
         as: 'operator',
       },
       { method: 'GET', url: '/v1/campaigns/:campaignId', params: { campaignId }, as: 'operator' },
+      { method: 'POST', url: '/v1/campaigns/preview', body: () => ({ segment: { governorates: ['nowhere'], holderClasses: ['individual'], unpaidOnly: true } }), as: 'operator', idempotencyKey: false },
       { method: 'POST', url: '/v1/campaigns/:campaignId/cancel', params: { campaignId }, body: () => ({ reason: 'wrong text' }), as: 'operator', idempotencyKey: false },
       { method: 'GET', url: '/v1/messages', query: { to: '+963944123456' }, as: 'operator' },
       { method: 'GET', url: '/v1/opt-outs', query: { msisdn: '+963944123456' }, as: 'operator' },

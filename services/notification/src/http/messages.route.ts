@@ -2,7 +2,7 @@
 // state: what an operator needs for "I paid but got no receipt" (was it sent, delivered, refused,
 // held for quiet hours, suppressed by an opt-out?). Operators only: texts carry amounts and account
 // numbers.
-import { storableText } from '@gateway/contracts';
+import { smsMessagesSchema, storableText } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,26 +13,6 @@ import type { RouteDeps } from './route-deps.ts';
 const querySchema = z.strictObject({
   to: storableText().max(64).describe('The subscriber: +963…, 00963… or 09…'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-
-const messageSchema = z.object({
-  messageId: z.string(),
-  template: z.string(),
-  locale: z.enum(['ar', 'en']),
-  state: z.enum(['queued', 'submitted', 'delivered', 'failed', 'expired', 'suppressed']),
-  body: z.string(),
-  accountNo: z.string().nullable(),
-  campaignId: z.string().nullable(),
-  sourceEventId: z.string().nullable(),
-  urgent: z.boolean(),
-  notBefore: z.string().describe('Not sent before: a reminder time, a campaign start, the end of quiet hours, a retry.'),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  encoding: z.enum(['gsm7', 'ucs2']).nullable(),
-  createdAt: z.string(),
-  submittedAt: z.string().nullable(),
-  doneAt: z.string().nullable(),
-  parts: z.array(z.object({ seq: z.number().int(), smscMessageId: z.string(), state: z.string(), errorCode: z.string().nullable(), doneAt: z.string().nullable() })),
 });
 
 export function messagesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -46,7 +26,7 @@ export function messagesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'The SMS sent (or held, or suppressed) to one subscriber, newest first',
           headers: signatureHeadersSchema,
           querystring: querySchema,
-          response: { 200: z.object({ to: z.string(), messages: z.array(messageSchema) }), ...errorResponses(400, 401, 403) },
+          response: { 200: smsMessagesSchema, ...errorResponses(400, 401, 403) },
         },
       },
       async (request) => {

@@ -5,7 +5,7 @@
 //
 // The number may be typed as +963…, 00963…, 09… or 963…; all are normalised to the E.164 key the
 // opt-outs are stored under (domain/msisdn.ts). A number that is not a Syrian mobile is a 400.
-import { storableText } from '@gateway/contracts';
+import { optOutListSchema, optOutStateSchema, storableText } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -20,19 +20,6 @@ const querySchema = z.strictObject({
   ...pageQueryShape,
 });
 
-const subscriberSchema = z.object({
-  msisdn: z.string().describe('E.164'),
-  optedOut: z.boolean(),
-  changedAt: z.string().nullable(),
-  via: z.string().nullable().describe('What the subscriber sent (STOP, START, توقف…) or the operator who changed it.'),
-  history: z.array(z.object({ optedOut: z.boolean(), via: z.string(), at: z.string() })).describe('Newest first, at most 100.'),
-});
-
-const listSchema = z.object({
-  optOuts: z.array(z.object({ msisdn: z.string(), changedAt: z.string(), via: z.string() })),
-  nextCursor: z.string().nullable(),
-});
-
 export function optOutsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app) => {
@@ -44,7 +31,7 @@ export function optOutsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Subscribers who opted out of SMS, or one subscriber’s opt-out state and history',
           headers: signatureHeadersSchema,
           querystring: querySchema,
-          response: { 200: z.union([subscriberSchema, listSchema]), ...errorResponses(400, 401, 403) },
+          response: { 200: z.union([optOutStateSchema, optOutListSchema]), ...errorResponses(400, 401, 403) },
         },
       },
       async (request) => {
