@@ -13,3 +13,4 @@ export * from './breaker/index.ts';
 export * from './lifecycle/index.ts';
 export * from './service/index.ts';
 export * from './audit/index.ts';
+export * from './dead-letters/index.ts';

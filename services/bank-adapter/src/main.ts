@@ -1,12 +1,12 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
-import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
+import { configOrExit, createDeadLetterLedger, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp } from './app.ts';
 import { createChannelGateway } from './channels/channel-gateway.ts';
 import { readConfig } from './config.ts';
 import { createChannelCommandsConsumer } from './events/channel-commands.consumer.ts';
-import { publishedTopics } from './events/topics.ts';
+import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { createDebitFlows } from './flows/debit-flows.ts';
 import { createRefundFlows } from './flows/refund-flows.ts';
 import { startChannelHealthPublisher } from './jobs/channel-health.publisher.ts';
@@ -74,6 +74,9 @@ await runService({
     shutdown.register('status inquiry poller', () => poller.stop());
     shutdown.register('refund inquiry poller', () => refundPoller.stop());
     shutdown.register('channel commands consumer', () => commands.stop());
+    // What the commands consumer dead-letters, stored for the operator and replayed through it.
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers: [commands], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
+    shutdown.register('dead-letter ledger', () => deadLetters.stop());
 
     const settlementFetch = config.SETTLEMENT_FETCH_ENABLED
       ? createSettlementFetchScheduler({
@@ -89,14 +92,14 @@ await runService({
 
     // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumer's group membership,
     // so a load balancer sends API traffic here while the consumer is still joining its group.
-    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC });
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, gateway, switches, resultsTopic: config.RESULTS_TOPIC, deadLetters });
     // Listening before the consumer starts: after a crash, joining the group waits until the dead
     // member's session times out (KAFKA_SESSION_TIMEOUT), and the API needs no consumer to answer.
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, channels: config.channels.channels.map((c) => c.channelId) }, `${serviceName} listening`);
 
     // Still awaited: a consumer that cannot start ends the process with its one-line reason.
-    await commands.start();
+    await Promise.all([commands.start(), deadLetters.start()]);
     poller.start();
     refundPoller.start();
     switchSync.start();

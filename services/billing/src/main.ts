@@ -1,11 +1,11 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
-import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
+import { configOrExit, createDeadLetterLedger, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createSettlementConsumer } from './events/settlement.consumer.ts';
-import { publishedTopics } from './events/topics.ts';
+import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { runLateFees } from './flows/run-late-fees.flow.ts';
 import { createLateFeeScheduler } from './jobs/late-fee.scheduler.ts';
 import { serviceName } from './service-name.ts';
@@ -46,6 +46,9 @@ await runService({
     // Registered after the infrastructure and before the HTTP server, so on SIGTERM it stops after
     // HTTP stopped taking requests and before the relay and the pool.
     shutdown.register('settlement consumer', () => settlement.stop());
+    // What the settlement consumer dead-letters, stored for the operator and replayed through it.
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers: [settlement], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
+    shutdown.register('dead-letter ledger', () => deadLetters.stop());
 
     const scheduler = config.LATE_FEE_RUN_ENABLED
       ? createLateFeeScheduler({
@@ -59,14 +62,14 @@ await runService({
     const importLimits = { maxLines: config.BILL_MAX_LINES, maxBillBytes: config.BILL_MAX_BYTES };
     // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumer's group membership,
     // so a load balancer sends API traffic here while the consumer is still joining its group.
-    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy, importLimits });
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy, importLimits, deadLetters });
     // Listening before the consumer starts: after a crash, joining the group waits until the dead
     // member's session times out (KAFKA_SESSION_TIMEOUT), and the API needs no consumer to answer.
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, lateFeePolicy: policy.name }, `${serviceName} listening`);
 
     // Still awaited: a consumer that cannot start ends the process with its one-line reason.
-    await settlement.start();
+    await Promise.all([settlement.start(), deadLetters.start()]);
     scheduler?.start();
   },
 });

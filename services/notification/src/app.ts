@@ -1,13 +1,13 @@
 // buildApp wires routes over the handles main.ts (or a test) passes in; it never listens.
-import { createHttpServer } from '@gateway/kit';
-import type { HttpServer, ServiceInfrastructure } from '@gateway/kit';
+import { createHttpServer, deadLetterRoutes } from '@gateway/kit';
+import type { DeadLetterLedger, HttpServer, ServiceInfrastructure } from '@gateway/kit';
 import { notificationRoutes } from './http/routes.ts';
 import type { RouteDeps } from './http/routes.ts';
 import { serviceName } from './service-name.ts';
 
 export const serviceVersion = '0.1.0';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & RouteDeps;
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined; deadLetters?: DeadLetterLedger | undefined } & RouteDeps;
 
 export function buildApp(deps: AppDeps): HttpServer {
   return createHttpServer({
@@ -21,6 +21,7 @@ export function buildApp(deps: AppDeps): HttpServer {
     bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
-    routes: [notificationRoutes({ pool: deps.pool, logger: deps.logger, now: deps.now })],
+    // The dead-letter ledger main.ts runs beside the consumers (tests without one get no such routes).
+    routes: [notificationRoutes({ pool: deps.pool, logger: deps.logger, now: deps.now }), ...(deps.deadLetters ? [deadLetterRoutes({ pool: deps.pool, ledger: deps.deadLetters })] : [])],
   });
 }

@@ -3,11 +3,11 @@
 // of them: events are still consumed and SMS queued while the client keeps trying to bind, and the
 // queue drains once it does.
 import { topics } from '@gateway/contracts';
-import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
+import { configOrExit, createDeadLetterLedger, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createNotificationConsumer } from './events/notification.consumer.ts';
-import { publishedTopics } from './events/topics.ts';
+import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { createCampaignRunner } from './jobs/campaign.runner.ts';
 import { createReminderScheduler } from './jobs/reminder.scheduler.ts';
 import { createSmsDispatcher } from './jobs/sms-dispatch.runner.ts';
@@ -90,6 +90,9 @@ await runService({
     });
     // Registered before the HTTP server, so on SIGTERM it stops after HTTP stopped taking requests.
     shutdown.register('event consumer', () => consumer.stop());
+    // What the event consumer dead-letters, stored for the operator and replayed through it.
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers: [consumer], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
+    shutdown.register('dead-letter ledger', () => deadLetters.stop());
 
     const campaigns = createCampaignRunner({ pool, logger, batchSize: config.CAMPAIGN_BATCH_SIZE, pollMs: config.CAMPAIGN_POLL_MS });
     shutdown.register('campaign runner', () => campaigns.stop());
@@ -108,14 +111,14 @@ await runService({
 
     // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumer's group membership,
     // so a load balancer sends API traffic here while the consumer is still joining its group.
-    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry, pool });
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry, pool, deadLetters });
     // Listening before the consumer starts: after a crash, joining the group waits until the dead
     // member's session times out (KAFKA_SESSION_TIMEOUT), and the API needs no consumer to answer.
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, smsc: `${config.SMSC_HOST}:${config.SMSC_PORT}` }, `${serviceName} listening`);
 
     // Still awaited: a consumer that cannot start ends the process with its one-line reason.
-    await consumer.start();
+    await Promise.all([consumer.start(), deadLetters.start()]);
     campaigns.start();
     reminders?.start();
   },

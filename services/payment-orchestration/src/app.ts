@@ -1,6 +1,6 @@
 // buildApp wires routes over the handles main.ts (or a test) passes in; it never listens.
-import { createHttpServer } from '@gateway/kit';
-import type { HttpServer, ServiceInfrastructure } from '@gateway/kit';
+import { createHttpServer, deadLetterRoutes } from '@gateway/kit';
+import type { DeadLetterLedger, HttpServer, ServiceInfrastructure } from '@gateway/kit';
 import { paymentRoutes } from './http/routes.ts';
 import type { RouteDeps } from './http/route-deps.ts';
 import { serviceName } from './service-name.ts';
@@ -10,7 +10,7 @@ export const serviceVersion = '0.1.0';
 /** Redis keys of the per-client request counters (the names @fastify/rate-limit used, so a rolling deploy keeps counting). */
 export const rateLimitKeyPrefix = 'payments:rate-limit:';
 
-export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined } & RouteDeps;
+export type AppDeps = Pick<ServiceInfrastructure, 'auth' | 'readiness' | 'registry'> & { bodyLimit?: number | undefined; deadLetters?: DeadLetterLedger | undefined } & RouteDeps;
 
 export function buildApp(deps: AppDeps): HttpServer {
   const routeDeps: RouteDeps = {
@@ -36,6 +36,7 @@ export function buildApp(deps: AppDeps): HttpServer {
     bodyLimit: deps.bodyLimit,
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
-    routes: [paymentRoutes(routeDeps)],
+    // The dead-letter ledger main.ts runs beside the consumers (tests without one get no such routes).
+    routes: [paymentRoutes(routeDeps), ...(deps.deadLetters ? [deadLetterRoutes({ pool: deps.pool, ledger: deps.deadLetters })] : [])],
   });
 }

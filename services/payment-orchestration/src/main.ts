@@ -1,7 +1,7 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, an
 // unreachable dependency) end the process with one line naming them.
 import { topics } from '@gateway/contracts';
-import { configOrExit, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
+import { configOrExit, createDeadLetterLedger, createLogger, ensureTopics, listenHttp, runService, startInfrastructure } from '@gateway/kit';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createBillReadModelConsumer } from './events/bill-read-model.consumer.ts';
@@ -83,8 +83,10 @@ await runService({
     // One step for the three consumers: each may need seconds to leave its group, and stopped one
     // after another they would not fit in the shutdown timeout.
     const consumers = [billReadModel, channelHealth, channelResults];
+    // What the three consumers dead-letter, stored for the operator and replayed through the group that failed.
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
     shutdown.register('consumers', async () => {
-      await Promise.all(consumers.map((c) => c.stop()));
+      await Promise.all([...consumers.map((c) => c.stop()), deadLetters.stop()]);
     });
 
     // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumers' group membership:
@@ -101,6 +103,7 @@ await runService({
       config,
       otpForwarder,
       intentTtlMs: config.INTENT_TTL,
+      deadLetters,
     });
     // Listening before the consumers start: after a crash, joining a group waits until the dead
     // member's session times out (KAFKA_SESSION_TIMEOUT), and a bank's POST /v1/payments must not be
@@ -110,7 +113,7 @@ await runService({
 
     // Still awaited: a consumer that cannot start ends the process with its one-line reason. Joined
     // together, so a restart waits for one session timeout, not three in a row.
-    await Promise.all(consumers.map((c) => c.start()));
+    await Promise.all([...consumers.map((c) => c.start()), deadLetters.start()]);
     sweeper.start();
   },
 });

@@ -7,8 +7,8 @@ import type { IsolationLevel } from '../db/transaction.ts';
 import { recordInboxEvents } from '../inbox/handle-once.ts';
 import { dependencyDown } from '../lifecycle/dependency-down.ts';
 import { decodeHeaders } from './dlq.ts';
-import { backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
-import type { ConsumerBaseOptions, EventConsumer, MessageContext } from './consumer-parts.ts';
+import { ReplaySchemaError, backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
+import type { ConsumerBaseOptions, EventConsumer, MessageContext, ReplayedMessage } from './consumer-parts.ts';
 
 export interface BatchMessage {
   event: AnyEvent;
@@ -77,7 +77,7 @@ export function createBatchConsumer(options: CreateBatchConsumerOptions): EventC
   }
 
   /** One transaction: the inbox rows of `items` in one statement, then the handler on the new ones. */
-  async function runTransaction(items: Item[], attempt: number): Promise<void> {
+  async function runTransaction(items: Pick<Item, 'event' | 'context'>[], attempt: number): Promise<void> {
     const afterCommit = await withTransaction(
       pool,
       async (client) => {
@@ -188,5 +188,18 @@ export function createBatchConsumer(options: CreateBatchConsumerOptions): EventC
     await flush();
   }
 
-  return parts.handle({ eachBatchAutoResolve: false, eachBatch });
+  /** An operator's replay: the schema, then the one transaction with its inbox row, exactly as a batch of one. */
+  async function replay(message: ReplayedMessage): Promise<void> {
+    let event: AnyEvent;
+    try {
+      event = parseEvent(message.value ?? new Uint8Array());
+    } catch (err) {
+      throw new ReplaySchemaError(errorText(err));
+    }
+    const { topic, partition, offset, headers } = message;
+    const context = { topic, partition, offset, key: message.key?.toString() ?? null, headers, attempt: 1 };
+    await runTransaction([{ event, context }], 1);
+  }
+
+  return parts.handle({ eachBatchAutoResolve: false, eachBatch }, replay);
 }

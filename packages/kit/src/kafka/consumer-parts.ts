@@ -49,14 +49,34 @@ export interface ConsumerBaseOptions {
   partitionsConsumedConcurrently?: number;
 }
 
+/** A dead-lettered message as it was first delivered: what EventConsumer.replay takes. */
+export interface ReplayedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** The message's own headers (without the dlq-* ones the dead-letter writer added). */
+  headers: Record<string, string>;
+}
+
 export interface EventConsumer {
   readonly consumer: Consumer;
+  readonly groupId: string;
+  readonly topics: readonly string[];
   /** Connects, subscribes and starts handling; resolves once the run loop is started. */
   start(): Promise<void>;
   /** Resolves when this member has joined its group (useful in tests before producing). */
   joined(): Promise<void>;
   /** Stops taking messages, lets the one being handled finish (or abandons its backoff), disconnects. */
   stop(): Promise<void>;
+  /**
+   * Runs a message this group dead-lettered through exactly the path a fresh delivery takes (the
+   * contract's schema, the inbox, the handler), once, in this process, for an operator's replay. It
+   * never dead-letters and never retries: it resolves when the message was handled (or the inbox
+   * says it already was) and throws why not, so the operator sees the reason at once.
+   */
+  replay(message: ReplayedMessage): Promise<void>;
 }
 
 export interface ConsumerMetrics {
@@ -78,6 +98,14 @@ export function consumerMetrics(registry: Registry | undefined): ConsumerMetrics
     failed: counter(registry, 'kafka_consumer_handler_failures_total', 'Handler attempts that threw.', ['topic', 'group']),
     deadLettered: counter(registry, 'kafka_consumer_messages_dead_lettered_total', 'Messages sent to their dead-letter topic.', ['topic', 'group', 'kind']),
   };
+}
+
+/** A replayed message that fails its contract: refused as its first delivery was, never handled. */
+export class ReplaySchemaError extends Error {
+  constructor(reason: string) {
+    super(`the message fails its contract: ${reason}`);
+    this.name = 'ReplaySchemaError';
+  }
 }
 
 export function errorText(err: unknown): string {
@@ -182,7 +210,7 @@ export interface ConsumerParts {
   /** True once stop() was called: a handler in a backoff or between batches gives up. */
   stopping: () => boolean;
   /** The EventConsumer that runs `run` (its handler) with manual offset commits. */
-  handle(run: Omit<ConsumerRunConfig, 'autoCommit' | 'partitionsConsumedConcurrently'>): EventConsumer;
+  handle(run: Omit<ConsumerRunConfig, 'autoCommit' | 'partitionsConsumedConcurrently'>, replay: (message: ReplayedMessage) => Promise<void>): EventConsumer;
 }
 
 export function consumerParts(options: ConsumerBaseOptions, component: string): ConsumerParts {
@@ -220,8 +248,11 @@ export function consumerParts(options: ConsumerBaseOptions, component: string): 
       return true;
     },
     stopping: () => stopping,
-    handle: (run) => ({
+    handle: (run, replay) => ({
       consumer,
+      groupId: options.groupId,
+      topics: options.topics,
+      replay,
       async start() {
         try {
           await consumer.connect();

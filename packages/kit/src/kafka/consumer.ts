@@ -3,8 +3,8 @@ import type { AnyEvent } from '@gateway/contracts';
 import type { EachMessagePayload } from 'kafkajs';
 import { dependencyDown } from '../lifecycle/dependency-down.ts';
 import { decodeHeaders } from './dlq.ts';
-import { backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
-import type { ConsumerBaseOptions, EventConsumer, MessageContext } from './consumer-parts.ts';
+import { ReplaySchemaError, backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
+import type { ConsumerBaseOptions, EventConsumer, MessageContext, ReplayedMessage } from './consumer-parts.ts';
 
 export type EventHandler = (event: AnyEvent, context: MessageContext) => Promise<void> | void;
 
@@ -80,5 +80,17 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
     await commit(topic, partition, message.offset);
   }
 
-  return parts.handle({ eachMessage });
+  /** An operator's replay: the schema and the handler (which makes redelivery harmless itself), once. */
+  async function replay(message: ReplayedMessage): Promise<void> {
+    let event: AnyEvent;
+    try {
+      event = parseEvent(message.value ?? new Uint8Array());
+    } catch (err) {
+      throw new ReplaySchemaError(errorText(err));
+    }
+    const { topic, partition, offset, headers } = message;
+    await handler(event, { topic, partition, offset, key: message.key?.toString() ?? null, headers, attempt: 1 });
+  }
+
+  return parts.handle({ eachMessage }, replay);
 }
