@@ -5,6 +5,7 @@ import { adoptionRoute } from './adoption.route.ts';
 import { accountRoute } from './account.route.ts';
 import { billBatchesRoute } from './bill-batches.route.ts';
 import { entityStatementRoute } from './entity-statement.route.ts';
+import { paymentEffectsRoute } from './payment-effects.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export type { RouteDeps } from './route-deps.ts';
@@ -16,5 +17,6 @@ export function billingRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(accountBillsRoute(deps));
     await app.register(entityStatementRoute(deps));
     await app.register(adoptionRoute(deps));
+    await app.register(paymentEffectsRoute(deps));
   };
 }
