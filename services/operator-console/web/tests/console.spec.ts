@@ -16,7 +16,7 @@ interface Probe {
 /** The bank adapter's own answer (signed GET /v1/channels) and audit rows for one channel. */
 function probe(channelId: string): Probe {
   const script = fileURLToPath(new URL('./adapter-probe.ts', import.meta.url));
-  const out = execFileSync(process.execPath, [script, stack.bankAdapterUrl, stack.bankAdapterDatabaseUrl, channelId], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [script, stack.bankAdapterUrl, stack.databaseUrls.bank_adapter, channelId], { encoding: 'utf8' });
   return JSON.parse(out) as Probe;
 }
 
@@ -63,7 +63,7 @@ test('wrong credentials are said so, and repeated failures lock the username out
 });
 
 test('a viewer sees no force buttons, and the backend refuses a force-off sent from the page', async ({ page }) => {
-  const channelId = stack.channels['wallet-one']!;
+  const channelId = stack.channels['wallet-one'];
   await signIn(page, stack.users.viewer);
   await expect(row(page, channelId)).toBeVisible();
   await expect(page.getByRole('button', { name: /Force (off|on)/ })).toHaveCount(0);
@@ -83,7 +83,7 @@ test('a viewer sees no force buttons, and the backend refuses a force-off sent f
 });
 
 test('an operator forces a channel off with a reason and on again; the bank adapter and its audit log agree', async ({ page }) => {
-  const channelId = stack.channels['bank-alpha']!;
+  const channelId = stack.channels['bank-alpha'];
   await signIn(page, stack.users.operator);
   const line = row(page, channelId);
   await expect(line.locator('[data-state]')).toHaveAttribute('data-state', 'closed');
@@ -121,15 +121,15 @@ test('an operator forces a channel off with a reason and on again; the bank adap
 
 test('a session that ends on the server sends the page back to sign-in at its next request', async ({ page, context }) => {
   await signIn(page, stack.users.operator);
-  await expect(row(page, stack.channels['wallet-two']!)).toBeVisible();
+  await expect(row(page, stack.channels['wallet-two'])).toBeVisible();
   await context.clearCookies();
-  await row(page, stack.channels['wallet-two']!).getByRole('button', { name: 'Force off' }).click();
+  await row(page, stack.channels['wallet-two']).getByRole('button', { name: 'Force off' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Reason').fill('never sent as anyone');
   await dialog.getByLabel('I confirm this action').check();
   await dialog.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  expect(probe(stack.channels['wallet-two']!).channel).toMatchObject({ forcedOff: null });
+  expect(probe(stack.channels['wallet-two']).channel).toMatchObject({ forcedOff: null });
 });
 
 test('Arabic turns the page right to left with Arabic labels, and is remembered', async ({ page }) => {
@@ -147,5 +147,5 @@ test('Arabic turns the page right to left with Arabic labels, and is remembered'
   await page.getByRole('button', { name: 'دخول' }).click();
   await expect(page.getByTestId('role')).toHaveText('مشغّل');
   await expect(page.getByRole('heading', { name: 'القنوات' })).toBeVisible();
-  await expect(row(page, stack.channels['bank-alpha']!).getByRole('button', { name: 'إيقاف قسري' })).toBeVisible();
+  await expect(row(page, stack.channels['bank-alpha']).getByRole('button', { name: 'إيقاف قسري' })).toBeVisible();
 });

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const READY_TIMEOUT_MS = 120_000;
+// The whole stack: its own Postgres, Redis and Kafka, then two simulators, four services and the console.
+const READY_TIMEOUT_MS = 300_000;
 
 // Playwright runs the global setup from its default export.
 // eslint-disable-next-line no-restricted-syntax

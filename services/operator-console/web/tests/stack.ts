@@ -1,37 +1,51 @@
 // The real stack the browser tests drive, as one plain Node process (Playwright's global setup starts
-// it and reads its one `ready` line): the channel simulator, the bank adapter with a fresh database
-// and Kafka topics of its own, and the operator console serving the built SPA. Everything it creates
-// is named for this run and undone on SIGTERM (bench/intents-stack.ts), so nothing leaks into the
-// shared infrastructure: channel ids carry the run's suffix, because the adapter's off switches live
-// in the shared Redis under the channel id, and the operators file holds this run's own usernames,
-// because sign-in lock-out counts per username there too.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// it and reads its one `ready` line): the whole system as the fault suite runs it (chaos/stack.ts: its
+// own Postgres, Redis and Kafka through infra/local's scripts in .data/browser-stack on free ports, both
+// simulators, the four services each as its own Postgres role and Kafka principal), and the operator
+// console serving the built SPA against it. So a payment made through the channel API shows up in the
+// console. Everything is stopped and the data folder deleted on SIGTERM, and a folder an earlier run
+// left behind (killed before its clean-up) is stopped and wiped before this one starts.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createStack, freePort, kafkaBrokers, kafkaSasl, redisUrl } from '../../../../bench/intents-stack.ts';
+import { createStack, freePort } from '../../../../bench/intents-stack.ts';
+import { startChaosStack, wipeChaosData } from '../../../../chaos/stack.ts';
+import type { ChannelId, ChaosStack, DatabaseName } from '../../../../chaos/types.ts';
+
+export type { ChannelId, DatabaseName };
 
 export interface StackInfo {
   consoleUrl: string;
+  billingUrl: string;
+  orchestrationUrl: string;
   bankAdapterUrl: string;
-  bankAdapterDatabaseUrl: string;
-  /** The bank adapter's results topic (a topic that exists, for a planted outbox row to be published to). */
-  bankAdapterResultsTopic: string;
-  /** The run's channel ids, by the shipped id they copy (bank-alpha → bank-alpha-pw1a2b3c). */
-  channels: Record<string, string>;
+  notificationUrl: string;
+  /** The channel simulator's HTTP side per channel (POST /control, GET /transactions). */
+  channelUrls: Record<ChannelId, string>;
+  /** The SMSC simulator's HTTP side (GET /messages?to=, GET /parts, GET /stats, POST /control). */
+  smscUrl: string;
+  /** A superuser URL of each service database (billing, payments, bank_adapter, notification). */
+  databaseUrls: Record<DatabaseName, string>;
+  /** The stack's Kafka, with its admin (super user) SASL login. */
+  kafka: { brokers: string[]; sasl: { mechanism: 'scram-sha-512'; username: string; password: string } };
+  /** The stack's own Redis (sessions, lock-outs, the adapter's off switches). */
+  redisUrl: string;
+  /**
+   * The channel ids, by the shipped id (bank-alpha → bank-alpha): the shipped ones as they are, because
+   * the adapter's off switches live in this stack's own Redis, which no other run shares.
+   */
+  channels: Record<ChannelId, string>;
   /** username by role, and a viewer of its own for the lock-out test; every password is `password`. */
   users: Record<'viewer' | 'operator' | 'admin' | 'lockout', string>;
   password: string;
+  /** One log file per process of the chaos stack (not the console's), for a failed test's report. */
+  logDir: string;
 }
 
 const repo = (relative: string): URL => new URL(`../../../../${relative}`, import.meta.url);
-const suffix = randomBytes(3).toString('hex');
-const runName = `pw${suffix}`;
-const workDir = mkdtempSync(path.join(tmpdir(), 'console-browser-'));
-const stack = createStack();
-
-interface SimChannel { channelId: string; port: number }
-interface AdapterChannel { channelId: string; baseUrl: string }
+const dataDir = new URL('../../../../.data/browser-stack', import.meta.url).pathname;
+const log = (line: string): void => void process.stderr.write(`[browser stack] ${line}\n`);
+const consoleProcesses = createStack();
+let chaos: ChaosStack | undefined;
 
 async function hashOf(password: string): Promise<string> {
   const { hashPassword } = (await import(repo('services/operator-console/src/auth/password-hash.ts').href)) as { hashPassword: (p: string) => Promise<string> };
@@ -39,24 +53,17 @@ async function hashOf(password: string): Promise<string> {
 }
 
 async function start(): Promise<StackInfo> {
-  const simFile = JSON.parse(readFileSync(repo('simulators/channel-simulator/config/channels.json'), 'utf8')) as { channels: SimChannel[] };
-  const adapterFile = JSON.parse(readFileSync(repo('services/bank-adapter/config/channels.json'), 'utf8')) as { channels: AdapterChannel[] };
-  const ids: Record<string, string> = {};
-  const ports: Record<string, number> = {};
-  for (const c of simFile.channels) {
-    ids[c.channelId] = `${c.channelId}-${runName}`;
-    ports[c.channelId] = await freePort();
-  }
-  const simChannelsFile = path.join(workDir, 'simulator-channels.json');
-  writeFileSync(simChannelsFile, JSON.stringify({ channels: simFile.channels.map((c) => ({ ...c, channelId: ids[c.channelId], port: ports[c.channelId] })) }));
-  const adapterChannelsFile = path.join(workDir, 'adapter-channels.json');
-  writeFileSync(
-    adapterChannelsFile,
-    JSON.stringify({ channels: adapterFile.channels.map((c) => ({ ...c, channelId: ids[c.channelId] ?? c.channelId, baseUrl: `http://127.0.0.1:${ports[c.channelId] ?? 1}` })) }),
-  );
+  const started = Date.now();
+  await wipeChaosData(dataDir, log);
+  chaos = await startChaosStack({ dataDir, log });
+  const { urls } = chaos;
 
+  // The operators file holds this run's own users; the stack's Redis is its own, so their lock-out
+  // counts start at zero.
+  const workDir = path.join(dataDir, 'console');
+  mkdirSync(workDir, { recursive: true });
   const password = 'password';
-  const users = { viewer: `viewer-${runName}`, operator: `operator-${runName}`, admin: `admin-${runName}`, lockout: `lockout-${runName}` };
+  const users = { viewer: 'viewer-pw', operator: 'operator-pw', admin: 'admin-pw', lockout: 'lockout-pw' };
   const hash = await hashOf(password);
   const operatorsFile = path.join(workDir, 'operators.json');
   writeFileSync(
@@ -69,74 +76,62 @@ async function start(): Promise<StackInfo> {
     ),
   );
 
-  const topics = { commands: `${runName}.channels.commands`, results: `${runName}.channels.results` };
-  const group = `${runName}.bank-adapter`;
-  stack.kafkaNames({ groups: [group], topics: Object.values(topics) });
-  const adapterDb = await stack.database(`${runName}_bank_adapter`);
-  const [simReady, adapterPort, consolePort] = [ports['bank-alpha']!, await freePort(), await freePort()];
-  const base = {
+  const consolePort = await freePort();
+  const consoleUrl = `http://127.0.0.1:${consolePort}`;
+  const consoleEnv: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
-    REDIS_URL: redisUrl,
     LOG_LEVEL: 'warn',
     HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(consolePort),
+    REDIS_URL: chaos.redisUrl,
+    BILLING_URL: urls.billing,
+    ORCHESTRATION_URL: urls.orchestration,
+    BANK_ADAPTER_URL: urls.bankAdapter,
+    NOTIFICATION_URL: urls.notification,
+    OPERATORS_FILE: operatorsFile,
+    // Low, so the lock-out test needs few tries.
+    SIGNIN_MAX_FAILURES: '3',
+    // Kafka as the services have it; its own principal (infra/local/kafka-acls.ts) goes beside it.
+    KAFKA_BROKERS: chaos.kafka.brokers.join(','),
   };
-
-  await stack.start({
-    name: 'channel-simulator',
-    entry: repo('simulators/channel-simulator/src/main.ts'),
-    env: { PATH: base.PATH, SIMULATOR_HOST: '127.0.0.1', CHANNELS_FILE: simChannelsFile, LOG_LEVEL: 'warn' },
-    readyUrl: `http://127.0.0.1:${simReady}/readyz`,
-    timeoutMs: 30_000,
-  });
-  const bankAdapterUrl = `http://127.0.0.1:${adapterPort}`;
-  await stack.start({
-    name: 'bank-adapter',
-    entry: repo('services/bank-adapter/src/main.ts'),
-    env: {
-      ...base,
-      HTTP_PORT: String(adapterPort),
-      DATABASE_URL: adapterDb,
-      KAFKA_BROKERS: kafkaBrokers,
-      ...(kafkaSasl ? { KAFKA_SASL_USERNAME: kafkaSasl.username, KAFKA_SASL_PASSWORD: kafkaSasl.password } : {}),
-      CHANNELS_FILE: adapterChannelsFile,
-      COMMANDS_TOPIC: topics.commands,
-      COMMANDS_GROUP_ID: group,
-      RESULTS_TOPIC: topics.results,
-      SETTLEMENT_FETCH_ENABLED: 'false',
-    },
-    readyUrl: `${bankAdapterUrl}/readyz`,
-    timeoutMs: 60_000,
-  });
-  const consoleUrl = `http://127.0.0.1:${consolePort}`;
-  await stack.start({
+  await consoleProcesses.start({
     name: 'operator-console',
     entry: repo('services/operator-console/src/main.ts'),
-    env: {
-      ...base,
-      HTTP_PORT: String(consolePort),
-      BANK_ADAPTER_URL: bankAdapterUrl,
-      // Not started here: port 1 never answers, so the Outbox screen shows them unavailable (and never
-      // reaches a service another run left on the default ports).
-      BILLING_URL: 'http://127.0.0.1:1',
-      ORCHESTRATION_URL: 'http://127.0.0.1:1',
-      NOTIFICATION_URL: 'http://127.0.0.1:1',
-      OPERATORS_FILE: operatorsFile,
-      // Low, so the lock-out test needs few tries; the usernames are this run's own.
-      SIGNIN_MAX_FAILURES: '3',
-    },
+    env: consoleEnv,
     readyUrl: `${consoleUrl}/readyz`,
-    timeoutMs: 30_000,
+    timeoutMs: 60_000,
   });
-  return { consoleUrl, bankAdapterUrl, bankAdapterDatabaseUrl: adapterDb, bankAdapterResultsTopic: topics.results, channels: ids, users, password };
+  log(`stack ready in ${Date.now() - started} ms`);
+
+  const channelIds = Object.keys(urls.channels) as ChannelId[];
+  const databases: DatabaseName[] = ['billing', 'payments', 'bank_adapter', 'notification'];
+  return {
+    consoleUrl,
+    billingUrl: urls.billing,
+    orchestrationUrl: urls.orchestration,
+    bankAdapterUrl: urls.bankAdapter,
+    notificationUrl: urls.notification,
+    channelUrls: urls.channels,
+    smscUrl: urls.smsc,
+    databaseUrls: Object.fromEntries(databases.map((db) => [db, chaos!.databaseUrl(db)])) as Record<DatabaseName, string>,
+    kafka: chaos.kafka,
+    redisUrl: chaos.redisUrl,
+    channels: Object.fromEntries(channelIds.map((id) => [id, id])) as Record<ChannelId, string>,
+    users,
+    password,
+    logDir: chaos.logDir,
+  };
 }
 
 let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    const problems = await stack.cleanup(10_000);
-    for (const problem of problems) process.stderr.write(`stack cleanup: ${problem}\n`);
-    rmSync(workDir, { recursive: true, force: true });
+    const problems = await consoleProcesses.cleanup(10_000);
+    for (const problem of problems) log(`console cleanup: ${problem}`);
+    // Deletes the data folder unless a server would not stop (then the next run's wipe deals with it), or
+    // BROWSER_STACK_KEEP_DATA=1 asks to keep its logs for a look (the next run wipes it).
+    await chaos?.stop({ keepData: process.env['BROWSER_STACK_KEEP_DATA'] === '1' }).catch((error: unknown) => log(`stop: ${error instanceof Error ? error.message : String(error)}`));
   }
   process.exit(code);
 }
@@ -150,7 +145,7 @@ try {
   const info = await start();
   process.stdout.write(`ready ${JSON.stringify(info)}\n`);
 } catch (error) {
-  process.stderr.write(`the browser tests' stack did not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  for (const proc of stack.processes()) process.stderr.write(`--- ${proc.name}\n${proc.tail()}\n`);
+  log(`did not start: ${error instanceof Error ? error.message : String(error)}`);
+  for (const proc of consoleProcesses.processes()) log(`--- ${proc.name}\n${proc.tail()}`);
   await stop(1);
 }
