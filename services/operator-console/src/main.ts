@@ -9,6 +9,7 @@ import { buildApp } from './app.ts';
 import { createServiceClient } from './clients/service-client.ts';
 import { readConfig } from './config.ts';
 import { serviceName } from './service-name.ts';
+import { consoleAuditMaxEntries, createConsoleAuditStore } from './store/redis-console-audit-store.ts';
 import { createSessionStore } from './store/redis-session-store.ts';
 import { createSignInFailureStore } from './store/redis-signin-failure-store.ts';
 
@@ -58,6 +59,19 @@ await runService({
         notification: client(config.NOTIFICATION_URL, 'Notification'),
       },
       webDistDir: config.WEB_DIST_DIR,
+      consoleAudit: createConsoleAuditStore(redis),
+      consoleClientId: config.CONSOLE_CLIENT_ID,
+      settings: {
+        consoleClientId: config.CONSOLE_CLIENT_ID,
+        sessionIdleTimeoutMs: config.SESSION_IDLE_TIMEOUT,
+        sessionMaxAgeMs: config.SESSION_MAX_AGE,
+        sessionCookieSecure: config.SESSION_COOKIE_SECURE,
+        signInMaxFailures: config.SIGNIN_MAX_FAILURES,
+        signInLockoutMs: config.SIGNIN_LOCKOUT,
+        serviceTimeoutMs: config.SERVICE_TIMEOUT_MS,
+        consoleAuditMaxEntries,
+        serviceUrls: { billing: config.BILLING_URL, 'payment-orchestration': config.ORCHESTRATION_URL, 'bank-adapter': config.BANK_ADAPTER_URL, notification: config.NOTIFICATION_URL },
+      },
     });
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);
     logger.info({ url, operators: config.operators.length }, `${serviceName} listening`);

@@ -6,6 +6,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { channelSwitchRoute } from './channel-switch.route.ts';
 import { channelsRoute } from './channels.route.ts';
+import { deadLetterReplayRoute } from './dead-letter-replay.route.ts';
+import { deadLettersRoute } from './dead-letters.route.ts';
 import { outboxParkedRoute } from './outbox-parked.route.ts';
 import { outboxReplayRoute } from './outbox-replay.route.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -54,6 +56,8 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(channelSwitchRoute(deps));
       await api.register(outboxParkedRoute(deps));
       await api.register(outboxReplayRoute(deps));
+      await api.register(deadLettersRoute(deps));
+      await api.register(deadLetterReplayRoute(deps));
     });
     await app.register(spaRoute(deps));
   };

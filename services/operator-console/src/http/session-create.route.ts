@@ -19,7 +19,7 @@ export function sessionCreateRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       '/api/session',
       { schema: { tags: ['session'], summary: 'Sign in', body: credentialsSchema, response: { 200: sessionBodySchema, ...errorResponses(400, 401, 429) } } },
       async (request, reply) => {
-        const result = await signIn(deps, request.body);
+        const result = await signIn(deps, request.body, { ip: request.ip, requestId: request.id });
         if (result.kind === 'locked_out') {
           const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
           void reply.header('retry-after', seconds);

@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
 export type SignInFailureStore = {
   /** Failures in the current window and the ms until it ends (0 when there is none). */
   current(username: string): Promise<{ count: number; resetsInMs: number }>;
-  record(username: string): Promise<void>;
+  /** Counts one failure; resolves to the failures in the window, this one included. */
+  record(username: string): Promise<number>;
   clear(username: string): Promise<void>;
 };
 
@@ -25,7 +26,7 @@ export function createSignInFailureStore(redis: Redis, options: { windowMs: numb
       return { count: Number(count ?? 0), resetsInMs: Math.max(0, ttl) };
     },
     async record(username) {
-      await redis.eval(recordLua, 1, key(username), options.windowMs);
+      return Number(await redis.eval(recordLua, 1, key(username), options.windowMs));
     },
     async clear(username) {
       await redis.del(key(username));

@@ -15,6 +15,7 @@ import { buildApp } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth/password-hash.ts';
 import { createServiceClient } from '../../src/clients/service-client.ts';
 import type { Operator, Role } from '../../src/domain/operators.ts';
+import { createConsoleAuditStore } from '../../src/store/redis-console-audit-store.ts';
 import { createSessionStore } from '../../src/store/redis-session-store.ts';
 import { createSignInFailureStore } from '../../src/store/redis-signin-failure-store.ts';
 
@@ -78,6 +79,20 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
         // Only the bank adapter runs here; port 1 never answers, which is the "service down" case.
         outboxServices: { 'bank-adapter': bankAdapter, billing: client('http://127.0.0.1:1', 'Billing') },
         webDistDir: `/nonexistent-${run}`,
+        // This run's own stream, so the console events of other test files never show in its pages.
+        consoleAudit: createConsoleAuditStore(redis, { key: `console:audit:${run}` }),
+        consoleClientId,
+        settings: {
+          consoleClientId,
+          sessionIdleTimeoutMs: options.idleMs ?? 15 * 60_000,
+          sessionMaxAgeMs: options.maxAgeMs ?? 8 * 3_600_000,
+          sessionCookieSecure: options.cookieSecure ?? false,
+          signInMaxFailures: options.maxFailures ?? 5,
+          signInLockoutMs: options.lockoutMs ?? 15 * 60_000,
+          serviceTimeoutMs: 5_000,
+          consoleAuditMaxEntries: 10_000,
+          serviceUrls: { 'bank-adapter': adapterUrl, billing: 'http://127.0.0.1:1' },
+        },
       });
       await app.ready();
       apps.push(app);
@@ -86,6 +101,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     async close() {
       for (const app of apps) await app.close();
       await adapterApp.close();
+      await redis.del(`console:audit:${run}`);
       await redis.quit();
       await adapter.close();
     },
