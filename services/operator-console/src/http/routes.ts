@@ -5,6 +5,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { channelSwitchRoute } from './channel-switch.route.ts';
+import { auditRoute } from './audit.route.ts';
 import { channelsRoute } from './channels.route.ts';
 import { deadLetterReplayRoute } from './dead-letter-replay.route.ts';
 import { deadLettersRoute } from './dead-letters.route.ts';
@@ -15,6 +16,7 @@ import { sessionCreateRoute } from './session-create.route.ts';
 import { sessionDeleteRoute } from './session-delete.route.ts';
 import { sessionGetRoute } from './session-get.route.ts';
 import { sessionGuard } from './session-guard.ts';
+import { settingsRoute } from './settings.route.ts';
 import { spaRoute } from './spa.route.ts';
 
 export type { RouteDeps } from './route-deps.ts';
@@ -58,6 +60,8 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(outboxReplayRoute(deps));
       await api.register(deadLettersRoute(deps));
       await api.register(deadLetterReplayRoute(deps));
+      await api.register(auditRoute(deps));
+      await api.register(settingsRoute(deps));
     });
     await app.register(spaRoute(deps));
   };
