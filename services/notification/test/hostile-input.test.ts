@@ -41,6 +41,7 @@ describeHostileInput('notification', {
       { method: 'POST', url: '/v1/campaigns/preview', body: () => ({ segment: { governorates: ['nowhere'], holderClasses: ['individual'], unpaidOnly: true } }), as: 'operator', idempotencyKey: false },
       { method: 'POST', url: '/v1/campaigns/:campaignId/cancel', params: { campaignId }, body: () => ({ reason: 'wrong text' }), as: 'operator', idempotencyKey: false },
       { method: 'GET', url: '/v1/messages', query: { to: '+963944123456' }, as: 'operator' },
+      { method: 'GET', url: '/v1/payment-messages', query: { paymentId: 'pay_01900000-0000-7000-8000-000000000000' }, as: 'operator' },
       { method: 'GET', url: '/v1/opt-outs', query: { msisdn: '+963944123456' }, as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
       { method: 'GET', url: '/v1/audit-log', query: { limit: '10' }, as: 'operator' },

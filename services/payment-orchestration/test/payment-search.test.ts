@@ -73,8 +73,8 @@ describe('GET /v1/payment-search', () => {
     expect(res).toMatchObject({ status: 200, body: { results: [] } });
   });
 
-  it('refuses no identifier, two identifiers, or a number that is not a mobile (400 invalid_request)', async () => {
-    for (const query of ['', 'receiptNo=a&paymentId=b', 'msisdn=0112345678', 'limit=500&receiptNo=a']) {
+  it('refuses no identifier, two identifiers, a receipt number or id of another shape, or a number that is not a mobile (400 invalid_request)', async () => {
+    for (const query of ['', 'receiptNo=a&paymentId=b', 'msisdn=0112345678', 'limit=500&receiptNo=RC-20260510-000001', 'receiptNo=1e308', 'paymentId=pay_nobody']) {
       const res = await search(query);
       expect(res.status).toBe(400);
       expect((res.body as unknown as { error: { code: string } }).error.code).toBe('invalid_request');

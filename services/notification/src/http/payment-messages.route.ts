@@ -1,14 +1,17 @@
 // GET /v1/payment-messages?paymentId=&reversalId=&intentId=: the SMS one payment caused (its receipt,
 // its reversal's, its intent's), oldest first, each with its parts' SMSC ids and delivery receipts:
 // the operators' timeline shows them beside the payment. Operators only (texts carry amounts).
-import { ApiError, idSchema } from '@gateway/contracts';
+import { ApiError } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { paymentMessages } from '../flows/payment-messages.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-const querySchema = z.strictObject({ paymentId: idSchema.optional(), reversalId: idSchema.optional(), intentId: idSchema.optional() });
+// Ids as payment orchestration mints them (a prefix and a UUID v7): another shape names no payment.
+const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const minted = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_${uuid}$`, 'i'), { error: `must be ${prefix}_<uuid>` });
+const querySchema = z.strictObject({ paymentId: minted('pay').optional(), reversalId: minted('rev').optional(), intentId: minted('pi').optional() });
 
 const ts = z.string();
 const paymentMessageSchema = z.object({

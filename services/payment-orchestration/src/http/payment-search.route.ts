@@ -1,7 +1,7 @@
 // GET /v1/payment-search?receiptNo=|channelTxnId=|paymentId=|intentId=|accountNo=|msisdn=: the
 // operators' "find a payment" (the console's screen 3). Exactly one identifier; payments and the
 // intents that never became one, newest first, bounded. Operators only: any client's payments.
-import { ApiError, idSchema, moneySchema, storableText } from '@gateway/contracts';
+import { ApiError, moneySchema, storableText } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,11 +11,16 @@ import type { RouteDeps } from './route-deps.ts';
 
 const identifiers = ['receiptNo', 'channelTxnId', 'paymentId', 'intentId', 'accountNo', 'msisdn'] as const;
 
+// Receipt numbers and ids are minted here (RC-<business date>-<sequence>, pay_/pi_ + UUID v7): a value
+// of another shape cannot be one, and is a 400 rather than an empty answer.
+const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const minted = (pattern: RegExp, what: string) => z.string().regex(pattern, { error: `must be ${what}` });
+
 const querySchema = z.strictObject({
-  receiptNo: storableText().min(1).max(64).optional(),
+  receiptNo: minted(/^RC-\d{8}-\d{6,}$/, 'a receipt number, RC-YYYYMMDD-NNNNNN').optional(),
   channelTxnId: storableText().min(1).max(128).optional(),
-  paymentId: idSchema.optional(),
-  intentId: idSchema.optional(),
+  paymentId: minted(new RegExp(`^pay_${uuid}$`, 'i'), 'a payment id, pay_<uuid>').optional(),
+  intentId: minted(new RegExp(`^pi_${uuid}$`, 'i'), 'an intent id, pi_<uuid>').optional(),
   accountNo: storableText().trim().min(1).max(64).optional(),
   msisdn: storableText().trim().min(3).max(32).optional().describe('A Syrian mobile: +9639…, 009639…, 9639… or 09…'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
