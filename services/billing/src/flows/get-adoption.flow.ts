@@ -5,7 +5,7 @@ import { withTransaction } from '@gateway/kit';
 import type { AdoptionResponse } from '@gateway/contracts';
 import type { Pool } from 'pg';
 import { buildAdoption, cycleOf, cycleRange } from '../domain/adoption.ts';
-import { cycleFigures, cycleMoneyByChannel, publicEntityBalances } from '../store/pg-adoption-store.ts';
+import { cycleFigures, cycleMoneyByChannel, publicEntityBalances, tuneForAggregates } from '../store/pg-adoption-store.ts';
 
 export async function getAdoption(deps: { pool: Pool; now: () => Date }, input: { cycle?: string | undefined }): Promise<AdoptionResponse> {
   const now = deps.now();
@@ -13,6 +13,7 @@ export async function getAdoption(deps: { pool: Pool; now: () => Date }, input: 
   return withTransaction(
     deps.pool,
     async (client) => {
+      await tuneForAggregates(client);
       const figures = await cycleFigures(client, range);
       const channelMoney = await cycleMoneyByChannel(client, range);
       const entities = await publicEntityBalances(client);

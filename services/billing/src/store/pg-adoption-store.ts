@@ -5,23 +5,26 @@ import type { Queryable } from '@gateway/kit';
 import { payableStatuses } from '../domain/bill-state.ts';
 import type { ChannelMoney, CycleRange, EntityBalance, FigureRow } from '../domain/adoption.ts';
 
-// The cycle's bills (issued in the month, not canceled or reversed by the biller) with their holder,
-// and for each bill paid now the payment that completed it: the latest payment still standing on it
-// (applied money, no reversal row). Its Damascus day and channel are the bill's "paid on" and "paid via".
-const cycleBills = `
-  cycle_bills AS (
-    SELECT b.bill_id, b.amount, b.paid_amount, b.currency, b.status, b.issue_date, a.governorate, a.holder_class
-    FROM bills b JOIN accounts a ON a.account_no = b.account_no
-    WHERE b.issue_date >= $1::date AND b.issue_date < $2::date AND b.status NOT IN ('canceled', 'reversed')
-  ),
-  live_payments AS (
-    SELECT p.bill_id, p.payment_id, p.channel_id, p.currency, p.applied_amount, p.occurred_at
-    FROM cycle_bills c
-    JOIN bill_payments p ON p.bill_id = c.bill_id AND p.kind = 'payment' AND p.applied_amount > 0
-    WHERE NOT EXISTS (
-      SELECT 1 FROM bill_payments r WHERE r.payment_id = p.payment_id AND r.bill_id = p.bill_id AND r.kind = 'reversal'
-    )
-  )`;
+// The cycle's bills: issued in the month, not canceled or reversed by the biller.
+const inCycle = `b.issue_date >= $1::date AND b.issue_date < $2::date AND b.status NOT IN ('canceled', 'reversed')`;
+
+// The payments still standing on the cycle's bills: applied money, no reversal row for the pair. An
+// anti-join by LEFT JOIN lets the planner hash the (few) reversal rows instead of probing the key
+// once per payment.
+const livePayments = `
+  FROM bills b
+  JOIN bill_payments p ON p.bill_id = b.bill_id AND p.kind = 'payment' AND p.applied_amount > 0
+  LEFT JOIN bill_payments r ON r.payment_id = p.payment_id AND r.bill_id = p.bill_id AND r.kind = 'reversal'
+  WHERE ${inCycle} AND r.payment_id IS NULL`;
+
+/**
+ * Session settings for the aggregates, inside the caller's transaction only. JIT compiling cost more
+ * than it saved on a cycle this size (bench/adoption.ts: over a second of a five-second answer), and
+ * the sorts of 10^5 rows spilled to disk at the default work_mem.
+ */
+export async function tuneForAggregates(db: Queryable): Promise<void> {
+  await db.query("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)");
+}
 
 type FigureSqlRow = {
   dim: FigureRow['dim'];
@@ -36,25 +39,26 @@ type FigureSqlRow = {
 /** Bills issued and paid, and their money, for the whole cycle and by each breakdown, per currency. */
 export async function cycleFigures(db: Queryable, range: CycleRange): Promise<FigureRow[]> {
   const { rows } = await db.query<FigureSqlRow>(
-    `WITH ${cycleBills},
-     settling AS (
-       SELECT DISTINCT ON (bill_id) l.bill_id, l.channel_id, (l.occurred_at AT TIME ZONE 'Asia/Damascus')::date AS paid_on
-       FROM live_payments l JOIN cycle_bills c ON c.bill_id = l.bill_id AND c.status = 'paid'
-       ORDER BY l.bill_id, l.occurred_at DESC, l.payment_id DESC
+    // A paid bill's day and channel are those of the payment that completed it: the latest standing.
+    `WITH settling AS (
+       SELECT DISTINCT ON (p.bill_id) p.bill_id, p.channel_id, (p.occurred_at AT TIME ZONE 'Asia/Damascus')::date AS paid_on
+       ${livePayments} AND b.status = 'paid'
+       ORDER BY p.bill_id, p.occurred_at DESC, p.payment_id DESC
      )
-     SELECT CASE GROUPING(c.governorate, c.holder_class, s.channel_id, c.issue_date, s.paid_on)
+     SELECT CASE GROUPING(a.governorate, a.holder_class, s.channel_id, b.issue_date, s.paid_on)
               WHEN 31 THEN 'total' WHEN 15 THEN 'governorate' WHEN 23 THEN 'holder_class' WHEN 27 THEN 'channel'
               WHEN 29 THEN 'issued_on' ELSE 'paid_on' END AS dim,
-            COALESCE(c.governorate, c.holder_class, s.channel_id, c.issue_date::text, s.paid_on::text) AS key,
-            c.currency,
+            COALESCE(a.governorate, a.holder_class, s.channel_id, b.issue_date::text, s.paid_on::text) AS key,
+            b.currency,
             count(*)::int AS issued,
             count(s.bill_id)::int AS paid,
-            sum(c.amount)::text AS amount_issued,
-            sum(c.paid_amount)::text AS amount_paid
-     FROM cycle_bills c LEFT JOIN settling s ON s.bill_id = c.bill_id
-     GROUP BY GROUPING SETS ((c.currency), (c.currency, c.governorate), (c.currency, c.holder_class),
-                             (c.currency, s.channel_id), (c.currency, c.issue_date), (c.currency, s.paid_on))
-     ORDER BY dim, key, c.currency`,
+            sum(b.amount)::text AS amount_issued,
+            sum(b.paid_amount)::text AS amount_paid
+     FROM bills b JOIN accounts a ON a.account_no = b.account_no LEFT JOIN settling s ON s.bill_id = b.bill_id
+     WHERE ${inCycle}
+     GROUP BY GROUPING SETS ((b.currency), (b.currency, a.governorate), (b.currency, a.holder_class),
+                             (b.currency, s.channel_id), (b.currency, b.issue_date), (b.currency, s.paid_on))
+     ORDER BY dim, key, b.currency`,
     [range.from, range.until],
   );
   return rows.map((r) => ({
@@ -71,8 +75,7 @@ export async function cycleFigures(db: Queryable, range: CycleRange): Promise<Fi
 /** The money every payment still standing put on the cycle's bills, by the channel it came through. */
 export async function cycleMoneyByChannel(db: Queryable, range: CycleRange): Promise<ChannelMoney[]> {
   const { rows } = await db.query<{ channel_id: string | null; currency: string; paid: string }>(
-    `WITH ${cycleBills}
-     SELECT channel_id, currency, sum(applied_amount)::text AS paid FROM live_payments GROUP BY channel_id, currency`,
+    `SELECT p.channel_id, p.currency, sum(p.applied_amount)::text AS paid ${livePayments} GROUP BY p.channel_id, p.currency`,
     [range.from, range.until],
   );
   return rows.map((r) => ({ channelId: r.channel_id, currency: r.currency, paid: BigInt(r.paid) }));
