@@ -27,8 +27,10 @@ export type ConsoleHarness = {
   redis: Redis;
   users: Record<Role, string>;
   consoleClientId: string;
+  /** The console's operator key: a service a test starts itself must trust it (clients.json). */
+  consoleKey: { keyId: string; secret: string };
   /** A console app; options make a second one with other settings over the same Redis and adapter. */
-  build(options?: { idleMs?: number; maxAgeMs?: number; cookieSecure?: boolean; now?: () => number; maxFailures?: number; lockoutMs?: number }): Promise<HttpServer>;
+  build(options?: { idleMs?: number; maxAgeMs?: number; cookieSecure?: boolean; now?: () => number; maxFailures?: number; lockoutMs?: number; services?: Record<string, string> }): Promise<HttpServer>;
   close(): Promise<void>;
 };
 
@@ -63,6 +65,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     redis,
     users,
     consoleClientId,
+    consoleKey: key,
     async build(options = {}) {
       const client = (baseUrl: string, name: string) => createServiceClient({ baseUrl, name, keyId: key.keyId, secret: key.secret, timeoutMs: 5_000 });
       const bankAdapter = client(adapterUrl, 'The bank adapter');
@@ -77,7 +80,12 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
         cookieSecure: options.cookieSecure ?? false,
         bankAdapter,
         // Only the bank adapter runs here; port 1 never answers, which is the "service down" case.
-        outboxServices: { 'bank-adapter': bankAdapter, billing: client('http://127.0.0.1:1', 'Billing') },
+        // `services`: more services by name and URL (a test's own notification, say).
+        outboxServices: {
+          'bank-adapter': bankAdapter,
+          billing: client('http://127.0.0.1:1', 'Billing'),
+          ...Object.fromEntries(Object.entries(options.services ?? {}).map(([name, url]) => [name, client(url, name)])),
+        },
         webDistDir: `/nonexistent-${run}`,
         // This run's own stream, so the console events of other test files never show in its pages.
         consoleAudit: createConsoleAuditStore(redis, { key: `console:audit:${run}` }),
@@ -114,11 +122,12 @@ export type Reply<T = unknown> = { status: number; body: T; headers: Record<stri
 export function browser(app: HttpServer) {
   let cookie: string | undefined;
   let csrf: string | undefined;
-  async function send<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, options: { csrf?: string | null } = {}): Promise<Reply<T>> {
+  async function send<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, options: { csrf?: string | null; idempotencyKey?: string } = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = {};
     if (cookie !== undefined) headers.cookie = cookie;
     const token = options.csrf === undefined ? csrf : options.csrf;
     if (method !== 'GET' && token !== undefined && token !== null) headers['x-csrf-token'] = token;
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     const res = await app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
     const setCookie = res.cookies.find((c) => c.name === 'console_session');
     if (setCookie) cookie = `console_session=${setCookie.value}`;
