@@ -3,8 +3,9 @@
 // calls to it with an operator key of this run, and three operators (viewer, operator, admin) whose
 // usernames are this run's, so lock-out counters never meet another run's. Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ClientsFile, HttpServer } from '@gateway/kit';
-import { testInfra, testLogger } from '@gateway/testkit';
+import { createDeadLetterLedger } from '@gateway/kit';
+import type { ClientsFile, DeadLetterLedger, HttpServer } from '@gateway/kit';
+import { testInfra, testKafka, testLogger, uniqueName } from '@gateway/testkit';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { buildApp as buildAdapterApp } from '../../../bank-adapter/src/app.ts';
@@ -27,6 +28,8 @@ export type ConsoleHarness = {
   redis: Redis;
   users: Record<Role, string>;
   consoleClientId: string;
+  /** The bank adapter's dead-letter ledger over its commands consumer; not started (a test that needs it starts it). */
+  deadLetters: DeadLetterLedger;
   /** The console's operator key: a service a test starts itself must trust it (clients.json). */
   consoleKey: { keyId: string; secret: string };
   /** A console app; options make a second one with other settings over the same Redis and adapter. */
@@ -42,8 +45,10 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const key = { keyId: `console-${run}-k1`, secret: randomBytes(32).toString('base64') };
   const clients: ClientsFile = [{ clientId: consoleClientId, kind: 'operator', keys: [key] }];
   const logger = testLogger('operator-console');
+  const deadLetters = createDeadLetterLedger({ kafka: testKafka(), pool: adapter.db.pool, logger, groupId: uniqueName('bank-adapter.dead-letters'), consumers: [adapter.adapter.consumer], sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300 });
   const adapterApp = buildAdapterApp({
     logger,
+    deadLetters,
     auth: { clients, redis, logger },
     readiness: [],
     registry: new Registry(),
@@ -63,6 +68,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     run,
     adapter,
     redis,
+    deadLetters,
     users,
     consoleClientId,
     consoleKey: key,
@@ -109,6 +115,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     async close() {
       for (const app of apps) await app.close();
       await adapterApp.close();
+      await deadLetters.stop();
       await redis.del(`console:audit:${run}`);
       await redis.quit();
       await adapter.close();
