@@ -4,6 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { adoptionRoute } from './adoption.route.ts';
 import { campaignCancelRoute } from './campaign-cancel.route.ts';
 import { campaignCreateRoute } from './campaign-create.route.ts';
 import { campaignGetRoute } from './campaign-get.route.ts';
@@ -76,6 +77,7 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(campaignCancelRoute(deps));
       await api.register(auditRoute(deps));
       await api.register(settingsRoute(deps));
+      await api.register(adoptionRoute(deps));
     });
     await app.register(spaRoute(deps));
   };
