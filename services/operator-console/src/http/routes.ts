@@ -19,6 +19,8 @@ import { messagesRoute } from './messages.route.ts';
 import { optOutsRoute } from './opt-outs.route.ts';
 import { outboxParkedRoute } from './outbox-parked.route.ts';
 import { outboxReplayRoute } from './outbox-replay.route.ts';
+import { paymentSearchRoute } from './payment-search.route.ts';
+import { paymentTimelineRoute } from './payment-timeline.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { sessionCreateRoute } from './session-create.route.ts';
 import { sessionDeleteRoute } from './session-delete.route.ts';
@@ -66,6 +68,8 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(channelSwitchRoute(deps));
       await api.register(outboxParkedRoute(deps));
       await api.register(outboxReplayRoute(deps));
+      await api.register(paymentSearchRoute(deps));
+      await api.register(paymentTimelineRoute(deps));
       await api.register(deadLettersRoute(deps));
       await api.register(deadLetterReplayRoute(deps));
       await api.register(messagesRoute(deps));
