@@ -88,9 +88,11 @@ for entry in "${SERVICES[@]}" "channel-simulator bank-alpha:4001:" "channel-simu
   wait_ready "$name" "$port"
 done
 
-# The operator console last, once the services it calls answer. It has no database or Kafka of its
-# own (only Redis, for sessions); it signs its calls with its own operator key in clients.json.
-HTTP_PORT=3000 setsid node --disable-warning=TimeoutNegativeWarning services/operator-console/src/main.ts &
+# The operator console last, once the services it calls answer. It has no database (only Redis, for
+# sessions); it signs its calls with its own operator key in clients.json, and reads Kafka for the live
+# overview as its own principal (read-only, infra/local/kafka-acls.ts).
+HTTP_PORT=3000 KAFKA_SASL_USERNAME=operator-console KAFKA_SASL_PASSWORD="$(local_service_password operator-console)" \
+  setsid node --disable-warning=TimeoutNegativeWarning services/operator-console/src/main.ts &
 pids+=("$!")
 wait_ready operator-console 3000
 

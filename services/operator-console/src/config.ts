@@ -1,9 +1,9 @@
 // The only place in this service that reads the environment (see kit's loadConfig for the rules), and
 // the one that reads the operators file, so a bad file stops the start with one line. The console
-// has no database and no Kafka yet (the live feed comes later), so it does not take kit's common
-// schema, which requires both.
+// has no database, so it does not take kit's common schema whole: only its Kafka fields (the live
+// overview's feed, as the console's own principal, operator-console).
 import path from 'node:path';
-import { envBoolean, envDurationMs, envFilePath, envInteger, envLogLevel, envPort, envString, envUrl, loadConfig, readJsonFile, repoRoot } from '@gateway/kit';
+import { commonConfigSchema, envBoolean, envDurationMs, envFilePath, envInteger, envLogLevel, envPort, envString, envUrl, loadConfig, readJsonFile, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
 import { z } from 'zod';
 import { operatorsFileSchema } from './domain/operators.ts';
@@ -26,6 +26,12 @@ export const configSchema = z.object({
   NOTIFICATION_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3004'),
   // How long a call to a service may take before the console answers 503.
   SERVICE_TIMEOUT_MS: envDurationMs().default(5_000),
+  // Kafka, as the services read it: the overview's event feed, the services' consumer lag and the
+  // dead-letter counts. The console's principal may read the overview's topics and describe the rest.
+  ...commonConfigSchema.pick({ KAFKA_BROKERS: true, KAFKA_SASL_USERNAME: true, KAFKA_SASL_PASSWORD: true, KAFKA_SASL_MECHANISM: true }).shape,
+  // How often the overview asks the services (outbox backlog, intents by status) and Kafka (consumer
+  // lag, dead letters); the event feed itself is live.
+  OVERVIEW_POLL_INTERVAL: envDurationMs().default(5_000),
 
   OPERATORS_FILE: envFilePath().default(defaultOperatorsFile),
   // A session unused this long ends (renewed by every request); none lives past SESSION_MAX_AGE.

@@ -1,13 +1,21 @@
 // Composition root: real adapters in, SIGTERM handled. Start-up problems (configuration, the
 // operators file, Redis unreachable, no key for the console in CLIENTS_FILE) end the process with one
-// line naming them. The console needs no Postgres and no Kafka yet (the live feed comes later), so it
-// takes only Redis from what kit's startInfrastructure would connect.
-import { ConfigError, DependencyUnavailableError, configOrExit, createLogger, listenHttp, loadClients, runService } from '@gateway/kit';
+// line naming them. The console needs no Postgres, so it takes only Redis from what kit's
+// startInfrastructure would connect, and Kafka for the overview without waiting for it: the feed
+// connects in the background (events/overview.consumer.ts), since operators need the console most
+// when something is down.
+import { randomUUID } from 'node:crypto';
+import { ConfigError, DependencyUnavailableError, configOrExit, createKafka, createLogger, kafkaSaslOf, listenHttp, loadClients, runService } from '@gateway/kit';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import { createServiceClient } from './clients/service-client.ts';
 import { readConfig } from './config.ts';
+import { paymentWindowMinutes, minuteMs } from './domain/overview.ts';
+import { createKafkaStats } from './events/kafka-stats.ts';
+import { keepOverviewFeed } from './events/overview.consumer.ts';
+import { consumedTopics, consumerGroupPrefix, serviceGroupPrefixes } from './events/topics.ts';
+import { createOverviewHub } from './flows/overview.flow.ts';
 import { serviceName } from './service-name.ts';
 import { consoleAuditMaxEntries, createConsoleAuditStore } from './store/redis-console-audit-store.ts';
 import { createSessionStore } from './store/redis-session-store.ts';
@@ -40,6 +48,41 @@ await runService({
 
     const client = (baseUrl: string, name: string) => createServiceClient({ baseUrl, name, keyId: key.keyId, secret: key.secret, timeoutMs: config.SERVICE_TIMEOUT_MS });
     const bankAdapter = client(config.BANK_ADAPTER_URL, 'The bank adapter');
+    const services = {
+      billing: client(config.BILLING_URL, 'Billing'),
+      'payment-orchestration': client(config.ORCHESTRATION_URL, 'Payment orchestration'),
+      'bank-adapter': bankAdapter,
+      notification: client(config.NOTIFICATION_URL, 'Notification'),
+    };
+
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: serviceName, logger, sasl: kafkaSaslOf(config) });
+    const kafkaStats = createKafkaStats(kafka, serviceGroupPrefixes);
+    const overview = createOverviewHub({
+      services,
+      orchestration: services['payment-orchestration'],
+      kafkaStats,
+      now: Date.now,
+      pollIntervalMs: config.OVERVIEW_POLL_INTERVAL,
+      emitIntervalMs: 1_000,
+    });
+    overview.start();
+    // A group of this process's own: every console instance sees every partition (see the consumer).
+    const feed = keepOverviewFeed({
+      kafka,
+      groupId: `${consumerGroupPrefix}overview.${randomUUID()}`,
+      topics: consumedTopics,
+      windowMs: paymentWindowMinutes * minuteMs,
+      now: Date.now,
+      retryMs: 5_000,
+      onEvent: (event) => overview.add(event),
+      onStatus: (connected, error) => overview.setFeed(connected, error),
+      logger,
+    });
+    shutdown.register('overview', async () => {
+      overview.stop();
+      await feed.stop();
+      await kafkaStats.close();
+    });
     const app = buildApp({
       logger,
       registry,
@@ -52,12 +95,8 @@ await runService({
       maxFailures: config.SIGNIN_MAX_FAILURES,
       cookieSecure: config.SESSION_COOKIE_SECURE,
       bankAdapter,
-      outboxServices: {
-        billing: client(config.BILLING_URL, 'Billing'),
-        'payment-orchestration': client(config.ORCHESTRATION_URL, 'Payment orchestration'),
-        'bank-adapter': bankAdapter,
-        notification: client(config.NOTIFICATION_URL, 'Notification'),
-      },
+      outboxServices: services,
+      overview,
       webDistDir: config.WEB_DIST_DIR,
       consoleAudit: createConsoleAuditStore(redis),
       consoleClientId: config.CONSOLE_CLIENT_ID,

@@ -1,5 +1,6 @@
 // What every route of the console is built from; main.ts (through app.ts) or a test passes it in.
 import type { ServiceClient } from '../clients/service-client.ts';
+import type { OverviewHub } from '../flows/overview.flow.ts';
 import type { ConsoleSettings } from '../flows/settings.flow.ts';
 import type { Operator } from '../domain/operators.ts';
 import type { ConsoleAuditStore } from '../store/redis-console-audit-store.ts';
@@ -15,6 +16,8 @@ export type RouteDeps = {
   bankAdapter: ServiceClient;
   /** Every service by name, asked for its parked outbox rows (the bank adapter among them). */
   outboxServices: Record<string, ServiceClient>;
+  /** The live overview (its feed and polls are started by main.ts). */
+  overview: OverviewHub;
   /** The SPA's build output (index.html and its assets). */
   webDistDir: string;
   /** The console's own sign-in, lock-out and sign-out events (the Audit screen shows them). */

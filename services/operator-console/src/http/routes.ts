@@ -19,6 +19,8 @@ import { messagesRoute } from './messages.route.ts';
 import { optOutsRoute } from './opt-outs.route.ts';
 import { outboxParkedRoute } from './outbox-parked.route.ts';
 import { outboxReplayRoute } from './outbox-replay.route.ts';
+import { overviewRoute } from './overview.route.ts';
+import { overviewStreamRoute } from './overview-stream.route.ts';
 import { paymentSearchRoute } from './payment-search.route.ts';
 import { paymentTimelineRoute } from './payment-timeline.route.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -68,6 +70,8 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(channelSwitchRoute(deps));
       await api.register(outboxParkedRoute(deps));
       await api.register(outboxReplayRoute(deps));
+      await api.register(overviewRoute(deps));
+      await api.register(overviewStreamRoute(deps));
       await api.register(paymentSearchRoute(deps));
       await api.register(paymentTimelineRoute(deps));
       await api.register(deadLettersRoute(deps));

@@ -15,6 +15,8 @@ import type { AdapterHarness } from '../../../bank-adapter/test/support/adapter-
 import { buildApp } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth/password-hash.ts';
 import { createServiceClient } from '../../src/clients/service-client.ts';
+import { createOverviewHub } from '../../src/flows/overview.flow.ts';
+import type { OverviewHub } from '../../src/flows/overview.flow.ts';
 import type { Operator, Role } from '../../src/domain/operators.ts';
 import { createConsoleAuditStore } from '../../src/store/redis-console-audit-store.ts';
 import { createSessionStore } from '../../src/store/redis-session-store.ts';
@@ -28,6 +30,8 @@ export type ConsoleHarness = {
   redis: Redis;
   users: Record<Role, string>;
   consoleClientId: string;
+  /** The apps' overview hub, not started: a test feeds it events itself; its polls find no service and no lag. */
+  overview: OverviewHub;
   /** The bank adapter's dead-letter ledger over its commands consumer; not started (a test that needs it starts it). */
   deadLetters: DeadLetterLedger;
   /** The console's operator key: a service a test starts itself must trust it (clients.json). */
@@ -63,6 +67,15 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const passwordHash = await hashPassword(password);
   const operators: Operator[] = (Object.keys(users) as Role[]).map((role) => ({ username: users[role], displayName: `The ${role}`, role, passwordHash }));
   const apps: HttpServer[] = [];
+  const overview = createOverviewHub({
+    services: {},
+    // Port 1 never answers: the intents by status come from the events.
+    orchestration: createServiceClient({ baseUrl: 'http://127.0.0.1:1', name: 'Payment orchestration', keyId: key.keyId, secret: key.secret, timeoutMs: 1_000 }),
+    kafkaStats: { consumerLag: () => Promise.resolve([]), deadLetterTopics: () => Promise.resolve([]) },
+    now: Date.now,
+    pollIntervalMs: 60_000,
+    emitIntervalMs: 1_000,
+  });
 
   return {
     run,
@@ -70,6 +83,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     redis,
     deadLetters,
     users,
+    overview,
     consoleClientId,
     consoleKey: key,
     async build(options = {}) {
@@ -92,6 +106,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
           billing: client('http://127.0.0.1:1', 'Billing'),
           ...Object.fromEntries(Object.entries(options.services ?? {}).map(([name, url]) => [name, client(url, name)])),
         },
+        overview,
         webDistDir: `/nonexistent-${run}`,
         // This run's own stream, so the console events of other test files never show in its pages.
         consoleAudit: createConsoleAuditStore(redis, { key: `console:audit:${run}` }),

@@ -2,9 +2,11 @@
 // `roles` limits who sees it (the backend refuses the others all the same).
 import type { ReactNode } from 'react';
 import type { Role } from './api.ts';
+import { Audit } from './audit.tsx';
 import { Channels } from './channels.tsx';
 import type { Messages } from './i18n/en.ts';
 import { Outbox } from './outbox.tsx';
+import { SettingsScreen } from './settings.tsx';
 
 export interface ScreenProps {
   /** The person's role may act (operator or admin), not only read. */
@@ -21,4 +23,6 @@ export interface ScreenDef {
 export const screens: readonly ScreenDef[] = [
   { id: 'channels', label: (t) => t.navChannels, render: ({ canAct }) => <Channels canAct={canAct} /> },
   { id: 'outbox', label: (t) => t.navOutbox, render: ({ canAct }) => <Outbox canAct={canAct} /> },
+  { id: 'audit', label: (t) => t.audit.nav, roles: ['admin'], render: () => <Audit /> },
+  { id: 'settings', label: (t) => t.settings.nav, roles: ['admin'], render: () => <SettingsScreen /> },
 ];
