@@ -1,9 +1,11 @@
 // Outbox: each service's parked outbox rows (events Kafka refused, holding back later events of the
-// same key), and Replay for roles that may act, behind a confirmation (the backend refuses the others).
+// same key), and Replay for roles that may act, behind a confirmation (the backend refuses the others);
+// then the services' dead letters (dead-letters.tsx).
 import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, OUTBOX_KEY, listParkedOutbox, replayParkedOutbox } from './api.ts';
 import type { ParkedRow } from './api.ts';
+import { DeadLetters } from './dead-letters.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 
 export function Outbox({ canAct }: { canAct: boolean }) {
@@ -58,6 +60,7 @@ export function Outbox({ canAct }: { canAct: boolean }) {
         </section>
       ))}
       {replaying && <ReplayDialog service={replaying.service} row={replaying.row} onClose={() => setReplaying(null)} />}
+      <DeadLetters canAct={canAct} />
     </section>
   );
 }

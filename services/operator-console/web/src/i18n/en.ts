@@ -30,7 +30,7 @@ export const en = {
   cancel: 'Cancel',
   submit: 'Apply',
   forbidden: 'Your role may not do this.',
-  navOutbox: 'Outbox',
+  navOutbox: 'Outbox and dead letters',
   outboxTitle: 'Parked outbox events',
   service: { billing: 'Billing', 'payment-orchestration': 'Payment orchestration', 'bank-adapter': 'Bank adapter', notification: 'Notification' } as Record<string, string>,
   serviceUnavailable: 'Not answering',
@@ -107,6 +107,19 @@ export const en = {
     minutes: (n: string) => `${n} min`,
     seconds: (n: string) => `${n} s`,
     col: { service: 'Service', url: 'URL', reachable: 'Now', username: 'Username', name: 'Name', role: 'Role' },
+  },
+  deadLetters: {
+    title: 'Dead letters',
+    explain: 'Messages a service could not handle: they failed their contract, or its handler failed on every attempt. Replay runs one, once, through the consumer group that failed it.',
+    none: 'No dead letters.',
+    col: { topic: 'Topic', group: 'Consumer group', kind: 'Kind', reason: 'Reason', attempts: 'Attempts', failedAt: 'Failed at', key: 'Key', payload: 'Message' },
+    kind: { schema: 'Fails its contract', handler: 'Handler failed' },
+    showPayload: 'Read the message',
+    lastReplayError: (attempts: number) => `Replayed ${attempts} times; last failure`,
+    replayTitle: 'Replay this message?',
+    replayExplain: (topic: string, group: string) => `The message from ${topic} runs once more through ${group}, as a fresh delivery would. If it fails again it stays here with the reason.`,
+    replayed: (topic: string) => `Replayed: the message from ${topic} was handled.`,
+    failedAgain: 'It failed again',
   },
 };
 
