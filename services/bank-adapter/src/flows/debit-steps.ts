@@ -9,6 +9,7 @@ import type { ChannelDefinition } from '../domain/channel-registry.ts';
 import type { DebitAnswer } from '../domain/connector.ts';
 import { afterAnswer, afterCallError, afterInconclusiveInquiry, afterInquiry, afterRefusedInquiry, isSettled, noticeOf, notSent, openStates } from '../domain/debit-state.ts';
 import type { DebitDecision, DebitRecord } from '../domain/debit-state.ts';
+import { markDebitAnswered } from '../store/pg-channel-stats-store.ts';
 import { enqueueResult, insertDebit, lockDebit, saveDebit } from '../store/pg-debit-store.ts';
 import { statementLacksReference } from '../store/pg-settlement-file-store.ts';
 import type { DebitFlowPorts } from './debit-flows.ts';
@@ -83,8 +84,10 @@ export async function settleCall(ports: DebitFlowPorts, channel: ChannelDefiniti
     ports.pool,
     async (client) => {
       const current = await lockDebit(client, key.channelId, key.reference);
-      if (current === null || current.state !== expect) return `superseded: ${current?.state ?? 'missing'}`;
       const now = ports.now();
+      // The debit request's own call came back (even if an inquiry settled it first): its latency.
+      if (current !== null && expect === 'sending') await markDebitAnswered(client, key.channelId, key.reference, now);
+      if (current === null || current.state !== expect) return `superseded: ${current?.state ?? 'missing'}`;
       const decision = outcome.ok ? afterAnswer(current, outcome.value) : afterCallError(current, outcome.effect, outcome.message, now, channel.statusInquiry, outcome.status);
       await record(ports, client, decision, causationId);
       return decision.record.state;

@@ -11,8 +11,20 @@ import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { ChannelGateway, HealthChange } from '../channels/channel-gateway.ts';
 import { serviceName } from '../service-name.ts';
+import { insertHealthTransition } from '../store/pg-channel-stats-store.ts';
 
-export async function enqueueHealthChange(client: PoolClient, change: HealthChange, options: { topic?: string | undefined; correlationId?: string | undefined } = {}): Promise<void> {
+/**
+ * Announces a change as channel.health-changed and keeps it in the channel's history, in the
+ * caller's transaction: the operators' history holds exactly the changes that were announced.
+ * `actor` names the operator of a forced change.
+ */
+export async function enqueueHealthChange(
+  client: PoolClient,
+  change: HealthChange,
+  options: { topic?: string | undefined; correlationId?: string | undefined; actor?: string | undefined } = {},
+): Promise<void> {
+  const reason = change.reason?.slice(0, 500) ?? null;
+  await insertHealthTransition(client, { channelId: change.channelId, from: change.from, to: change.to, at: change.at, reason, actor: options.actor ?? null });
   await enqueueEvent(
     client,
     createEvent('channel.health-changed', {
@@ -20,7 +32,7 @@ export async function enqueueHealthChange(client: PoolClient, change: HealthChan
       key: change.channelId,
       correlationId: options.correlationId ?? uuidv7(),
       occurredAt: change.at,
-      payload: { channelId: change.channelId, state: change.to, previousState: change.from, changedAt: change.at.toISOString(), reason: change.reason?.slice(0, 500) ?? null },
+      payload: { channelId: change.channelId, state: change.to, previousState: change.from, changedAt: change.at.toISOString(), reason },
     }),
     options.topic,
   );

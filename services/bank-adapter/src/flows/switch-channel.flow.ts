@@ -50,7 +50,7 @@ export async function switchChannel(ports: SwitchChannelPorts, request: SwitchCh
         detail: { changed: change !== null, from: change?.from ?? gateway.state(channelId), to: change?.to ?? gateway.state(channelId), reason: request.reason ?? to?.reason ?? null },
         requestId,
       });
-      if (change !== null) await enqueueHealthChange(client, change, { topic: ports.resultsTopic, correlationId });
+      if (change !== null) await enqueueHealthChange(client, change, { topic: ports.resultsTopic, correlationId, actor });
       if (to === null) await switches.forceOn(channelId);
       else await switches.forceOff(channelId, to);
     } catch (error) {
