@@ -46,8 +46,8 @@ export function setUnauthenticatedHandler(handler: () => void): void {
 }
 
 // Exported for the screens' own api files (web/src/<screen>-api.ts): one place for the CSRF header and the 401.
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+export async function request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(path, {
