@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import type { Role } from './api.ts';
 import { Audit } from './audit.tsx';
 import { Channels } from './channels.tsx';
+import { FindPayment, findScreenId } from './find-payment.tsx';
 import type { Messages } from './i18n/en.ts';
 import { MessagesScreen } from './messages.tsx';
 import { Outbox } from './outbox.tsx';
@@ -23,6 +24,7 @@ export interface ScreenDef {
 
 export const screens: readonly ScreenDef[] = [
   { id: 'channels', label: (t) => t.navChannels, render: ({ canAct }) => <Channels canAct={canAct} /> },
+  { id: findScreenId, label: (t) => t.findPayment.nav, render: () => <FindPayment /> },
   { id: 'outbox', label: (t) => t.navOutbox, render: ({ canAct }) => <Outbox canAct={canAct} /> },
   { id: 'messages', label: (t) => t.messages.nav, render: ({ canAct }) => <MessagesScreen canAct={canAct} /> },
   { id: 'audit', label: (t) => t.audit.nav, roles: ['admin'], render: () => <Audit /> },

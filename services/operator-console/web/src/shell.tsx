@@ -25,7 +25,8 @@ export function Shell({ session }: { session: Session }) {
   const canAct = user.role === 'operator' || user.role === 'admin';
   const visible = screens.filter((s) => !s.roles || s.roles.includes(user.role));
   // An unknown hash, or a screen this role may not see, shows the first screen.
-  const screen = visible.find((s) => `#${s.id}` === hash) ?? visible[0]!;
+  // A screen may carry its own parameters after a '?' (#find?q=…), so a link to what it shows can be shared.
+  const screen = visible.find((s) => `#${s.id}` === hash.split('?')[0]) ?? visible[0]!;
   return (
     <div className="shell">
       <header className="shell-header">
