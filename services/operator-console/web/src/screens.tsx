@@ -1,6 +1,7 @@
 // The screens of the navigation, in its order. A screen is listed only once it is built (no stubs);
 // `roles` limits who sees it (the backend refuses the others all the same).
 import type { ReactNode } from 'react';
+import { AdoptionScreen } from './adoption.tsx';
 import type { Role } from './api.ts';
 import { Audit } from './audit.tsx';
 import { Channels } from './channels.tsx';
@@ -26,6 +27,7 @@ export const screens: readonly ScreenDef[] = [
   { id: 'channels', label: (t) => t.navChannels, render: ({ canAct }) => <Channels canAct={canAct} /> },
   { id: findScreenId, label: (t) => t.findPayment.nav, render: () => <FindPayment /> },
   { id: 'outbox', label: (t) => t.navOutbox, render: ({ canAct }) => <Outbox canAct={canAct} /> },
+  { id: 'adoption', label: (t) => t.adoption.nav, render: () => <AdoptionScreen /> },
   { id: 'messages', label: (t) => t.messages.nav, render: ({ canAct }) => <MessagesScreen canAct={canAct} /> },
   { id: 'audit', label: (t) => t.audit.nav, roles: ['admin'], render: () => <Audit /> },
   { id: 'settings', label: (t) => t.settings.nav, roles: ['admin'], render: () => <SettingsScreen /> },
