@@ -1,6 +1,7 @@
 // The boot suite every service passes (see service-process.ts for the process helpers it drives).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from './infra.ts';
+import { createTestKafka } from './kafka.ts';
 import { freePort, runToExit, serviceEnv, startServiceProcess } from './service-process.ts';
 import type { ServiceProcess } from './service-process.ts';
 import { createTestDatabase } from './test-database.ts';
@@ -14,8 +15,11 @@ import type { TestDatabase } from './test-database.ts';
  * `env` is added to the booted service's environment: each service passes consumer group names of
  * this run, so booting it here never moves the offsets of the groups `npm start` uses on the same
  * broker (a test that commits them would make the developer's services skip events).
+ *
+ * `deadLetter`, for a service that consumes: a topic it reads (of this run) and the group that reads
+ * it; a message failing its contract there must reach the service's dead_letters (its ledger).
  */
-export function describeServiceBoot(service: string, entry: URL, env: Record<string, string> = {}): void {
+export function describeServiceBoot(service: string, entry: URL, env: Record<string, string> = {}, deadLetter?: { topic: string; group: string }): void {
   describe(`${service} boots`, () => {
     let db: TestDatabase;
     let proc: ServiceProcess | undefined;
@@ -85,6 +89,30 @@ export function describeServiceBoot(service: string, entry: URL, env: Record<str
       await expect(db.pool.query("UPDATE audit_log SET actor = 'x'")).rejects.toThrow(/append-only/);
       await expect(db.pool.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     });
+
+    if (deadLetter !== undefined) {
+      it("stores what its consumer dead-letters in dead_letters (its dead-letter ledger) and serves GET /v1/dead-letters", async () => {
+        const tk = createTestKafka();
+        try {
+          await tk.produce(deadLetter.topic, [{ key: 'boot-dead-letter', value: 'not an event' }]);
+        } finally {
+          await tk.close();
+        }
+        const row = await waitFor(
+          async () => {
+            const { rows } = await db.pool.query<{ kind: string; state: string; key: string }>(
+              "SELECT kind, state, convert_from(message_key, 'UTF8') AS key FROM dead_letters WHERE consumer_group = $1 AND original_topic = $2",
+              [deadLetter.group, deadLetter.topic],
+            );
+            return rows[0];
+          },
+          { timeoutMs: 60_000, message: `the dead letter of ${deadLetter.group} in dead_letters` },
+        );
+        expect(row).toEqual({ kind: 'schema', state: 'open', key: 'boot-dead-letter' });
+        const docs = (await (await fetch(`${proc!.baseUrl}/docs/json`)).json()) as { paths: Record<string, unknown> };
+        expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/v1/dead-letters', '/v1/dead-letters/{id}/replay']));
+      }, 90_000);
+    }
 
     it('exits 0 on SIGTERM', async () => {
       expect(await proc!.stop()).toBe(0);

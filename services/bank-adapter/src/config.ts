@@ -13,6 +13,8 @@ export const configSchema = commonConfigSchema.extend({
   // Consumed and published topics and the consumer group; overridable so a test or a replay can use its own.
   COMMANDS_TOPIC: envString().default('channels.commands'),
   COMMANDS_GROUP_ID: envString().default('bank-adapter.channel-commands'),
+  // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
+  DEAD_LETTER_GROUP_ID: envString().default('bank-adapter.dead-letters'),
   RESULTS_TOPIC: envString().default('channels.results'),
   // Partitions of channels.commands handled at once by one replica (each waits on its channel call).
   COMMANDS_CONCURRENCY: envInteger({ min: 1, max: 64 }).default(3),

@@ -6,7 +6,7 @@ import { buildApp } from './app.ts';
 import { createChannelGateway } from './channels/channel-gateway.ts';
 import { readConfig } from './config.ts';
 import { createChannelCommandsConsumer } from './events/channel-commands.consumer.ts';
-import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
+import { publishedTopics } from './events/topics.ts';
 import { createDebitFlows } from './flows/debit-flows.ts';
 import { createRefundFlows } from './flows/refund-flows.ts';
 import { startChannelHealthPublisher } from './jobs/channel-health.publisher.ts';
@@ -73,10 +73,12 @@ await runService({
     shutdown.register('channel switch sync', () => switchSync.stop());
     shutdown.register('status inquiry poller', () => poller.stop());
     shutdown.register('refund inquiry poller', () => refundPoller.stop());
-    shutdown.register('channel commands consumer', () => commands.stop());
     // What the commands consumer dead-letters, stored for the operator and replayed through it.
-    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers: [commands], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
-    shutdown.register('dead-letter ledger', () => deadLetters.stop());
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: config.DEAD_LETTER_GROUP_ID, consumers: [commands], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
+    // One step, the two in parallel: each may wait out a fetch in flight before it leaves its group.
+    shutdown.register('channel commands consumer and dead-letter ledger', async () => {
+      await Promise.all([commands.stop(), deadLetters.stop()]);
+    });
 
     const settlementFetch = config.SETTLEMENT_FETCH_ENABLED
       ? createSettlementFetchScheduler({

@@ -24,6 +24,8 @@ export const configSchema = commonConfigSchema.extend({
   // The topic settlement consumes and its group; overridable so a test or a replay can use its own.
   PAYMENTS_TOPIC: envString().default('payments.payments'),
   SETTLEMENT_GROUP_ID: envString().default('billing.settlement'),
+  // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
+  DEAD_LETTER_GROUP_ID: envString().default('billing.dead-letters'),
 });
 
 export type BillingConfig = ReturnType<typeof readConfig>;

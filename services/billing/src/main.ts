@@ -5,7 +5,7 @@ import { configOrExit, createDeadLetterLedger, createLogger, ensureTopics, liste
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createSettlementConsumer } from './events/settlement.consumer.ts';
-import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
+import { publishedTopics } from './events/topics.ts';
 import { runLateFees } from './flows/run-late-fees.flow.ts';
 import { createLateFeeScheduler } from './jobs/late-fee.scheduler.ts';
 import { serviceName } from './service-name.ts';
@@ -45,10 +45,12 @@ await runService({
     });
     // Registered after the infrastructure and before the HTTP server, so on SIGTERM it stops after
     // HTTP stopped taking requests and before the relay and the pool.
-    shutdown.register('settlement consumer', () => settlement.stop());
     // What the settlement consumer dead-letters, stored for the operator and replayed through it.
-    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers: [settlement], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
-    shutdown.register('dead-letter ledger', () => deadLetters.stop());
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: config.DEAD_LETTER_GROUP_ID, consumers: [settlement], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
+    // One step, the two in parallel: each may wait out a fetch in flight before it leaves its group.
+    shutdown.register('settlement consumer and dead-letter ledger', async () => {
+      await Promise.all([settlement.stop(), deadLetters.stop()]);
+    });
 
     const scheduler = config.LATE_FEE_RUN_ENABLED
       ? createLateFeeScheduler({

@@ -69,6 +69,8 @@ export const configSchema = commonConfigSchema.extend({
   PAYMENTS_TOPIC: envString().default('payments.payments'),
   INTENTS_TOPIC: envString().default('payments.intents'),
   CONSUMER_GROUP_ID: envString().default('notification.sms'),
+  // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
+  DEAD_LETTER_GROUP_ID: envString().default('notification.dead-letters'),
 });
 
 const channelNamesSchema = z.record(z.string().min(1), z.object({ ar: z.string().min(1), en: z.string().min(1) }));

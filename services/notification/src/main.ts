@@ -7,7 +7,7 @@ import { configOrExit, createDeadLetterLedger, createLogger, ensureTopics, liste
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { createNotificationConsumer } from './events/notification.consumer.ts';
-import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
+import { publishedTopics } from './events/topics.ts';
 import { createCampaignRunner } from './jobs/campaign.runner.ts';
 import { createReminderScheduler } from './jobs/reminder.scheduler.ts';
 import { createSmsDispatcher } from './jobs/sms-dispatch.runner.ts';
@@ -89,10 +89,12 @@ await runService({
       consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT },
     });
     // Registered before the HTTP server, so on SIGTERM it stops after HTTP stopped taking requests.
-    shutdown.register('event consumer', () => consumer.stop());
     // What the event consumer dead-letters, stored for the operator and replayed through it.
-    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers: [consumer], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
-    shutdown.register('dead-letter ledger', () => deadLetters.stop());
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool, logger, groupId: config.DEAD_LETTER_GROUP_ID, consumers: [consumer], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
+    // One step, the two in parallel: each may wait out a fetch in flight before it leaves its group.
+    shutdown.register('event consumer and dead-letter ledger', async () => {
+      await Promise.all([consumer.stop(), deadLetters.stop()]);
+    });
 
     const campaigns = createCampaignRunner({ pool, logger, batchSize: config.CAMPAIGN_BATCH_SIZE, pollMs: config.CAMPAIGN_POLL_MS });
     shutdown.register('campaign runner', () => campaigns.stop());

@@ -43,6 +43,8 @@ export const configSchema = commonConfigSchema.extend({
   CHANNEL_RESULTS_TOPIC: envString().default('channels.results'),
   CHANNEL_HEALTH_GROUP_ID: envString().default('payments.channel-health'),
   CHANNEL_RESULTS_GROUP_ID: envString().default('payments.channel-results'),
+  // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
+  DEAD_LETTER_GROUP_ID: envString().default('payments.dead-letters'),
 });
 
 type Parsed = z.infer<typeof configSchema>;

@@ -84,7 +84,7 @@ await runService({
     // after another they would not fit in the shutdown timeout.
     const consumers = [billReadModel, channelHealth, channelResults];
     // What the three consumers dead-letter, stored for the operator and replayed through the group that failed.
-    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: `${consumerGroupPrefix}dead-letters`, consumers, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
+    const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: config.DEAD_LETTER_GROUP_ID, consumers, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
     shutdown.register('consumers', async () => {
       await Promise.all([...consumers.map((c) => c.stop()), deadLetters.stop()]);
     });
