@@ -109,7 +109,7 @@ describe('channels', () => {
     const res = await b.send<{ channels: Channel[] }>('GET', '/api/channels');
     expect(res.status).toBe(200);
     expect(res.body.channels.map((c) => c.channelId)).toEqual(['bank-alpha', 'wallet-one', 'wallet-two']);
-    expect(Object.keys(res.body.channels[0]!).sort()).toEqual(['available', 'channelId', 'displayName', 'forcedOff', 'kind', 'state']);
+    expect(Object.keys(res.body.channels[0]!).sort()).toEqual(['available', 'channelId', 'displayName', 'forcedOff', 'kind', 'state', 'stats']);
   });
 
   it('refuses an action without the CSRF token (403) or with another session’s, and nothing changes', async () => {

@@ -19,9 +19,44 @@ function forBrowser(channel: ConsoleChannel): ConsoleChannel {
   return { channelId, kind, displayName, state, available, forcedOff };
 }
 
-export async function listChannels(bankAdapter: ServiceClient, operator: Operator): Promise<ConsoleChannel[]> {
-  const { channels } = await bankAdapter.call<{ channels: ConsoleChannel[] }>('GET', '/v1/channels', { person: operator.username });
-  return channels.map(forBrowser);
+export type ChannelStats = {
+  windowMinutes: number;
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  successRate: number | null;
+  p95LatencyMs: number | null;
+  resolving: number;
+};
+
+type AdapterStats = { windowMinutes: number; channels: (Omit<ChannelStats, 'windowMinutes'> & { channelId: string })[] };
+
+/**
+ * The channels with the adapter's recent numbers (a 15-minute window). The numbers are a second
+ * call: when only they fail, the channels (and force-off) still show, with `stats: null`.
+ */
+export async function listChannels(bankAdapter: ServiceClient, operator: Operator): Promise<(ConsoleChannel & { stats: ChannelStats | null })[]> {
+  const [{ channels }, stats] = await Promise.all([
+    bankAdapter.call<{ channels: ConsoleChannel[] }>('GET', '/v1/channels', { person: operator.username }),
+    bankAdapter.call<AdapterStats>('GET', '/v1/channels/stats?windowMinutes=15', { person: operator.username }).catch(() => null),
+  ]);
+  return channels.map((c) => {
+    const s = stats?.channels.find((x) => x.channelId === c.channelId);
+    if (stats === null || s === undefined) return { ...forBrowser(c), stats: null };
+    const { attempted, succeeded, failed, successRate, p95LatencyMs, resolving } = s;
+    return { ...forBrowser(c), stats: { windowMinutes: stats.windowMinutes, attempted, succeeded, failed, successRate, p95LatencyMs, resolving } };
+  });
+}
+
+export type ChannelDetails = {
+  channelId: string;
+  transitions: { from: string; to: string; at: string; reason: string | null; actor: string | null }[];
+  resolving: { reference: string; intentId: string; amount: { amount: number; currency: string }; attempts: number; unknownSince: string | null; nextInquiryAt: string | null; lastError: string | null }[];
+};
+
+/** A channel's health history (newest first, the last 50) and the unknown outcomes it is resolving. */
+export function channelDetails(bankAdapter: ServiceClient, operator: Operator, channelId: string): Promise<ChannelDetails> {
+  return bankAdapter.call<ChannelDetails>('GET', `/v1/channels/${encodeURIComponent(channelId)}/history?limit=50`, { person: operator.username });
 }
 
 export async function switchChannel(bankAdapter: ServiceClient, operator: Operator, request: { channelId: string; to: 'off' | 'on'; reason: string }): Promise<ConsoleChannel> {

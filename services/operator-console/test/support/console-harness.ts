@@ -30,14 +30,14 @@ export type ConsoleHarness = {
   redis: Redis;
   users: Record<Role, string>;
   consoleClientId: string;
-  /** The apps' overview hub, not started: a test feeds it events itself; its polls find no service and no lag. */
-  overview: OverviewHub;
   /** The bank adapter's dead-letter ledger over its commands consumer; not started (a test that needs it starts it). */
   deadLetters: DeadLetterLedger;
+  /** The apps' overview hub, not started: a test feeds it events itself; its polls find no service and no lag. */
+  overview: OverviewHub;
   /** The console's operator key: a service a test starts itself must trust it (clients.json). */
   consoleKey: { keyId: string; secret: string };
   /** A console app; options make a second one with other settings over the same Redis and adapter. */
-  build(options?: { idleMs?: number; maxAgeMs?: number; cookieSecure?: boolean; now?: () => number; maxFailures?: number; lockoutMs?: number; services?: Record<string, string> }): Promise<HttpServer>;
+  build(options?: { idleMs?: number; maxAgeMs?: number; cookieSecure?: boolean; now?: () => number; maxFailures?: number; lockoutMs?: number; services?: Record<string, string>; bankAdapterUrl?: string }): Promise<HttpServer>;
   close(): Promise<void>;
 };
 
@@ -88,7 +88,8 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     consoleKey: key,
     async build(options = {}) {
       const client = (baseUrl: string, name: string) => createServiceClient({ baseUrl, name, keyId: key.keyId, secret: key.secret, timeoutMs: 5_000 });
-      const bankAdapter = client(adapterUrl, 'The bank adapter');
+      // `bankAdapterUrl`: another address for it (port 1: the adapter down).
+      const bankAdapter = client(options.bankAdapterUrl ?? adapterUrl, 'The bank adapter');
       const app = buildApp({
         logger,
         registry: new Registry(),
