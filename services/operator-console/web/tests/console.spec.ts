@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { keyOf, send } from '../../../../bench/signed-client.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
@@ -21,13 +22,20 @@ function probe(channelId: string): Probe {
 }
 
 async function signIn(page: Page, username: string, password = stack.password): Promise<void> {
-  await page.goto(stack.consoleUrl);
+  // The Channels screen (the overview is the landing screen).
+  await page.goto(`${stack.consoleUrl}/#channels`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 const row = (page: Page, channelId: string) => page.locator(`tr[data-channel="${channelId}"]`);
+
+/** Whether payment orchestration's public catalogue offers the channel, asked as a bank client would. */
+async function offeredByOrchestration(channelId: string): Promise<boolean | undefined> {
+  const answer = await send('GET', `${stack.orchestrationUrl}/v1/channels`, keyOf('bank-alpha'));
+  return (answer.json as { channels?: { channelId: string; available: boolean }[] }).channels?.find((c) => c.channelId === channelId)?.available;
+}
 
 test('each role signs in and the header shows its name and role; sign-out returns to sign-in', async ({ page }) => {
   for (const [role, label] of [['viewer', 'Viewer'], ['operator', 'Operator'], ['admin', 'Admin']] as const) {
@@ -82,7 +90,7 @@ test('a viewer sees no force buttons, and the backend refuses a force-off sent f
   expect(probe(channelId).channel).toMatchObject({ state: 'closed', forcedOff: null });
 });
 
-test('an operator forces a channel off with a reason and on again; the bank adapter and its audit log agree', async ({ page }) => {
+test('an operator forces a channel off with a reason and on again; the bank adapter, its audit log, payment orchestration and the admin\'s Audit screen agree', async ({ page, browser }) => {
   const channelId = stack.channels['bank-alpha'];
   await signIn(page, stack.users.operator);
   const line = row(page, channelId);
@@ -107,6 +115,17 @@ test('an operator forces a channel off with a reason and on again; the bank adap
   expect(off.channel?.forcedOff?.by).toContain(stack.users.operator);
   expect(off.audit.at(-1)).toMatchObject({ action: 'channel.force-off', detail: { reason: 'bank maintenance window' } });
   expect(off.audit.at(-1)?.actor).toContain(stack.users.operator);
+  // The channels' public side: payment orchestration (signed as a bank) no longer offers it.
+  await expect.poll(() => offeredByOrchestration(channelId), { timeout: 20_000 }).toBe(false);
+  // The admin's Audit screen shows the row, naming the person and the reason.
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await signIn(adminPage, stack.users.admin);
+  await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  const audited = adminPage.locator(`tr[data-service="bank-adapter"][data-action="channel.force-off"][data-target="${channelId}"]`).first();
+  await expect(audited).toContainText(`operator-console/${stack.users.operator}`);
+  await expect(audited).toContainText('bank maintenance window');
+  await adminContext.close();
 
   await line.getByRole('button', { name: 'Force on' }).click();
   await dialog.getByLabel('Reason').fill('maintenance over');
@@ -117,6 +136,7 @@ test('an operator forces a channel off with a reason and on again; the bank adap
   const on = probe(channelId);
   expect(on.channel).toMatchObject({ available: true, forcedOff: null });
   expect(on.audit.at(-1)).toMatchObject({ action: 'channel.force-on', detail: { reason: 'maintenance over' } });
+  await expect.poll(() => offeredByOrchestration(channelId), { timeout: 20_000 }).toBe(true);
 });
 
 test('a session that ends on the server sends the page back to sign-in at its next request', async ({ page, context }) => {
@@ -133,7 +153,7 @@ test('a session that ends on the server sends the page back to sign-in at its ne
 });
 
 test('Arabic turns the page right to left with Arabic labels, and is remembered', async ({ page }) => {
-  await page.goto(stack.consoleUrl);
+  await page.goto(`${stack.consoleUrl}/#channels`);
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
   await page.getByLabel('Language').selectOption('ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
