@@ -41,6 +41,7 @@ describeHostileInput('billing', {
       { method: 'GET', url: '/v1/accounts/:accountNo', params: { accountNo }, as: 'operator' },
       { method: 'GET', url: '/v1/accounts/:accountNo/bills', params: { accountNo }, query: { status: 'open' }, as: 'biller' },
       { method: 'GET', url: '/v1/entities/:entityId/statement', params: { entityId: 'ministry-of-health' }, query: { period: '2026-01' }, as: 'operator' },
+      { method: 'GET', url: '/v1/adoption', query: { cycle: '2026-01' }, as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
       { method: 'GET', url: '/v1/payment-effects/:paymentId', params: { paymentId: 'pay_unknown' }, as: 'operator' },
       { method: 'GET', url: '/v1/audit-log', query: { limit: '10' }, as: 'operator' },
