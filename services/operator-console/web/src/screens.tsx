@@ -6,6 +6,7 @@ import type { Role } from './api.ts';
 import { Audit } from './audit.tsx';
 import { Channels } from './channels.tsx';
 import { FindPayment, findScreenId } from './find-payment.tsx';
+import { IntentsScreen } from './intents.tsx';
 import type { Messages } from './i18n/en.ts';
 import { MessagesScreen } from './messages.tsx';
 import { Outbox } from './outbox.tsx';
@@ -26,6 +27,7 @@ export interface ScreenDef {
 export const screens: readonly ScreenDef[] = [
   { id: 'channels', label: (t) => t.navChannels, render: ({ canAct }) => <Channels canAct={canAct} /> },
   { id: findScreenId, label: (t) => t.findPayment.nav, render: () => <FindPayment /> },
+  { id: 'intents', label: (t) => t.intents.nav, render: () => <IntentsScreen /> },
   { id: 'outbox', label: (t) => t.navOutbox, render: ({ canAct }) => <Outbox canAct={canAct} /> },
   { id: 'adoption', label: (t) => t.adoption.nav, render: () => <AdoptionScreen /> },
   { id: 'messages', label: (t) => t.messages.nav, render: ({ canAct }) => <MessagesScreen canAct={canAct} /> },
