@@ -10,6 +10,7 @@ import { IntentsScreen } from './intents.tsx';
 import type { Messages } from './i18n/en.ts';
 import { MessagesScreen } from './messages.tsx';
 import { Outbox } from './outbox.tsx';
+import { Overview } from './overview.tsx';
 import { SettingsScreen } from './settings.tsx';
 
 export interface ScreenProps {
@@ -25,6 +26,7 @@ export interface ScreenDef {
 }
 
 export const screens: readonly ScreenDef[] = [
+  { id: 'overview', label: (t) => t.overview.nav, render: () => <Overview /> },
   { id: 'channels', label: (t) => t.navChannels, render: ({ canAct }) => <Channels canAct={canAct} /> },
   { id: findScreenId, label: (t) => t.findPayment.nav, render: () => <FindPayment /> },
   { id: 'intents', label: (t) => t.intents.nav, render: () => <IntentsScreen /> },

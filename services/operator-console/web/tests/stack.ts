@@ -93,6 +93,9 @@ async function start(): Promise<StackInfo> {
     SIGNIN_MAX_FAILURES: '3',
     // Kafka as the services have it; its own principal (infra/local/kafka-acls.ts) goes beside it.
     KAFKA_BROKERS: chaos.kafka.brokers.join(','),
+    KAFKA_SASL_USERNAME: 'operator-console',
+    // local_service_password in infra/local/lib.sh: the stack's kafka.sh made the user with it.
+    KAFKA_SASL_PASSWORD: 'operator-console-local',
   };
   await consoleProcesses.start({
     name: 'operator-console',
