@@ -1,0 +1,71 @@
+// Intents needing a person and the Channels screen's history, in a real browser against the real
+// stack. The queued intent is planted in orchestration's database (tests/intents-probe.ts says why);
+// the console reads it through orchestration's and the bank adapter's operator routes. The channel's
+// history entry comes from a real force-off through the page.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { StackInfo } from './stack.ts';
+
+const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
+
+function plantQueuedIntent(): string {
+  const script = fileURLToPath(new URL('./intents-probe.ts', import.meta.url));
+  return (JSON.parse(execFileSync(process.execPath, [script, 'plant', stack.databaseUrls.payments], { encoding: 'utf8' })) as { intentId: string }).intentId;
+}
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto(stack.consoleUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(stack.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('an intent in the reconciliation queue is shown with its reason and evidence, and no action is offered', async ({ page }) => {
+  const intentId = plantQueuedIntent();
+  await signIn(page, stack.users.operator);
+  await page.getByRole('link', { name: 'Intents needing a person' }).click();
+  const card = page.locator(`article[data-intent="${intentId}"]`);
+  await expect(card.getByTestId('intent-reason')).toHaveAttribute('data-reason', 'status_inquiry_exhausted');
+  await expect(card.getByTestId('intent-reason')).toHaveText('Status inquiries ran out without an answer');
+  await expect(card.getByTestId('intent-detail')).toContainText('gave up after 8 inquiries');
+  await expect(card).toContainText('wallet-one');
+  await expect(card).toContainText('+963944123456');
+  await expect(card.getByTestId('intent-evidence')).toContainText('8 status inquiries');
+  await expect(card.getByTestId('intent-evidence')).toContainText('money moved: unknown');
+  // The adapter answered (no debit for a planted intent), so nothing is marked missing.
+  await expect(card).toContainText('The bank adapter has no debit for this intent');
+  await expect(page.getByTestId('intents-debits-missing')).toHaveCount(0);
+  await expect(page.getByTestId('intents-no-actions')).toBeVisible();
+  await expect(card.getByRole('button')).toHaveCount(0);
+});
+
+test('the Channels screen shows each channel’s numbers and a force-off in its history with the person', async ({ page }) => {
+  const channelId = stack.channels['wallet-one'];
+  await signIn(page, stack.users.operator);
+  await page.getByRole('link', { name: 'Channels', exact: true }).click();
+  const line = page.locator(`tr[data-channel="${channelId}"]`);
+  await expect(line.getByTestId('channel-resolving')).toBeVisible();
+
+  await line.getByRole('button', { name: 'Force off' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Reason').fill('wallet history check');
+  await dialog.getByLabel('I confirm this action').check();
+  await dialog.getByRole('button', { name: 'Apply' }).click();
+  await expect(dialog).toBeHidden();
+  try {
+    await line.getByRole('button', { name: 'History' }).click();
+    const latest = page.getByTestId('channel-history').getByTestId('channel-transition').first();
+    await expect(latest).toHaveAttribute('data-to', 'forced_off');
+    await expect(latest).toContainText(stack.users.operator);
+    await expect(latest).toContainText('wallet history check');
+  } finally {
+    await line.getByRole('button', { name: 'Force on' }).click();
+    await dialog.getByLabel('Reason').fill('history check done');
+    await dialog.getByLabel('I confirm this action').check();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await expect(dialog).toBeHidden();
+  }
+  await expect(page.getByTestId('channel-history').getByTestId('channel-transition').first()).toHaveAttribute('data-to', 'closed');
+});
