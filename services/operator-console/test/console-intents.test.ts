@@ -94,7 +94,7 @@ afterAll(async () => {
 });
 
 type Page = {
-  intents: { intentId: string; reason: string; detail: string; amount: unknown; channelId: string; payer: unknown; billIds: string[]; evidence: { inquiryAttempts: number; entries: unknown[] }; debits: { state: string; channelTxnId: string | null }[] }[];
+  intents: { intentId: string; known: boolean; status: string | null; reason: string; detail: string; amount: unknown; channelId: string; payer: unknown; billIds: string[]; evidence: { inquiryAttempts: number; entries: unknown[] }; debits: { state: string; channelTxnId: string | null }[] }[];
   nextCursor: string | null;
   debitsAvailable: boolean;
 };
@@ -112,6 +112,18 @@ describe('console: intents needing a person', () => {
       await insertIntent(client, { ...record, status: 'processing', reconciliation: null, reconciliationSince: null }, { billIds: ['bil_console_1'], held: true });
       await saveIntent(client, record, at);
       await queueReconciliation(client, { intentId, channelId: 'bank-alpha', reason: 'status_inquiry_exhausted', detail: 'gave up after 8 inquiries', status: 'unknown', moneyMoved: 'unknown' });
+      // A result for an intent orchestration does not have, queued by its results consumer (an older one).
+      await queueReconciliation(client, {
+        intentId: `${intentId}_stranger`,
+        channelId: 'wallet-one',
+        reason: 'contradictory_result',
+        detail: 'channel.debit-succeeded for an intent we do not know',
+        status: null,
+        moneyMoved: 'yes',
+        channelTxnId: 'W1-STRANGER',
+        amount: syp(90_000),
+      });
+      await client.query(`UPDATE intent_reconciliation SET created_at = now() - interval '1 hour' WHERE intent_id = $1`, [`${intentId}_stranger`]);
     } finally {
       client.release();
     }
@@ -121,7 +133,8 @@ describe('console: intents needing a person', () => {
     const res = await viewer.send<Page>('GET', '/api/intents?status=reconciliation');
     expect(res.status).toBe(200);
     expect(res.body.debitsAvailable).toBe(true);
-    expect(res.body.intents).toHaveLength(1);
+    expect(res.body.intents.map((i) => i.intentId)).toEqual([intentId, `${intentId}_stranger`]);
+    expect(res.body.intents[1]).toMatchObject({ known: false, status: null, amount: null, payer: null, channelId: 'wallet-one', debits: [] });
     expect(res.body.intents[0]).toMatchObject({
       intentId,
       reason: 'status_inquiry_exhausted',
@@ -139,7 +152,7 @@ describe('console: intents needing a person', () => {
     await other.signIn(h.users.viewer);
     const partial = await other.send<Page>('GET', '/api/intents');
     expect(partial.status).toBe(200);
-    expect(partial.body).toMatchObject({ debitsAvailable: false, intents: [{ intentId, debits: [] }] });
+    expect(partial.body).toMatchObject({ debitsAvailable: false, intents: [{ intentId, debits: [] }, { known: false }] });
 
     expect((await viewer.send('GET', '/api/intents?status=processing')).status).toBe(400);
     expect((await browser(app).send('GET', '/api/intents')).status).toBe(401);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AnyEvent, BillSnapshot, ErrorBody, IntentResponse } from '@gateway/contracts';
 import type { QueuedIntentView } from '../src/flows/operator-intents.flow.ts';
+import { waitFor } from '@gateway/testkit';
 import { startIntentHarness, syp } from './support/intent-harness.ts';
 import type { IntentHarness } from './support/intent-harness.ts';
 
@@ -96,6 +97,27 @@ describe('operator intent routes', () => {
     const after = await h.send<Queue>('GET', '/v1/intents?status=reconciliation', { as: 'operator' });
     expect(after.body.intents.map((i) => i.intentId)).not.toContain(newer.intent.intentId);
     expect(after.body.intents.map((i) => i.intentId)).toContain(older.intent.intentId);
+  });
+
+  it('lists a channel result for an intent we do not have, counted in the queue size', async () => {
+    const before = (await h.send<Summary>('GET', '/v1/intents/summary', { as: 'operator' })).body.counts;
+    const stranger = { intentId: `pi_unknown_${Date.now()}`, channelId: 'wallet-one' };
+    await h.publishResult('channel.debit-succeeded', stranger, { channelTxnId: 'W1-STRANGER', amount: syp(90_000) });
+    const listed = await waitFor(
+      async () => (await h.send<Queue>('GET', '/v1/intents?status=reconciliation', { as: 'operator' })).body.intents.find((i) => i.intentId === stranger.intentId),
+      { message: 'the unmatched result in the queue' },
+    );
+    expect(listed).toMatchObject({
+      known: false,
+      status: null,
+      reason: 'contradictory_result',
+      amount: null,
+      payer: null,
+      channelId: 'wallet-one',
+      evidence: { channelTxnId: 'W1-STRANGER', entries: [{ channelId: 'wallet-one', moneyMoved: 'yes', amount: syp(90_000), resolvedAt: null }] },
+    });
+    const after = (await h.send<Summary>('GET', '/v1/intents/summary', { as: 'operator' })).body.counts;
+    expect(after['reconciliation']).toBe(before['reconciliation']! + 1);
   });
 
   it('refuses a cursor it did not issue, another status, and clients that are not operators', async () => {

@@ -14,19 +14,21 @@ type Money = { amount: number; currency: string };
 
 export type QueuedIntent = {
   intentId: string;
-  status: string;
+  /** false: a channel result for an intent orchestration does not have (its own fields are null). */
+  known: boolean;
+  status: string | null;
   reason: string;
   detail: string;
   since: string;
-  amount: Money;
-  fee: Money;
+  amount: Money | null;
+  fee: Money | null;
   channelId: string;
-  billerId: string;
-  accountNo: string;
-  payer: { msisdn: string | null; accountNo: string | null };
+  billerId: string | null;
+  accountNo: string | null;
+  payer: { msisdn: string | null; accountNo: string | null } | null;
   billIds: string[];
-  createdAt: string;
-  expiresAt: string;
+  createdAt: string | null;
+  expiresAt: string | null;
   evidence: {
     lastError: { reason: string; message: string; channelCode: string | null } | null;
     unknownSince: string | null;
@@ -35,6 +37,7 @@ export type QueuedIntent = {
     channelTxnId: string | null;
     refundStatus: string | null;
     entries: {
+      channelId: string;
       reason: string;
       detail: string;
       status: string | null;

@@ -21,19 +21,20 @@ const pageSchema = z.object({
   intents: z.array(
     z.object({
       intentId: z.string(),
-      status: z.string(),
+      known: z.boolean().describe('false: a channel result for an intent orchestration does not have; its own fields are null'),
+      status: nullableText,
       reason: z.string(),
       detail: z.string(),
       since: z.string(),
-      amount: money,
-      fee: money,
+      amount: money.nullable(),
+      fee: money.nullable(),
       channelId: z.string(),
-      billerId: z.string(),
-      accountNo: z.string(),
-      payer: z.object({ msisdn: nullableText, accountNo: nullableText }),
+      billerId: nullableText,
+      accountNo: nullableText,
+      payer: z.object({ msisdn: nullableText, accountNo: nullableText }).nullable(),
       billIds: z.array(z.string()),
-      createdAt: z.string(),
-      expiresAt: z.string(),
+      createdAt: nullableText,
+      expiresAt: nullableText,
       evidence: z.object({
         lastError: z.object({ reason: z.string(), message: z.string(), channelCode: nullableText }).nullable(),
         unknownSince: nullableText,
@@ -43,6 +44,7 @@ const pageSchema = z.object({
         refundStatus: nullableText,
         entries: z.array(
           z.object({
+            channelId: z.string(),
             reason: z.string(),
             detail: z.string(),
             status: nullableText,

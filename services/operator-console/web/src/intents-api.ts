@@ -8,6 +8,7 @@ export interface MoneyValue {
 }
 
 export interface QueueEntry {
+  channelId: string;
   reason: string;
   detail: string;
   status: string | null;
@@ -37,19 +38,21 @@ export interface AdapterDebit {
 
 export interface QueuedIntent {
   intentId: string;
-  status: string;
+  /** false: a channel result for an intent orchestration does not have (its own fields are null). */
+  known: boolean;
+  status: string | null;
   reason: string;
   detail: string;
   since: string;
-  amount: MoneyValue;
-  fee: MoneyValue;
+  amount: MoneyValue | null;
+  fee: MoneyValue | null;
   channelId: string;
-  billerId: string;
-  accountNo: string;
-  payer: { msisdn: string | null; accountNo: string | null };
+  billerId: string | null;
+  accountNo: string | null;
+  payer: { msisdn: string | null; accountNo: string | null } | null;
   billIds: string[];
-  createdAt: string;
-  expiresAt: string;
+  createdAt: string | null;
+  expiresAt: string | null;
   evidence: {
     lastError: { reason: string; message: string; channelCode: string | null } | null;
     unknownSince: string | null;

@@ -46,7 +46,7 @@ export function IntentsScreen() {
 function IntentCard({ intent }: { intent: QueuedIntent }) {
   const { t, formatMoney, formatTime } = useI18n();
   const ev = intent.evidence;
-  const payer = intent.payer.msisdn ?? intent.payer.accountNo ?? '—';
+  const payer = intent.payer?.msisdn ?? intent.payer?.accountNo ?? '—';
   return (
     <article className="intent" data-intent={intent.intentId} aria-labelledby={`intent-${intent.intentId}`}>
       <h3 id={`intent-${intent.intentId}`}>
@@ -56,11 +56,20 @@ function IntentCard({ intent }: { intent: QueuedIntent }) {
       <table className="intent-facts">
         <tbody>
           <tr><th scope="row">{t.intents.col.since}</th><td>{formatTime(intent.since)}</td></tr>
-          <tr><th scope="row">{t.intents.col.status}</th><td>{t.intents.status[intent.status] ?? intent.status}</td></tr>
-          <tr><th scope="row">{t.intents.col.amount}</th><td>{formatMoney(intent.amount)}{intent.fee.amount > 0 && ` + ${formatMoney(intent.fee)}`}</td></tr>
+          <tr>
+            <th scope="row">{t.intents.col.status}</th>
+            <td>{intent.status === null ? t.intents.unknownIntent : (t.intents.status[intent.status] ?? intent.status)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t.intents.col.amount}</th>
+            <td>
+              {intent.amount ? formatMoney(intent.amount) : '—'}
+              {intent.fee && intent.fee.amount > 0 && ` + ${formatMoney(intent.fee)}`}
+            </td>
+          </tr>
           <tr><th scope="row">{t.intents.col.channel}</th><td><bdi>{intent.channelId}</bdi></td></tr>
           <tr><th scope="row">{t.intents.col.payer}</th><td><bdi dir="ltr">{payer}</bdi></td></tr>
-          <tr><th scope="row">{t.intents.col.account}</th><td><bdi dir="ltr">{intent.accountNo}</bdi></td></tr>
+          <tr><th scope="row">{t.intents.col.account}</th><td><bdi dir="ltr">{intent.accountNo ?? '—'}</bdi></td></tr>
           <tr><th scope="row">{t.intents.col.bills}</th><td><bdi dir="ltr">{intent.billIds.join(', ') || '—'}</bdi></td></tr>
           <tr><th scope="row">{t.intents.col.detail}</th><td data-testid="intent-detail"><bdi>{intent.detail || '—'}</bdi></td></tr>
         </tbody>
@@ -75,6 +84,9 @@ function IntentCard({ intent }: { intent: QueuedIntent }) {
         {ev.entries.map((e) => (
           <li key={`${e.reason}-${e.openedAt}`}>
             {t.intents.entry(t.intents.reason[e.reason] ?? e.reason, formatTime(e.openedAt), t.intents.moneyMoved[e.moneyMoved] ?? e.moneyMoved)}
+            {e.channelId !== intent.channelId && ` (${e.channelId})`}
+            {e.amount && ` ${formatMoney(e.amount)}`}
+            {e.channelTxnId && ` · ${t.intents.channelTxn(e.channelTxnId)}`}
             {e.resolvedAt && ` — ${t.intents.resolved(formatTime(e.resolvedAt), e.resolution ?? '')}`}
           </li>
         ))}

@@ -3,7 +3,7 @@
 // intent. The adapter's side of the evidence (its debit record and inquiries) is the adapter's own
 // route; the console puts the two together.
 import { intentStatuses, money } from '@gateway/contracts';
-import type { CurrencyCode, IntentStatus, Money } from '@gateway/contracts';
+import type { IntentStatus, Money } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import type { ReconciliationReason } from '../domain/intent-state.ts';
 import { countIntents, listQueuedIntents, listQueueEntries } from '../store/pg-intent-queue-store.ts';
@@ -19,6 +19,8 @@ export async function intentSummary(db: Queryable): Promise<IntentCounts> {
 }
 
 export type QueueEntryView = {
+  /** The channel the result came from (another than the intent's for a result from the wrong channel). */
+  channelId: string;
   reason: string;
   detail: string;
   status: string | null;
@@ -30,21 +32,26 @@ export type QueueEntryView = {
   resolution: string | null;
 };
 
+/**
+ * A member of the queue. `known: false` is a channel result for an intent we do not have (money may
+ * have moved somewhere): the intent's own fields are then null and the entries say what came.
+ */
 export type QueuedIntentView = {
   intentId: string;
-  status: IntentStatus;
+  known: boolean;
+  status: IntentStatus | null;
   reason: ReconciliationReason;
   detail: string;
   since: string;
-  amount: Money;
-  fee: Money;
+  amount: Money | null;
+  fee: Money | null;
   channelId: string;
-  billerId: string;
-  accountNo: string;
-  payer: { msisdn: string | null; accountNo: string | null };
+  billerId: string | null;
+  accountNo: string | null;
+  payer: { msisdn: string | null; accountNo: string | null } | null;
   billIds: string[];
-  createdAt: string;
-  expiresAt: string;
+  createdAt: string | null;
+  expiresAt: string | null;
   evidence: {
     /** The last failure or doubt the channel's results carried (through the adapter). */
     lastError: { reason: string; message: string; channelCode: string | null } | null;
@@ -61,14 +68,17 @@ export type QueuedIntentView = {
 
 export type QueuePosition = { since: string; intentId: string };
 
+const moneyOf = (amount: string | null, currency: string | null): Money | null => (amount === null || currency === null ? null : money(BigInt(amount), currency));
+
 function entryView(e: QueueEntryRow): QueueEntryView {
   return {
+    channelId: e.channel_id,
     reason: e.reason,
     detail: e.detail,
     status: e.status,
     moneyMoved: e.money_moved,
     channelTxnId: e.channel_txn_id,
-    amount: e.amount === null || e.currency === null ? null : money(BigInt(e.amount), e.currency),
+    amount: moneyOf(e.amount, e.currency),
     openedAt: e.created_at.toISOString(),
     resolvedAt: e.resolved_at?.toISOString() ?? null,
     resolution: e.resolution,
@@ -76,27 +86,27 @@ function entryView(e: QueueEntryRow): QueueEntryView {
 }
 
 function intentView(r: QueuedIntentRow, entries: QueueEntryView[]): QueuedIntentView {
-  const currency = r.currency as CurrencyCode;
   return {
     intentId: r.intent_id,
+    known: r.known,
     status: r.status,
-    reason: r.reconciliation_reason,
-    detail: r.reconciliation_detail ?? '',
-    since: r.reconciliation_since.toISOString(),
-    amount: money(BigInt(r.amount), currency),
-    fee: money(BigInt(r.fee), currency),
+    reason: r.reason,
+    detail: r.detail ?? '',
+    since: r.since.toISOString(),
+    amount: moneyOf(r.amount, r.currency),
+    fee: moneyOf(r.fee, r.currency),
     channelId: r.channel_id,
     billerId: r.biller_id,
     accountNo: r.account_no,
-    payer: { msisdn: r.payer_msisdn, accountNo: r.payer_account_no },
+    payer: r.known ? { msisdn: r.payer_msisdn, accountNo: r.payer_account_no } : null,
     billIds: r.bill_ids,
-    createdAt: r.created_at.toISOString(),
-    expiresAt: r.expires_at.toISOString(),
+    createdAt: r.created_at?.toISOString() ?? null,
+    expiresAt: r.expires_at?.toISOString() ?? null,
     evidence: {
       lastError:
         r.last_error_reason === null ? null : { reason: r.last_error_reason, message: r.last_error_message ?? '', channelCode: r.last_error_channel_code },
       unknownSince: r.unknown_since?.toISOString() ?? null,
-      inquiryAttempts: r.unknown_attempts,
+      inquiryAttempts: r.unknown_attempts ?? 0,
       channelRef: r.channel_ref,
       channelTxnId: r.channel_txn_id,
       refundStatus: r.refund_status,

@@ -11,6 +11,7 @@ export const intentSummarySchema = z.object({
 });
 
 const queueEntrySchema = z.object({
+  channelId: z.string(),
   reason: z.string(),
   detail: z.string(),
   status: z.string().nullable(),
@@ -24,19 +25,20 @@ const queueEntrySchema = z.object({
 
 export const queuedIntentSchema = z.object({
   intentId: z.string(),
-  status: intentStatusSchema,
+  known: z.boolean().describe('false: a channel result for an intent we do not have; its own fields are then null'),
+  status: intentStatusSchema.nullable(),
   reason: z.enum(reconciliationReasons),
   detail: z.string(),
   since: timestampSchema,
-  amount: moneySchema,
-  fee: moneySchema,
+  amount: moneySchema.nullable(),
+  fee: moneySchema.nullable(),
   channelId: z.string(),
-  billerId: z.string(),
-  accountNo: z.string(),
-  payer: z.object({ msisdn: z.string().nullable(), accountNo: z.string().nullable() }),
+  billerId: z.string().nullable(),
+  accountNo: z.string().nullable(),
+  payer: z.object({ msisdn: z.string().nullable(), accountNo: z.string().nullable() }).nullable(),
   billIds: z.array(z.string()),
-  createdAt: timestampSchema,
-  expiresAt: timestampSchema,
+  createdAt: timestampSchema.nullable(),
+  expiresAt: timestampSchema.nullable(),
   evidence: z.object({
     lastError: z.object({ reason: z.string(), message: z.string(), channelCode: z.string().nullable() }).nullable(),
     unknownSince: timestampSchema.nullable(),

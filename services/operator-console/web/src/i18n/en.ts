@@ -330,6 +330,7 @@ export const en = {
       'No action is offered here yet: the API has none that applies to a queued intent (a cancel is allowed only while the payer’s OTP is awaited). Resolving the queue and refunding a debit come with issue 15; until then, work it with the channel and the evidence below.',
     empty: 'The reconciliation queue is empty.',
     older: 'Older intents',
+    unknownIntent: 'No such intent here: a channel result for an intent payment orchestration does not have',
     debitsUnavailable: 'The bank adapter did not answer: the channel’s side of the evidence is missing below.',
     reason: {
       status_inquiry_exhausted: 'Status inquiries ran out without an answer',
