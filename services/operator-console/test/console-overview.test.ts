@@ -109,6 +109,28 @@ describe('the live overview', () => {
     expect(snapshot.intents.source).toBe('events');
   });
 
+  it("counts each service's open dead letters from its ledger", async () => {
+    // A message failing its contract on the bank adapter's consumed topic: its ledger records it open.
+    await h.deadLetters.start();
+    const dlq = `${h.adapter.topics.commands}.dlq`;
+    await tk.produce(h.adapter.topics.commands, [{ key: `k-${run}`, value: '{"not":"an event"}' }]);
+    const b = browser(app);
+    await b.signIn(h.users.viewer);
+    const open = await waitFor(
+      async () => {
+        await h.overview.poll();
+        const { body } = await b.send<OverviewSnapshot>('GET', '/api/overview');
+        const adapter = body.deadLetters.open.services.find((d) => d.service === 'bank-adapter');
+        return adapter && adapter.open > 0 ? body.deadLetters.open : undefined;
+      },
+      { timeoutMs: 30_000, message: `an open dead letter from ${dlq}` },
+    );
+    expect(open.services.find((d) => d.service === 'bank-adapter')).toMatchObject({ available: true, more: false, error: null });
+    expect(open.total).toBeGreaterThan(0);
+    // The harness's billing never answers: said so, not hiding the others.
+    expect(open.services.find((d) => d.service === 'billing')).toMatchObject({ available: false, open: 0 });
+  });
+
   it('measures the settlement lag from a payment to its bill.settled', async () => {
     const paymentId = randomUUID();
     await publish(topics.payments, payment(700, paymentId));

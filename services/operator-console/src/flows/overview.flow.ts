@@ -8,6 +8,7 @@ import type { ServiceClient } from '../clients/service-client.ts';
 import { OverviewAggregator } from '../domain/overview.ts';
 import type { OverviewFigures } from '../domain/overview.ts';
 import type { DeadLetterTopic, KafkaStats, ServiceLag } from '../events/kafka-stats.ts';
+import { listDeadLetters } from './dead-letters.flow.ts';
 
 export type OutboxBacklog = {
   service: string;
@@ -26,12 +27,28 @@ export type OverviewSnapshot = Omit<OverviewFigures, 'intentsByStatus'> & {
   intents: { source: 'orchestration' | 'events'; counts: Record<string, number> };
   consumerLag: { available: boolean; error: string | null; services: ServiceLag[] };
   outbox: OutboxBacklog[];
-  /** Messages on the `*.dlq` topics (Kafka keeps them for its retention), by topic. */
-  deadLetters: { available: boolean; error: string | null; total: number; topics: DeadLetterTopic[] };
+  deadLetters: {
+    /** Open rows of each service's dead-letter ledger (GET /v1/dead-letters?state=open): what waits for a person. */
+    open: { total: number; services: OpenDeadLetters[] };
+    /** Messages on the `*.dlq` topics (Kafka keeps them for its retention, replayed ones too), by topic. */
+    topics: { available: boolean; error: string | null; total: number; topics: DeadLetterTopic[] };
+  };
 };
 
+export type OpenDeadLetters = {
+  service: string;
+  available: boolean;
+  open: number;
+  /** The service has more open rows than one page (`open` is then the page size). */
+  more: boolean;
+  error: string | null;
+};
+
+/** Open dead letters counted per service: one page of the ledger, the services' largest. */
+export const deadLetterPage = 200;
+
 export type OverviewPorts = {
-  /** Every service by name, asked for its outbox backlog. */
+  /** Every service by name, asked for its outbox backlog and its open dead letters. */
   services: Record<string, ServiceClient>;
   /** Asked for its intents by status; a 404 (an older orchestration) falls back to the events. */
   orchestration: ServiceClient;
@@ -67,7 +84,10 @@ export function createOverviewHub(ports: OverviewPorts): OverviewHub {
   let intentCounts: Record<string, number> | null = null;
   let consumerLag: OverviewSnapshot['consumerLag'] = { available: false, error: 'not asked yet', services: [] };
   let outbox: OutboxBacklog[] = [];
-  let deadLetters: OverviewSnapshot['deadLetters'] = { available: false, error: 'not asked yet', total: 0, topics: [] };
+  let deadLetters: OverviewSnapshot['deadLetters'] = {
+    open: { total: 0, services: [] },
+    topics: { available: false, error: 'not asked yet', total: 0, topics: [] },
+  };
   let lastSent: string | undefined;
   const timers: NodeJS.Timeout[] = [];
   let polling: Promise<void> | undefined;
@@ -101,7 +121,7 @@ export function createOverviewHub(ports: OverviewPorts): OverviewHub {
   }
 
   async function pollOnce(): Promise<void> {
-    const [summary, lag, backlog, dlq] = await Promise.allSettled([
+    const [summary, lag, backlog, dlq, open] = await Promise.allSettled([
       ports.orchestration.call<{ counts: Record<string, number> }>('GET', '/v1/intents/summary', { person }),
       ports.kafkaStats.consumerLag(),
       Promise.all(
@@ -115,16 +135,23 @@ export function createOverviewHub(ports: OverviewPorts): OverviewHub {
         }),
       ),
       ports.kafkaStats.deadLetterTopics(),
+      listDeadLetters({ outboxServices: ports.services }, { state: 'open', limit: deadLetterPage }),
     ]);
     // Anything but an answer (an older orchestration without the route, or one that is down): the
     // counts from the events, which cover the intents of the last hour only.
     intentCounts = summary.status === 'fulfilled' && typeof summary.value?.counts === 'object' ? summary.value.counts : null;
     consumerLag = lag.status === 'fulfilled' ? { available: true, error: null, services: lag.value } : { available: false, error: message(lag.reason), services: consumerLag.services };
     if (backlog.status === 'fulfilled') outbox = backlog.value;
-    deadLetters =
+    const topics: OverviewSnapshot['deadLetters']['topics'] =
       dlq.status === 'fulfilled'
         ? { available: true, error: null, total: dlq.value.reduce((n, t) => n + t.messages, 0), topics: dlq.value }
-        : { ...deadLetters, available: false, error: message(dlq.reason) };
+        : { ...deadLetters.topics, available: false, error: message(dlq.reason) };
+    // listDeadLetters answers every service (unavailable ones said so); it does not reject.
+    const openServices =
+      open.status === 'fulfilled'
+        ? open.value.services.map((d) => ({ service: d.service, available: d.available, open: d.rows.length, more: d.rows.length >= deadLetterPage, error: d.error ?? null }))
+        : deadLetters.open.services;
+    deadLetters = { open: { total: openServices.reduce((n, d) => n + d.open, 0), services: openServices }, topics };
   }
 
   async function poll(): Promise<void> {

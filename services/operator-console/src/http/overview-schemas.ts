@@ -42,9 +42,14 @@ export const overviewSnapshotSchema = z.object({
     }),
   ),
   deadLetters: z.object({
-    available: z.boolean(),
-    error: z.string().nullable(),
-    total: z.number().int(),
-    topics: z.array(z.object({ topic: z.string(), messages: z.number().int() })),
+    open: z
+      .object({
+        total: z.number().int(),
+        services: z.array(z.object({ service: z.string(), available: z.boolean(), open: z.number().int(), more: z.boolean(), error: z.string().nullable() })),
+      })
+      .describe("Open rows of each service's dead-letter ledger (one page of 200 at most each; `more` when there are more)."),
+    topics: z
+      .object({ available: z.boolean(), error: z.string().nullable(), total: z.number().int(), topics: z.array(z.object({ topic: z.string(), messages: z.number().int() })) })
+      .describe('Messages kept on the `*.dlq` topics (replayed ones included), from Kafka offsets.'),
   }),
 });

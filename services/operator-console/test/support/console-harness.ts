@@ -32,7 +32,7 @@ export type ConsoleHarness = {
   consoleClientId: string;
   /** The bank adapter's dead-letter ledger over its commands consumer; not started (a test that needs it starts it). */
   deadLetters: DeadLetterLedger;
-  /** The apps' overview hub, not started: a test feeds it events itself; its polls find no service and no lag. */
+  /** The apps' overview hub, not started: a test feeds it events itself; its polls ask the bank adapter (and a billing that never answers), no lag. */
   overview: OverviewHub;
   /** The console's operator key: a service a test starts itself must trust it (clients.json). */
   consoleKey: { keyId: string; secret: string };
@@ -67,10 +67,12 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const passwordHash = await hashPassword(password);
   const operators: Operator[] = (Object.keys(users) as Role[]).map((role) => ({ username: users[role], displayName: `The ${role}`, role, passwordHash }));
   const apps: HttpServer[] = [];
+  const hubClient = (baseUrl: string, name: string) => createServiceClient({ baseUrl, name, keyId: key.keyId, secret: key.secret, timeoutMs: 1_000 });
   const overview = createOverviewHub({
-    services: {},
-    // Port 1 never answers: the intents by status come from the events.
-    orchestration: createServiceClient({ baseUrl: 'http://127.0.0.1:1', name: 'Payment orchestration', keyId: key.keyId, secret: key.secret, timeoutMs: 1_000 }),
+    // The bank adapter, and a billing on port 1, which never answers (the "service down" case).
+    services: { 'bank-adapter': hubClient(adapterUrl, 'The bank adapter'), billing: hubClient('http://127.0.0.1:1', 'Billing') },
+    // Nor does this orchestration: the intents by status come from the events.
+    orchestration: hubClient('http://127.0.0.1:1', 'Payment orchestration'),
     kafkaStats: { consumerLag: () => Promise.resolve([]), deadLetterTopics: () => Promise.resolve([]) },
     now: Date.now,
     pollIntervalMs: 60_000,

@@ -16,7 +16,10 @@ export interface OverviewSnapshot {
   intents: { source: 'orchestration' | 'events'; counts: Record<string, number> };
   consumerLag: { available: boolean; error: string | null; services: { service: string; lag: number; groups: { groupId: string; lag: number }[] }[] };
   outbox: { service: string; available: boolean; unpublished: number; oldestUnpublishedAt: string | null; parked: number; error: string | null }[];
-  deadLetters: { available: boolean; error: string | null; total: number; topics: { topic: string; messages: number }[] };
+  deadLetters: {
+    open: { total: number; services: { service: string; available: boolean; open: number; more: boolean; error: string | null }[] };
+    topics: { available: boolean; error: string | null; total: number; topics: { topic: string; messages: number }[] };
+  };
 }
 
 export function getOverview(): Promise<OverviewSnapshot> {

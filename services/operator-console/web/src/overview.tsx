@@ -234,14 +234,28 @@ export function Overview() {
       </table>
 
       <h3>{o.deadLettersTitle}</h3>
-      {!s.deadLetters.available && <p role="alert">{o.lagUnavailable(s.deadLetters.error ?? '')}</p>}
       <table data-testid="overview-dead-letters">
-        <caption>{o.deadLettersCaption(formatNumber(s.deadLetters.total))}</caption>
+        <caption>{o.deadLettersCaption(formatNumber(s.deadLetters.open.total))}</caption>
+        <thead>
+          <tr><th scope="col">{o.col.service}</th><th scope="col">{o.col.open}</th></tr>
+        </thead>
+        <tbody>
+          {s.deadLetters.open.services.map((d) => (
+            <tr key={d.service}>
+              <th scope="row">{service(d.service)}</th>
+              <td>{d.available ? (d.more ? o.more(formatNumber(d.open)) : formatNumber(d.open)) : o.unavailable}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!s.deadLetters.topics.available && <p role="alert">{o.lagUnavailable(s.deadLetters.topics.error ?? '')}</p>}
+      <table data-testid="overview-dlq-topics">
+        <caption>{o.dlqTopicsCaption(formatNumber(s.deadLetters.topics.total))}</caption>
         <thead>
           <tr><th scope="col">{o.col.topic}</th><th scope="col">{o.col.messages}</th></tr>
         </thead>
         <tbody>
-          {s.deadLetters.topics.map((d) => (
+          {s.deadLetters.topics.topics.map((d) => (
             <tr key={d.topic}><th scope="row"><bdi>{d.topic}</bdi></th><td>{formatNumber(d.messages)}</td></tr>
           ))}
         </tbody>

@@ -438,7 +438,9 @@ export const ar: Messages = {
     outboxCaption: 'تراكم الصادر: أحداث لم تُنشر في Kafka بعد',
     unavailable: 'لا تُجيب',
     deadLettersTitle: 'الرسائل المرفوضة',
-    deadLettersCaption: (n: string) => `الرسائل في مواضيع الرسائل المرفوضة: ${n}`,
+    deadLettersCaption: (n: string) => `رسائل مرفوضة تنتظر شخصاً (مفتوحة في سجلات الخدمات): ${n}`,
+    dlqTopicsCaption: (n: string) => `الرسائل المحفوظة في مواضيع الرسائل المرفوضة، ومنها ما أعيد تشغيله: ${n}`,
+    more: (n: string) => `${n} أو أكثر`,
     none: 'لا شيء',
     seconds: (n: string) => `${n} ث`,
     intentStatus: {
@@ -473,6 +475,7 @@ export const ar: Messages = {
       parked: 'موقوفة',
       topic: 'الموضوع',
       messages: 'الرسائل',
+      open: 'مفتوحة',
     },
   },
 };

@@ -436,7 +436,9 @@ export const en = {
     outboxCaption: 'Outbox backlog: events not yet published to Kafka',
     unavailable: 'not answering',
     deadLettersTitle: 'Dead letters',
-    deadLettersCaption: (n: string) => `Messages on the dead-letter topics: ${n}`,
+    deadLettersCaption: (n: string) => `Dead letters waiting for a person (open in the services' ledgers): ${n}`,
+    dlqTopicsCaption: (n: string) => `Messages kept on the dead-letter topics, replayed ones included: ${n}`,
+    more: (n: string) => `${n} or more`,
     none: 'None',
     seconds: (n: string) => `${n} s`,
     intentStatus: {
@@ -471,6 +473,7 @@ export const en = {
       parked: 'Parked',
       topic: 'Topic',
       messages: 'Messages',
+      open: 'Open',
     },
   },
 };
