@@ -46,6 +46,7 @@ describeHostileInput('bank adapter', {
       { method: 'GET', url: '/v1/settlement-files/:channelId/:businessDate', params: { channelId: 'bank-alpha', businessDate: '2026-05-10' }, as: 'operator' },
       { method: 'POST', url: '/v1/settlement-files/:channelId/:businessDate', params: { channelId: 'bank-alpha', businessDate: '2026-05-10' }, as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
+      { method: 'GET', url: '/v1/outbox/backlog', as: 'operator' },
       { method: 'GET', url: '/v1/audit-log', query: { limit: '10' }, as: 'operator' },
       { method: 'POST', url: '/v1/outbox/parked/:eventId/replay', params: { eventId: '01900000-0000-7000-8000-000000000000' }, as: 'operator' },
     ];

@@ -43,6 +43,7 @@ describeHostileInput('billing', {
       { method: 'GET', url: '/v1/entities/:entityId/statement', params: { entityId: 'ministry-of-health' }, query: { period: '2026-01' }, as: 'operator' },
       { method: 'GET', url: '/v1/adoption', query: { cycle: '2026-01' }, as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
+      { method: 'GET', url: '/v1/outbox/backlog', as: 'operator' },
       { method: 'GET', url: '/v1/payment-effects/:paymentId', params: { paymentId: 'pay_unknown' }, as: 'operator' },
       { method: 'GET', url: '/v1/audit-log', query: { limit: '10' }, as: 'operator' },
       { method: 'POST', url: '/v1/outbox/parked/:eventId/replay', params: { eventId: '01900000-0000-7000-8000-000000000000' }, as: 'operator' },

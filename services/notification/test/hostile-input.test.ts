@@ -44,6 +44,7 @@ describeHostileInput('notification', {
       { method: 'GET', url: '/v1/payment-messages', query: { paymentId: 'pay_01900000-0000-7000-8000-000000000000' }, as: 'operator' },
       { method: 'GET', url: '/v1/opt-outs', query: { msisdn: '+963944123456' }, as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
+      { method: 'GET', url: '/v1/outbox/backlog', as: 'operator' },
       { method: 'GET', url: '/v1/audit-log', query: { limit: '10' }, as: 'operator' },
       { method: 'POST', url: '/v1/outbox/parked/:eventId/replay', params: { eventId: '01900000-0000-7000-8000-000000000000' }, as: 'operator' },
     ];

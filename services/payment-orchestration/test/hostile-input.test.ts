@@ -65,6 +65,7 @@ describeHostileInput('payment orchestration', {
       { method: 'POST', url: '/v1/payment-intents/:id/confirm', params: { id: intentId }, body: () => ({ otp: '123456' }), as: 'portal' },
       { method: 'POST', url: '/v1/payment-intents/:id/cancel', params: { id: intentId }, body: () => ({ reason: 'changed my mind' }), as: 'portal' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
+      { method: 'GET', url: '/v1/outbox/backlog', as: 'operator' },
       { method: 'GET', url: '/v1/payment-search', query: { receiptNo: 'RC-20260510-000001' }, as: 'operator' },
       { method: 'GET', url: '/v1/payment-timeline/:id', params: { id: 'pay_unknown' }, as: 'operator' },
       { method: 'GET', url: '/v1/intents/summary', as: 'operator' },
