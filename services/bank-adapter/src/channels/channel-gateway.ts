@@ -50,6 +50,8 @@ export interface ChannelGateway {
   state(channelId: string): BreakerState;
   states(): Record<string, BreakerState>;
   forcedOff(channelId: string): ForcedOff | null;
+  /** Grows with every setForcedOff on the channel: the switch poller's check that nobody switched it during its read. */
+  switchVersion(channelId: string): number;
   call<T>(channelId: string, operation: ChannelOperation, work: (connector: ChannelConnector, signal: AbortSignal) => Promise<T>, options?: CallOptions): Promise<CallOutcome<T>>;
   /**
    * Sets (or, with null, clears) this replica's view of the operator's switch; returns the change in
@@ -99,6 +101,7 @@ export function createChannelGateway(options: ChannelGatewayOptions): ChannelGat
   );
 
   const forced = new Map<string, ForcedOff>();
+  const switchVersions = new Map<string, number>();
   const listeners = new Set<(change: HealthChange) => void>();
   const lanes = new Map<string, Lane>();
 
@@ -158,6 +161,7 @@ export function createChannelGateway(options: ChannelGatewayOptions): ChannelGat
     state,
     states: () => Object.fromEntries([...lanes.keys()].map((id) => [id, state(id)])),
     forcedOff: (channelId) => forced.get(channelId) ?? null,
+    switchVersion: (channelId) => switchVersions.get(channelId) ?? 0,
 
     async call<T>(channelId: string, operation: ChannelOperation, work: (connector: ChannelConnector, signal: AbortSignal) => Promise<T>, callOptions: CallOptions = {}): Promise<CallOutcome<T>> {
       const lane = lanes.get(channelId);
@@ -205,6 +209,7 @@ export function createChannelGateway(options: ChannelGatewayOptions): ChannelGat
 
     setForcedOff(channelId, value) {
       if (!lanes.has(channelId)) return null;
+      switchVersions.set(channelId, (switchVersions.get(channelId) ?? 0) + 1);
       const before = state(channelId);
       if (value === null) forced.delete(channelId);
       else forced.set(channelId, value);

@@ -2,7 +2,7 @@
 // channel_unavailable, no money moved) or puts it back. The switch is a Redis flag every replica
 // obeys; the action is written to the append-only audit log and announced as channel.health-changed
 // in one Postgres transaction. The flag is set inside that transaction, before the commit, so a
-// switch without its audit row cannot stay: if the commit fails, the flag is put back.
+// switch without its audit row cannot stay: if the commit fails, the flag and the view are put back.
 //
 // Naturally idempotent (the state is the point): a repeat changes nothing, and is still audited,
 // because an operator's every action is.
@@ -41,24 +41,21 @@ export async function switchChannel(ports: SwitchChannelPorts, request: SwitchCh
   if (channel === undefined) return { kind: 'unknown_channel', message: `No channel ${channelId}.` };
   const previous = gateway.forcedOff(channelId);
   await withTransaction(ports.pool, async (client) => {
+    // The shared flag first, then this replica's view: the switch poller skips a channel whose view
+    // changed during its Redis read, which only works if that read could not precede this write.
+    if (to === null) await switches.forceOn(channelId);
+    else await switches.forceOff(channelId, to);
     const change = gateway.setForcedOff(channelId, to);
-    try {
-      await appendAudit(client, {
-        actor,
-        action: to === null ? 'channel.force-on' : 'channel.force-off',
-        target: channelId,
-        detail: { changed: change !== null, from: change?.from ?? gateway.state(channelId), to: change?.to ?? gateway.state(channelId), reason: request.reason ?? to?.reason ?? null },
-        requestId,
-      });
-      if (change !== null) await enqueueHealthChange(client, change, { topic: ports.resultsTopic, correlationId, actor });
-      if (to === null) await switches.forceOn(channelId);
-      else await switches.forceOff(channelId, to);
-    } catch (error) {
-      gateway.setForcedOff(channelId, previous);
-      throw error;
-    }
+    await appendAudit(client, {
+      actor,
+      action: to === null ? 'channel.force-on' : 'channel.force-off',
+      target: channelId,
+      detail: { changed: change !== null, from: change?.from ?? gateway.state(channelId), to: change?.to ?? gateway.state(channelId), reason: request.reason ?? to?.reason ?? null },
+      requestId,
+    });
+    if (change !== null) await enqueueHealthChange(client, change, { topic: ports.resultsTopic, correlationId, actor });
   }).catch(async (error: unknown) => {
-    // The commit failed after the flag was written: put the shared flag back as it was.
+    // Not committed: put the shared flag and this replica's view back as they were.
     gateway.setForcedOff(channelId, previous);
     await (previous === null ? switches.forceOn(channelId) : switches.forceOff(channelId, previous)).catch(() => undefined);
     throw error;
