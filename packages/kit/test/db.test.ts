@@ -169,7 +169,7 @@ describe('ensureDatabase and runMigrations', () => {
       const pool = createPool({ connectionString: url, logger });
       try {
         const tables = await pool.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
-        expect(tables.rows.map((r) => r.t)).toEqual(['idempotency_keys', 'inbox', 'kit_migrations', 'migrations', 'outbox', 'widgets']);
+        expect(tables.rows.map((r) => r.t)).toEqual(['dead_letters', 'idempotency_keys', 'inbox', 'kit_migrations', 'migrations', 'outbox', 'widgets']);
         await pool.query(`INSERT INTO widgets VALUES (1, 'a')`);
       } finally {
         await pool.end();
