@@ -1,25 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { Redis } from 'ioredis';
 import { appendAudit } from '../src/audit/index.ts';
-import { signRequest } from '../src/auth/index.ts';
-import type { ClientsFile } from '../src/auth/index.ts';
 import { createHttpServer } from '../src/http/index.ts';
 import type { AuditRowView, HttpServer } from '../src/http/index.ts';
+import { createAuditLogTable, operatorAndChannelClients, signedInject } from './support/signed-operator-app.ts';
+import type { SigningKey } from './support/signed-operator-app.ts';
 
 // GET /v1/audit-log as every service mounts it (createHttpServer with its pool and auth), over a real
 // audit_log made like the services' migrations make it.
-const HOST = '127.0.0.1:3001';
-const run = randomUUID().slice(0, 8);
-const key = () => ({ keyId: `k-${randomUUID().slice(0, 8)}-${run}`, secret: randomBytes(32).toString('base64') });
-const operatorKey = key();
-const channelKey = key();
-const clients: ClientsFile = [
-  { clientId: 'ops-console', kind: 'operator', keys: [operatorKey] },
-  { clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keys: [channelKey] },
-];
+const { clients, operatorKey, channelKey } = operatorAndChannelClients();
 const logger = testLogger();
 let db: TestDatabase;
 let redis: Redis;
@@ -27,20 +18,14 @@ let app: HttpServer;
 
 type Page = { entries: AuditRowView[]; nextCursor: string | null };
 
-async function get(query: string, as: { keyId: string; secret: string } | null = operatorKey) {
-  const path = `/v1/audit-log${query}`;
-  const headers: Record<string, string> = { host: HOST };
-  if (as !== null) Object.assign(headers, await signRequest({ method: 'GET', url: `http://${HOST}${path}`, keyId: as.keyId, secret: as.secret }));
-  const res = await app.inject({ method: 'GET', url: path, headers });
+async function get(query: string, as: SigningKey | null = operatorKey) {
+  const res = await signedInject(app, 'GET', `/v1/audit-log${query}`, as);
   return { status: res.statusCode, body: res.json<Page & { error?: { code: string } }>() };
 }
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  // Each service's own migrations make audit_log; the kit's test database has only the kit's tables.
-  await db.pool.query(`CREATE TABLE audit_log (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), actor text NOT NULL,
-    action text NOT NULL, target text NOT NULL, detail jsonb NOT NULL DEFAULT '{}'::jsonb, request_id text NULL)`);
+  await createAuditLogTable(db.pool);
   redis = new Redis(testInfra().redisUrl);
   app = createHttpServer({ service: 'kit-audit-test', version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
   await app.ready();

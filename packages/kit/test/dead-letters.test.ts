@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { anEvent, createTestDatabase, createTestKafka, testInfra, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
-import { OPERATOR_PERSON_HEADER, signRequest } from '../src/auth/index.ts';
-import type { ClientsFile } from '../src/auth/index.ts';
+import { OPERATOR_PERSON_HEADER } from '../src/auth/index.ts';
 import { createDeadLetterLedger, deadLetterRoutes } from '../src/dead-letters/index.ts';
 import type { DeadLetterLedger, DeadLetterView } from '../src/dead-letters/index.ts';
 import { createHttpServer } from '../src/http/index.ts';
 import type { HttpServer } from '../src/http/index.ts';
 import { createBatchConsumer, createConsumer } from '../src/kafka/index.ts';
 import type { EventConsumer } from '../src/kafka/index.ts';
+import { operatorAndChannelClients, signedInject } from './support/signed-operator-app.ts';
 
 // The dead-letter ledger and its operator routes over real Kafka and Postgres: a consumer dead-letters
 // a message, the ledger stores it, and a replay runs it through the same group's own path, once.
-const HOST = '127.0.0.1:3001';
-const run = randomUUID().slice(0, 8);
-const key = () => ({ keyId: `k-${randomUUID().slice(0, 8)}-${run}`, secret: randomBytes(32).toString('base64') });
-const operatorKey = key();
-const channelKey = key();
-const clients: ClientsFile = [
-  { clientId: 'operator-console', kind: 'operator', keys: [operatorKey] },
-  { clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keys: [channelKey] },
-];
+const { clients, operatorKey, channelKey } = operatorAndChannelClients('operator-console');
 const logger = testLogger();
 const kafka = testKafka();
 const tk = createTestKafka(kafka);
@@ -40,9 +31,7 @@ async function appOver(ledger: DeadLetterLedger): Promise<HttpServer> {
 }
 
 async function send(app: HttpServer, method: 'GET' | 'POST', path: string, as = operatorKey) {
-  const headers: Record<string, string> = { host: HOST, [OPERATOR_PERSON_HEADER]: 'alice' };
-  Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, keyId: as.keyId, secret: as.secret, headers }));
-  const res = await app.inject({ method, url: path, headers });
+  const res = await signedInject(app, method, path, as, { [OPERATOR_PERSON_HEADER]: 'alice' });
   return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
 }
 

@@ -1,35 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { anEvent, createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { Redis } from 'ioredis';
-import { signRequest } from '../src/auth/index.ts';
-import type { ClientsFile } from '../src/auth/index.ts';
 import { withTransaction } from '../src/db/index.ts';
 import { createHttpServer } from '../src/http/index.ts';
 import type { HttpServer } from '../src/http/index.ts';
 import { enqueueEvent } from '../src/outbox/index.ts';
+import { operatorAndChannelClients, signedInject } from './support/signed-operator-app.ts';
+import type { SigningKey } from './support/signed-operator-app.ts';
 
 // GET /v1/outbox/backlog, as every service mounts it (createHttpServer with its pool and auth): what
 // the outbox still has to send. No relay runs here, so rows stay where the test puts them.
-const HOST = '127.0.0.1:3001';
-const run = randomUUID().slice(0, 8);
-const key = () => ({ keyId: `k-${randomUUID().slice(0, 8)}-${run}`, secret: randomBytes(32).toString('base64') });
-const operatorKey = key();
-const channelKey = key();
-const clients: ClientsFile = [
-  { clientId: 'ops-console', kind: 'operator', keys: [operatorKey] },
-  { clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keys: [channelKey] },
-];
+const { clients, operatorKey, channelKey } = operatorAndChannelClients();
 const logger = testLogger();
 let db: TestDatabase;
 let redis: Redis;
 let app: HttpServer;
 
-async function backlog(as: { keyId: string; secret: string } | null = operatorKey) {
-  const headers: Record<string, string> = { host: HOST };
-  if (as !== null) Object.assign(headers, await signRequest({ method: 'GET', url: `http://${HOST}/v1/outbox/backlog`, keyId: as.keyId, secret: as.secret }));
-  const res = await app.inject({ method: 'GET', url: '/v1/outbox/backlog', headers });
+async function backlog(as: SigningKey | null = operatorKey) {
+  const res = await signedInject(app, 'GET', '/v1/outbox/backlog', as);
   return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
 }
 

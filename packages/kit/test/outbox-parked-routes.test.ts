@@ -1,37 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { anEvent, createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
 import { Redis } from 'ioredis';
-import { signRequest } from '../src/auth/index.ts';
-import type { ClientsFile } from '../src/auth/index.ts';
 import { withTransaction } from '../src/db/index.ts';
 import { createHttpServer } from '../src/http/index.ts';
 import type { HttpServer } from '../src/http/index.ts';
 import { enqueueEvent } from '../src/outbox/index.ts';
+import { createAuditLogTable, operatorAndChannelClients, signedInject } from './support/signed-operator-app.ts';
+import type { SigningKey } from './support/signed-operator-app.ts';
 
 // The operator routes over parked outbox rows, as every service mounts them (createHttpServer with
 // its pool and auth). Rows are parked by hand here: how the relay parks them is outbox-poison.test.ts.
-const HOST = '127.0.0.1:3001';
-const run = randomUUID().slice(0, 8);
-const key = () => ({ keyId: `k-${randomUUID().slice(0, 8)}-${run}`, secret: randomBytes(32).toString('base64') });
-const operatorKey = key();
-const channelKey = key();
-const clients: ClientsFile = [
-  { clientId: 'ops-console', kind: 'operator', keys: [operatorKey] },
-  { clientId: 'bank-alpha', kind: 'channel', channelId: 'bank-alpha', keys: [channelKey] },
-];
+const { clients, operatorKey, channelKey } = operatorAndChannelClients();
 const logger = testLogger();
 let db: TestDatabase;
 let redis: Redis;
 let app: HttpServer;
 
-async function send(method: 'GET' | 'POST', path: string, options: { as?: { keyId: string; secret: string } | null; idempotencyKey?: string } = {}) {
+async function send(method: 'GET' | 'POST', path: string, options: { as?: SigningKey | null; idempotencyKey?: string } = {}) {
   const as = options.as === undefined ? operatorKey : options.as;
-  const headers: Record<string, string> = { host: HOST };
-  if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
-  if (as !== null) Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, keyId: as.keyId, secret: as.secret }));
-  const res = await app.inject({ method, url: path, headers });
+  const res = await signedInject(app, method, path, as, options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey });
   return { status: res.statusCode, body: res.json<Record<string, unknown>>(), headers: res.headers };
 }
 
@@ -52,10 +41,7 @@ async function parkedWithFollowers(followers: number): Promise<string[]> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  // Each service's own migrations make audit_log; the kit's test database has only the kit's tables.
-  await db.pool.query(`CREATE TABLE audit_log (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), actor text NOT NULL,
-    action text NOT NULL, target text NOT NULL, detail jsonb NOT NULL DEFAULT '{}'::jsonb, request_id text NULL)`);
+  await createAuditLogTable(db.pool);
   redis = new Redis(testInfra().redisUrl);
   app = createHttpServer({ service: 'kit-parked-test', version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
   await app.ready();
@@ -116,8 +102,7 @@ describe('parked outbox routes', () => {
   it('are not mounted without the pool', async () => {
     const bare = createHttpServer({ service: 'kit-parked-test', version: '0', logger, auth: { clients, redis, logger } });
     try {
-      const signed = await signRequest({ method: 'GET', url: `http://${HOST}/v1/outbox/parked`, keyId: operatorKey.keyId, secret: operatorKey.secret });
-      const res = await bare.inject({ method: 'GET', url: '/v1/outbox/parked', headers: { host: HOST, ...signed } });
+      const res = await signedInject(bare, 'GET', '/v1/outbox/parked', operatorKey);
       expect(res.statusCode).toBe(404);
     } finally {
       await bare.close();
