@@ -5,71 +5,36 @@
 // an intent's debit: the evidence of the reconciliation queue). Real Postgres, Kafka, Redis and the
 // channel simulators over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { businessDateOf } from '@gateway/contracts';
-import { signRequest } from '@gateway/kit';
-import type { ClientsFile, HttpServer } from '@gateway/kit';
-import { testInfra, testLogger, waitFor } from '@gateway/testkit';
-import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
-import { buildApp } from '../src/app.ts';
-import type { ChannelHistory, ChannelStats, IntentDebit } from '../src/flows/channel-insights.flow.ts';
+import { waitFor } from '@gateway/testkit';
+import type { ChannelHistory, ChannelWindowStats as ChannelStats, IntentDebit } from '@gateway/contracts';
 import { fetchSettlementFile } from '../src/flows/fetch-settlement-file.flow.ts';
-import { createChannelSwitchStore } from '../src/store/redis-channel-switch-store.ts';
 import { startAdapterHarness, testTimings } from './support/adapter-harness.ts';
 import type { AdapterHarness } from './support/adapter-harness.ts';
+import { startOperatorApp } from './support/operator-app.ts';
+import type { OperatorApp } from './support/operator-app.ts';
 
 let h: AdapterHarness;
-let app: HttpServer;
-let redis: Redis;
-const run = randomUUID().slice(0, 8);
-const HOST = '127.0.0.1:3003';
-const clients: ClientsFile = [
-  { clientId: `ops-${run}`, kind: 'operator', keys: [{ keyId: `ops-${run}`, secret: randomBytes(32).toString('base64') }] },
-  { clientId: `portal-${run}`, kind: 'portal', keys: [{ keyId: `portal-${run}`, secret: randomBytes(32).toString('base64') }] },
-];
-
-async function send<T>(method: 'GET' | 'POST', path: string, as: 'ops' | 'portal' = 'ops', body?: unknown, person?: string): Promise<{ status: number; body: T }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { host: HOST, ...(person === undefined ? {} : { 'x-operator-person': person }) };
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  const key = clients.find((c) => c.clientId === `${as}-${run}`)!.keys[0]!;
-  Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body: payload, keyId: key.keyId, secret: key.secret, headers }));
-  const res = await app.inject({ method, url: path, headers, ...(payload === undefined ? {} : { payload }) });
-  return { status: res.statusCode, body: res.json<T>() };
-}
+let api: OperatorApp;
 
 beforeAll(async () => {
   // The bank's breaker stays open once opened (no half-open trial within the test).
   h = await startAdapterHarness({ registry: (r) => ({ channels: r.channels.map((c) => (c.channelId === 'bank-alpha' ? { ...c, breaker: { ...c.breaker, resetTimeoutMs: 120_000 } } : c)) }) });
-  redis = new Redis(testInfra().redisUrl);
-  const logger = testLogger('bank-adapter-insights');
-  app = buildApp({
-    logger,
-    auth: { clients, redis, logger },
-    readiness: [],
-    registry: new Registry(),
-    pool: h.db.pool,
-    gateway: h.adapter.gateway,
-    switches: createChannelSwitchStore(redis, `${run}:`),
-    resultsTopic: h.topics.results,
-  });
-  await app.ready();
+  api = await startOperatorApp(h, 'bank-adapter-insights');
 });
 afterAll(async () => {
-  await app?.close();
-  await redis?.quit();
+  await api?.close();
   await h?.close();
 });
 
 type Stats = { windowMinutes: number; channels: ChannelStats[] };
-const statsOf = async (channelId: string) => (await send<Stats>('GET', '/v1/channels/stats')).body.channels.find((c) => c.channelId === channelId)!;
+const statsOf = async (channelId: string) => (await api.send<Stats>('GET', '/v1/channels/stats')).body.channels.find((c) => c.channelId === channelId)!;
 
 describe('channel insights', () => {
   it('counts a channel’s debits over the window with its success rate and p95 latency', async () => {
     const ok = await h.requestDebit('bank-alpha');
     await h.result(ok, 'channel.debit-succeeded');
-    const res = await send<Stats>('GET', '/v1/channels/stats?windowMinutes=15');
+    const res = await api.send<Stats>('GET', '/v1/channels/stats?windowMinutes=15');
     expect(res.status).toBe(200);
     expect(res.body.windowMinutes).toBe(15);
     expect(res.body.channels.map((c) => c.channelId)).toEqual(['bank-alpha', 'wallet-one', 'wallet-two']);
@@ -79,24 +44,24 @@ describe('channel insights', () => {
     expect(bank.p95LatencyMs).toEqual(expect.any(Number));
     expect(bank.p95LatencyMs!).toBeGreaterThanOrEqual(0);
 
-    expect((await send('GET', '/v1/channels/stats', 'portal')).status).toBe(403);
-    expect((await send('GET', '/v1/channels/stats?windowMinutes=0')).status).toBe(400);
+    expect((await api.send('GET', '/v1/channels/stats', 'portal')).status).toBe(403);
+    expect((await api.send('GET', '/v1/channels/stats?windowMinutes=0')).status).toBe(400);
   });
 
   it('keeps a forced change in the history with the person, newest first, and counts the debit it failed', async () => {
-    expect((await send('POST', '/v1/channels/wallet-one/force-off', 'ops', { reason: 'maintenance window' }, 'alice')).status).toBe(200);
+    expect((await api.send('POST', '/v1/channels/wallet-one/force-off', 'ops', { reason: 'maintenance window' }, { signed: { 'x-operator-person': 'alice' } })).status).toBe(200);
     const refused = await h.requestDebit('wallet-one');
     await h.result(refused, 'channel.debit-failed');
-    expect((await send('POST', '/v1/channels/wallet-one/force-on', 'ops', { reason: 'back' }, 'alice')).status).toBe(200);
+    expect((await api.send('POST', '/v1/channels/wallet-one/force-on', 'ops', { reason: 'back' }, { signed: { 'x-operator-person': 'alice' } })).status).toBe(200);
 
-    const history = await send<ChannelHistory>('GET', '/v1/channels/wallet-one/history');
+    const history = await api.send<ChannelHistory>('GET', '/v1/channels/wallet-one/history');
     expect(history.status).toBe(200);
     expect(history.body.transitions).toEqual([
-      expect.objectContaining({ from: 'forced_off', to: 'closed', actor: `ops-${run}/alice`, reason: 'forced on by an operator' }),
-      expect.objectContaining({ from: 'closed', to: 'forced_off', actor: `ops-${run}/alice`, reason: expect.stringContaining('maintenance window') }),
+      expect.objectContaining({ from: 'forced_off', to: 'closed', actor: `${api.operator}/alice`, reason: 'forced on by an operator' }),
+      expect.objectContaining({ from: 'closed', to: 'forced_off', actor: `${api.operator}/alice`, reason: expect.stringContaining('maintenance window') }),
     ]);
     expect(await statsOf('wallet-one')).toMatchObject({ attempted: 1, succeeded: 0, failed: 1, successRate: 0 });
-    expect((await send('GET', '/v1/channels/no-such/history')).status).toBe(404);
+    expect((await api.send('GET', '/v1/channels/no-such/history')).status).toBe(404);
   });
 
   it('records the breaker’s own transitions, without an actor', async () => {
@@ -112,7 +77,7 @@ describe('channel insights', () => {
     }
     const opened = await waitFor(
       async () => {
-        const body = (await send<ChannelHistory>('GET', '/v1/channels/bank-alpha/history?limit=5')).body;
+        const body = (await api.send<ChannelHistory>('GET', '/v1/channels/bank-alpha/history?limit=5')).body;
         return body.transitions[0]?.to === 'open' ? body.transitions[0] : undefined;
       },
       { timeoutMs: 5_000, message: 'the breaker opening in the history' },
@@ -133,10 +98,10 @@ describe('channel insights', () => {
       await waitFor(async () => Number((await h.debitRow(debit.payload.reference))?.['attempts'] ?? 0) >= 1, { timeoutMs: 5_000, message: 'an inquiry' });
 
       expect((await statsOf('wallet-two')).resolving).toBe(1);
-      const history = await send<ChannelHistory>('GET', '/v1/channels/wallet-two/history');
+      const history = await api.send<ChannelHistory>('GET', '/v1/channels/wallet-two/history');
       expect(history.body.resolving).toEqual([expect.objectContaining({ reference: debit.payload.reference, intentId: debit.payload.intentId, amount: debit.payload.amount })]);
 
-      const evidence = await send<{ debits: IntentDebit[] }>('GET', `/v1/debits?intentIds=${debit.payload.intentId},pi_none`);
+      const evidence = await api.send<{ debits: IntentDebit[] }>('GET', `/v1/debits?intentIds=${debit.payload.intentId},pi_none`);
       expect(evidence.status).toBe(200);
       expect(evidence.body.debits).toHaveLength(1);
       const shown = evidence.body.debits[0]!;
@@ -144,8 +109,8 @@ describe('channel insights', () => {
       expect(shown.inquiryAttempts).toBeGreaterThanOrEqual(1);
       expect(shown.unknownSince).not.toBeNull();
       expect(shown.lastError).not.toBeNull();
-      expect((await send('GET', '/v1/debits?intentIds=')).status).toBe(400);
-      expect((await send('GET', `/v1/debits?intentIds=${debit.payload.intentId}`, 'portal')).status).toBe(403);
+      expect((await api.send('GET', '/v1/debits?intentIds=')).status).toBe(400);
+      expect((await api.send('GET', `/v1/debits?intentIds=${debit.payload.intentId}`, 'portal')).status).toBe(403);
     } finally {
       await wallet.control({ dropReplyRate: 0, failureRate: 0 });
     }

@@ -2,8 +2,7 @@
 // GET /v1/intents?status=reconciliation (the queue, newest first, paged, with why and the evidence),
 // over intents driven into the queue by the real channel-results consumer.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AnyEvent, BillSnapshot, ErrorBody, IntentResponse } from '@gateway/contracts';
-import type { QueuedIntentView } from '../src/flows/operator-intents.flow.ts';
+import type { AnyEvent, BillSnapshot, ErrorBody, IntentResponse, QueuedIntentList } from '@gateway/contracts';
 import { waitFor } from '@gateway/testkit';
 import { startIntentHarness, syp } from './support/intent-harness.ts';
 import type { IntentHarness } from './support/intent-harness.ts';
@@ -18,7 +17,7 @@ afterAll(async () => {
 });
 
 type Summary = { counts: Record<string, number> };
-type Queue = { intents: QueuedIntentView[]; nextCursor: string | null };
+type Queue = QueuedIntentList;
 
 const forIntent = (intentId: string, type: string) => (e: AnyEvent) => e.type === type && e.key === intentId;
 

@@ -2,33 +2,21 @@
 // recent debits (attempted, succeeded, failed, success rate, p95 latency) and the unknown outcomes
 // it is still resolving; a channel's health history; and the adapter's record of an intent's debit
 // (what the channel answered, the status inquiries made).
-import type { BreakerState, Money } from '@gateway/contracts';
+import type { ChannelHistory, ChannelStatsResponse, ChannelWindowStats, IntentDebit } from '@gateway/contracts';
 import { money } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import type { ChannelGateway } from '../channels/channel-gateway.ts';
 import { countResolvingDebits, debitsOfIntents, debitWindowStats, listHealthTransitions, listResolvingDebits } from '../store/pg-channel-stats-store.ts';
 
-export type ChannelStats = {
-  channelId: string;
-  attempted: number;
-  succeeded: number;
-  failed: number;
-  /** succeeded / (succeeded + failed) over the window; null when none ended yet. */
-  successRate: number | null;
-  p95LatencyMs: number | null;
-  /** Debits (of any age) whose outcome the adapter is asking the channel for now. */
-  resolving: number;
-};
-
 /** Every configured channel's stats over the last `windowMinutes` (debits created since then). */
 export async function channelStats(
   ports: { db: Queryable; gateway: ChannelGateway; now: () => Date },
   windowMinutes: number,
-): Promise<{ windowMinutes: number; from: string; to: string; channels: ChannelStats[] }> {
+): Promise<ChannelStatsResponse> {
   const to = ports.now();
   const from = new Date(to.getTime() - windowMinutes * 60_000);
   const [window, resolving] = await Promise.all([debitWindowStats(ports.db, from), countResolvingDebits(ports.db)]);
-  const channels = ports.gateway.registry.channels.map((c): ChannelStats => {
+  const channels = ports.gateway.registry.channels.map((c): ChannelWindowStats => {
     const w = window.find((s) => s.channelId === c.channelId);
     const ended = (w?.succeeded ?? 0) + (w?.failed ?? 0);
     return {
@@ -43,12 +31,6 @@ export async function channelStats(
   });
   return { windowMinutes, from: from.toISOString(), to: to.toISOString(), channels };
 }
-
-export type ChannelHistory = {
-  channelId: string;
-  transitions: { from: BreakerState; to: BreakerState; at: string; reason: string | null; actor: string | null }[];
-  resolving: { reference: string; intentId: string; amount: Money; attempts: number; unknownSince: string | null; nextInquiryAt: string | null; lastError: string | null }[];
-};
 
 /** The channel's latest health changes (newest first) and the oldest unknown outcomes being resolved; null for no such channel. */
 export async function channelHistory(ports: { db: Queryable; gateway: ChannelGateway }, channelId: string, limit: number): Promise<ChannelHistory | null> {
@@ -68,25 +50,6 @@ export async function channelHistory(ports: { db: Queryable; gateway: ChannelGat
     })),
   };
 }
-
-export type IntentDebit = {
-  intentId: string;
-  channelId: string;
-  reference: string;
-  state: string;
-  amount: Money;
-  channelRef: string | null;
-  channelTxnId: string | null;
-  failure: { reason: string | null; code: string | null; message: string | null } | null;
-  /** Status inquiries made since the outcome became unknown. */
-  inquiryAttempts: number;
-  sentAt: string | null;
-  answeredAt: string | null;
-  unknownSince: string | null;
-  nextInquiryAt: string | null;
-  lastError: string | null;
-  updatedAt: string;
-};
 
 /** The adapter's record of each of these intents' debits. */
 export async function intentDebits(db: Queryable, intentIds: readonly string[]): Promise<IntentDebit[]> {

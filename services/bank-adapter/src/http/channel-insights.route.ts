@@ -2,19 +2,11 @@
 // (recent debits per channel), GET /v1/channels/{channelId}/history (health changes, unknown
 // outcomes being resolved) and GET /v1/debits?intentIds= (the adapter's record of intents' debits,
 // the evidence the reconciliation queue shows). Operators only.
-import { ApiError } from '@gateway/contracts';
+import { ApiError, channelHistorySchema, channelStatsSchema, intentDebitsSchema } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { channelHistory, channelStats, intentDebits } from '../flows/channel-insights.flow.ts';
-import {
-  channelHistorySchema,
-  channelIdParamsSchema,
-  channelStatsQuerySchema,
-  channelStatsSchema,
-  debitsQuerySchema,
-  historyQuerySchema,
-  intentDebitsSchema,
-} from './channel-schemas.ts';
+import { channelIdParamsSchema, channelStatsQuerySchema, debitsQuerySchema, historyQuerySchema } from './channel-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function channelInsightsRoute(deps: RouteDeps): FastifyPluginAsyncZod {

@@ -1,6 +1,7 @@
 // The Channels screen: the bank adapter's channels as the browser sees them, and forcing one off or
 // on. Acting needs the operator role (or admin); the bank adapter writes the audit row naming the person.
 import { ApiError } from '@gateway/contracts';
+import type { ChannelHistory, ChannelStatsResponse, ChannelWindowStats } from '@gateway/contracts';
 import type { ServiceClient } from '../clients/service-client.ts';
 import { hasRole } from '../domain/operators.ts';
 import type { Operator } from '../domain/operators.ts';
@@ -19,17 +20,8 @@ function forBrowser(channel: ConsoleChannel): ConsoleChannel {
   return { channelId, kind, displayName, state, available, forcedOff };
 }
 
-export type ChannelStats = {
-  windowMinutes: number;
-  attempted: number;
-  succeeded: number;
-  failed: number;
-  successRate: number | null;
-  p95LatencyMs: number | null;
-  resolving: number;
-};
-
-type AdapterStats = { windowMinutes: number; channels: (Omit<ChannelStats, 'windowMinutes'> & { channelId: string })[] };
+/** A channel's numbers over the adapter's window, with the window's length. */
+export type ChannelStats = { windowMinutes: number } & Omit<ChannelWindowStats, 'channelId'>;
 
 /**
  * The channels with the adapter's recent numbers (a 15-minute window). The numbers are a second
@@ -38,7 +30,7 @@ type AdapterStats = { windowMinutes: number; channels: (Omit<ChannelStats, 'wind
 export async function listChannels(bankAdapter: ServiceClient, operator: Operator): Promise<(ConsoleChannel & { stats: ChannelStats | null })[]> {
   const [{ channels }, stats] = await Promise.all([
     bankAdapter.call<{ channels: ConsoleChannel[] }>('GET', '/v1/channels', { person: operator.username }),
-    bankAdapter.call<AdapterStats>('GET', '/v1/channels/stats?windowMinutes=15', { person: operator.username }).catch(() => null),
+    bankAdapter.call<ChannelStatsResponse>('GET', '/v1/channels/stats?windowMinutes=15', { person: operator.username }).catch(() => null),
   ]);
   return channels.map((c) => {
     const s = stats?.channels.find((x) => x.channelId === c.channelId);
@@ -48,15 +40,9 @@ export async function listChannels(bankAdapter: ServiceClient, operator: Operato
   });
 }
 
-export type ChannelDetails = {
-  channelId: string;
-  transitions: { from: string; to: string; at: string; reason: string | null; actor: string | null }[];
-  resolving: { reference: string; intentId: string; amount: { amount: number; currency: string }; attempts: number; unknownSince: string | null; nextInquiryAt: string | null; lastError: string | null }[];
-};
-
 /** A channel's health history (newest first, the last 50) and the unknown outcomes it is resolving. */
-export function channelDetails(bankAdapter: ServiceClient, operator: Operator, channelId: string): Promise<ChannelDetails> {
-  return bankAdapter.call<ChannelDetails>('GET', `/v1/channels/${encodeURIComponent(channelId)}/history?limit=50`, { person: operator.username });
+export function channelDetails(bankAdapter: ServiceClient, operator: Operator, channelId: string): Promise<ChannelHistory> {
+  return bankAdapter.call<ChannelHistory>('GET', `/v1/channels/${encodeURIComponent(channelId)}/history?limit=50`, { person: operator.username });
 }
 
 export async function switchChannel(bankAdapter: ServiceClient, operator: Operator, request: { channelId: string; to: 'off' | 'on'; reason: string }): Promise<ConsoleChannel> {

@@ -1,25 +1,16 @@
 // The Channels screen's details: each channel's recent numbers (folded into GET /api/channels) and
 // its health history (GET /api/channels/{channelId}).
+import type { ChannelHistory, ChannelWindowStats } from '@gateway/contracts';
 import { request } from './api.ts';
 import type { Channel } from './api.ts';
 
-export interface ChannelStats {
-  windowMinutes: number;
-  attempted: number;
-  succeeded: number;
-  failed: number;
-  successRate: number | null;
-  p95LatencyMs: number | null;
-  resolving: number;
-}
+/** A channel's numbers over the bank adapter's window (its GET /v1/channels/stats), with the window's length. */
+export type ChannelStats = { windowMinutes: number } & Omit<ChannelWindowStats, 'channelId'>;
 
 export type ChannelWithStats = Channel & { stats: ChannelStats | null };
 
-export interface ChannelDetails {
-  channelId: string;
-  transitions: { from: string; to: string; at: string; reason: string | null; actor: string | null }[];
-  resolving: { reference: string; intentId: string; amount: { amount: number; currency: string }; attempts: number; unknownSince: string | null; nextInquiryAt: string | null; lastError: string | null }[];
-}
+/** The bank adapter's GET /v1/channels/{channelId}/history, passed on. */
+export type ChannelDetails = ChannelHistory;
 
 export async function listChannelsWithStats(): Promise<ChannelWithStats[]> {
   return (await request<{ channels: ChannelWithStats[] }>('GET', '/api/channels')).channels;

@@ -16,7 +16,7 @@
 //     flight or done, and a cancel we could not honour would lie to the payer, so it is refused.
 //   - Reconciliation is a flag beside the status, not a status: the portal still sees `unknown` (or
 //     the terminal status) while an operator works the queue, and a later result clears the flag.
-import type { FailureReason, IntentStatus } from '@gateway/contracts';
+import type { FailureReason, IntentStatus, ReconciliationReason } from '@gateway/contracts';
 
 export const terminalIntentStatuses = ['succeeded', 'failed', 'canceled'] as const satisfies readonly IntentStatus[];
 export type TerminalIntentStatus = (typeof terminalIntentStatuses)[number];
@@ -25,27 +25,9 @@ export function isTerminal(status: IntentStatus): status is TerminalIntentStatus
   return (terminalIntentStatuses as readonly IntentStatus[]).includes(status);
 }
 
-/** Why an intent sits in the reconciliation queue; the dashboard groups by it. */
-export const reconciliationReasons = [
-  // The adapter's status inquiries gave up: nobody knows whether the payer was debited.
-  'status_inquiry_exhausted',
-  // No outcome within expiry plus grace (the adapter never answered at all).
-  'expired_without_outcome',
-  // The channel debited the payer but the payment could not be recorded (e.g. bill paid meanwhile).
-  'payment_refused',
-  // The channel debited another amount than we asked for.
-  'amount_mismatch',
-  // A second, different debit for an intent that already has its payment.
-  'second_debit',
-  // A result that contradicts what we know (a failure after a recorded success, an unknown after a
-  // cancel): money may have moved where we believe it did not.
-  'contradictory_result',
-  // The payer was debited for nothing and the channel refused to give the money back.
-  'refund_refused',
-  // The adapter could not learn whether the channel gave the money back.
-  'refund_unresolved',
-] as const;
-export type ReconciliationReason = (typeof reconciliationReasons)[number];
+// Why an intent sits in the reconciliation queue: the list is part of the operators' API (contracts'
+// reconciliationReasons, with what each means).
+export type { ReconciliationReason };
 
 export type Reconciliation = { reason: ReconciliationReason; detail: string };
 

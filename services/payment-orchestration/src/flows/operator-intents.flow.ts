@@ -3,9 +3,8 @@
 // intent. The adapter's side of the evidence (its debit record and inquiries) is the adapter's own
 // route; the console puts the two together.
 import { intentStatuses, money } from '@gateway/contracts';
-import type { IntentStatus, Money } from '@gateway/contracts';
+import type { IntentStatus, Money, QueuedIntent, QueueEntry } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
-import type { ReconciliationReason } from '../domain/intent-state.ts';
 import { countIntents, listQueuedIntents, listQueueEntries } from '../store/pg-intent-queue-store.ts';
 import type { QueueEntryRow, QueuedIntentRow } from '../store/pg-intent-queue-store.ts';
 
@@ -18,59 +17,11 @@ export async function intentSummary(db: Queryable): Promise<IntentCounts> {
   return { ...counts, reconciliation };
 }
 
-export type QueueEntryView = {
-  /** The channel the result came from (another than the intent's for a result from the wrong channel). */
-  channelId: string;
-  reason: string;
-  detail: string;
-  status: string | null;
-  moneyMoved: 'yes' | 'unknown';
-  channelTxnId: string | null;
-  amount: Money | null;
-  openedAt: string;
-  resolvedAt: string | null;
-  resolution: string | null;
-};
-
-/**
- * A member of the queue. `known: false` is a channel result for an intent we do not have (money may
- * have moved somewhere): the intent's own fields are then null and the entries say what came.
- */
-export type QueuedIntentView = {
-  intentId: string;
-  known: boolean;
-  status: IntentStatus | null;
-  reason: ReconciliationReason;
-  detail: string;
-  since: string;
-  amount: Money | null;
-  fee: Money | null;
-  channelId: string;
-  billerId: string | null;
-  accountNo: string | null;
-  payer: { msisdn: string | null; accountNo: string | null } | null;
-  billIds: string[];
-  createdAt: string | null;
-  expiresAt: string | null;
-  evidence: {
-    /** The last failure or doubt the channel's results carried (through the adapter). */
-    lastError: { reason: string; message: string; channelCode: string | null } | null;
-    unknownSince: string | null;
-    /** Status inquiries the adapter reported having made. */
-    inquiryAttempts: number;
-    channelRef: string | null;
-    channelTxnId: string | null;
-    refundStatus: string | null;
-    /** Every queue entry of this intent, oldest first, resolved ones too. */
-    entries: QueueEntryView[];
-  };
-};
-
 export type QueuePosition = { since: string; intentId: string };
 
 const moneyOf = (amount: string | null, currency: string | null): Money | null => (amount === null || currency === null ? null : money(BigInt(amount), currency));
 
-function entryView(e: QueueEntryRow): QueueEntryView {
+function entryView(e: QueueEntryRow): QueueEntry {
   return {
     channelId: e.channel_id,
     reason: e.reason,
@@ -85,7 +36,7 @@ function entryView(e: QueueEntryRow): QueueEntryView {
   };
 }
 
-function intentView(r: QueuedIntentRow, entries: QueueEntryView[]): QueuedIntentView {
+function intentView(r: QueuedIntentRow, entries: QueueEntry[]): QueuedIntent {
   return {
     intentId: r.intent_id,
     known: r.known,
@@ -119,7 +70,7 @@ function intentView(r: QueuedIntentRow, entries: QueueEntryView[]): QueuedIntent
 export async function reconciliationQueue(
   db: Queryable,
   page: { limit: number; after?: QueuePosition | undefined },
-): Promise<{ intents: QueuedIntentView[]; next: QueuePosition | null }> {
+): Promise<{ intents: QueuedIntent[]; next: QueuePosition | null }> {
   const rows = await listQueuedIntents(db, page);
   const shown = rows.slice(0, page.limit);
   const entries = await listQueueEntries(

@@ -1,12 +1,11 @@
 // GET /v1/intents?status=reconciliation: the intents waiting for a person, newest first, a page at a
 // time, each with why and the evidence orchestration recorded. Operators only. `status` names the
 // queue and is required, so a later list of other statuses adds values, not a different route.
-import { ApiError, storableText, timestampSchema } from '@gateway/contracts';
+import { ApiError, queuedIntentListSchema, storableText, timestampSchema } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reconciliationQueue } from '../flows/operator-intents.flow.ts';
-import { queuedIntentListSchema } from './operator-intent-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const querySchema = z.strictObject({

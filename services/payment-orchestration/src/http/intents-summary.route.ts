@@ -1,9 +1,9 @@
 // GET /v1/intents/summary: how many intents are in each status, and how many are in the
 // reconciliation queue. Operators only (the console's overview).
+import { intentSummarySchema } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { intentSummary } from '../flows/operator-intents.flow.ts';
-import { intentSummarySchema } from './operator-intent-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export function intentsSummaryRoute(deps: RouteDeps): FastifyPluginAsyncZod {
