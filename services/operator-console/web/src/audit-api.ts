@@ -1,4 +1,5 @@
 // The Audit and Settings screens' calls (admin only; the backend answers the others 403).
+import type { SettingsView } from '../../src/flows/settings.flow.ts';
 import { request } from './api.ts';
 
 export interface AuditEntry {
@@ -37,19 +38,8 @@ export function listAudit(filter: AuditFilter, cursor: string | undefined): Prom
   return request<AuditPage>('GET', `/api/audit?${params.toString()}`);
 }
 
-export interface Settings {
-  consoleClientId: string;
-  sessionIdleTimeoutMs: number;
-  sessionMaxAgeMs: number;
-  sessionCookieSecure: boolean;
-  signInMaxFailures: number;
-  signInLockoutMs: number;
-  serviceTimeoutMs: number;
-  consoleAuditMaxEntries: number;
-  serviceUrls: Record<string, string>;
-  operators: { username: string; displayName: string; role: string }[];
-  services: { service: string; url: string; reachable: boolean; error?: string }[];
-}
+// The console's own shape (no service serves it): its flow's type, imported for its type only.
+export type Settings = SettingsView;
 
 export function getSettings(): Promise<Settings> {
   return request<Settings>('GET', '/api/settings');
