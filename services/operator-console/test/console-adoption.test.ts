@@ -3,40 +3,29 @@
 // is refused before billing is called; a billing that does not answer is a 503.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AdoptionResponse } from '@gateway/contracts';
-import type { ClientsFile, HttpServer } from '@gateway/kit';
-import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
+import type { HttpServer } from '@gateway/kit';
+import { createTestDatabase } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
-import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { buildApp as buildBillingApp } from '../../billing/src/app.ts';
 import { defaultLateFeePolicy } from '../../billing/src/domain/late-fee-policy.ts';
 import { billingMigrationsDir } from '../../billing/test/support/bill-fixtures.ts';
-import { browser, startConsoleHarness } from './support/console-harness.ts';
-import type { ConsoleHarness } from './support/console-harness.ts';
+import { browser, serveTrustingConsole, startConsoleHarness } from './support/console-harness.ts';
+import type { ConsoleHarness, TrustingService } from './support/console-harness.ts';
 
 let h: ConsoleHarness;
 let app: HttpServer;
 let billingDown: HttpServer;
 let db: TestDatabase;
-let redis: Redis;
-let billing: HttpServer;
-const received: string[] = [];
+let billing: TrustingService;
 
 type ErrorReply = { error: { code: string } };
 
 beforeAll(async () => {
   h = await startConsoleHarness();
   db = await createTestDatabase({ migrationsDir: billingMigrationsDir });
-  redis = new Redis(testInfra().redisUrl);
-  const logger = testLogger('console-adoption');
-  const clients: ClientsFile = [{ clientId: h.consoleClientId, kind: 'operator', keys: [h.consoleKey] }];
-  billing = buildBillingApp({ logger, auth: { clients, redis, logger }, readiness: [], registry: new Registry(), pool: db.pool, policy: defaultLateFeePolicy });
-  billing.addHook('onRequest', (request, _reply, done) => {
-    received.push(`${request.method} ${request.url}`);
-    done();
-  });
-  const url = await billing.listen({ host: '127.0.0.1', port: 0 });
-  app = await h.build({ services: { billing: url } });
+  billing = await serveTrustingConsole(h, 'console-adoption', (deps) => buildBillingApp({ ...deps, readiness: [], registry: new Registry(), pool: db.pool, policy: defaultLateFeePolicy }));
+  app = await h.build({ services: { billing: billing.url } });
   // The harness's own billing is port 1, which never answers.
   billingDown = await h.build();
 
@@ -55,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await billing?.close();
-  await redis?.quit();
   await db?.drop();
 });
 
@@ -72,7 +60,7 @@ describe('GET /api/adoption', () => {
       ['damascus', 1, 0],
     ]);
     expect(res.body.byChannel).toEqual([{ channelId: 'wallet-beta', billsPaidViaGateway: 1, share: 0.5, amountPaidViaGateway: [{ amount: 80000, currency: 'SYP' }] }]);
-    expect(received.at(-1)).toBe('GET /v1/adoption?cycle=2026-12');
+    expect(billing.received.at(-1)).toBe('GET /v1/adoption?cycle=2026-12');
   });
 
   it('asks billing for its current cycle when none is given', async () => {
@@ -81,18 +69,18 @@ describe('GET /api/adoption', () => {
     const res = await b.send<AdoptionResponse>('GET', '/api/adoption');
     expect(res.status).toBe(200);
     expect(res.body.cycle).toMatch(/^\d{4}-\d{2}$/);
-    expect(received.at(-1)).toBe('GET /v1/adoption');
+    expect(billing.received.at(-1)).toBe('GET /v1/adoption');
   });
 
   it('refuses a malformed cycle with 400 invalid_request without calling billing', async () => {
     const b = browser(app);
     await b.signIn(h.users.viewer);
-    const before = received.length;
+    const before = billing.received.length;
     for (const cycle of ['2026-13', 'december', '2026-12-01']) {
       const res = await b.send<ErrorReply>('GET', `/api/adoption?cycle=${cycle}`);
       expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
     }
-    expect(received.length).toBe(before);
+    expect(billing.received.length).toBe(before);
   });
 
   it('is 401 without a session and 503 service_unavailable when billing does not answer', async () => {

@@ -7,25 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CampaignList, CampaignPreview, CampaignProgressView, OptOutList, OptOutState, SmsMessages } from '@gateway/contracts';
 import { withTransaction } from '@gateway/kit';
 import type { ClientsFile, HttpServer } from '@gateway/kit';
-import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
+import { createTestDatabase, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
-import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { buildApp as buildNotificationApp } from '../../notification/src/app.ts';
 import { createCampaignRunner } from '../../notification/src/jobs/campaign.runner.ts';
 import { setOptOut } from '../../notification/src/store/pg-opt-out-store.ts';
 import { seedContacts } from '../../notification/test/support/contacts-fixture.ts';
 import { notificationMigrationsDir } from '../../notification/test/support/notification-harness.ts';
-import { browser, startConsoleHarness } from './support/console-harness.ts';
-import type { ConsoleHarness } from './support/console-harness.ts';
+import { browser, serveTrustingConsole, startConsoleHarness } from './support/console-harness.ts';
+import type { ConsoleHarness, TrustingService } from './support/console-harness.ts';
 
 let h: ConsoleHarness;
 let app: HttpServer;
 let db: TestDatabase;
-let redis: Redis;
-let notification: HttpServer;
-/** Requests notification received, so a test can show that a refused one never left the console. */
-const received: string[] = [];
+let notification: TrustingService;
 
 const subscriber = '+963944100001';
 const optedOutNumber = '+963944100002';
@@ -44,19 +40,9 @@ async function auditRows(target: string): Promise<{ actor: string; action: strin
 beforeAll(async () => {
   h = await startConsoleHarness();
   db = await createTestDatabase({ migrationsDir: notificationMigrationsDir });
-  redis = new Redis(testInfra().redisUrl);
-  const logger = testLogger('console-messages');
-  const clients: ClientsFile = [
-    { clientId: h.consoleClientId, kind: 'operator', keys: [h.consoleKey] },
-    { clientId: `portal-${h.run}`, kind: 'portal', keys: [{ keyId: `portal-${h.run}`, secret: randomBytes(32).toString('base64') }] },
-  ];
-  notification = buildNotificationApp({ logger, auth: { clients, redis, logger }, readiness: [], registry: new Registry(), pool: db.pool });
-  notification.addHook('onRequest', (request, _reply, done) => {
-    received.push(`${request.method} ${request.url}`);
-    done();
-  });
-  const url = await notification.listen({ host: '127.0.0.1', port: 0 });
-  app = await h.build({ services: { notification: url } });
+  const portal: ClientsFile[number] = { clientId: `portal-${h.run}`, kind: 'portal', keys: [{ keyId: `portal-${h.run}`, secret: randomBytes(32).toString('base64') }] };
+  notification = await serveTrustingConsole(h, 'console-messages', (deps) => buildNotificationApp({ ...deps, readiness: [], registry: new Registry(), pool: db.pool }), [portal]);
+  app = await h.build({ services: { notification: notification.url } });
 
   await seedContacts(db.pool, [
     { accountNo: '0115100001', msisdn: subscriber, governorate: 'msg-gov' },
@@ -82,7 +68,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await notification?.close();
-  await redis?.quit();
   await db?.drop();
 });
 
@@ -115,11 +100,11 @@ describe("a subscriber's SMS and opt-outs", () => {
   it('refuses a malformed number with 400 invalid_request without calling notification; a non-Syrian one is notification\'s 400', async () => {
     const b = browser(app);
     await b.signIn(h.users.viewer);
-    const before = received.length;
+    const before = notification.received.length;
     const bad = await b.send<ErrorReply>('GET', '/api/messages?to=hello');
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
     expect((await b.send<ErrorReply>('GET', '/api/opt-outs?msisdn=x')).status).toBe(400);
-    expect(received.length).toBe(before);
+    expect(notification.received.length).toBe(before);
     const landline = await b.send<ErrorReply>('GET', '/api/messages?to=0112345678');
     expect(landline).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
   });
@@ -136,7 +121,7 @@ describe('campaigns', () => {
   it('refuses an empty segment with 400 before calling notification', async () => {
     const b = browser(app);
     await b.signIn(h.users.operator);
-    const before = received.length;
+    const before = notification.received.length;
     const preview = await b.send<ErrorReply>('POST', '/api/campaigns/preview', { segment: {} });
     expect(preview).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
     const create = await b.send<ErrorReply>('POST', '/api/campaigns', aCampaign({}), { idempotencyKey: randomUUID() });
@@ -145,7 +130,7 @@ describe('campaigns', () => {
     expect(noArabic.status).toBe(400);
     const noKey = await b.send<ErrorReply>('POST', '/api/campaigns', aCampaign());
     expect(noKey).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
-    expect(received.length).toBe(before);
+    expect(notification.received.length).toBe(before);
   });
 
   it('creates a campaign for an operator, once for a double submit of one form; its count is the preview\'s and notification audits the person', async () => {
@@ -178,12 +163,12 @@ describe('campaigns', () => {
 
     const viewer = browser(app);
     await viewer.signIn(h.users.viewer);
-    const before = received.length;
+    const before = notification.received.length;
     const create = await viewer.send<ErrorReply>('POST', '/api/campaigns', aCampaign(), { idempotencyKey: randomUUID() });
     expect(create).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     const cancel = await viewer.send<ErrorReply>('POST', `/api/campaigns/${created.body.campaignId}/cancel`, { reason: 'not mine to cancel' });
     expect(cancel).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
-    expect(received.length).toBe(before);
+    expect(notification.received.length).toBe(before);
     expect((await op.send<CampaignProgressView>('GET', `/api/campaigns/${created.body.campaignId}`)).body.state).toBe('scheduled');
   });
 

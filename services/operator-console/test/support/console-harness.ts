@@ -4,7 +4,7 @@
 // usernames are this run's, so lock-out counters never meet another run's. Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createDeadLetterLedger } from '@gateway/kit';
-import type { ClientsFile, DeadLetterLedger, HttpServer } from '@gateway/kit';
+import type { ClientsFile, DeadLetterLedger, HttpServer, Logger, SignatureAuthOptions } from '@gateway/kit';
 import { testInfra, testKafka, testLogger, uniqueName } from '@gateway/testkit';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -137,6 +137,43 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       await redis.del(`console:audit:${run}`);
       await redis.quit();
       await adapter.close();
+    },
+  };
+}
+
+export type TrustingService = {
+  url: string;
+  /** The requests it received (method and URL), so a test can show that a refused one never left the console. */
+  received: string[];
+  close(): Promise<void>;
+};
+
+/**
+ * A service's app that a test starts itself, on a free port over the real Redis, trusting this run's
+ * console key (and `more` clients besides): `build` makes it with the logger and auth given.
+ */
+export async function serveTrustingConsole(
+  h: ConsoleHarness,
+  name: string,
+  build: (deps: { logger: Logger; auth: SignatureAuthOptions }) => HttpServer,
+  more: ClientsFile = [],
+): Promise<TrustingService> {
+  const redis = new Redis(testInfra().redisUrl);
+  const logger = testLogger(name);
+  const clients: ClientsFile = [{ clientId: h.consoleClientId, kind: 'operator', keys: [h.consoleKey] }, ...more];
+  const app = build({ logger, auth: { clients, redis, logger } });
+  const received: string[] = [];
+  app.addHook('onRequest', (request, _reply, done) => {
+    received.push(`${request.method} ${request.url}`);
+    done();
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    received,
+    async close() {
+      await app.close();
+      await redis.quit();
     },
   };
 }
