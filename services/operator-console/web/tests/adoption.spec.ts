@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { importBill, payBill } from './payments.ts';
+import { signIn } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
@@ -13,14 +14,6 @@ const cycle = '2026-11';
 
 type Figures = { billsIssued: number; billsPaidViaGateway: number };
 type Adoption = { totals: Figures; byGovernorate: (Figures & { governorate: string | null })[]; byChannel: { channelId: string | null; billsPaidViaGateway: number }[] };
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('role')).toBeVisible();
-}
 
 /** The console's answer for the cycle, with the page's session (what the screen is about to show). */
 async function figures(page: Page): Promise<Adoption> {
@@ -34,7 +27,7 @@ const paidVia = (a: Adoption, channelId: string) => a.byChannel.find((c) => c.ch
 const count = (n: number) => new Intl.NumberFormat('en-GB').format(n);
 
 test('a bill paid through the channel API shows in its governorate and under its channel', async ({ page }) => {
-  await signIn(page, stack.users.viewer);
+  await signIn(page, 'viewer', { shown: 'role' });
   const bill = await importBill(stack);
   // The bill is in billing as soon as the import answered; it is not paid yet.
   const before = await figures(page);

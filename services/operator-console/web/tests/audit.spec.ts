@@ -4,23 +4,16 @@
 // proven in console.spec.ts's force-off test, beside the bank adapter's and orchestration's view of it.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { signIn } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('who')).toBeVisible();
-}
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
 for (const [role, a] of [['viewer', 'a'], ['operator', 'an']] as const) {
   test(`${a} ${role} sees no Audit or Settings entry, and GET /api/audit and /api/settings answer 403`, async ({ page }) => {
-    await signIn(page, stack.users[role]);
+    await signIn(page, role, { shown: 'who' });
     await expect(nav(page).getByRole('link', { name: 'Channels' })).toBeVisible();
     await expect(nav(page).getByRole('link', { name: 'Audit log' })).toHaveCount(0);
     await expect(nav(page).getByRole('link', { name: 'Settings' })).toHaveCount(0);
@@ -34,7 +27,7 @@ for (const [role, a] of [['viewer', 'a'], ['operator', 'an']] as const) {
 }
 
 test("the admin's Audit screen shows the console's sign-in events by person, and Settings every service answering", async ({ page }) => {
-  await signIn(page, stack.users.admin);
+  await signIn(page, 'admin', { shown: 'who' });
   await nav(page).getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
   await page.getByLabel('Source').selectOption('operator-console');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { keyOf, send } from '../../../../bench/signed-client.ts';
+import { signIn } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
@@ -21,13 +22,8 @@ function probe(channelId: string): Probe {
   return JSON.parse(out) as Probe;
 }
 
-async function signIn(page: Page, username: string, password = stack.password): Promise<void> {
-  // The Channels screen (the overview is the landing screen).
-  await page.goto(`${stack.consoleUrl}/#channels`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+// Signed in on the Channels screen (the overview is the landing screen).
+const atChannels = { at: '/#channels' };
 
 const row = (page: Page, channelId: string) => page.locator(`tr[data-channel="${channelId}"]`);
 
@@ -39,7 +35,7 @@ async function offeredByOrchestration(channelId: string): Promise<boolean | unde
 
 test('each role signs in and the header shows its name and role; sign-out returns to sign-in', async ({ page }) => {
   for (const [role, label] of [['viewer', 'Viewer'], ['operator', 'Operator'], ['admin', 'Admin']] as const) {
-    await signIn(page, stack.users[role]);
+    await signIn(page, role, atChannels);
     await expect(page.getByTestId('role')).toHaveText(label);
     await expect(page.getByTestId('who')).toContainText(`${label} Person`);
     await expect(page.getByRole('heading', { name: 'Channels' })).toBeVisible();
@@ -52,7 +48,7 @@ test('each role signs in and the header shows its name and role; sign-out return
 });
 
 test('wrong credentials are said so, and repeated failures lock the username out with the wait', async ({ page }) => {
-  await signIn(page, stack.users.viewer, 'not-the-password');
+  await signIn(page, 'viewer', { ...atChannels, password: 'not-the-password' });
   await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
 
   await page.goto(stack.consoleUrl);
@@ -72,7 +68,7 @@ test('wrong credentials are said so, and repeated failures lock the username out
 
 test('a viewer sees no force buttons, and the backend refuses a force-off sent from the page', async ({ page }) => {
   const channelId = stack.channels['wallet-one'];
-  await signIn(page, stack.users.viewer);
+  await signIn(page, 'viewer', atChannels);
   await expect(row(page, channelId)).toBeVisible();
   await expect(page.getByRole('button', { name: /Force (off|on)/ })).toHaveCount(0);
 
@@ -92,7 +88,7 @@ test('a viewer sees no force buttons, and the backend refuses a force-off sent f
 
 test('an operator forces a channel off with a reason and on again; the bank adapter, its audit log, payment orchestration and the admin\'s Audit screen agree', async ({ page, browser }) => {
   const channelId = stack.channels['bank-alpha'];
-  await signIn(page, stack.users.operator);
+  await signIn(page, 'operator', atChannels);
   const line = row(page, channelId);
   await expect(line.locator('[data-state]')).toHaveAttribute('data-state', 'closed');
 
@@ -120,7 +116,7 @@ test('an operator forces a channel off with a reason and on again; the bank adap
   // The admin's Audit screen shows the row, naming the person and the reason.
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signIn(adminPage, stack.users.admin);
+  await signIn(adminPage, 'admin', atChannels);
   await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   const audited = adminPage.locator(`tr[data-service="bank-adapter"][data-action="channel.force-off"][data-target="${channelId}"]`).first();
   await expect(audited).toContainText(`operator-console/${stack.users.operator}`);
@@ -140,7 +136,7 @@ test('an operator forces a channel off with a reason and on again; the bank adap
 });
 
 test('a session that ends on the server sends the page back to sign-in at its next request', async ({ page, context }) => {
-  await signIn(page, stack.users.operator);
+  await signIn(page, 'operator', atChannels);
   await expect(row(page, stack.channels['wallet-two'])).toBeVisible();
   await context.clearCookies();
   await row(page, stack.channels['wallet-two']).getByRole('button', { name: 'Force off' }).click();

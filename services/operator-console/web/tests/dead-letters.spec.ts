@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { signIn } from './session.ts';
+import type { Role } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
@@ -17,11 +19,8 @@ function publish(key: string, value: string): void {
   execFileSync(process.execPath, [script, commandsTopic, key, value], { encoding: 'utf8', env: { ...process.env, STACK_KAFKA: JSON.stringify(stack.kafka) } });
 }
 
-async function openOutbox(page: Page, username: string): Promise<void> {
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function openOutbox(page: Page, role: Role): Promise<void> {
+  await signIn(page, role);
   await page.getByRole('link', { name: 'Outbox and dead letters' }).click();
   await expect(page.getByRole('heading', { name: 'Dead letters' })).toBeVisible();
 }
@@ -36,7 +35,7 @@ test.beforeAll(() => {
 });
 
 test('a viewer sees the dead letter with its topic, group, kind and reason, and can read the message, but has no Replay', async ({ page }) => {
-  await openOutbox(page, stack.users.viewer);
+  await openOutbox(page, 'viewer');
   const line = page.locator('section[data-dead-letters-service="bank-adapter"] tr', { hasText: key });
   // The list refreshes every 10 s; the ledger stores the dead letter within a moment of the consumer writing it.
   await expect(line).toBeVisible({ timeout: 60_000 });
@@ -49,7 +48,7 @@ test('a viewer sees the dead letter with its topic, group, kind and reason, and 
 });
 
 test('an operator replays it after confirming and is told it fails its contract again; the row stays with the attempt counted', async ({ page }) => {
-  await openOutbox(page, stack.users.operator);
+  await openOutbox(page, 'operator');
   const line = page.locator('section[data-dead-letters-service="bank-adapter"] tr', { hasText: key });
   await expect(line).toBeVisible({ timeout: 60_000 });
   await line.getByRole('button', { name: 'Replay' }).click();

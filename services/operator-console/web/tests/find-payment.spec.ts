@@ -3,20 +3,12 @@
 // billing and its SMS with the delivery receipt (the issue's "Done when"). UPDATE_SCREENSHOTS=1 also
 // writes docs/img/console-timeline.png for the README.
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
 import { payBill, waitForSms } from './payments.ts';
+import { signIn } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
 const screenshot = new URL('../../../../docs/img/console-timeline.png', import.meta.url).pathname;
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('who')).toBeVisible();
-}
 
 test('find-a-payment shows the SMS of that payment: found by its receipt number, with its allocation, settlement and delivery receipt', async ({ page }) => {
   test.setTimeout(120_000);
@@ -24,7 +16,7 @@ test('find-a-payment shows the SMS of that payment: found by its receipt number,
   // The receipt SMS delivered (the SMSC's delivery receipt came back) before the operator looks.
   const sms = await waitForSms(stack, paid.msisdn, { receiptNo: paid.receiptNo, states: ['delivered'], timeoutMs: 60_000 });
 
-  await signIn(page, stack.users.viewer);
+  await signIn(page, 'viewer', { shown: 'who' });
   await page.getByRole('link', { name: 'Find a payment' }).click();
   await page.getByRole('searchbox').fill(paid.receiptNo);
   await page.getByRole('button', { name: 'Find', exact: true }).click();

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
+import { signIn } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
@@ -15,16 +15,9 @@ function plantQueuedIntent(): string {
   return (JSON.parse(execFileSync(process.execPath, [script, 'plant', stack.databaseUrls.payments], { encoding: 'utf8' })) as { intentId: string }).intentId;
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 test('an intent in the reconciliation queue is shown with its reason and evidence, and no action is offered', async ({ page }) => {
   const intentId = plantQueuedIntent();
-  await signIn(page, stack.users.operator);
+  await signIn(page, 'operator');
   await page.getByRole('link', { name: 'Intents needing a person' }).click();
   const card = page.locator(`article[data-intent="${intentId}"]`);
   await expect(card.getByTestId('intent-reason')).toHaveAttribute('data-reason', 'status_inquiry_exhausted');
@@ -43,7 +36,7 @@ test('an intent in the reconciliation queue is shown with its reason and evidenc
 
 test('the Channels screen shows each channel’s numbers and a force-off in its history with the person', async ({ page }) => {
   const channelId = stack.channels['wallet-one'];
-  await signIn(page, stack.users.operator);
+  await signIn(page, 'operator');
   await page.getByRole('link', { name: 'Channels', exact: true }).click();
   const line = page.locator(`tr[data-channel="${channelId}"]`);
   await expect(line.getByTestId('channel-resolving')).toBeVisible();

@@ -6,15 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { payBill, waitForSms } from './payments.ts';
+import { signIn } from './session.ts';
+import type { Role } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
 
-async function openMessages(page: Page, username: string): Promise<void> {
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function openMessages(page: Page, role: Role): Promise<void> {
+  await signIn(page, role);
   await page.getByRole('link', { name: 'Messages' }).click();
   await expect(page.getByRole('heading', { name: 'Messages', level: 2 })).toBeVisible();
 }
@@ -22,7 +21,7 @@ async function openMessages(page: Page, username: string): Promise<void> {
 test("a subscriber's payment SMS appears by number with its delivery receipt", async ({ page }) => {
   const paid = await payBill(stack);
   const sms = await waitForSms(stack, paid.msisdn, { receiptNo: paid.receiptNo, states: ['delivered'] });
-  await openMessages(page, stack.users.viewer);
+  await openMessages(page, 'viewer');
   // Typed as an operator would read it off a handset: 09…, not +963….
   await page.getByLabel('Subscriber number').fill(`0${paid.msisdn.slice(4)}`);
   await page.getByRole('button', { name: 'Find' }).click();
@@ -38,7 +37,7 @@ test('an operator previews a segment, sees the count, creates the campaign and s
   const paid = await payBill(stack);
   await waitForSms(stack, paid.msisdn, { receiptNo: paid.receiptNo });
   const name = `Pay online ${randomUUID().slice(0, 6)}`;
-  await openMessages(page, stack.users.operator);
+  await openMessages(page, 'operator');
   await page.getByRole('button', { name: 'New campaign' }).click();
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Arabic text (required)').fill('ادفع فاتورتك القادمة إلكترونيًا');
@@ -58,7 +57,7 @@ test('an operator previews a segment, sees the count, creates the campaign and s
 });
 
 test('a viewer has no Create or Cancel, and the backend refuses a create sent from the page (403)', async ({ page }) => {
-  await openMessages(page, stack.users.viewer);
+  await openMessages(page, 'viewer');
   await expect(page.getByRole('heading', { name: 'Campaigns' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'New campaign' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Cancel campaign' })).toHaveCount(0);

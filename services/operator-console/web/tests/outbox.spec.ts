@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { signIn } from './session.ts';
+import type { Role } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
@@ -17,18 +19,15 @@ function outboxProbe<T>(command: 'plant' | 'state', arg: string): T {
   return JSON.parse(execFileSync(process.execPath, [script, command, stack.databaseUrls.bank_adapter, arg], { encoding: 'utf8' })) as T;
 }
 
-async function openOutbox(page: Page, username: string): Promise<void> {
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function openOutbox(page: Page, role: Role): Promise<void> {
+  await signIn(page, role);
   await page.getByRole('link', { name: 'Outbox' }).click();
   await expect(page.getByRole('heading', { name: 'Parked outbox events' })).toBeVisible();
 }
 
 test('a viewer sees a parked row and every service answering, but no Replay button', async ({ page }) => {
   const { eventId } = outboxProbe<{ eventId: string }>('plant', resultsTopic);
-  await openOutbox(page, stack.users.viewer);
+  await openOutbox(page, 'viewer');
   const line = page.locator(`section[data-service="bank-adapter"] tr[data-event="${eventId}"]`);
   await expect(line).toContainText('browser.parked');
   await expect(line).toContainText('MESSAGE_TOO_LARGE');
@@ -42,7 +41,7 @@ test('a viewer sees a parked row and every service answering, but no Replay butt
 
 test('an operator replays a parked row after confirming: it leaves the screen and the bank adapter publishes it', async ({ page }) => {
   const { eventId } = outboxProbe<{ eventId: string }>('plant', resultsTopic);
-  await openOutbox(page, stack.users.operator);
+  await openOutbox(page, 'operator');
   const line = page.locator(`section[data-service="bank-adapter"] tr[data-event="${eventId}"]`);
   await line.getByRole('button', { name: 'Replay' }).click();
   const dialog = page.getByRole('dialog');

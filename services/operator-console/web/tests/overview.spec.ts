@@ -3,6 +3,7 @@
 // also writes docs/img/console-overview.png for the README.
 import { expect, test } from '@playwright/test';
 import { payBill } from './payments.ts';
+import { signIn } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
@@ -11,10 +12,7 @@ const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''
 
 test('the overview is the landing screen and counts a payment made through the channel API without a reload', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('Username').fill(stack.users.viewer);
-  await page.getByLabel('Password').fill(stack.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'viewer');
   await expect(page.getByRole('heading', { name: 'Live overview' })).toBeVisible();
   await expect(page.getByTestId('overview-live')).toHaveAttribute('data-state', 'live');
 
