@@ -5,3 +5,4 @@ export * from './notification.ts';
 export * from './adoption.ts';
 export * from './operator-intents.ts';
 export * from './bank-adapter.ts';
+export * from './find-payment.ts';

@@ -1,10 +1,8 @@
 // What billing did with one payment, for the operators' timeline: the bills it settled (and when),
 // a reversal's lines, and anything it could not apply.
+import type { PaymentEffects } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import { appliedLines, unappliedLines } from '../store/pg-payment-effects-store.ts';
-import type { AppliedLine, UnappliedLine } from '../store/pg-payment-effects-store.ts';
-
-export type PaymentEffects = { paymentId: string; applied: AppliedLine[]; unapplied: UnappliedLine[] };
 
 /** Null when billing has not (yet) seen the payment at all. */
 export async function paymentEffects(db: Queryable, paymentId: string): Promise<PaymentEffects | null> {

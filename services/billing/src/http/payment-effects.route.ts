@@ -1,47 +1,12 @@
 // GET /v1/payment-effects/{paymentId}: what billing did with one payment (the bills it was applied
 // to, each bill's state after it, when a bill was settled, a reversal's lines, what it could not
 // apply and why). Operators only: the console's payment timeline. 404 until billing has seen it.
-import { ApiError, idSchema, moneySchema } from '@gateway/contracts';
+import { ApiError, idSchema, paymentEffectsSchema } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { paymentEffects } from '../flows/payment-effects.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
-
-const ts = z.string();
-const responseSchema = z.object({
-  paymentId: z.string(),
-  applied: z.array(
-    z.object({
-      kind: z.enum(['payment', 'reversal']),
-      billId: z.string(),
-      externalBillId: z.string(),
-      accountNo: z.string(),
-      amount: moneySchema,
-      appliedAmount: moneySchema.describe('What counted against the bill (the rest is unapplied)'),
-      waivedLateFee: moneySchema,
-      reversalId: z.string().nullable(),
-      occurredAt: ts,
-      recordedAt: ts,
-      after: z
-        .object({ revision: z.number().int(), status: z.string(), paidAmount: moneySchema, lateFee: moneySchema, at: ts })
-        .nullable()
-        .describe('The bill after this change; status "paid" is when bill.settled was published'),
-    }),
-  ),
-  unapplied: z.array(
-    z.object({
-      kind: z.enum(['payment', 'reversal']),
-      billId: z.string(),
-      accountNo: z.string(),
-      reason: z.string(),
-      amount: moneySchema,
-      recordedAt: ts,
-      resolvedAt: ts.nullable(),
-      resolution: z.string().nullable(),
-    }),
-  ),
-});
 
 export function paymentEffectsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
@@ -54,7 +19,7 @@ export function paymentEffectsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'What billing did with one payment: bills applied and settled, reversal, unapplied amounts',
           headers: signatureHeadersSchema,
           params: z.object({ paymentId: idSchema }),
-          response: { 200: responseSchema, ...errorResponses(400, 401, 403, 404) },
+          response: { 200: paymentEffectsSchema, ...errorResponses(400, 401, 403, 404) },
         },
       },
       async (request) => {

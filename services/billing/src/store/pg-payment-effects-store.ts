@@ -2,34 +2,8 @@
 // that counted, the bill's state after it (from bill_history, where the change names the payment or
 // reversal), and what could not be applied. SQL only.
 import { money } from '@gateway/contracts';
-import type { Money } from '@gateway/contracts';
+import type { AppliedLine, UnappliedLine } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
-
-export type AppliedLine = {
-  kind: 'payment' | 'reversal';
-  billId: string;
-  externalBillId: string;
-  accountNo: string;
-  amount: Money;
-  appliedAmount: Money;
-  waivedLateFee: Money;
-  reversalId: string | null;
-  occurredAt: string;
-  recordedAt: string;
-  /** The bill after this change; null when another writer had already logged that revision. */
-  after: { revision: number; status: string; paidAmount: Money; lateFee: Money; at: string } | null;
-};
-
-export type UnappliedLine = {
-  kind: 'payment' | 'reversal';
-  billId: string;
-  accountNo: string;
-  reason: string;
-  amount: Money;
-  recordedAt: string;
-  resolvedAt: string | null;
-  resolution: string | null;
-};
 
 export async function appliedLines(db: Queryable, paymentId: string): Promise<AppliedLine[]> {
   const { rows } = await db.query<{

@@ -3,62 +3,15 @@
 // it, when it was settled, what could not be applied) and notification's (the SMS, their parts and
 // delivery receipts). Each entry names its service, a kind the browser words in its language, a
 // one-line English summary for API readers, the values it shows and the ids it links by. Pure.
-import type { Money } from '@gateway/contracts';
+import type { Money, PaymentEffects, PaymentTimeline } from '@gateway/contracts';
 
 export type Service = 'payment-orchestration' | 'billing' | 'notification';
 
 /** Payment orchestration's GET /v1/payment-timeline/{id}. */
-export type OrchestrationPart = {
-  payment: {
-    paymentId: string;
-    receiptNo: string;
-    status: string;
-    source: string;
-    intentId: string | null;
-    clientId: string;
-    channelId: string;
-    channelTxnId: string;
-    billerId: string;
-    accountNo: string;
-    amount: Money;
-    fee: Money;
-    paidAt: string;
-    businessDate: string;
-    payerMsisdn: string | null;
-    recordedAt: string;
-    allocations: { billId: string; externalBillId: string; amount: Money; waived: Money; reversedAt: string | null }[];
-    reversal: { reversalId: string; clientId: string; reason: string; amount: Money; status: string; reversedAt: string; recordedAt: string } | null;
-  } | null;
-  intent: {
-    intentId: string;
-    clientId: string;
-    channelId: string;
-    status: string;
-    amount: Money;
-    payerMsisdn: string | null;
-    lastError: { reason: string; message: string | null } | null;
-    createdAt: string;
-    updatedAt: string;
-  } | null;
-  reconciliation: { reason: string; detail: string; moneyMoved: string; createdAt: string; resolvedAt: string | null; resolution: string | null }[];
-  events: { eventId: string; type: string; topic: string; createdAt: string; publishedAt: string | null; parkedAt: string | null }[];
-};
+export type OrchestrationPart = PaymentTimeline;
 
 /** Billing's GET /v1/payment-effects/{paymentId}. */
-export type BillingPart = {
-  applied: {
-    kind: 'payment' | 'reversal';
-    billId: string;
-    externalBillId: string;
-    accountNo: string;
-    amount: Money;
-    appliedAmount: Money;
-    reversalId: string | null;
-    recordedAt: string;
-    after: { revision: number; status: string; paidAmount: Money; at: string } | null;
-  }[];
-  unapplied: { kind: string; billId: string; reason: string; amount: Money; recordedAt: string }[];
-};
+export type BillingPart = PaymentEffects;
 
 /** Notification's GET /v1/payment-messages. */
 export type NotificationPart = {

@@ -2,26 +2,13 @@
 // the typed text may be) and one payment's timeline merged from the three services that know about
 // it. A service that does not answer is reported as unavailable with one line; the others still show.
 import { ApiError } from '@gateway/contracts';
-import type { Money } from '@gateway/contracts';
+import type { PaymentSummary } from '@gateway/contracts';
 import type { ServiceClient } from '../clients/service-client.ts';
 import type { Operator } from '../domain/operators.ts';
 import { isTimelineId, searchesFor } from '../domain/payment-query.ts';
 import type { SearchKey } from '../domain/payment-query.ts';
 import { mergeTimeline } from '../domain/payment-timeline.ts';
 import type { BillingPart, NotificationPart, OrchestrationPart, Service, TimelineEntry } from '../domain/payment-timeline.ts';
-
-export type PaymentSummary = {
-  kind: 'payment' | 'intent';
-  paymentId: string | null;
-  intentId: string | null;
-  receiptNo: string | null;
-  channelId: string;
-  channelTxnId: string | null;
-  accountNo: string;
-  amount: Money;
-  status: string;
-  at: string;
-};
 
 export type FindServices = { orchestration: ServiceClient; billing: ServiceClient; notification: ServiceClient };
 

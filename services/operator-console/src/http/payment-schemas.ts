@@ -1,19 +1,6 @@
 // The shapes of the console's "Find a payment" answers (GET /api/payments, GET /api/payments/{id}/timeline).
-import { moneySchema } from '@gateway/contracts';
+import { moneySchema, paymentSummarySchema } from '@gateway/contracts';
 import { z } from 'zod';
-
-export const paymentSummarySchema = z.object({
-  kind: z.enum(['payment', 'intent']),
-  paymentId: z.string().nullable(),
-  intentId: z.string().nullable(),
-  receiptNo: z.string().nullable(),
-  channelId: z.string(),
-  channelTxnId: z.string().nullable(),
-  accountNo: z.string(),
-  amount: moneySchema,
-  status: z.string(),
-  at: z.string(),
-});
 
 export const searchAnswerSchema = z.object({
   q: z.string(),

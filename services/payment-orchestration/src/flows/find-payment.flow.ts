@@ -1,19 +1,13 @@
 // The operator's "find a payment": search by any identifier a caller may quote, and the timeline of
 // one payment (or of an intent that never became one) as this service saw it.
+import type { PaymentSummary, PaymentTimeline } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import { intentSnapshot, paymentRecord, publishedEvents, reconciliationOf, searchPayments } from '../store/pg-payment-search-store.ts';
-import type { IntentSnapshot, PaymentRecord, PaymentSummary, PublishedEvent, ReconciliationEntry, SearchBy } from '../store/pg-payment-search-store.ts';
+import type { SearchBy } from '../store/pg-payment-search-store.ts';
 
 export function findPayments(db: Queryable, by: SearchBy, limit: number): Promise<PaymentSummary[]> {
   return searchPayments(db, by, limit);
 }
-
-export type PaymentTimeline = {
-  payment: PaymentRecord | null;
-  intent: IntentSnapshot | null;
-  reconciliation: ReconciliationEntry[];
-  events: PublishedEvent[];
-};
 
 /** `id` is a payment id or an intent id; null when it is neither. */
 export async function paymentTimeline(db: Queryable, id: string): Promise<PaymentTimeline | null> {

@@ -1,7 +1,7 @@
 // GET /v1/payment-search?receiptNo=|channelTxnId=|paymentId=|intentId=|accountNo=|msisdn=: the
 // operators' "find a payment" (the console's screen 3). Exactly one identifier; payments and the
 // intents that never became one, newest first, bounded. Operators only: any client's payments.
-import { ApiError, moneySchema, storableText } from '@gateway/contracts';
+import { ApiError, paymentSearchResponseSchema, storableText } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -24,19 +24,6 @@ const querySchema = z.strictObject({
   accountNo: storableText().trim().min(1).max(64).optional(),
   msisdn: storableText().trim().min(3).max(32).optional().describe('A Syrian mobile: +9639…, 009639…, 9639… or 09…'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-
-export const paymentSummarySchema = z.object({
-  kind: z.enum(['payment', 'intent']),
-  paymentId: z.string().nullable(),
-  intentId: z.string().nullable(),
-  receiptNo: z.string().nullable(),
-  channelId: z.string(),
-  channelTxnId: z.string().nullable(),
-  accountNo: z.string(),
-  amount: moneySchema,
-  status: z.string(),
-  at: z.string().describe('Paid at (a payment) or created at (an intent)'),
 });
 
 /**
@@ -78,7 +65,7 @@ export function paymentSearchRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Find payments and intents by receipt number, channelTxnId, payment id, intent id, account or subscriber number',
           headers: signatureHeadersSchema,
           querystring: querySchema,
-          response: { 200: z.object({ results: z.array(paymentSummarySchema) }), ...errorResponses(400, 401, 403, 429) },
+          response: { 200: paymentSearchResponseSchema, ...errorResponses(400, 401, 403, 429) },
         },
       },
       async (request) => {

@@ -2,7 +2,7 @@
 // everything this service holds about one of them (the request, the allocations, the intent, the
 // reversal, the reconciliation queue, the outbox events it published). SQL only.
 import { money } from '@gateway/contracts';
-import type { Money } from '@gateway/contracts';
+import type { IntentSnapshot, PaymentRecord, PaymentSummary, PublishedEvent, ReconciliationEntry } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 
 export type SearchBy =
@@ -12,19 +12,6 @@ export type SearchBy =
   | { intentId: string }
   | { accountNo: string }
   | { msisdns: readonly string[] };
-
-export type PaymentSummary = {
-  kind: 'payment' | 'intent';
-  paymentId: string | null;
-  intentId: string | null;
-  receiptNo: string | null;
-  channelId: string;
-  channelTxnId: string | null;
-  accountNo: string;
-  amount: Money;
-  status: string;
-  at: string;
-};
 
 type SummaryRow = {
   kind: 'payment' | 'intent';
@@ -85,29 +72,6 @@ export async function searchPayments(db: Queryable, by: SearchBy, limit: number)
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
-
-export type PaymentRecord = {
-  paymentId: string;
-  receiptNo: string;
-  status: string;
-  source: string;
-  intentId: string | null;
-  clientId: string;
-  channelId: string;
-  channelTxnId: string;
-  billerId: string;
-  accountNo: string;
-  amount: Money;
-  fee: Money;
-  paidAt: string;
-  businessDate: string;
-  inquiryRef: string | null;
-  payerMsisdn: string | null;
-  correlationId: string | null;
-  recordedAt: string;
-  allocations: { billId: string; externalBillId: string; amount: Money; waived: Money; reversedAt: string | null }[];
-  reversal: { reversalId: string; clientId: string; reason: string; amount: Money; fee: Money; status: string; reversedAt: string; recordedAt: string } | null;
-};
 
 export async function paymentRecord(db: Queryable, by: { paymentId: string } | { intentId: string }): Promise<PaymentRecord | null> {
   const { rows } = await db.query<{
@@ -182,23 +146,6 @@ export async function paymentRecord(db: Queryable, by: { paymentId: string } | {
   };
 }
 
-export type IntentSnapshot = {
-  intentId: string;
-  clientId: string;
-  channelId: string;
-  status: string;
-  amount: Money;
-  fee: Money;
-  payerMsisdn: string | null;
-  payerAccountNo: string | null;
-  lastError: { reason: string; message: string | null; channelCode: string | null } | null;
-  reconciliationReason: string | null;
-  refundStatus: string | null;
-  createdAt: string;
-  expiresAt: string;
-  updatedAt: string;
-};
-
 export async function intentSnapshot(db: Queryable, intentId: string): Promise<IntentSnapshot | null> {
   const { rows } = await db.query<{
     intent_id: string;
@@ -244,8 +191,6 @@ export async function intentSnapshot(db: Queryable, intentId: string): Promise<I
   };
 }
 
-export type ReconciliationEntry = { reason: string; detail: string; moneyMoved: string; createdAt: string; resolvedAt: string | null; resolution: string | null };
-
 export async function reconciliationOf(db: Queryable, intentId: string): Promise<ReconciliationEntry[]> {
   const { rows } = await db.query<{ reason: string; detail: string; money_moved: string; created_at: Date; resolved_at: Date | null; resolution: string | null }>(
     `SELECT reason, detail, money_moved, created_at, resolved_at, resolution FROM intent_reconciliation WHERE intent_id = $1 ORDER BY created_at, id`,
@@ -253,8 +198,6 @@ export async function reconciliationOf(db: Queryable, intentId: string): Promise
   );
   return rows.map((r) => ({ reason: r.reason, detail: r.detail, moneyMoved: r.money_moved, createdAt: r.created_at.toISOString(), resolvedAt: iso(r.resolved_at), resolution: r.resolution }));
 }
-
-export type PublishedEvent = { eventId: string; type: string; topic: string; createdAt: string; publishedAt: string | null; parkedAt: string | null };
 
 /**
  * The outbox rows about the payment or its intent, oldest first. Payment events are keyed by account
