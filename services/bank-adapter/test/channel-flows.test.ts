@@ -99,12 +99,8 @@ describe('unknown outcomes', () => {
 
   it('wallet-two (no dedupe): a dropped confirm reply is resolved by inquiry, never by a second confirm or debit', async () => {
     const wallet = h.simulators['wallet-two'];
-    const debit = await h.requestDebit('wallet-two');
-    const otp = await h.result(debit, 'channel.otp-required');
-    await wallet.control({ dropReplyRate: 1 });
+    const { debit } = await h.debitWithLostConfirmReply();
     try {
-      await h.submitOtp(debit, '123456', otp.payload.channelRef);
-      await h.result(debit, 'channel.debit-unknown');
       const ok = await h.result(debit, 'channel.debit-succeeded');
       expect(await wallet.transactions(debit.payload.reference)).toEqual([expect.objectContaining({ txnId: ok.payload.channelTxnId })]);
     } finally {

@@ -87,13 +87,9 @@ describe('channel insights', () => {
 
   it('shows an unknown outcome being resolved, and the debit’s evidence for the reconciliation queue', async () => {
     const wallet = h.simulators['wallet-two'];
-    const debit = await h.requestDebit('wallet-two');
-    const otp = await h.result(debit, 'channel.otp-required');
     // The confirm's reply is lost, and every inquiry then fails before any effect: the outcome stays unknown.
-    await wallet.control({ dropReplyRate: 1 });
+    const { debit, otp } = await h.debitWithLostConfirmReply();
     try {
-      await h.submitOtp(debit, '123456', otp.payload.channelRef);
-      await h.result(debit, 'channel.debit-unknown');
       await wallet.control({ dropReplyRate: 0, failureRate: 1 });
       await waitFor(async () => Number((await h.debitRow(debit.payload.reference))?.['attempts'] ?? 0) >= 1, { timeoutMs: 5_000, message: 'an inquiry' });
 

@@ -74,6 +74,12 @@ export type AdapterHarness = {
   restart(options?: { startPoller?: boolean }): Promise<AdapterInstance>;
   requestDebit(channelId: ChannelId, overrides?: Partial<EventOf<'channel.debit-requested'>['payload']>): Promise<EventOf<'channel.debit-requested'>>;
   submitOtp(debit: EventOf<'channel.debit-requested'>, otp: string, channelRef: string | null): Promise<EventOf<'channel.otp-submitted'>>;
+  /**
+   * A wallet-two debit whose confirm reply is lost, once it is channel.debit-unknown. wallet-two then
+   * drops every reply (dropReplyRate 1) until the caller sets it back, in a finally; if this fails, it
+   * has set it back itself.
+   */
+  debitWithLostConfirmReply(): Promise<{ debit: EventOf<'channel.debit-requested'>; otp: EventOf<'channel.otp-required'> }>;
   requestStatus(debit: EventOf<'channel.debit-requested'>): Promise<EventOf<'channel.status-requested'>>;
   /** Asks for the debit to be given back, as orchestration does when its payment was refused. */
   requestRefund(debit: EventOf<'channel.debit-requested'>, channelTxnId: string): Promise<EventOf<'channel.refund-requested'>>;
@@ -242,6 +248,20 @@ export async function startAdapterHarness(
       });
       await publish(event);
       return event;
+    },
+    async debitWithLostConfirmReply() {
+      const wallet = h.simulators['wallet-two'];
+      const debit = await h.requestDebit('wallet-two');
+      const otp = await h.result(debit, 'channel.otp-required');
+      await wallet.control({ dropReplyRate: 1 });
+      try {
+        await h.submitOtp(debit, '123456', otp.payload.channelRef);
+        await h.result(debit, 'channel.debit-unknown');
+      } catch (error) {
+        await wallet.control({ dropReplyRate: 0 });
+        throw error;
+      }
+      return { debit, otp };
     },
     async requestStatus(debit) {
       const p = debit.payload;
