@@ -1,37 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
-import type { TestDatabase } from '@gateway/testkit';
-import { Redis } from 'ioredis';
+import { testLogger } from '@gateway/testkit';
 import { appendAudit } from '../src/audit/index.ts';
-import { createHttpServer } from '../src/http/index.ts';
-import type { AuditRowView, HttpServer } from '../src/http/index.ts';
-import { createAuditLogTable, operatorAndChannelClients, signedInject } from './support/signed-operator-app.ts';
-import type { SigningKey } from './support/signed-operator-app.ts';
+import type { AuditRowView } from '../src/http/index.ts';
+import { operatorAndChannelClients, signedInject, startOutboxApp } from './support/signed-operator-app.ts';
+import type { OutboxApp, SigningKey } from './support/signed-operator-app.ts';
 
 // GET /v1/audit-log as every service mounts it (createHttpServer with its pool and auth), over a real
 // audit_log made like the services' migrations make it.
 const { clients, operatorKey, channelKey } = operatorAndChannelClients();
 const logger = testLogger();
-let db: TestDatabase;
-let redis: Redis;
-let app: HttpServer;
+let served: OutboxApp;
 
 type Page = { entries: AuditRowView[]; nextCursor: string | null };
 
 async function get(query: string, as: SigningKey | null = operatorKey) {
-  const res = await signedInject(app, 'GET', `/v1/audit-log${query}`, as);
+  const res = await signedInject(served.app, 'GET', `/v1/audit-log${query}`, as);
   return { status: res.statusCode, body: res.json<Page & { error?: { code: string } }>() };
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await createAuditLogTable(db.pool);
-  redis = new Redis(testInfra().redisUrl);
-  app = createHttpServer({ service: 'kit-audit-test', version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
-  await app.ready();
+  served = await startOutboxApp({ service: 'kit-audit-test', clients, logger, auditLog: true });
   // Five rows by two people and one refusal, oldest first.
   for (let i = 1; i <= 5; i++) {
-    await appendAudit(db.pool, {
+    await appendAudit(served.db.pool, {
       actor: `ops-console/${i % 2 === 0 ? 'bob' : 'alice'}`,
       action: i === 5 ? 'channel.force-on' : 'channel.force-off',
       target: `bank-${i}`,
@@ -39,13 +30,11 @@ beforeAll(async () => {
       requestId: `req-${i}`,
     });
   }
-  await appendAudit(db.pool, { actor: 'unauthenticated', action: 'auth.refused', target: '/v1/payments', detail: { count: 3 } });
+  await appendAudit(served.db.pool, { actor: 'unauthenticated', action: 'auth.refused', target: '/v1/payments', detail: { count: 3 } });
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await redis?.quit();
-  await db?.drop();
+  await served?.close();
 });
 
 describe('GET /v1/audit-log', () => {
@@ -58,7 +47,7 @@ describe('GET /v1/audit-log', () => {
     expect(first.body.nextCursor).toBe(first.body.entries[3]!.id);
 
     // A row written between the pages changes neither: the cursor is a position, not an offset.
-    await appendAudit(db.pool, { actor: 'ops-console/carol', action: 'outbox.replay', target: 'late' });
+    await appendAudit(served.db.pool, { actor: 'ops-console/carol', action: 'outbox.replay', target: 'late' });
     const second = await get(`?limit=4&cursor=${first.body.nextCursor}`);
     expect(second.body.entries.map((e) => e.target)).toEqual(['bank-2', 'bank-1']);
     expect(second.body.nextCursor).toBeNull();
@@ -69,7 +58,7 @@ describe('GET /v1/audit-log', () => {
     expect(bob.body.entries.map((e) => e.target)).toEqual(['bank-4', 'bank-2']);
     const on = await get('?action=channel.force-on');
     expect(on.body.entries.map((e) => e.target)).toEqual(['bank-5']);
-    const { rows } = await db.pool.query<{ at: Date }>("SELECT at FROM audit_log WHERE target = 'late'");
+    const { rows } = await served.db.pool.query<{ at: Date }>("SELECT at FROM audit_log WHERE target = 'late'");
     const since = await get(`?since=${encodeURIComponent(rows[0]!.at.toISOString())}`);
     expect(since.body.entries.map((e) => e.target)).toEqual(['late']);
   });

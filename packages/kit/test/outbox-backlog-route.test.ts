@@ -1,47 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { anEvent, createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
-import type { TestDatabase } from '@gateway/testkit';
-import { Redis } from 'ioredis';
+import { anEvent, testLogger } from '@gateway/testkit';
 import { withTransaction } from '../src/db/index.ts';
-import { createHttpServer } from '../src/http/index.ts';
-import type { HttpServer } from '../src/http/index.ts';
 import { enqueueEvent } from '../src/outbox/index.ts';
-import { operatorAndChannelClients, signedInject } from './support/signed-operator-app.ts';
-import type { SigningKey } from './support/signed-operator-app.ts';
+import { operatorAndChannelClients, signedInject, startOutboxApp } from './support/signed-operator-app.ts';
+import type { OutboxApp, SigningKey } from './support/signed-operator-app.ts';
 
 // GET /v1/outbox/backlog, as every service mounts it (createHttpServer with its pool and auth): what
 // the outbox still has to send. No relay runs here, so rows stay where the test puts them.
 const { clients, operatorKey, channelKey } = operatorAndChannelClients();
 const logger = testLogger();
-let db: TestDatabase;
-let redis: Redis;
-let app: HttpServer;
+let served: OutboxApp;
 
 async function backlog(as: SigningKey | null = operatorKey) {
-  const res = await signedInject(app, 'GET', '/v1/outbox/backlog', as);
+  const res = await signedInject(served.app, 'GET', '/v1/outbox/backlog', as);
   return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
 }
 
 async function enqueue(count: number): Promise<string[]> {
   const events = Array.from({ length: count }, () => anEvent('payment.completed', { key: `acct-${randomUUID().slice(0, 8)}` }));
-  await withTransaction(db.pool, async (client) => {
+  await withTransaction(served.db.pool, async (client) => {
     for (const e of events) await enqueueEvent(client, e, 'payments.payments');
   });
   return events.map((e) => e.eventId);
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = new Redis(testInfra().redisUrl);
-  app = createHttpServer({ service: 'kit-backlog-test', version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
-  await app.ready();
+  served = await startOutboxApp({ service: 'kit-backlog-test', clients, logger });
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await redis?.quit();
-  await db?.drop();
+  await served?.close();
 });
 
 describe('GET /v1/outbox/backlog', () => {
@@ -53,9 +42,9 @@ describe('GET /v1/outbox/backlog', () => {
 
   it('counts the waiting rows from the oldest one, and the parked rows apart; published rows are not backlog', async () => {
     const [published, parked, waiting] = await enqueue(3);
-    await db.pool.query(`UPDATE outbox SET created_at = '2026-01-02T03:04:05Z' WHERE event_id = $1`, [waiting]);
-    await db.pool.query(`UPDATE outbox SET created_at = '2026-01-01T00:00:00Z', published_at = now() WHERE event_id = $1`, [published]);
-    await db.pool.query(`UPDATE outbox SET created_at = '2025-12-31T00:00:00Z', parked_at = now(), attempts = 5 WHERE event_id = $1`, [parked]);
+    await served.db.pool.query(`UPDATE outbox SET created_at = '2026-01-02T03:04:05Z' WHERE event_id = $1`, [waiting]);
+    await served.db.pool.query(`UPDATE outbox SET created_at = '2026-01-01T00:00:00Z', published_at = now() WHERE event_id = $1`, [published]);
+    await served.db.pool.query(`UPDATE outbox SET created_at = '2025-12-31T00:00:00Z', parked_at = now(), attempts = 5 WHERE event_id = $1`, [parked]);
     const res = await backlog();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ unpublished: 1, oldestUnpublishedAt: '2026-01-02T03:04:05.000Z', parked: 1 });

@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { anEvent, createTestDatabase, testInfra, testLogger } from '@gateway/testkit';
-import type { TestDatabase } from '@gateway/testkit';
-import { Redis } from 'ioredis';
+import { anEvent, testLogger } from '@gateway/testkit';
 import { withTransaction } from '../src/db/index.ts';
 import { createHttpServer } from '../src/http/index.ts';
-import type { HttpServer } from '../src/http/index.ts';
 import { enqueueEvent } from '../src/outbox/index.ts';
-import { createAuditLogTable, operatorAndChannelClients, signedInject } from './support/signed-operator-app.ts';
-import type { SigningKey } from './support/signed-operator-app.ts';
+import { operatorAndChannelClients, signedInject, startOutboxApp } from './support/signed-operator-app.ts';
+import type { OutboxApp, SigningKey } from './support/signed-operator-app.ts';
 
 // The operator routes over parked outbox rows, as every service mounts them (createHttpServer with
 // its pool and auth). Rows are parked by hand here: how the relay parks them is outbox-poison.test.ts.
 const { clients, operatorKey, channelKey } = operatorAndChannelClients();
 const logger = testLogger();
-let db: TestDatabase;
-let redis: Redis;
-let app: HttpServer;
+let served: OutboxApp;
 
 async function send(method: 'GET' | 'POST', path: string, options: { as?: SigningKey | null; idempotencyKey?: string } = {}) {
   const as = options.as === undefined ? operatorKey : options.as;
-  const res = await signedInject(app, method, path, as, options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey });
+  const res = await signedInject(served.app, method, path, as, options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey });
   return { status: res.statusCode, body: res.json<Record<string, unknown>>(), headers: res.headers };
 }
 
@@ -28,10 +23,10 @@ async function send(method: 'GET' | 'POST', path: string, options: { as?: Signin
 async function parkedWithFollowers(followers: number): Promise<string[]> {
   const accountNo = `acct-${randomUUID().slice(0, 8)}`;
   const events = Array.from({ length: 1 + followers }, () => anEvent('payment.completed', { key: accountNo }));
-  await withTransaction(db.pool, async (client) => {
+  await withTransaction(served.db.pool, async (client) => {
     for (const e of events) await enqueueEvent(client, e, 'payments.payments');
   });
-  await db.pool.query(
+  await served.db.pool.query(
     `UPDATE outbox SET parked_at = now(), attempts = 5, last_error = 'KafkaJSProtocolError MESSAGE_TOO_LARGE: The request included a message larger than the max message size the server will accept'
      WHERE event_id = $1`,
     [events[0]?.eventId],
@@ -40,17 +35,11 @@ async function parkedWithFollowers(followers: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await createAuditLogTable(db.pool);
-  redis = new Redis(testInfra().redisUrl);
-  app = createHttpServer({ service: 'kit-parked-test', version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
-  await app.ready();
+  served = await startOutboxApp({ service: 'kit-parked-test', clients, logger, auditLog: true });
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await redis?.quit();
-  await db?.drop();
+  await served?.close();
 });
 
 describe('parked outbox routes', () => {
@@ -70,14 +59,14 @@ describe('parked outbox routes', () => {
     const first = await send('POST', `/v1/outbox/parked/${parked}/replay`, { idempotencyKey });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ eventId: parked, status: 'unparked' });
-    const { rows } = await db.pool.query('SELECT parked_at, attempts FROM outbox WHERE event_id = $1', [parked]);
+    const { rows } = await served.db.pool.query('SELECT parked_at, attempts FROM outbox WHERE event_id = $1', [parked]);
     expect(rows).toEqual([{ parked_at: null, attempts: 0 }]);
 
     const again = await send('POST', `/v1/outbox/parked/${parked}/replay`, { idempotencyKey });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    const audit = await db.pool.query('SELECT actor, action FROM audit_log WHERE target = $1', [parked]);
+    const audit = await served.db.pool.query('SELECT actor, action FROM audit_log WHERE target = $1', [parked]);
     expect(audit.rows).toEqual([{ actor: 'ops-console', action: 'outbox.replay' }]);
 
     const notParked = await send('POST', `/v1/outbox/parked/${parked}/replay`, { idempotencyKey: randomUUID() });
@@ -95,12 +84,12 @@ describe('parked outbox routes', () => {
     expect((await send('POST', `/v1/outbox/parked/${parked}/replay`)).status).toBe(400);
     expect((await send('POST', '/v1/outbox/parked/not-an-id/replay', { idempotencyKey: randomUUID() })).status).toBe(400);
     // Nothing was replayed by any of these.
-    const { rows } = await db.pool.query('SELECT parked_at IS NOT NULL AS parked FROM outbox WHERE event_id = $1', [parked]);
+    const { rows } = await served.db.pool.query('SELECT parked_at IS NOT NULL AS parked FROM outbox WHERE event_id = $1', [parked]);
     expect(rows).toEqual([{ parked: true }]);
   });
 
   it('are not mounted without the pool', async () => {
-    const bare = createHttpServer({ service: 'kit-parked-test', version: '0', logger, auth: { clients, redis, logger } });
+    const bare = createHttpServer({ service: 'kit-parked-test', version: '0', logger, auth: { clients, redis: served.redis, logger } });
     try {
       const res = await signedInject(bare, 'GET', '/v1/outbox/parked', operatorKey);
       expect(res.statusCode).toBe(404);

@@ -1,11 +1,16 @@
 // What the kit's operator-route tests share: an operator and a channel client with keys of this run
 // (so their signature nonces never meet another run's in the shared Redis), a signed inject as the
-// console's client signs, and the audit_log table each service's own migrations make.
+// console's client signs, and the app as every service mounts it over a fresh database.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createTestDatabase, testInfra } from '@gateway/testkit';
+import type { TestDatabase } from '@gateway/testkit';
+import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { signRequest } from '../../src/auth/index.ts';
 import type { ClientsFile } from '../../src/auth/index.ts';
+import { createHttpServer } from '../../src/http/index.ts';
 import type { HttpServer } from '../../src/http/index.ts';
+import type { Logger } from '../../src/logger/index.ts';
 
 export const HOST = '127.0.0.1:3001';
 
@@ -33,8 +38,33 @@ export async function signedInject(app: HttpServer, method: 'GET' | 'POST', path
 }
 
 /** Each service's own migrations make audit_log; the kit's test database has only the kit's tables. */
-export async function createAuditLogTable(pool: Pool): Promise<void> {
+async function createAuditLogTable(pool: Pool): Promise<void> {
   await pool.query(`CREATE TABLE audit_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), actor text NOT NULL,
     action text NOT NULL, target text NOT NULL, detail jsonb NOT NULL DEFAULT '{}'::jsonb, request_id text NULL)`);
+}
+
+export type OutboxApp = { db: TestDatabase; redis: Redis; app: HttpServer; close(): Promise<void> };
+
+/**
+ * createHttpServer as every service mounts it (its outbox pool, and signature auth over the real Redis
+ * for `clients`), over a fresh kit database; `auditLog`: with the audit_log table too.
+ */
+export async function startOutboxApp(options: { service: string; clients: ClientsFile; logger: Logger; auditLog?: boolean }): Promise<OutboxApp> {
+  const { service, clients, logger } = options;
+  const db = await createTestDatabase();
+  if (options.auditLog === true) await createAuditLogTable(db.pool);
+  const redis = new Redis(testInfra().redisUrl);
+  const app = createHttpServer({ service, version: '0', logger, auth: { clients, redis, logger }, outboxPool: db.pool });
+  await app.ready();
+  return {
+    db,
+    redis,
+    app,
+    async close() {
+      await app.close();
+      await redis.quit();
+      await db.drop();
+    },
+  };
 }
