@@ -45,6 +45,7 @@ const required: EventType[] = [
   'notification.sms-sent',
   'notification.sms-delivered',
   'notification.sms-failed',
+  'complaint.logged',
 ];
 
 const expectedTopic = (type: string): string => {
@@ -52,6 +53,7 @@ const expectedTopic = (type: string): string => {
   if (type.startsWith('payment.')) return 'payments.payments';
   if (type.startsWith('intent.')) return 'payments.intents';
   if (type.startsWith('notification.')) return 'notifications.deliveries';
+  if (type.startsWith('complaint.')) return 'payments.complaints';
   return ['channel.debit-requested', 'channel.otp-submitted', 'channel.status-requested', 'channel.refund-requested'].includes(type)
     ? 'channels.commands'
     : 'channels.results';

@@ -37,6 +37,13 @@ export const configSchema = commonConfigSchema.extend({
   // is tried: three of the adapter's CHANNEL_HEALTH_INTERVAL (30 s), so one lost report is no outage
   // and an adapter gone with a breaker open blocks nobody for long.
   CHANNEL_HEALTH_STALE_AFTER: envDurationMs().default(90_000),
+  // Complaints: the turnaround of each type (a complaint not resolved by its due time is escalated).
+  // A day where the gateway can check it itself, longer where a bank or wallet has to answer.
+  COMPLAINT_TURNAROUND_PAID_NOT_SETTLED: envDurationMs().default(86_400_000),
+  COMPLAINT_TURNAROUND_DOUBLE_DEBIT: envDurationMs().default(3 * 86_400_000),
+  COMPLAINT_TURNAROUND_WRONG_AMOUNT: envDurationMs().default(3 * 86_400_000),
+  COMPLAINT_TURNAROUND_REFUND_NOT_RECEIVED: envDurationMs().default(5 * 86_400_000),
+  COMPLAINT_TURNAROUND_NO_SMS: envDurationMs().default(86_400_000),
   // Consumed topics and groups; overridable so a test or a replay can use its own.
   BILLS_TOPIC: envString().default('billing.bills'),
   BILL_READ_MODEL_GROUP_ID: envString().default('payments.bill-read-model'),

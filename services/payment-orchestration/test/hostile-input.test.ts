@@ -17,7 +17,7 @@ const signers = hostileClients([{ kind: 'channel', channelId: 'bank-alpha' }, { 
 describeHostileInput('payment orchestration', {
   host: '127.0.0.1:3002',
   // The service's tables a request could write, and the outbox: none may grow.
-  tables: ['payments', 'payment_allocations', 'reversals', 'ledger_entries', 'payment_intents', 'intent_bills', 'inquiries', 'outbox'],
+  tables: ['payments', 'payment_allocations', 'reversals', 'ledger_entries', 'payment_intents', 'intent_bills', 'inquiries', 'complaints', 'outbox'],
   signers,
   minCases: 500,
   async start() {
@@ -64,6 +64,8 @@ describeHostileInput('payment orchestration', {
       { method: 'GET', url: '/v1/payment-intents/:id', params: { id: intentId }, as: 'portal' },
       { method: 'POST', url: '/v1/payment-intents/:id/confirm', params: { id: intentId }, body: () => ({ otp: '123456' }), as: 'portal' },
       { method: 'POST', url: '/v1/payment-intents/:id/cancel', params: { id: intentId }, body: () => ({ reason: 'changed my mind' }), as: 'portal' },
+      { method: 'POST', url: '/v1/complaints', body: () => ({ type: 'no_sms', msisdn: '+963944123456', description: 'no receipt SMS', intentId: intentId }), as: 'portal' },
+      { method: 'GET', url: '/v1/complaints/:id', params: { id: 'cmp_00000000-0000-7000-8000-000000000000' }, as: 'portal' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
       { method: 'GET', url: '/v1/outbox/backlog', as: 'operator' },
       { method: 'GET', url: '/v1/payment-search', query: { receiptNo: 'RC-20260510-000001' }, as: 'operator' },

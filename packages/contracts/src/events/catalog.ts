@@ -11,6 +11,7 @@ import * as payment from './payloads/payment.ts';
 import * as intent from './payloads/intent.ts';
 import * as channel from './payloads/channel.ts';
 import * as notification from './payloads/notification.ts';
+import * as complaint from './payloads/complaint.ts';
 
 export type EventDefinition<
   TType extends string = string,
@@ -323,6 +324,15 @@ export const eventCatalog = {
     keyedBy: 'messageId',
     description: 'The SMS was refused, failed or expired.',
     example: ex.notificationSmsFailedExample,
+  }),
+  'complaint.logged': defineEvent({
+    type: 'complaint.logged',
+    version: 1,
+    topic: 'payments.complaints',
+    payload: complaint.complaintLoggedV1,
+    keyedBy: 'complaintId',
+    description: 'A channel or the portal filed a complaint for a customer; dueBy is its turnaround clock.',
+    example: ex.complaintLoggedExample,
   }),
 } as const;
 

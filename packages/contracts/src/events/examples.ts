@@ -7,6 +7,7 @@ import type * as paymentSchemas from './payloads/payment.ts';
 import type * as intentSchemas from './payloads/intent.ts';
 import type * as channelSchemas from './payloads/channel.ts';
 import type * as notificationSchemas from './payloads/notification.ts';
+import type * as complaintSchemas from './payloads/complaint.ts';
 
 type In<T extends z.ZodType> = z.input<T>;
 const syp = (amount: number) => ({ amount, currency: 'SYP' as const });
@@ -353,4 +354,18 @@ export const notificationSmsFailedExample: In<typeof notificationSchemas.notific
   reason: 'handset unreachable until validity period ended',
   errorCode: '0x00000400',
   failedAt: '2026-05-21T09:14:04.000Z',
+};
+
+export const complaintLoggedExample: In<typeof complaintSchemas.complaintLoggedV1> = {
+  complaintId: 'cmp_0197a0c1-2b3c-7d4e-8f50-6a7b8c9d0e1f',
+  clientId: 'citizen-portal',
+  type: 'paid_not_settled',
+  status: 'logged',
+  paymentId: `pay_${ids.payment}`,
+  channelTxnId: null,
+  intentId: null,
+  accountNo: '0112345678',
+  msisdn: '+963944123456',
+  dueBy: '2026-05-21T09:20:00.000Z',
+  createdAt: '2026-05-20T09:20:00.000Z',
 };

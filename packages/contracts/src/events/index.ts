@@ -10,3 +10,4 @@ export * from './payloads/payment.ts';
 export * from './payloads/intent.ts';
 export * from './payloads/channel.ts';
 export * from './payloads/notification.ts';
+export * from './payloads/complaint.ts';

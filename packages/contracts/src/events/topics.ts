@@ -19,6 +19,12 @@ export const topics = {
     owner: 'payment-orchestration',
     description: 'Gateway-initiated payment intents (intent.*), keyed by intent id.',
   },
+  'payments.complaints': {
+    name: 'payments.complaints',
+    partitions: 3,
+    owner: 'payment-orchestration',
+    description: 'Customer complaints and their turnaround clock (complaint.*), keyed by complaint id.',
+  },
   'channels.commands': {
     name: 'channels.commands',
     partitions: 3,

@@ -6,3 +6,4 @@ export * from './adoption.ts';
 export * from './operator-intents.ts';
 export * from './bank-adapter.ts';
 export * from './find-payment.ts';
+export * from './complaints.ts';

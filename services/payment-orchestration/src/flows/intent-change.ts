@@ -13,7 +13,7 @@ import { serviceName } from '../service-name.ts';
 import { queueReconciliation, releaseBillHold, resolveDoubt, retakeBillHold, saveIntent } from '../store/pg-intent-store.ts';
 
 /** Where intent events and channel commands go; tests point them at topics of their own. */
-export type IntentTopics = { intents?: string | undefined; commands?: string | undefined };
+export type IntentTopics = { intents?: string | undefined; commands?: string | undefined; complaints?: string | undefined };
 
 export type IntentChangeContext = {
   now: Date;

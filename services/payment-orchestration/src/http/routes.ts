@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { billInquiryRoute } from './bill-inquiry.route.ts';
 import { billersRoute } from './billers.route.ts';
 import { channelsRoute } from './channels.route.ts';
+import { complaintCreateRoute } from './complaint-create.route.ts';
+import { complaintGetRoute } from './complaint-get.route.ts';
 import { intentCancelRoute } from './intent-cancel.route.ts';
 import { intentConfirmRoute } from './intent-confirm.route.ts';
 import { intentCreateRoute } from './intent-create.route.ts';
@@ -32,6 +34,9 @@ export function paymentRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(intentConfirmRoute(deps));
     await app.register(intentCancelRoute(deps));
     await app.register(intentGetRoute(deps));
+    // Complaints filed for a customer (channels and the portal).
+    await app.register(complaintCreateRoute(deps));
+    await app.register(complaintGetRoute(deps));
     // Operators (the console).
     await app.register(intentsSummaryRoute(deps));
     await app.register(intentsQueueRoute(deps));

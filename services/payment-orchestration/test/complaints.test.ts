@@ -1,0 +1,129 @@
+// Complaints filed by channels and the portal (issue 15): POST /v1/complaints and GET /v1/complaints/{id}
+// over real Postgres and Redis through buildApp: the turnaround clock from the configuration, the
+// references checked against the caller, the Syrian-mobile check, the idempotent replay, and the
+// complaint.logged event in the same transaction (the outbox).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ComplaintCreated, ComplaintView, ErrorBody, PaymentNotificationResponse } from '@gateway/contracts';
+import { aPayment, startHarness } from './support/harness.ts';
+import type { Harness } from './support/harness.ts';
+
+let h: Harness;
+const now = new Date('2026-05-10T09:00:00.000Z');
+
+beforeAll(async () => {
+  // no_sms gets a turnaround of its own, so the test sees the configuration is read per type.
+  h = await startHarness({ now, env: { COMPLAINT_TURNAROUND_NO_SMS: '2h' } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function aPaymentOf(as: 'bank-alpha' | 'wallet-one' = 'bank-alpha'): Promise<PaymentNotificationResponse & { channelTxnId: string }> {
+  const bill = await h.issueBill();
+  const body = aPayment(bill, { paidAt: now.toISOString() });
+  const res = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { as, body });
+  expect(res.status).toBe(201);
+  return { ...res.body, channelTxnId: body.channelTxnId };
+}
+
+const complaint = (overrides: Record<string, unknown> = {}) => ({
+  type: 'paid_not_settled',
+  msisdn: '0944123456',
+  description: 'I paid yesterday and my line is still cut.',
+  ...overrides,
+});
+
+async function loggedEvents(complaintId: string) {
+  const { rows } = await h.db.pool.query<{ payload: { type: string; key: string; payload: Record<string, unknown> } }>(
+    `SELECT payload FROM outbox WHERE payload->>'type' LIKE 'complaint.%' AND payload->>'key' = $1`,
+    [complaintId],
+  );
+  return rows.map((r) => r.payload);
+}
+
+describe('POST /v1/complaints', () => {
+  it('files a complaint on the caller’s own payment, due after its type’s turnaround, and announces it', async () => {
+    const payment = await aPaymentOf();
+    const res = await h.send<ComplaintCreated>('POST', '/v1/complaints', { body: complaint({ paymentId: payment.paymentId, accountNo: '0112345678' }) });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ complaintId: expect.stringMatching(/^cmp_/), status: 'logged', dueBy: '2026-05-11T09:00:00.000Z' });
+
+    const got = await h.send<ComplaintView>('GET', `/v1/complaints/${res.body.complaintId}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({
+      complaintId: res.body.complaintId,
+      type: 'paid_not_settled',
+      status: 'logged',
+      paymentId: payment.paymentId,
+      channelTxnId: null,
+      intentId: null,
+      accountNo: '0112345678',
+      msisdn: '+963944123456',
+      description: 'I paid yesterday and my line is still cut.',
+      dueBy: '2026-05-11T09:00:00.000Z',
+      resolution: null,
+      evidence: null,
+    });
+
+    const events = await loggedEvents(res.body.complaintId);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.type).toBe('complaint.logged');
+    expect(events[0]!.payload).toMatchObject({ complaintId: res.body.complaintId, status: 'logged', msisdn: '+963944123456', paymentId: payment.paymentId });
+  });
+
+  it('takes each type’s turnaround from the configuration (no_sms: 2h here) and a channelTxnId as the reference', async () => {
+    const payment = await aPaymentOf();
+    const res = await h.send<ComplaintCreated>('POST', '/v1/complaints', { body: complaint({ type: 'no_sms', channelTxnId: payment.channelTxnId, msisdn: '+963 944 123 456' }) });
+    expect(res.status).toBe(201);
+    expect(res.body.dueBy).toBe('2026-05-10T11:00:00.000Z');
+  });
+
+  it('replays the first answer under the same Idempotency-Key and records one complaint', async () => {
+    const key = `complaint-${Date.now()}`;
+    const body = complaint({ type: 'wrong_amount' });
+    const first = await h.send<ComplaintCreated>('POST', '/v1/complaints', { as: 'citizen-portal', body, idempotencyKey: key });
+    const again = await h.send<ComplaintCreated>('POST', '/v1/complaints', { as: 'citizen-portal', body, idempotencyKey: key });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(await h.count('complaints', 'complaint_id = $1', [first.body.complaintId])).toBe(1);
+    expect(await loggedEvents(first.body.complaintId)).toHaveLength(1);
+    const other = await h.send<ErrorBody>('POST', '/v1/complaints', { as: 'citizen-portal', body: { ...body, description: 'another text' }, idempotencyKey: key });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+  });
+
+  it('refuses a number that is not a Syrian mobile (400 naming body.msisdn) and an unknown type (400)', async () => {
+    const before = await h.count('complaints');
+    for (const msisdn of ['0112345678', '+12025550123', '0944']) {
+      const res = await h.send<ErrorBody>('POST', '/v1/complaints', { body: complaint({ msisdn }) });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.details?.['fields']).toEqual([{ field: 'body.msisdn', problem: expect.any(String) }]);
+    }
+    const badType = await h.send<ErrorBody>('POST', '/v1/complaints', { body: complaint({ type: 'line_cut' }) });
+    expect(badType.status).toBe(400);
+    expect(badType.body.error.code).toBe('invalid_request');
+    expect(await h.count('complaints')).toBe(before);
+  });
+
+  it('answers 404 for a reference that is not the caller’s own, and only the filing client reads a complaint', async () => {
+    const before = await h.count('complaints');
+    const othersPayment = await aPaymentOf('wallet-one');
+    for (const ref of [{ paymentId: othersPayment.paymentId }, { channelTxnId: othersPayment.channelTxnId }, { paymentId: 'pay_unknown' }, { intentId: 'pi_unknown' }]) {
+      const res = await h.send<ErrorBody>('POST', '/v1/complaints', { body: complaint(ref) });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+    expect(await h.count('complaints')).toBe(before);
+
+    const mine = await h.send<ComplaintCreated>('POST', '/v1/complaints', { as: 'wallet-one', body: complaint({ paymentId: othersPayment.paymentId }) });
+    expect(mine.status).toBe(201);
+    for (const as of ['bank-alpha', 'citizen-portal'] as const) {
+      const res = await h.send<ErrorBody>('GET', `/v1/complaints/${mine.body.complaintId}`, { as });
+      expect(res.status).toBe(404);
+    }
+    expect((await h.send<ErrorBody>('GET', `/v1/complaints/${mine.body.complaintId}`, { as: 'operator-console' })).status).toBe(403);
+    expect((await h.send<ErrorBody>('POST', '/v1/complaints', { as: 'operator-console', body: complaint() })).status).toBe(403);
+  });
+});
