@@ -64,6 +64,7 @@ describeHostileInput('payment orchestration', {
       { method: 'GET', url: '/v1/payment-intents/:id', params: { id: intentId }, as: 'portal' },
       { method: 'POST', url: '/v1/payment-intents/:id/confirm', params: { id: intentId }, body: () => ({ otp: '123456' }), as: 'portal' },
       { method: 'POST', url: '/v1/payment-intents/:id/cancel', params: { id: intentId }, body: () => ({ reason: 'changed my mind' }), as: 'portal' },
+      { method: 'POST', url: '/v1/payment-intents/:id/refund', params: { id: intentId }, body: () => ({ reason: 'payment refused, give it back' }), as: 'operator' },
       { method: 'POST', url: '/v1/complaints', body: () => ({ type: 'no_sms', msisdn: '+963944123456', description: 'no receipt SMS', intentId: intentId }), as: 'portal' },
       { method: 'GET', url: '/v1/complaints/:id', params: { id: 'cmp_00000000-0000-7000-8000-000000000000' }, as: 'portal' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },

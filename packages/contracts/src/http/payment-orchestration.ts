@@ -166,6 +166,10 @@ export type ConfirmIntentBody = z.infer<typeof confirmIntentBodySchema>;
 // The cancel body is optional; a reason helps the operator reading the history.
 export const cancelIntentBodySchema = z.strictObject({ reason: storableText().max(500).optional() }).optional();
 
+/** POST /v1/payment-intents/{id}/refund (operators): why the debit is given back, kept in the audit log and on the command. */
+export const intentRefundBodySchema = z.strictObject({ reason: storableText().trim().min(1).max(500) });
+export type IntentRefundBody = z.infer<typeof intentRefundBodySchema>;
+
 export const nextActionSchema = z.object({
   type: z.literal('otp'),
   otpLength: z.number().int().min(4).max(10),

@@ -58,7 +58,10 @@ export type IntentInput =
   | { type: 'payment-refused'; channelTxnId: string; code: string; message: string }
   // A channel's own payment settled the bills this intent holds (POST /v1/payments). `debitSent`:
   // the intent's channel.debit-requested has left the outbox, so the adapter may act on it.
-  | { type: 'superseded'; debitSent: boolean };
+  | { type: 'superseded'; debitSent: boolean }
+  // An operator gives back a debit that bought nothing (POST /v1/payment-intents/{id}/refund);
+  // `channelTxnId` is that debit, from the intent or its payment_refused queue entry.
+  | { type: 'operator-refund'; channelTxnId: string };
 
 export type IntentEventType =
   | 'intent.requires-confirmation'
@@ -235,6 +238,21 @@ export function decideIntent(state: IntentState, input: IntentInput): IntentDeci
       // channel; its outcome decides, and a success is refused and given back (payment-refused).
       if (status === 'requires_confirmation' || (status === 'processing' && !input.debitSent)) return change(state, { status: 'canceled' });
       return { kind: 'ignored', why: `the debit may already be at the channel (${status})` };
+
+    case 'operator-refund':
+      // Only a debit the channel took whose payment was refused and that nobody is giving back yet:
+      // the payment_refused flag (an intent queued before refunds were automatic, issue 10). Every
+      // other intent either bought its bills (succeeded), moved no money we know of (failed,
+      // canceled, unknown without that flag), or its money is in doubt or moved some other way
+      // (amount_mismatch, second_debit, contradictory_result): reversing our own debit there could
+      // give back money that did buy something, so a person settles those another way. The intent
+      // ends canceled, as the automatic path leaves it; the flag stays until an operator closes it.
+      if (status === 'succeeded') return { kind: 'refused', message: 'The intent succeeded: its debit paid its bills. Reverse the payment instead.' };
+      if (state.reconciliation?.reason !== 'payment_refused') {
+        const why = state.reconciliation === null ? 'it is not in the reconciliation queue' : `it is queued for ${state.reconciliation.reason}`;
+        return { kind: 'refused', message: `Only a debit whose payment was refused (payment_refused) is given back by an operator; this intent is ${status} and ${why}.` };
+      }
+      return change(state, { status: 'canceled', channelTxnId: input.channelTxnId }, ['channel.refund-requested']);
   }
 }
 

@@ -10,6 +10,7 @@ import { intentCancelRoute } from './intent-cancel.route.ts';
 import { intentConfirmRoute } from './intent-confirm.route.ts';
 import { intentCreateRoute } from './intent-create.route.ts';
 import { intentGetRoute } from './intent-get.route.ts';
+import { intentRefundRoute } from './intent-refund.route.ts';
 import { intentsQueueRoute } from './intents-queue.route.ts';
 import { intentsSummaryRoute } from './intents-summary.route.ts';
 import { paymentNotificationRoute } from './payment-notification.route.ts';
@@ -42,5 +43,6 @@ export function paymentRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(intentsQueueRoute(deps));
     await app.register(paymentSearchRoute(deps));
     await app.register(paymentTimelineRoute(deps));
+    await app.register(intentRefundRoute(deps));
   };
 }

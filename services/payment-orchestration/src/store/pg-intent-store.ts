@@ -307,3 +307,12 @@ export async function deleteUnsentDebitCommand(client: Queryable, intentId: stri
   );
   return (deleted.rowCount ?? 0) > 0;
 }
+
+/** The channel's id of the debit on the intent's open queue entry for `reason` (null if none, or none recorded). */
+export async function openQueueChannelTxnId(client: Queryable, intentId: string, reason: string): Promise<string | null> {
+  const { rows } = await client.query<{ channel_txn_id: string | null }>(
+    'SELECT channel_txn_id FROM intent_reconciliation WHERE intent_id = $1 AND reason = $2 AND resolved_at IS NULL',
+    [intentId, reason],
+  );
+  return rows[0]?.channel_txn_id ?? null;
+}

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { BillSnapshot, ErrorBody, EventOf, IntentResponse } from '@gateway/contracts';
 import { topics as catalogueTopics } from '@gateway/contracts';
-import { createOutboxRelay, ensureTopics, signRequest } from '@gateway/kit';
+import { createOutboxRelay, ensureTopics, OPERATOR_PERSON_HEADER, signRequest } from '@gateway/kit';
 import type { ClientsFile, EventConsumer, HttpServer, OutboxRelay } from '@gateway/kit';
 import { anEvent, createTestDatabase, createTestKafka, testInfra, testKafka, testLogger, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
 import type { TestDatabase, TestKafka, TopicWatcher } from '@gateway/testkit';
@@ -29,7 +29,8 @@ export const intentTtlMs = 15 * 60_000;
 export const graceMs = 10 * 60_000;
 
 export type Caller = 'portal' | 'other-portal' | 'wallet-one' | 'operator' | 'unsigned';
-export type SendOptions = { as?: Caller; body?: unknown; idempotencyKey?: string | null };
+/** `person`: the operator the console signed in (x-operator-person, signed with the request). */
+export type SendOptions = { as?: Caller; body?: unknown; idempotencyKey?: string | null; person?: string };
 export type Reply<T> = { status: number; body: T; headers: Record<string, unknown>; payload: string };
 
 type ResultType =
@@ -150,9 +151,10 @@ export async function startIntentHarness(): Promise<IntentHarness> {
       if (body !== undefined) headers['content-type'] = 'application/json';
       const key = options.idempotencyKey === undefined ? (method === 'POST' ? `test-${randomUUID()}` : null) : options.idempotencyKey;
       if (key !== null) headers['idempotency-key'] = key;
+      if (options.person !== undefined) headers[OPERATOR_PERSON_HEADER] = options.person;
       if (as !== 'unsigned') {
         const k = clients.find((c) => c.clientId === `${as}-${run}`)!.keys[0]!;
-        Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body, keyId: k.keyId, secret: k.secret }));
+        Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body, keyId: k.keyId, secret: k.secret, headers }));
       }
       const res = await app.inject({ method, url: path, headers, ...(body === undefined ? {} : { payload: body }) });
       return { status: res.statusCode, body: res.json<T>(), headers: res.headers, payload: res.payload };
