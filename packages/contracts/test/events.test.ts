@@ -46,6 +46,7 @@ const required: EventType[] = [
   'notification.sms-delivered',
   'notification.sms-failed',
   'complaint.logged',
+  'complaint.resolved',
 ];
 
 const expectedTopic = (type: string): string => {

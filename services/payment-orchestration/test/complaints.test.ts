@@ -3,8 +3,9 @@
 // references checked against the caller, the Syrian-mobile check, the idempotent replay, and the
 // complaint.logged event in the same transaction (the outbox).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ComplaintCreated, ComplaintView, ErrorBody, PaymentNotificationResponse } from '@gateway/contracts';
-import { aPayment, startHarness } from './support/harness.ts';
+import type { BillSnapshot, ComplaintCreated, ComplaintView, ErrorBody, PaymentNotificationResponse } from '@gateway/contracts';
+import { anEvent } from '@gateway/testkit';
+import { aPayment, startHarness, syp } from './support/harness.ts';
 import type { Harness } from './support/harness.ts';
 
 let h: Harness;
@@ -18,12 +19,21 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function aPaymentOf(as: 'bank-alpha' | 'wallet-one' = 'bank-alpha'): Promise<PaymentNotificationResponse & { channelTxnId: string }> {
+async function aPaymentOf(as: 'bank-alpha' | 'wallet-one' = 'bank-alpha'): Promise<PaymentNotificationResponse & { channelTxnId: string; bill: BillSnapshot }> {
   const bill = await h.issueBill();
   const body = aPayment(bill, { paidAt: now.toISOString() });
   const res = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { as, body });
   expect(res.status).toBe(201);
-  return { ...res.body, channelTxnId: body.channelTxnId };
+  return { ...res.body, channelTxnId: body.channelTxnId, bill };
+}
+
+/** Billing's word that the payment settled the bill, through the read model's own consumer handler. */
+async function billingSettles(bill: BillSnapshot, paymentId: string): Promise<void> {
+  await h.feed(
+    anEvent('bill.settled', {
+      payload: { ...bill, paidAmount: bill.amount, amountDue: syp(0), status: 'paid', revision: bill.revision + 1, settledAt: now.toISOString(), paymentIds: [paymentId], restoreService: true },
+    }),
+  );
 }
 
 const complaint = (overrides: Record<string, unknown> = {}) => ({
@@ -35,7 +45,7 @@ const complaint = (overrides: Record<string, unknown> = {}) => ({
 
 async function loggedEvents(complaintId: string) {
   const { rows } = await h.db.pool.query<{ payload: { type: string; key: string; payload: Record<string, unknown> } }>(
-    `SELECT payload FROM outbox WHERE payload->>'type' LIKE 'complaint.%' AND payload->>'key' = $1`,
+    `SELECT payload FROM outbox WHERE payload->>'type' LIKE 'complaint.%' AND payload->>'key' = $1 ORDER BY id`,
     [complaintId],
   );
   return rows.map((r) => r.payload);
@@ -62,7 +72,8 @@ describe('POST /v1/complaints', () => {
       description: 'I paid yesterday and my line is still cut.',
       dueBy: '2026-05-11T09:00:00.000Z',
       resolution: null,
-      evidence: null,
+      // The automatic check: recorded here, but billing has not reported the bill paid yet.
+      evidence: { check: 'paid_not_settled', stuckAt: 'billing', paymentId: payment.paymentId, paymentStatus: 'completed' },
     });
 
     const events = await loggedEvents(res.body.complaintId);
@@ -125,5 +136,36 @@ describe('POST /v1/complaints', () => {
     }
     expect((await h.send<ErrorBody>('GET', `/v1/complaints/${mine.body.complaintId}`, { as: 'operator-console' })).status).toBe(403);
     expect((await h.send<ErrorBody>('POST', '/v1/complaints', { as: 'operator-console', body: complaint() })).status).toBe(403);
+  });
+});
+
+describe('the automatic first check', () => {
+  it('resolves paid_not_settled with the evidence when billing settled the payment’s bill', async () => {
+    const payment = await aPaymentOf();
+    await billingSettles(payment.bill, payment.paymentId);
+    const res = await h.send<ComplaintCreated>('POST', '/v1/complaints', { body: complaint({ channelTxnId: payment.channelTxnId }) });
+    expect(res.status).toBe(201);
+    const got = await h.send<ComplaintView>('GET', `/v1/complaints/${res.body.complaintId}`);
+    expect(got.body).toMatchObject({
+      status: 'resolved',
+      resolution: expect.stringContaining(payment.receiptNo),
+      evidence: { check: 'paid_not_settled', paymentId: payment.paymentId, paymentStatus: 'completed', bills: [{ billId: payment.bill.billId, billStatus: 'paid', reversed: false }] },
+    });
+    const events = await loggedEvents(res.body.complaintId);
+    expect(events.map((e) => e.type)).toEqual(['complaint.logged', 'complaint.resolved']);
+    expect(events[1]!.payload).toMatchObject({ status: 'resolved', resolvedBy: 'automatic-check', resolution: expect.stringContaining(payment.receiptNo) });
+  });
+
+  it('leaves a reversed payment, and a type whose check is not built, in the queue saying where', async () => {
+    const payment = await aPaymentOf();
+    expect((await h.send('POST', `/v1/payments/${payment.paymentId}/reversals`, { body: { reason: 'customer disputed' } })).status).toBe(201);
+    const reversed = await h.send<ComplaintCreated>('POST', '/v1/complaints', { body: complaint({ paymentId: payment.paymentId }) });
+    const got = await h.send<ComplaintView>('GET', `/v1/complaints/${reversed.body.complaintId}`);
+    expect(got.body).toMatchObject({ status: 'logged', resolution: null, evidence: { stuckAt: 'reversed', paymentStatus: 'reversed' } });
+
+    const doubleDebit = await h.send<ComplaintCreated>('POST', '/v1/complaints', { body: complaint({ type: 'double_debit', paymentId: payment.paymentId }) });
+    const queued = await h.send<ComplaintView>('GET', `/v1/complaints/${doubleDebit.body.complaintId}`);
+    expect(queued.body).toMatchObject({ status: 'logged', evidence: { check: 'not_built', note: expect.stringContaining('double_debit') } });
+    expect((await loggedEvents(doubleDebit.body.complaintId)).map((e) => e.type)).toEqual(['complaint.logged']);
   });
 });

@@ -334,6 +334,15 @@ export const eventCatalog = {
     description: 'A channel or the portal filed a complaint for a customer; dueBy is its turnaround clock.',
     example: ex.complaintLoggedExample,
   }),
+  'complaint.resolved': defineEvent({
+    type: 'complaint.resolved',
+    version: 1,
+    topic: 'payments.complaints',
+    payload: complaint.complaintResolvedV1,
+    keyedBy: 'complaintId',
+    description: 'A complaint was resolved, by its automatic first check or by an operator; the customer is told.',
+    example: ex.complaintResolvedExample,
+  }),
 } as const;
 
 // Superseded versions still parsed during a migration. Empty while every type is at version 1.

@@ -369,3 +369,11 @@ export const complaintLoggedExample: In<typeof complaintSchemas.complaintLoggedV
   dueBy: '2026-05-21T09:20:00.000Z',
   createdAt: '2026-05-20T09:20:00.000Z',
 };
+
+export const complaintResolvedExample: In<typeof complaintSchemas.complaintResolvedV1> = {
+  ...complaintLoggedExample,
+  status: 'resolved',
+  resolution: 'Billing settled the bill on 2026-05-20 (receipt RC-20260520-000042): the line is restored.',
+  resolvedBy: 'automatic-check',
+  resolvedAt: '2026-05-20T09:20:00.000Z',
+};

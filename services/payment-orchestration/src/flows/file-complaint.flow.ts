@@ -1,16 +1,19 @@
 // A channel or the portal files a complaint for a customer: its references must be the caller's own
 // (another client's payment or intent is not found, exactly like one that does not exist), the msisdn a
 // Syrian mobile, and its due time is the type's turnaround from now. The row and complaint.logged
-// commit together (transactional outbox), in the caller's idempotent transaction.
+// commit together (transactional outbox), in the caller's idempotent transaction. The automatic first
+// check runs in the same transaction (domain/complaint-check.ts): it needs only this service's tables, so
+// a paid_not_settled whose bills billing settled is resolved before the answer (complaint.resolved).
 import { createEvent } from '@gateway/contracts';
 import type { ComplaintBody } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { checkComplaint } from '../domain/complaint-check.ts';
 import { complaintEventPayload, dueByOf, syrianMobile } from '../domain/complaint.ts';
 import type { ComplaintRecord, ComplaintTurnarounds } from '../domain/complaint.ts';
 import { serviceName } from '../service-name.ts';
-import { clientOwnsIntent, clientOwnsPayment, insertComplaint } from '../store/pg-complaint-store.ts';
+import { clientOwnsIntent, clientOwnsPayment, findClientIntentStatus, findComplaintPayment, insertComplaint, updateComplaint } from '../store/pg-complaint-store.ts';
 
 export type FileComplaintOutcome =
   | { kind: 'filed'; complaint: ComplaintRecord }
@@ -66,5 +69,28 @@ export async function fileComplaint(
     }),
     ctx.topic,
   );
-  return { kind: 'filed', complaint };
+
+  const facts = {
+    payment: await findComplaintPayment(tx, input.clientId, complaint),
+    intent: complaint.intentId === null ? null : await findClientIntentStatus(tx, input.clientId, complaint.intentId),
+  };
+  const check = checkComplaint(complaint.type, facts);
+  const checked: ComplaintRecord =
+    check.kind === 'resolved' ? { ...complaint, status: 'resolved', resolution: check.resolution, evidence: check.evidence } : { ...complaint, evidence: check.evidence };
+  await updateComplaint(tx, checked);
+  if (check.kind === 'resolved') {
+    await enqueueEvent(
+      tx,
+      createEvent('complaint.resolved', {
+        producer: serviceName,
+        key: complaint.complaintId,
+        correlationId: input.correlationId,
+        causationId: null,
+        occurredAt: ctx.now,
+        payload: { ...complaintEventPayload(checked), status: 'resolved', resolution: check.resolution, resolvedBy: 'automatic-check', resolvedAt: ctx.now.toISOString() },
+      }),
+      ctx.topic,
+    );
+  }
+  return { kind: 'filed', complaint: checked };
 }

@@ -2,6 +2,7 @@
 // references belong to the client filing it.
 import type { ComplaintStatus, ComplaintType } from '@gateway/contracts';
 import type { Pool, PoolClient } from 'pg';
+import type { PaymentFacts } from '../domain/complaint-check.ts';
 import type { ComplaintRecord } from '../domain/complaint.ts';
 
 type Row = {
@@ -89,4 +90,50 @@ export async function clientOwnsPayment(db: PoolClient, clientId: string, ref: {
 export async function clientOwnsIntent(db: PoolClient, clientId: string, intentId: string): Promise<boolean> {
   const { rowCount } = await db.query('SELECT 1 FROM payment_intents WHERE client_id = $1 AND intent_id = $2', [clientId, intentId]);
   return (rowCount ?? 0) > 0;
+}
+
+/** The caller's payment a complaint names (by id, channelTxnId or the intent that made it), with its bills as the read model has them. */
+export async function findComplaintPayment(
+  db: PoolClient,
+  clientId: string,
+  ref: { paymentId: string | null; channelTxnId: string | null; intentId: string | null },
+): Promise<PaymentFacts | null> {
+  if (ref.paymentId === null && ref.channelTxnId === null && ref.intentId === null) return null;
+  const { rows } = await db.query<{ payment_id: string; receipt_no: string; status: 'completed' | 'reversed'; paid_at: Date }>(
+    `SELECT payment_id, receipt_no, status, paid_at FROM payments
+      WHERE client_id = $1 AND ($2::text IS NULL OR payment_id = $2) AND ($3::text IS NULL OR channel_txn_id = $3) AND ($4::text IS NULL OR intent_id = $4)
+      LIMIT 1`,
+    [clientId, ref.paymentId, ref.channelTxnId, ref.intentId],
+  );
+  const payment = rows[0];
+  if (payment === undefined) return null;
+  const bills = await db.query<{ bill_id: string; amount: string; reversed: boolean; bill_status: string | null }>(
+    `SELECT a.bill_id, a.amount, a.reversed_at IS NOT NULL AS reversed, b.status AS bill_status
+       FROM payment_allocations a LEFT JOIN payable_bills b ON b.bill_id = a.bill_id
+      WHERE a.payment_id = $1 ORDER BY a.bill_id`,
+    [payment.payment_id],
+  );
+  return {
+    paymentId: payment.payment_id,
+    receiptNo: payment.receipt_no,
+    status: payment.status,
+    paidAt: payment.paid_at,
+    bills: bills.rows.map((b) => ({ billId: b.bill_id, amount: Number(b.amount), reversed: b.reversed, billStatus: b.bill_status })),
+  };
+}
+
+export async function findClientIntentStatus(db: PoolClient, clientId: string, intentId: string): Promise<{ intentId: string; status: string } | null> {
+  const { rows } = await db.query<{ status: string }>('SELECT status FROM payment_intents WHERE client_id = $1 AND intent_id = $2', [clientId, intentId]);
+  return rows[0] === undefined ? null : { intentId, status: rows[0].status };
+}
+
+/** Writes a complaint's new status, resolution and evidence (the caller holds the row or just inserted it). */
+export async function updateComplaint(db: PoolClient, c: Pick<ComplaintRecord, 'complaintId' | 'status' | 'resolution' | 'evidence' | 'updatedAt'>): Promise<void> {
+  await db.query('UPDATE complaints SET status = $2, resolution = $3, evidence = $4, updated_at = $5 WHERE complaint_id = $1', [
+    c.complaintId,
+    c.status,
+    c.resolution,
+    c.evidence === null ? null : JSON.stringify(c.evidence),
+    c.updatedAt,
+  ]);
 }

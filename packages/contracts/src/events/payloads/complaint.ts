@@ -30,3 +30,12 @@ export const complaintShape = {
 };
 
 export const complaintLoggedV1 = z.object({ ...complaintShape, status: z.literal('logged') });
+
+export const complaintResolvedV1 = z.object({
+  ...complaintShape,
+  status: z.literal('resolved'),
+  resolution: z.string().min(1).max(2000),
+  // Who closed it: 'automatic-check', or the operator (client/person).
+  resolvedBy: idSchema,
+  resolvedAt: timestampSchema,
+});
