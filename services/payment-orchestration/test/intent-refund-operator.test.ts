@@ -8,12 +8,15 @@
 // with no refund. Today's code refunds those automatically, so the test makes one the real way (the
 // debit really succeeds at the bank and the adapter knows it) and then turns the automatic refund,
 // still unsent in the outbox, back into that older record.
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { AnyEvent, ErrorBody, IntentResponse } from '@gateway/contracts';
 import { waitFor } from '@gateway/testkit';
 import { randomUUID } from 'node:crypto';
 import { payers } from '../../bank-adapter/test/support/adapter-harness.ts';
 import { acrossServices, bankIntentLeftUnknown } from './support/across-services.ts';
+
+// Each test waits on both services and the bank several times; a loaded machine needs more than the default.
+jest.setTimeout(180_000);
 
 const both = acrossServices();
 
@@ -38,7 +41,7 @@ async function refusedWithoutRefund(): Promise<{ intent: IntentResponse; channel
     const row = await waitFor(async () => {
       const { rows } = await h.db.pool.query<{ channel_txn_id: string }>("SELECT channel_txn_id FROM payment_intents WHERE intent_id = $1 AND refund_status = 'requested'", [intent.intentId]);
       return rows[0];
-    }, { timeoutMs: 20_000, message: 'the debit found and its payment refused' });
+    }, { timeoutMs: 45_000, message: 'the debit found and its payment refused' });
     const client = await h.db.pool.connect();
     try {
       await client.query('BEGIN');
@@ -86,7 +89,7 @@ describe('POST /v1/payment-intents/{id}/refund', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ intentId: intent.intentId, status: 'canceled', refund: { status: 'requested', amount: intent.amount } });
 
-    const refunded = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'), 20_000);
+    const refunded = await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'), 45_000);
     expect(refunded.payload).toMatchObject({ refunded: intent.amount, channelTxnId });
     expect(await bank.transactions(intent.intentId)).toEqual([expect.objectContaining({ reference: intent.intentId, status: 'reversed', amount: intent.amount })]);
     expect(bank.state.balanceOf(payer.accountNo!)).toBe(debited + intent.amount.amount);
@@ -108,12 +111,12 @@ describe('POST /v1/payment-intents/{id}/refund', () => {
       const res = await refund(intent.intentId);
       expect(res.status).toBe(202);
       // The bank reversed it but the adapter heard nothing: the refund is still requested.
-      await waitFor(async () => (await bank.transactions(intent.intentId)).find((t) => t.status === 'reversed'), { timeoutMs: 20_000, message: 'the bank reverses the debit' });
+      await waitFor(async () => (await bank.transactions(intent.intentId)).find((t) => t.status === 'reversed'), { timeoutMs: 45_000, message: 'the bank reverses the debit' });
       expect((await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body.refund?.status).toBe('requested');
     } finally {
       await bank.control({ dropReplyRate: 0 });
     }
-    await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'), 30_000);
+    await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'), 45_000);
     const view = (await h.send<IntentResponse>('GET', `/v1/payment-intents/${intent.intentId}`)).body;
     expect(view.refund).toMatchObject({ status: 'succeeded', amount: intent.amount });
     expect(await bank.transactions(intent.intentId)).toEqual([expect.objectContaining({ status: 'reversed' })]);
@@ -132,7 +135,7 @@ describe('POST /v1/payment-intents/{id}/refund', () => {
     const otherBody = await refund(intent.intentId, { key: 'op-a', reason: 'another reason' });
     expect(otherBody.status).toBe(422);
 
-    await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'), 20_000);
+    await h.intents.expectEvent(forIntent(intent.intentId, 'intent.refunded'), 45_000);
     expect(await h.count('outbox', "key = $1 AND payload->>'type' = 'channel.refund-requested'", [intent.intentId])).toBe(1);
     expect(await h.count('audit_log', "target = $1 AND action = 'intent.refund'", [intent.intentId])).toBe(1);
     expect(await bank.transactions(intent.intentId)).toEqual([expect.objectContaining({ status: 'reversed' })]);
@@ -150,7 +153,7 @@ describe('POST /v1/payment-intents/{id}/refund', () => {
       body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'bank-alpha', payer: { accountNo: payers['bank-alpha'].accountNo } },
     });
     expect(created.status).toBe(201);
-    await h.waitForStatus(created.body.intentId, 'succeeded', 20_000);
+    await h.waitForStatus(created.body.intentId, 'succeeded', 45_000);
 
     const res = await refund(created.body.intentId);
     expect(res.status).toBe(409);
@@ -179,7 +182,7 @@ describe('POST /v1/payment-intents/{id}/refund', () => {
       amount: { amount: (bill.amountDue.amount + 1) as typeof bill.amountDue.amount, currency: bill.amountDue.currency },
       debitedAt: h.clock().toISOString(),
     });
-    await h.intents.expectEvent(forIntent(created.body.intentId, 'intent.reconciliation-required'), 20_000);
+    await h.intents.expectEvent(forIntent(created.body.intentId, 'intent.reconciliation-required'), 45_000);
     const res = await refund(created.body.intentId);
     expect(res.status).toBe(409);
     // The wallet's own answers to the real debit race the planted one, so the status is read, not assumed.

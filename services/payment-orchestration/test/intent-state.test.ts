@@ -169,6 +169,26 @@ describe('intent state machine, by example', () => {
     expect(decideIntent(state({ status: 'succeeded', channelTxnId: 'x' }), { type: 'debit-unknown', stage: 'exhausted', lastError: null }).kind).toBe('ignored');
   });
 
+  it('an operator refund is taken only for a debit whose payment was refused (payment_refused): canceled, refund requested, the flag kept', () => {
+    const refusedFlag = { reason: 'payment_refused' as const, detail: 'bill_already_paid' };
+    for (const status of ['unknown', 'failed', 'canceled'] as const) {
+      const refund = changed(decideIntent(state({ status, reconciliation: refusedFlag }), { type: 'operator-refund', channelTxnId: 'T-1' }));
+      expect(refund.state).toMatchObject({ status: 'canceled', channelTxnId: 'T-1', reconciliation: refusedFlag });
+      expect(refund.commands).toEqual(['channel.refund-requested']);
+      expect(refund.emit).toEqual(status === 'canceled' ? [] : ['intent.canceled']);
+    }
+    const refusals: IntentState[] = [
+      state({ status: 'succeeded', channelTxnId: 'T-1' }),
+      state({ status: 'processing' }),
+      state({ status: 'failed' }),
+      state({ status: 'unknown', reconciliation: { reason: 'amount_mismatch', detail: 'x' } }),
+      state({ status: 'unknown', reconciliation: { reason: 'status_inquiry_exhausted', detail: 'x' } }),
+      state({ status: 'canceled', reconciliation: { reason: 'contradictory_result', detail: 'x' } }),
+      state({ status: 'succeeded', reconciliation: { reason: 'second_debit', detail: 'x' } }),
+    ];
+    for (const s of refusals) expect(decideIntent(s, { type: 'operator-refund', channelTxnId: 'T-1' }).kind).toBe('refused');
+  });
+
   it('holds its bills while it may still debit, or while a failed or canceled one is queued because money may have moved', () => {
     const flag = { reason: 'contradictory_result' as const, detail: 'x' };
     for (const status of ['requires_confirmation', 'processing', 'unknown'] as const) {

@@ -41,7 +41,8 @@ export async function bankIntentLeftUnknown(
       body: { billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, channelId: 'bank-alpha', payer: { accountNo: payers['bank-alpha'].accountNo } },
     });
     expect(created.status).toBe(201);
-    await h.waitForStatus(created.body.intentId, 'unknown');
+    // Generous: on a loaded machine the adapter's first debit and its timeout take a while.
+    await h.waitForStatus(created.body.intentId, 'unknown', 40_000);
     whileUnknown?.();
     return created.body;
   } finally {
