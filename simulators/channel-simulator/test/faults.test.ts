@@ -2,7 +2,9 @@
 // commit, an outage, injected failures, latency, and the /control endpoint that turns them on.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@gateway/testkit';
+import { parse } from 'csv-parse/sync';
 import { DEMO_OTP } from '../src/domain/debit.ts';
+import { businessDateOf } from '../src/domain/settlement.ts';
 import { bank, debitBody, keyHeader, wallet } from './simulator-fixture.ts';
 import type { SimulatorFixture } from './simulator-fixture.ts';
 
@@ -197,12 +199,12 @@ describe('/control', () => {
     sim = bank();
     const set = await sim.app.inject({ method: 'POST', url: '/control', payload: { failureRate: 0.25, latencyMs: { min: 5, max: 10 } } });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toEqual({ latencyMs: { min: 5, max: 10 }, failureRate: 0.25, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0, reversalRefusalRate: 0 });
+    expect(set.json()).toEqual({ latencyMs: { min: 5, max: 10 }, failureRate: 0.25, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0, reversalRefusalRate: 0, settlementOmit: [], settlementAmounts: {}, settlementExtraRows: [] });
     const more = await sim.app.inject({ method: 'POST', url: '/control', payload: { outage: true } });
     expect(more.json()).toMatchObject({ failureRate: 0.25, outage: true });
     expect((await sim.app.inject({ method: 'GET', url: '/control' })).json()).toEqual(more.json());
     const reset = await sim.app.inject({ method: 'POST', url: '/control/reset' });
-    expect(reset.json()).toEqual({ latencyMs: 0, failureRate: 0, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0, reversalRefusalRate: 0 });
+    expect(reset.json()).toEqual({ latencyMs: 0, failureRate: 0, insufficientFundsRate: 0, declineRate: 0, outage: false, dropReplyRate: 0, queueDebitsMs: 0, reversalRefusalRate: 0, settlementOmit: [], settlementAmounts: {}, settlementExtraRows: [] });
   });
 
   it('refuses bad input with 400 and changes nothing', async () => {
@@ -216,12 +218,50 @@ describe('/control', () => {
       { latencyMs: 'slow' },
       { failurerate: 1 },
       { queueDebitsMs: -5 },
+      { settlementOmit: 'ref-1' },
+      { settlementAmounts: { 'ref-1': 1.5 } },
+      { settlementAmounts: { 'ref-1': -100 } },
+      { settlementExtraRows: [{ reference: '', amount: 100 }] },
+      { settlementExtraRows: [{ reference: 'x', amount: 100, status: 'pending' }] },
+      { settlementExtraRows: [{ reference: 'x', amount: 100, extra: true }] },
     ]) {
       const res = await sim.app.inject({ method: 'POST', url: '/control', payload });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: { code: 'invalid_request' } });
     }
     expect((await sim.app.inject({ method: 'GET', url: '/control' })).json()).toMatchObject({ failureRate: 0, outage: false, latencyMs: 0 });
+  });
+});
+
+describe('settlement faults', () => {
+  it("misstate the day's file (a row left out, another amount, rows added) while what was debited stays as it was", async () => {
+    sim = bank();
+    const base = await sim.listen();
+    const kept = debitBody({ accountNo: account });
+    const left = debitBody({ accountNo: account });
+    const debited = (await (await call(base, 'POST', '/debits', kept)).json()) as { debitedAt: string };
+    expect((await call(base, 'POST', '/debits', left)).status).toBe(201);
+    const date = businessDateOf(debited.debitedAt, 'Asia/Damascus');
+    expect(
+      (
+        await control(base, {
+          settlementOmit: [left.reference],
+          settlementAmounts: { [kept.reference]: kept.amount.amount + 1 },
+          settlementExtraRows: [{ reference: 'never-asked', amount: 700 }, { reference: kept.reference, amount: kept.amount.amount, status: 'reversed' }],
+        })
+      ).status,
+    ).toBe(200);
+    const file = parse<Record<string, string>>(await (await call(base, 'GET', `/settlements/${date}.csv`)).text(), { columns: true });
+    expect(file.map((r) => [r.reference, r.amount, r.status])).toEqual([
+      [kept.reference, String(kept.amount.amount + 1), 'succeeded'],
+      ['never-asked', '700', 'succeeded'],
+      [kept.reference, String(kept.amount.amount), 'reversed'],
+    ]);
+    expect((await truth(base)).transactions.map((t) => t.status)).toEqual(['succeeded', 'succeeded']);
+
+    await fetch(`${base}/control/reset`, { method: 'POST' });
+    const honest = parse<Record<string, string>>(await (await call(base, 'GET', `/settlements/${date}.csv`)).text(), { columns: true });
+    expect(honest.map((r) => r.reference)).toEqual([kept.reference, left.reference]);
   });
 });
 

@@ -27,6 +27,20 @@ export interface ControlSettings {
   readonly queueDebitsMs: number;
   /** A reversal is refused (422 `reversal_refused`, nothing credited): the channel's own rules. */
   readonly reversalRefusalRate: number;
+  /**
+   * The settlement file says something other than what the channel did, so reconciliation has
+   * something to find: rows of these references are left out, these references' rows state another
+   * amount, and these rows are added (a debit nobody asked for, or a reversal that never happened).
+   */
+  readonly settlementOmit: readonly string[];
+  readonly settlementAmounts: Readonly<Record<string, number>>;
+  readonly settlementExtraRows: readonly SettlementExtraRow[];
+}
+
+export interface SettlementExtraRow {
+  readonly reference: string;
+  readonly amount: number;
+  readonly status: 'succeeded' | 'reversed';
 }
 
 export const defaultControlSettings: ControlSettings = {
@@ -38,9 +52,14 @@ export const defaultControlSettings: ControlSettings = {
   dropReplyRate: 0,
   queueDebitsMs: 0,
   reversalRefusalRate: 0,
+  settlementOmit: [],
+  settlementAmounts: {},
+  settlementExtraRows: [],
 };
 
 const rate = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+const reference = z.string().min(1).max(128);
+const amount = z.number().int('must be an integer number of minor units').positive().max(Number.MAX_SAFE_INTEGER);
 const millis = z.number().int('must be an integer number of milliseconds').min(0).max(600_000);
 
 // Strict: a typo such as `failurerate` must be refused, not silently ignored while the test wonders
@@ -55,6 +74,9 @@ export const controlUpdateSchema = z
     dropReplyRate: rate,
     queueDebitsMs: millis,
     reversalRefusalRate: rate,
+    settlementOmit: z.array(reference).max(1000),
+    settlementAmounts: z.record(reference, amount).refine((m) => Object.keys(m).length <= 1000, 'at most 1000 references'),
+    settlementExtraRows: z.array(z.strictObject({ reference, amount, status: z.enum(['succeeded', 'reversed']).default('succeeded') })).max(1000),
   })
   .partial();
 export type ControlUpdate = z.infer<typeof controlUpdateSchema>;

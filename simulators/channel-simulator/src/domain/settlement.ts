@@ -51,3 +51,34 @@ export function settlementRows(debits: Iterable<Debit>, date: string, timeZone: 
   }
   return rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
+
+/**
+ * The statement as the faults misstate it (POST /control: settlementOmit, settlementAmounts,
+ * settlementExtraRows), for any day served while they are on: rows left out, amounts changed, rows
+ * added at the end of the day. What the channel really did (its debits, GET /transactions) is unchanged.
+ */
+export function misstateSettlement(
+  rows: readonly SettlementRow[],
+  faults: { settlementOmit: readonly string[]; settlementAmounts: Readonly<Record<string, number>>; settlementExtraRows: readonly { reference: string; amount: number; status: 'succeeded' | 'reversed' }[] },
+  date: string,
+  currency: string,
+): SettlementRow[] {
+  const omitted = new Set(faults.settlementOmit);
+  const amounts = new Map(Object.entries(faults.settlementAmounts));
+  const kept = rows.filter((row) => !omitted.has(row.reference)).map((row) => ({ ...row, amount: amounts.get(row.reference) ?? row.amount }));
+  const endOfDay = `${date}T20:59:59.000Z`;
+  const added = faults.settlementExtraRows.map(
+    (extra, index): SettlementRow => ({
+      txnId: `X-${date}-${index + 1}`,
+      reference: extra.reference,
+      debitId: `x-${date}-${index + 1}`,
+      payer: '',
+      amount: extra.amount,
+      currency,
+      status: extra.status,
+      debitedAt: endOfDay,
+      at: endOfDay,
+    }),
+  );
+  return [...kept, ...added];
+}

@@ -17,7 +17,7 @@ import { createLedger, deposit, isBlocked, withdraw } from '../domain/ledger.ts'
 import type { Ledger } from '../domain/ledger.ts';
 import { parsePayer, rawPayer } from '../domain/payer.ts';
 import type { PayerInput } from '../domain/payer.ts';
-import { settlementRows } from '../domain/settlement.ts';
+import { misstateSettlement, settlementRows } from '../domain/settlement.ts';
 import type { SettlementRow } from '../domain/settlement.ts';
 
 export interface DebitRequest {
@@ -261,7 +261,7 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
     transactions,
     settlement(date) {
       applyQueued();
-      return settlementRows(byId.values(), date, channel.settlementTimeZone);
+      return misstateSettlement(settlementRows(byId.values(), date, channel.settlementTimeZone), control, date, channel.currency);
     },
     balanceOf(payer) {
       const parsed = parsePayer(channel.kind, payerInput(payer));
