@@ -47,6 +47,9 @@ const required: EventType[] = [
   'notification.sms-failed',
   'complaint.logged',
   'complaint.resolved',
+  'complaint.assigned',
+  'complaint.escalated',
+  'complaint.rejected',
 ];
 
 const expectedTopic = (type: string): string => {

@@ -3,7 +3,7 @@
 // references checked against the caller, the Syrian-mobile check, the idempotent replay, and the
 // complaint.logged event in the same transaction (the outbox).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { BillSnapshot, ComplaintCreated, ComplaintView, ErrorBody, PaymentNotificationResponse } from '@gateway/contracts';
+import type { BillSnapshot, ComplaintCreated, ComplaintView, ErrorBody, PaymentNotificationResponse, QueuedComplaint } from '@gateway/contracts';
 import { anEvent } from '@gateway/testkit';
 import { aPayment, startHarness, syp } from './support/harness.ts';
 import type { Harness } from './support/harness.ts';
@@ -167,5 +167,58 @@ describe('the automatic first check', () => {
     const queued = await h.send<ComplaintView>('GET', `/v1/complaints/${doubleDebit.body.complaintId}`);
     expect(queued.body).toMatchObject({ status: 'logged', evidence: { check: 'not_built', note: expect.stringContaining('double_debit') } });
     expect((await loggedEvents(doubleDebit.body.complaintId)).map((e) => e.type)).toEqual(['complaint.logged']);
+  });
+});
+
+describe('the operators’ complaint queue', () => {
+  const asRana = { as: 'operator-console' as const, person: 'rana' };
+  const audit = async (complaintId: string) =>
+    (await h.db.pool.query<{ actor: string; action: string; detail: Record<string, unknown> }>('SELECT actor, action, detail FROM audit_log WHERE target = $1 ORDER BY id', [complaintId])).rows;
+
+  it('lists a status’s complaints for operators only, and assign then resolve is audited with the person; a repeat changes nothing', async () => {
+    const filed = await h.send<ComplaintCreated>('POST', '/v1/complaints', { body: complaint({ type: 'double_debit' }) });
+    const id = filed.body.complaintId;
+    const queue = await h.send<{ complaints: QueuedComplaint[] }>('GET', '/v1/complaints?status=logged&limit=100', { as: 'operator-console' });
+    expect(queue.status).toBe(200);
+    expect(queue.body.complaints.find((c) => c.complaintId === id)).toMatchObject({ status: 'logged', clientId: expect.stringMatching(/^bank-alpha-/), assignedTo: null });
+    expect((await h.send('GET', '/v1/complaints?status=logged', { as: 'bank-alpha' })).status).toBe(403);
+    expect((await h.send('POST', `/v1/complaints/${id}/assign`, { as: 'bank-alpha', body: {} })).status).toBe(403);
+
+    const assigned = await h.send<QueuedComplaint>('POST', `/v1/complaints/${id}/assign`, { ...asRana, body: {} });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toMatchObject({ status: 'assigned', assignedTo: expect.stringMatching(/^operator-console-.*\/rana$/) });
+    const again = await h.send<QueuedComplaint>('POST', `/v1/complaints/${id}/assign`, { ...asRana, body: {} });
+    expect(again.body).toEqual(assigned.body);
+
+    const noNote = await h.send<ErrorBody>('POST', `/v1/complaints/${id}/resolve`, { ...asRana, body: {} });
+    expect(noNote.status).toBe(400);
+    expect(noNote.body.error.code).toBe('invalid_request');
+    const resolved = await h.send<QueuedComplaint>('POST', `/v1/complaints/${id}/resolve`, { ...asRana, body: { note: 'The second debit was refunded on 2026-05-10.' } });
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'The second debit was refunded on 2026-05-10.' });
+    expect((await h.send<QueuedComplaint>('POST', `/v1/complaints/${id}/resolve`, { ...asRana, body: { note: 'again' } })).body.resolution).toBe('The second debit was refunded on 2026-05-10.');
+    const refused = await h.send<ErrorBody>('POST', `/v1/complaints/${id}/reject`, { ...asRana, body: { note: 'not ours' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_state', details: { status: 'resolved' } });
+
+    const seen = await h.send<ComplaintView>('GET', `/v1/complaints/${id}`);
+    expect(seen.body).toMatchObject({ status: 'resolved', resolution: 'The second debit was refunded on 2026-05-10.' });
+    expect((await audit(id)).map((r) => [r.action, r.actor.endsWith('/rana'), r.detail['from']])).toEqual([
+      ['complaint.assigned', true, 'logged'],
+      ['complaint.resolved', true, 'assigned'],
+    ]);
+    expect((await loggedEvents(id)).map((e) => e.type)).toEqual(['complaint.logged', 'complaint.assigned', 'complaint.resolved']);
+  });
+
+  it('escalates and rejects with the reason, and answers 404 for an unknown complaint', async () => {
+    const filed = await h.send<ComplaintCreated>('POST', '/v1/complaints', { body: complaint({ type: 'wrong_amount' }) });
+    const id = filed.body.complaintId;
+    expect((await h.send<QueuedComplaint>('POST', `/v1/complaints/${id}/escalate`, { ...asRana, body: null })).body.status).toBe('escalated');
+    const rejected = await h.send<QueuedComplaint>('POST', `/v1/complaints/${id}/reject`, { ...asRana, body: { note: 'The amount was the bill’s amount due.' } });
+    expect(rejected.body).toMatchObject({ status: 'rejected', resolution: 'The amount was the bill’s amount due.' });
+    const events = await loggedEvents(id);
+    expect(events.map((e) => e.type)).toEqual(['complaint.logged', 'complaint.escalated', 'complaint.rejected']);
+    expect(events[1]!.payload).toMatchObject({ reason: 'operator', escalatedBy: expect.stringMatching(/\/rana$/) });
+    expect((await audit(id)).map((r) => r.action)).toEqual(['complaint.escalated', 'complaint.rejected']);
+    expect((await h.send<ErrorBody>('POST', '/v1/complaints/cmp_unknown/assign', { ...asRana, body: {} })).status).toBe(404);
   });
 });

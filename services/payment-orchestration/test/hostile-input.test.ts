@@ -67,6 +67,8 @@ describeHostileInput('payment orchestration', {
       { method: 'POST', url: '/v1/payment-intents/:id/refund', params: { id: intentId }, body: () => ({ reason: 'payment refused, give it back' }), as: 'operator' },
       { method: 'POST', url: '/v1/complaints', body: () => ({ type: 'no_sms', msisdn: '+963944123456', description: 'no receipt SMS', intentId: intentId }), as: 'portal' },
       { method: 'GET', url: '/v1/complaints/:id', params: { id: 'cmp_00000000-0000-7000-8000-000000000000' }, as: 'portal' },
+      { method: 'GET', url: '/v1/complaints', query: { status: 'logged', limit: '10' }, as: 'operator' },
+      { method: 'POST', url: '/v1/complaints/:id/:action', params: { id: 'cmp_00000000-0000-7000-8000-000000000000', action: 'resolve' }, body: () => ({ note: 'refunded' }), as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
       { method: 'GET', url: '/v1/outbox/backlog', as: 'operator' },
       { method: 'GET', url: '/v1/payment-search', query: { receiptNo: 'RC-20260510-000001' }, as: 'operator' },

@@ -343,6 +343,33 @@ export const eventCatalog = {
     description: 'A complaint was resolved, by its automatic first check or by an operator; the customer is told.',
     example: ex.complaintResolvedExample,
   }),
+  'complaint.assigned': defineEvent({
+    type: 'complaint.assigned',
+    version: 1,
+    topic: 'payments.complaints',
+    payload: complaint.complaintAssignedV1,
+    keyedBy: 'complaintId',
+    description: 'An operator took a complaint from the queue.',
+    example: ex.complaintAssignedExample,
+  }),
+  'complaint.escalated': defineEvent({
+    type: 'complaint.escalated',
+    version: 1,
+    topic: 'payments.complaints',
+    payload: complaint.complaintEscalatedV1,
+    keyedBy: 'complaintId',
+    description: 'A complaint was escalated: its turnaround clock ran out unresolved, or an operator escalated it.',
+    example: ex.complaintEscalatedExample,
+  }),
+  'complaint.rejected': defineEvent({
+    type: 'complaint.rejected',
+    version: 1,
+    topic: 'payments.complaints',
+    payload: complaint.complaintRejectedV1,
+    keyedBy: 'complaintId',
+    description: 'An operator rejected a complaint with the reason; the customer is told.',
+    example: ex.complaintRejectedExample,
+  }),
 } as const;
 
 // Superseded versions still parsed during a migration. Empty while every type is at version 1.

@@ -377,3 +377,29 @@ export const complaintResolvedExample: In<typeof complaintSchemas.complaintResol
   resolvedBy: 'automatic-check',
   resolvedAt: '2026-05-20T09:20:00.000Z',
 };
+
+export const complaintAssignedExample: In<typeof complaintSchemas.complaintAssignedV1> = {
+  ...complaintLoggedExample,
+  type: 'double_debit',
+  status: 'assigned',
+  assignedTo: 'operator-console/rana',
+  assignedAt: '2026-05-20T10:00:00.000Z',
+};
+
+export const complaintEscalatedExample: In<typeof complaintSchemas.complaintEscalatedV1> = {
+  ...complaintLoggedExample,
+  type: 'double_debit',
+  status: 'escalated',
+  reason: 'due',
+  escalatedBy: 'turnaround-clock',
+  escalatedAt: '2026-05-23T09:20:05.000Z',
+};
+
+export const complaintRejectedExample: In<typeof complaintSchemas.complaintRejectedV1> = {
+  ...complaintLoggedExample,
+  type: 'wrong_amount',
+  status: 'rejected',
+  resolution: 'The amount paid is the bill’s amount due on the day of payment.',
+  rejectedBy: 'operator-console/rana',
+  rejectedAt: '2026-05-20T11:00:00.000Z',
+};

@@ -40,3 +40,19 @@ export const complaintViewSchema = z.object({
   evidence: z.record(z.string(), z.unknown()).nullable(),
 });
 export type ComplaintView = z.infer<typeof complaintViewSchema>;
+
+// ---- The operators' queue (signed by an operator client)
+
+export const complaintActions = ['assign', 'resolve', 'escalate', 'reject'] as const;
+export const complaintActionParamsSchema = z.object({ id: idSchema, action: z.enum(complaintActions) });
+// resolve and reject need the note (it is the resolution the customer is told); assign and escalate may carry one.
+export const complaintActionBodySchema = z.strictObject({ note: storableText().trim().min(1).max(2000).optional() });
+
+export const complaintQueueQuerySchema = z.strictObject({
+  status: complaintStatusSchema,
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const queuedComplaintSchema = complaintViewSchema.extend({ clientId: idSchema, assignedTo: z.string().nullable() });
+export type QueuedComplaint = z.infer<typeof queuedComplaintSchema>;
+export const complaintQueueSchema = z.object({ complaints: z.array(queuedComplaintSchema) });

@@ -1,5 +1,5 @@
 // A complaint as this service keeps it, its turnaround clock and its public view. Pure: no I/O.
-import type { ComplaintStatus, ComplaintType, ComplaintView } from '@gateway/contracts';
+import type { ComplaintStatus, ComplaintType, ComplaintView, QueuedComplaint } from '@gateway/contracts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export type ComplaintRecord = {
@@ -16,6 +16,8 @@ export type ComplaintRecord = {
   dueBy: Date;
   resolution: string | null;
   evidence: Record<string, unknown> | null;
+  /** The operator (client/person) working it, once assigned. */
+  assignedTo: string | null;
   correlationId: string;
   createdAt: Date;
   updatedAt: Date;
@@ -75,4 +77,25 @@ export function complaintEventPayload(c: ComplaintRecord) {
     dueBy: c.dueBy.toISOString(),
     createdAt: c.createdAt.toISOString(),
   };
+}
+
+export function queuedComplaintView(c: ComplaintRecord): QueuedComplaint {
+  return { ...complaintView(c), clientId: c.clientId, assignedTo: c.assignedTo };
+}
+
+export type ComplaintAction = 'assign' | 'resolve' | 'escalate' | 'reject';
+
+const target: Record<ComplaintAction, ComplaintStatus> = { assign: 'assigned', resolve: 'resolved', escalate: 'escalated', reject: 'rejected' };
+const closed: readonly ComplaintStatus[] = ['resolved', 'rejected'];
+
+/**
+ * What an action does to a complaint in `status`: the new status, a repeat (the same action again: the
+ * complaint is answered unchanged, so an operator's retry is harmless), or a refusal (a closed complaint
+ * is not reopened or closed the other way).
+ */
+export function decideComplaintAction(status: ComplaintStatus, action: ComplaintAction): { kind: 'change'; to: ComplaintStatus } | { kind: 'repeat' } | { kind: 'refused' } {
+  const to = target[action];
+  if (status === to) return { kind: 'repeat' };
+  if (closed.includes(status)) return { kind: 'refused' };
+  return { kind: 'change', to };
 }

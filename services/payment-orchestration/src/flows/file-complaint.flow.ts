@@ -52,6 +52,7 @@ export async function fileComplaint(
     dueBy: dueByOf(body.type, ctx.now, ctx.turnarounds),
     resolution: null,
     evidence: null,
+    assignedTo: null,
     correlationId: input.correlationId,
     createdAt: ctx.now,
     updatedAt: ctx.now,

@@ -4,8 +4,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { billInquiryRoute } from './bill-inquiry.route.ts';
 import { billersRoute } from './billers.route.ts';
 import { channelsRoute } from './channels.route.ts';
+import { complaintActionRoute } from './complaint-action.route.ts';
 import { complaintCreateRoute } from './complaint-create.route.ts';
 import { complaintGetRoute } from './complaint-get.route.ts';
+import { complaintQueueRoute } from './complaint-queue.route.ts';
 import { intentCancelRoute } from './intent-cancel.route.ts';
 import { intentConfirmRoute } from './intent-confirm.route.ts';
 import { intentCreateRoute } from './intent-create.route.ts';
@@ -43,6 +45,8 @@ export function paymentRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(intentsQueueRoute(deps));
     await app.register(paymentSearchRoute(deps));
     await app.register(paymentTimelineRoute(deps));
+    await app.register(complaintQueueRoute(deps));
+    await app.register(complaintActionRoute(deps));
     await app.register(intentRefundRoute(deps));
   };
 }

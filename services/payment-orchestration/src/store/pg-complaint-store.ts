@@ -19,6 +19,7 @@ type Row = {
   due_by: Date;
   resolution: string | null;
   evidence: Record<string, unknown> | null;
+  assigned_to: string | null;
   correlation_id: string;
   created_at: Date;
   updated_at: Date;
@@ -39,6 +40,7 @@ function recordOf(r: Row): ComplaintRecord {
     dueBy: r.due_by,
     resolution: r.resolution,
     evidence: r.evidence,
+    assignedTo: r.assigned_to,
     correlationId: r.correlation_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -127,13 +129,39 @@ export async function findClientIntentStatus(db: PoolClient, clientId: string, i
   return rows[0] === undefined ? null : { intentId, status: rows[0].status };
 }
 
-/** Writes a complaint's new status, resolution and evidence (the caller holds the row or just inserted it). */
-export async function updateComplaint(db: PoolClient, c: Pick<ComplaintRecord, 'complaintId' | 'status' | 'resolution' | 'evidence' | 'updatedAt'>): Promise<void> {
-  await db.query('UPDATE complaints SET status = $2, resolution = $3, evidence = $4, updated_at = $5 WHERE complaint_id = $1', [
+/** Writes a complaint's new status, resolution, evidence and assignee (the caller holds the row or just inserted it). */
+export async function updateComplaint(db: PoolClient, c: Pick<ComplaintRecord, 'complaintId' | 'status' | 'resolution' | 'evidence' | 'assignedTo' | 'updatedAt'>): Promise<void> {
+  await db.query('UPDATE complaints SET status = $2, resolution = $3, evidence = $4, assigned_to = $5, updated_at = $6 WHERE complaint_id = $1', [
     c.complaintId,
     c.status,
     c.resolution,
     c.evidence === null ? null : JSON.stringify(c.evidence),
+    c.assignedTo,
     c.updatedAt,
   ]);
+}
+
+/** Any client's complaint, locked for the operator action or the escalation that changes it. */
+export async function lockComplaint(db: PoolClient, complaintId: string): Promise<ComplaintRecord | null> {
+  const { rows } = await db.query<Row>('SELECT * FROM complaints WHERE complaint_id = $1 FOR UPDATE', [complaintId]);
+  return rows[0] === undefined ? null : recordOf(rows[0]);
+}
+
+/** The operators' queue for one status, the nearest due time first. */
+export async function listComplaints(db: Pool, status: ComplaintStatus, limit: number): Promise<ComplaintRecord[]> {
+  const { rows } = await db.query<Row>('SELECT * FROM complaints WHERE status = $1 ORDER BY due_by, complaint_id LIMIT $2', [status, limit]);
+  return rows.map(recordOf);
+}
+
+/**
+ * Open complaints (logged or assigned) past their due time, locked; SKIP LOCKED so replicas running the
+ * escalation pass at once each take other rows and none escalates a complaint twice.
+ */
+export async function lockOverdueComplaints(db: PoolClient, now: Date, limit: number): Promise<ComplaintRecord[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT * FROM complaints WHERE status IN ('logged', 'assigned') AND due_by <= $1
+      ORDER BY due_by LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+  return rows.map(recordOf);
 }

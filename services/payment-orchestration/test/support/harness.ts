@@ -4,7 +4,7 @@
 // handler (the events built by testkit's anEvent). Not a test file itself.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { BillSnapshot, ErrorBody, EventOf } from '@gateway/contracts';
-import { handleOnce, signRequest } from '@gateway/kit';
+import { handleOnce, OPERATOR_PERSON_HEADER, signRequest } from '@gateway/kit';
 import type { ClientsFile, HttpServer, Logger } from '@gateway/kit';
 import { anEvent, createTestDatabase, testInfra, testKafka, testLogger } from '@gateway/testkit';
 import type { TestDatabase } from '@gateway/testkit';
@@ -28,6 +28,8 @@ export type SendOptions = {
   body?: unknown;
   /** Sent as Idempotency-Key on a POST: a fresh key per request unless given; null sends none. */
   idempotencyKey?: string | null;
+  /** The operator the console signed in (x-operator-person, signed with the request). */
+  person?: string;
 };
 
 export type Reply<T> = { status: number; body: T; headers: Record<string, unknown>; payload: string };
@@ -152,10 +154,11 @@ export async function startHarness(options: { env?: Record<string, string>; now?
       if (body !== undefined) headers['content-type'] = 'application/json';
       const key = sendOptions.idempotencyKey === undefined ? (method === 'POST' ? `test-${randomUUID()}` : null) : sendOptions.idempotencyKey;
       if (key !== null) headers['idempotency-key'] = key;
+      if (sendOptions.person !== undefined) headers[OPERATOR_PERSON_HEADER] = sendOptions.person;
       if (as !== 'unsigned') {
         const client = clients.find((c) => c.clientId.startsWith(as))!;
         const k = client.keys[0]!;
-        Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body, keyId: k.keyId, secret: k.secret }));
+        Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body, keyId: k.keyId, secret: k.secret, headers }));
       }
       const res = await app.inject({ method, url: path, headers, ...(body === undefined ? {} : { payload: body }) });
       return { status: res.statusCode, body: res.json<T>(), headers: res.headers, payload: res.payload };

@@ -39,3 +39,22 @@ export const complaintResolvedV1 = z.object({
   resolvedBy: idSchema,
   resolvedAt: timestampSchema,
 });
+
+export const complaintAssignedV1 = z.object({ ...complaintShape, status: z.literal('assigned'), assignedTo: idSchema, assignedAt: timestampSchema });
+
+export const complaintEscalatedV1 = z.object({
+  ...complaintShape,
+  status: z.literal('escalated'),
+  // 'due': the turnaround clock ran out (the escalation job); 'operator': a person escalated it.
+  reason: z.enum(['due', 'operator']),
+  escalatedBy: idSchema,
+  escalatedAt: timestampSchema,
+});
+
+export const complaintRejectedV1 = z.object({
+  ...complaintShape,
+  status: z.literal('rejected'),
+  resolution: z.string().min(1).max(2000),
+  rejectedBy: idSchema,
+  rejectedAt: timestampSchema,
+});
