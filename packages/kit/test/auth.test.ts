@@ -539,7 +539,7 @@ describe('loadClients', () => {
   it('loads the demo clients of infra/local/clients.json: 32-byte keys, two keys for bank-alpha', async () => {
     const demo = await loadClients(path.join(repoRoot, 'infra/local/clients.json'));
     const byId = new Map(demo.map((c) => [c.clientId, c]));
-    expect([...byId.keys()].sort()).toEqual(['bank-alpha', 'citizen-portal', 'operator-console', 'ops-console', 'telecom-billing', 'wallet-one', 'wallet-two']);
+    expect([...byId.keys()].sort()).toEqual(['bank-alpha', 'citizen-portal', 'operator-console', 'ops-console', 'payment-orchestration', 'telecom-billing', 'wallet-one', 'wallet-two']);
     expect(byId.get('bank-alpha')?.keys.map((k) => k.keyId)).toEqual(['bank-alpha-k1', 'bank-alpha-k2']);
     expect(byId.get('wallet-one')).toMatchObject({ kind: 'channel', channelId: 'wallet-one' });
     expect(byId.get('telecom-billing')?.kind).toBe('biller');

@@ -2,7 +2,7 @@
 // the one that reads the catalogue files it names (billers, channels, fees), so a bad file stops the
 // start with one line naming it.
 import path from 'node:path';
-import { commonConfigSchema, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, readJsonFile, repoRoot } from '@gateway/kit';
+import { commonConfigSchema, envDurationMs, envFilePath, envInteger, envPort, envString, envUrl, loadConfig, readJsonFile, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
 import type { z } from 'zod';
 import { billerCatalogueSchema, channelCatalogueSchema } from './domain/catalogues.ts';
@@ -44,12 +44,18 @@ export const configSchema = commonConfigSchema.extend({
   COMPLAINT_TURNAROUND_WRONG_AMOUNT: envDurationMs().default(3 * 86_400_000),
   COMPLAINT_TURNAROUND_REFUND_NOT_RECEIVED: envDurationMs().default(5 * 86_400_000),
   COMPLAINT_TURNAROUND_NO_SMS: envDurationMs().default(86_400_000),
+  // Reconciliation: the bank adapter serves the settlement files it announces; this service reads them
+  // as its own operator client in CLIENTS_FILE (its first key signs the request).
+  BANK_ADAPTER_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),
+  RECONCILIATION_CLIENT_ID: envString().default('payment-orchestration'),
+  SETTLEMENT_FILE_TIMEOUT: envDurationMs().default(10_000),
   // Consumed topics and groups; overridable so a test or a replay can use its own.
   BILLS_TOPIC: envString().default('billing.bills'),
   BILL_READ_MODEL_GROUP_ID: envString().default('payments.bill-read-model'),
   CHANNEL_RESULTS_TOPIC: envString().default('channels.results'),
   CHANNEL_HEALTH_GROUP_ID: envString().default('payments.channel-health'),
   CHANNEL_RESULTS_GROUP_ID: envString().default('payments.channel-results'),
+  RECONCILIATION_GROUP_ID: envString().default('payments.reconciliation'),
   // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
   DEAD_LETTER_GROUP_ID: envString().default('payments.dead-letters'),
 });

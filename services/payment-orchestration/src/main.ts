@@ -8,6 +8,8 @@ import { createBillReadModelConsumer } from './events/bill-read-model.consumer.t
 import { createChannelHealthConsumer } from './events/channel-health.consumer.ts';
 import { createChannelResultsConsumer } from './events/channel-results.consumer.ts';
 import { createOtpForwarder } from './events/otp-forwarder.producer.ts';
+import { createSettlementFilesConsumer } from './events/settlement-files.consumer.ts';
+import { createSettlementFileClient } from './clients/settlement-file.client.ts';
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { createIntentExpirySweeper } from './jobs/intent-expiry.sweeper.ts';
 import { inquiryRetentionJobs } from './jobs/inquiry-retention.ts';
@@ -68,6 +70,21 @@ await runService({
       groupId: config.CHANNEL_RESULTS_GROUP_ID,
       consumerOptions,
     });
+    const reconcilerKey = infra.auth.clients.find((c) => c.clientId === config.RECONCILIATION_CLIENT_ID && c.kind === 'operator')?.keys[0];
+    // Without its key the service still takes payments; the settlement files then wait (their events
+    // stay in Kafka for this group) until it is configured. Said loudly, once, at start.
+    if (reconcilerKey === undefined) logger.warn({ clientId: config.RECONCILIATION_CLIENT_ID, clientsFile: config.CLIENTS_FILE }, 'RECONCILIATION_CLIENT_ID names no operator client: settlement files are not reconciled');
+    const reconciliation = reconcilerKey && createSettlementFilesConsumer({
+      kafka: infra.kafka,
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      settlementFiles: createSettlementFileClient({ baseUrl: config.BANK_ADAPTER_URL, keyId: reconcilerKey.keyId, secret: reconcilerKey.secret, timeoutMs: config.SETTLEMENT_FILE_TIMEOUT }),
+      timeZone: config.catalogues.channels.timezone,
+      topic: config.CHANNEL_RESULTS_TOPIC,
+      groupId: config.RECONCILIATION_GROUP_ID,
+      consumerOptions,
+    });
     const sweeper = createIntentExpirySweeper({
       pool: infra.pool,
       logger,
@@ -82,7 +99,7 @@ await runService({
     shutdown.register('intent expiry sweeper', () => sweeper.stop());
     // One step for the three consumers: each may need seconds to leave its group, and stopped one
     // after another they would not fit in the shutdown timeout.
-    const consumers = [billReadModel, channelHealth, channelResults];
+    const consumers = [billReadModel, channelHealth, channelResults, ...(reconciliation === undefined ? [] : [reconciliation])];
     // What the three consumers dead-letter, stored for the operator and replayed through the group that failed.
     const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: config.DEAD_LETTER_GROUP_ID, consumers, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
     shutdown.register('consumers', async () => {

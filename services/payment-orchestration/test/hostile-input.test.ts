@@ -17,7 +17,7 @@ const signers = hostileClients([{ kind: 'channel', channelId: 'bank-alpha' }, { 
 describeHostileInput('payment orchestration', {
   host: '127.0.0.1:3002',
   // The service's tables a request could write, and the outbox: none may grow.
-  tables: ['payments', 'payment_allocations', 'reversals', 'ledger_entries', 'payment_intents', 'intent_bills', 'inquiries', 'complaints', 'outbox'],
+  tables: ['payments', 'payment_allocations', 'reversals', 'ledger_entries', 'payment_intents', 'intent_bills', 'inquiries', 'complaints', 'reconciliations', 'reconciliation_exceptions', 'outbox'],
   signers,
   minCases: 500,
   async start() {
@@ -74,6 +74,14 @@ describeHostileInput('payment orchestration', {
       { method: 'GET', url: '/v1/payment-search', query: { receiptNo: 'RC-20260510-000001' }, as: 'operator' },
       { method: 'GET', url: '/v1/payment-timeline/:id', params: { id: 'pay_unknown' }, as: 'operator' },
       { method: 'GET', url: '/v1/intents/summary', as: 'operator' },
+      { method: 'GET', url: '/v1/reconciliations/:channelId/:businessDate', params: { channelId: 'bank-alpha', businessDate: '2026-05-10' }, as: 'operator' },
+      {
+        method: 'POST',
+        url: '/v1/reconciliation-exceptions/:id/resolve',
+        params: { id: 'rex_00000000-0000-7000-8000-000000000000' },
+        body: () => ({ action: 'accept', note: 'the bank rounds its fee' }),
+        as: 'operator',
+      },
       { method: 'GET', url: '/v1/intents', query: { status: 'reconciliation', limit: '10' }, as: 'operator' },
       { method: 'GET', url: '/v1/audit-log', query: { limit: '10' }, as: 'operator' },
       { method: 'POST', url: '/v1/outbox/parked/:eventId/replay', params: { eventId: '01900000-0000-7000-8000-000000000000' }, as: 'operator' },

@@ -19,6 +19,8 @@ import { paymentNotificationRoute } from './payment-notification.route.ts';
 import { paymentSearchRoute } from './payment-search.route.ts';
 import { paymentStatusRoute } from './payment-status.route.ts';
 import { paymentTimelineRoute } from './payment-timeline.route.ts';
+import { reconciliationResolveRoute } from './reconciliation-resolve.route.ts';
+import { reconciliationRoute } from './reconciliation.route.ts';
 import { reversalRoute } from './reversal.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { settlementRoute } from './settlement.route.ts';
@@ -47,6 +49,8 @@ export function paymentRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(paymentTimelineRoute(deps));
     await app.register(complaintQueueRoute(deps));
     await app.register(complaintActionRoute(deps));
+    await app.register(reconciliationRoute(deps));
+    await app.register(reconciliationResolveRoute(deps));
     await app.register(intentRefundRoute(deps));
   };
 }

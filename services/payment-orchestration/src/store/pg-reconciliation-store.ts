@@ -1,0 +1,141 @@
+// Reconciliations in Postgres: our ledger's movements of a channel's day, the stored result of each
+// day's match and its exceptions. SQL only: the matching is domain/reconciliation.ts's.
+import type { Queryable } from '@gateway/kit';
+import type { ExceptionKind, MatchException, SettlementLine } from '../domain/reconciliation.ts';
+
+/**
+ * What we hold as moved at the channel that day, one line per movement, referenced by the intent id
+ * (the debit's reference there): the debit of each intent's payment of the business day, and the debit
+ * and its reversal of an intent whose debit was given back (no payment: it bought nothing). Payments a
+ * channel notified us of itself are not debits we asked for, so they are not in its debit statement.
+ */
+export async function ledgerLines(db: Queryable, channelId: string, businessDate: string, timeZone: string): Promise<SettlementLine[]> {
+  const { rows } = await db.query<{ reference: string; status: string; amount: string; currency: string; evidence: Record<string, unknown> }>(
+    `SELECT p.intent_id AS reference, 'succeeded' AS status, p.amount + p.fee AS amount, p.currency,
+            jsonb_build_object('paymentId', p.payment_id, 'receiptNo', p.receipt_no, 'channelTxnId', p.channel_txn_id, 'paymentStatus', p.status, 'paidAt', p.paid_at) AS evidence
+       FROM payments p
+      WHERE p.channel_id = $1 AND p.business_date = $2 AND p.intent_id IS NOT NULL
+     UNION ALL
+     SELECT i.intent_id, 'succeeded', i.amount + i.fee, i.currency,
+            jsonb_build_object('intentStatus', i.status, 'channelTxnId', i.channel_txn_id, 'refundStatus', i.refund_status, 'createdAt', i.created_at)
+       FROM payment_intents i
+      WHERE i.channel_id = $1 AND i.payment_id IS NULL AND i.refund_status = 'succeeded' AND (i.created_at AT TIME ZONE $3)::date = $2
+     UNION ALL
+     SELECT i.intent_id, 'reversed', i.amount + i.fee, i.currency,
+            jsonb_build_object('intentStatus', i.status, 'refundReversalId', i.refund_reversal_id, 'refundedAt', i.refunded_at)
+       FROM payment_intents i
+      WHERE i.channel_id = $1 AND i.refund_status = 'succeeded' AND (i.refunded_at AT TIME ZONE $3)::date = $2`,
+    [channelId, businessDate, timeZone],
+  );
+  return rows.map((r) => ({
+    reference: r.reference,
+    status: r.status,
+    amount: Number(r.amount),
+    currency: r.currency,
+    evidence: { reference: r.reference, status: r.status, amount: Number(r.amount), currency: r.currency, ...r.evidence },
+  }));
+}
+
+export type ReconciliationRow = {
+  channel_id: string;
+  business_date: string;
+  file_id: string;
+  sha256: string;
+  fetched_at: Date;
+  status: 'matched' | 'exceptions';
+  currency: string;
+  our_count: number;
+  our_amount: string;
+  their_count: number;
+  their_amount: string;
+};
+
+export async function findReconciliation(db: Queryable, channelId: string, businessDate: string, lock = false): Promise<ReconciliationRow | null> {
+  const { rows } = await db.query<ReconciliationRow>(
+    `SELECT channel_id, to_char(business_date, 'YYYY-MM-DD') AS business_date, file_id, sha256, fetched_at, status, currency,
+            our_count, our_amount, their_count, their_amount
+       FROM reconciliations WHERE channel_id = $1 AND business_date = $2${lock ? ' FOR UPDATE' : ''}`,
+    [channelId, businessDate],
+  );
+  return rows[0] ?? null;
+}
+
+export type NewReconciliation = {
+  channelId: string;
+  businessDate: string;
+  fileId: string;
+  sha256: string;
+  fetchedAt: string;
+  status: 'matched' | 'exceptions';
+  currency: string;
+  ours: { count: number; amount: number };
+  theirs: { count: number; amount: number };
+  exceptions: (MatchException & { exceptionId: string })[];
+  at: Date;
+};
+
+/** Stores a day's result, replacing the previous file's: its exceptions still open are superseded. */
+export async function saveReconciliation(client: Queryable, r: NewReconciliation): Promise<void> {
+  await client.query(
+    `INSERT INTO reconciliations (channel_id, business_date, file_id, sha256, fetched_at, status, currency, our_count, our_amount, their_count, their_amount, matched_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (channel_id, business_date) DO UPDATE SET
+       file_id = EXCLUDED.file_id, sha256 = EXCLUDED.sha256, fetched_at = EXCLUDED.fetched_at, status = EXCLUDED.status,
+       currency = EXCLUDED.currency, our_count = EXCLUDED.our_count, our_amount = EXCLUDED.our_amount,
+       their_count = EXCLUDED.their_count, their_amount = EXCLUDED.their_amount, matched_at = EXCLUDED.matched_at`,
+    [r.channelId, r.businessDate, r.fileId, r.sha256, r.fetchedAt, r.status, r.currency, r.ours.count, r.ours.amount, r.theirs.count, r.theirs.amount, r.at],
+  );
+  await client.query(
+    `UPDATE reconciliation_exceptions SET status = 'superseded'
+      WHERE channel_id = $1 AND business_date = $2 AND file_id <> $3 AND status = 'open'`,
+    [r.channelId, r.businessDate, r.fileId],
+  );
+  for (const e of r.exceptions) {
+    await client.query(
+      `INSERT INTO reconciliation_exceptions (exception_id, channel_id, business_date, file_id, kind, reference, ours, theirs, status, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+      [e.exceptionId, r.channelId, r.businessDate, r.fileId, e.kind, e.reference, e.ours, e.theirs, r.at],
+    );
+  }
+}
+
+export type ExceptionRow = {
+  exception_id: string;
+  channel_id: string;
+  business_date: string;
+  file_id: string;
+  kind: ExceptionKind;
+  reference: string;
+  ours: Record<string, unknown> | null;
+  theirs: Record<string, unknown> | null;
+  status: 'open' | 'resolved' | 'superseded';
+  resolution: string | null;
+  note: string | null;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+};
+
+const exceptionColumns = `exception_id, channel_id, to_char(business_date, 'YYYY-MM-DD') AS business_date, file_id, kind, reference, ours, theirs,
+  status, resolution, note, resolved_by, resolved_at`;
+
+export async function listExceptions(db: Queryable, channelId: string, businessDate: string, fileId: string): Promise<ExceptionRow[]> {
+  const { rows } = await db.query<ExceptionRow>(
+    `SELECT ${exceptionColumns} FROM reconciliation_exceptions WHERE channel_id = $1 AND business_date = $2 AND file_id = $3 ORDER BY reference, exception_id`,
+    [channelId, businessDate, fileId],
+  );
+  return rows;
+}
+
+export async function lockException(client: Queryable, exceptionId: string): Promise<ExceptionRow | null> {
+  const { rows } = await client.query<ExceptionRow>(`SELECT ${exceptionColumns} FROM reconciliation_exceptions WHERE exception_id = $1 FOR UPDATE`, [exceptionId]);
+  return rows[0] ?? null;
+}
+
+export async function markResolved(client: Queryable, exceptionId: string, r: { resolution: string; note: string; by: string; at: Date }): Promise<ExceptionRow> {
+  const { rows } = await client.query<ExceptionRow>(
+    `UPDATE reconciliation_exceptions SET status = 'resolved', resolution = $2, note = $3, resolved_by = $4, resolved_at = $5
+      WHERE exception_id = $1 RETURNING ${exceptionColumns}`,
+    [exceptionId, r.resolution, r.note, r.by, r.at],
+  );
+  return rows[0]!;
+}
