@@ -44,6 +44,8 @@ export const configSchema = commonConfigSchema.extend({
   COMPLAINT_TURNAROUND_WRONG_AMOUNT: envDurationMs().default(3 * 86_400_000),
   COMPLAINT_TURNAROUND_REFUND_NOT_RECEIVED: envDurationMs().default(5 * 86_400_000),
   COMPLAINT_TURNAROUND_NO_SMS: envDurationMs().default(86_400_000),
+  // How often the turnaround clock looks for open complaints past their due time.
+  COMPLAINT_ESCALATION_INTERVAL: envDurationMs().default(60_000),
   // Reconciliation: the bank adapter serves the settlement files it announces; this service reads them
   // as its own operator client in CLIENTS_FILE (its first key signs the request).
   BANK_ADAPTER_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),

@@ -11,6 +11,7 @@ import { createOtpForwarder } from './events/otp-forwarder.producer.ts';
 import { createSettlementFilesConsumer } from './events/settlement-files.consumer.ts';
 import { createSettlementFileClient } from './clients/settlement-file.client.ts';
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
+import { createComplaintEscalationSweeper } from './jobs/complaint-escalation.sweeper.ts';
 import { createIntentExpirySweeper } from './jobs/intent-expiry.sweeper.ts';
 import { inquiryRetentionJobs } from './jobs/inquiry-retention.ts';
 import { serviceName } from './service-name.ts';
@@ -92,11 +93,13 @@ await runService({
       intervalMs: config.INTENT_SWEEP_INTERVAL,
       graceMs: config.INTENT_RECONCILIATION_GRACE,
     });
+    const complaintClock = createComplaintEscalationSweeper({ pool: infra.pool, logger, registry: infra.registry, intervalMs: config.COMPLAINT_ESCALATION_INTERVAL });
     const otpForwarder = createOtpForwarder({ kafka: infra.kafka, logger });
     // Registered after the infrastructure and before the HTTP server, so on SIGTERM they stop after
     // HTTP stopped taking requests and before the relay and the pool.
     shutdown.register('otp forwarder', () => otpForwarder.stop());
     shutdown.register('intent expiry sweeper', () => sweeper.stop());
+    shutdown.register('complaint escalation', () => complaintClock.stop());
     // One step for the three consumers: each may need seconds to leave its group, and stopped one
     // after another they would not fit in the shutdown timeout.
     const consumers = [billReadModel, channelHealth, channelResults, ...(reconciliation === undefined ? [] : [reconciliation])];
@@ -132,5 +135,6 @@ await runService({
     // together, so a restart waits for one session timeout, not three in a row.
     await Promise.all([...consumers.map((c) => c.start()), deadLetters.start()]);
     sweeper.start();
+    complaintClock.start();
   },
 });
