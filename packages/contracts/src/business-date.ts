@@ -103,3 +103,14 @@ export function nextLocalTime(now: Date, hhmm: string): Date {
 export function nextBusinessMidnight(instant: Date): Date {
   return startOfBusinessDate(addDays(businessDateOf(instant), 1));
 }
+
+/**
+ * The settlement day an instant counts in for a channel whose day closes at `cutOff` (local HH:MM):
+ * its local date, or the next day from the cut-off on. Banks date their statement this way, and the
+ * gateway dates its payments the same way, so both sides of a reconciliation name the same day.
+ */
+export function settlementDateOf(instant: Date | string, cutOff: string, timeZone = businessTimeZone): BusinessDate {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  const date = businessDateOf(at, timeZone);
+  return at.getTime() < localTimeToInstant(date, cutOff, timeZone).getTime() ? date : addDays(date, 1);
+}

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EventOf } from '@gateway/contracts';
 import { testLogger, waitFor } from '@gateway/testkit';
 import { fetchSettlementFile } from '../src/flows/fetch-settlement-file.flow.ts';
-import { businessDateOf, nextLocalTime } from '@gateway/contracts';
+import path from 'node:path';
+import { repoRoot } from '@gateway/kit';
+import { addDays, localTimeToInstant, settlementDateOf } from '@gateway/contracts';
+import { readChannelsFile } from '../../../simulators/channel-simulator/src/config.ts';
 import { summarizeStatement } from '../src/domain/settlement-statement.ts';
 import { createSettlementFetchScheduler, previousBusinessDate, runSettlementFetch } from '../src/jobs/settlement-fetch.scheduler.ts';
 import type { SettlementRunOptions, SettlementRunReport } from '../src/jobs/settlement-fetch.scheduler.ts';
@@ -13,7 +16,10 @@ import { startAdapterHarness, syp } from './support/adapter-harness.ts';
 import type { AdapterHarness, ChannelId } from './support/adapter-harness.ts';
 
 let h: AdapterHarness;
-const today = businessDateOf(new Date());
+// The settlement day the simulated bank files today's debits under: it follows the channel's cut-off,
+// so between the cut-off and midnight it is already tomorrow's date.
+const bankAlpha = readChannelsFile(path.join(repoRoot, 'simulators/channel-simulator/config/channels.json')).find((c) => c.channelId === 'bank-alpha')!;
+const today = settlementDateOf(new Date(), bankAlpha.settlementCutOff, bankAlpha.settlementTimeZone);
 
 beforeAll(async () => {
   h = await startAdapterHarness();
@@ -107,8 +113,8 @@ describe('fetching a settlement file', () => {
 
 describe('the daily settlement fetch', () => {
   it('fetches the previous business date of every channel and survives one channel in an outage', async () => {
-    // The daily run fires after local midnight: seen from tomorrow, "the previous day" is today.
-    const tomorrowAfterMidnight = nextLocalTime(new Date(), '00:30');
+    // The daily run fires after local midnight: seen from the night after it, "the previous day" is today.
+    const tomorrowAfterMidnight = localTimeToInstant(addDays(today, 1), '00:30');
     const businessDate = previousBusinessDate(tomorrowAfterMidnight);
     expect(businessDate).toBe(today);
     await succeededDebit('bank-alpha');

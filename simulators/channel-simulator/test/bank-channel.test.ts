@@ -2,7 +2,7 @@
 // refusals, dedupe by reference, status inquiry, reversal and the settlement file.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
-import { businessDateOf } from '../src/domain/settlement.ts';
+import { settlementDateOf } from '../src/domain/settlement.ts';
 import { API_KEY, bank, debitBody, keyHeader, uniqueReference } from './simulator-fixture.ts';
 import type { SimulatorFixture } from './simulator-fixture.ts';
 
@@ -196,7 +196,7 @@ describe('settlement file', () => {
     await sim.app.inject({ method: 'POST', url: '/control', payload: { insufficientFundsRate: 1 } });
     await post('/debits', debitBody({ accountNo: account }, 3_000));
 
-    const date = businessDateOf(a.debitedAt, 'Asia/Damascus');
+    const date = settlementDateOf(a.debitedAt, { cutOff: sim.channel.settlementCutOff, timeZone: sim.channel.settlementTimeZone });
     const res = await sim.app.inject({ method: 'GET', url: `/settlements/${date}.csv`, headers: keyHeader });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
@@ -213,5 +213,34 @@ describe('settlement file', () => {
     expect(parse(otherDay.body, { columns: true })).toEqual([]);
     expect((await sim.app.inject({ method: 'GET', url: '/settlements/2026-02-30.csv', headers: keyHeader })).statusCode).toBe(400);
     expect((await sim.app.inject({ method: 'GET', url: `/settlements/${date}.csv` })).statusCode).toBe(401);
+  });
+
+  it("follows the channel's cut-off: a debit or reversal from the cut-off on is in the next day's file", async () => {
+    // Cut-off 23:00 in Asia/Damascus (UTC+3) is 20:00 UTC: the calendar day there runs on until 21:00 UTC.
+    sim = bank({ settlementCutOff: '23:00' });
+    const csv = async (date: string) =>
+      parse<Record<string, string>>((await sim.app.inject({ method: 'GET', url: `/settlements/${date}.csv`, headers: keyHeader })).body, { columns: true }).map((r) => [
+        r.reference,
+        r.status,
+        r.debitedAt,
+      ]);
+    sim.clock.now = new Date('2026-11-01T19:59:59.000Z');
+    const before = debitBody({ accountNo: account }, 1_000);
+    expect((await post('/debits', before)).statusCode).toBe(201);
+    sim.clock.now = new Date('2026-11-01T20:00:00.000Z');
+    const after = debitBody({ accountNo: account }, 2_000);
+    const afterDebit = (await post('/debits', after)).json<{ debitId: string }>();
+    sim.clock.now = new Date('2026-11-01T20:30:00.000Z');
+    expect((await post(`/debits/${afterDebit.debitId}/reversal`, { reason: 'duplicate' })).statusCode).toBe(200);
+
+    expect(await csv('2026-11-01')).toEqual([[before.reference, 'succeeded', '2026-11-01T19:59:59.000Z']]);
+    expect(await csv('2026-11-02')).toEqual([
+      [after.reference, 'succeeded', '2026-11-01T20:00:00.000Z'],
+      [after.reference, 'reversed', '2026-11-01T20:00:00.000Z'],
+    ]);
+
+    // A row the faults add at the end of the day is dated inside that day, just before its cut-off.
+    await sim.app.inject({ method: 'POST', url: '/control', payload: { settlementExtraRows: [{ reference: 'never-asked', amount: 700 }] } });
+    expect((await csv('2026-11-01')).at(-1)).toEqual(['never-asked', 'succeeded', '2026-11-01T19:59:59.000Z']);
   });
 });

@@ -1,15 +1,18 @@
 // The pure parts, without HTTP: payers, the OTP state machine, fault decisions, the settlement day,
 // and a property over random operation sequences: money is conserved and a deduping channel never
 // debits one reference twice.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { money } from '@gateway/contracts';
+import { readChannelsFile } from '../src/config.ts';
 import { channelSchema } from '../src/domain/channel.ts';
 import type { Channel } from '../src/domain/channel.ts';
 import { awaitOtp, checkOtp, DEMO_OTP, receiveDebit } from '../src/domain/debit.ts';
 import { applyControlUpdate, defaultControlSettings, latencyFor, moneyDecision, rolls } from '../src/domain/faults.ts';
 import { parsePayer } from '../src/domain/payer.ts';
-import { businessDateOf, isCalendarDate } from '../src/domain/settlement.ts';
+import { isCalendarDate, settlementDateOf } from '../src/domain/settlement.ts';
 import { createChannelState } from '../src/store/channel-state.ts';
 
 function channel(overrides: Record<string, unknown> = {}): Channel {
@@ -73,11 +76,32 @@ describe('fault decisions', () => {
 });
 
 describe('settlement day', () => {
-  it('is the calendar date in Asia/Damascus (UTC+3), not in UTC', () => {
-    expect(businessDateOf('2026-11-01T20:59:59Z', 'Asia/Damascus')).toBe('2026-11-01');
-    expect(businessDateOf('2026-11-01T21:00:00Z', 'Asia/Damascus')).toBe('2026-11-02');
+  it("is the date in Asia/Damascus (UTC+3), the next one from the channel's cut-off on", () => {
+    const at2300 = { cutOff: '23:00', timeZone: 'Asia/Damascus' };
+    expect(settlementDateOf('2026-11-01T19:59:59Z', at2300)).toBe('2026-11-01');
+    expect(settlementDateOf('2026-11-01T20:00:00Z', at2300)).toBe('2026-11-02');
+    expect(settlementDateOf('2026-11-01T21:00:00Z', at2300)).toBe('2026-11-02');
+    expect(settlementDateOf('2026-11-01T18:59:59Z', { cutOff: '22:00', timeZone: 'Asia/Damascus' })).toBe('2026-11-01');
+    expect(settlementDateOf('2026-11-01T19:00:00Z', { cutOff: '22:00', timeZone: 'Asia/Damascus' })).toBe('2026-11-02');
     expect(isCalendarDate('2026-02-28')).toBe(true);
     expect(isCalendarDate('2026-02-29')).toBe(false);
+  });
+
+  it("each shipped channel closes its day at the gateway's cut-off for it (payment orchestration's channels.json)", () => {
+    // Two files because the bank and the gateway are two parties; this keeps them from drifting apart.
+    const simulated = readChannelsFile(fileURLToPath(new URL('../config/channels.json', import.meta.url)));
+    const gateway = JSON.parse(readFileSync(new URL('../../../services/payment-orchestration/config/channels.json', import.meta.url), 'utf8')) as {
+      timezone: string;
+      defaultCutOff: string;
+      channels: { channelId: string; cutOff?: string }[];
+    };
+    const gatewayDay = (channelId: string) => ({
+      cutOff: gateway.channels.find((c) => c.channelId === channelId)?.cutOff ?? gateway.defaultCutOff,
+      timeZone: gateway.timezone,
+    });
+    expect(simulated.map((c) => [c.channelId, { cutOff: c.settlementCutOff, timeZone: c.settlementTimeZone }])).toEqual(
+      simulated.map((c) => [c.channelId, gatewayDay(c.channelId)]),
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@gateway/testkit';
 import { parse } from 'csv-parse/sync';
 import { DEMO_OTP } from '../src/domain/debit.ts';
-import { businessDateOf } from '../src/domain/settlement.ts';
+import { settlementDateOf } from '../src/domain/settlement.ts';
 import { bank, debitBody, keyHeader, wallet } from './simulator-fixture.ts';
 import type { SimulatorFixture } from './simulator-fixture.ts';
 
@@ -241,7 +241,7 @@ describe('settlement faults', () => {
     const left = debitBody({ accountNo: account });
     const debited = (await (await call(base, 'POST', '/debits', kept)).json()) as { debitedAt: string };
     expect((await call(base, 'POST', '/debits', left)).status).toBe(201);
-    const date = businessDateOf(debited.debitedAt, 'Asia/Damascus');
+    const date = settlementDateOf(debited.debitedAt, { cutOff: sim.channel.settlementCutOff, timeZone: sim.channel.settlementTimeZone });
     expect(
       (
         await control(base, {

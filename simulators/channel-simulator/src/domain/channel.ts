@@ -31,6 +31,11 @@ export interface Channel {
   readonly otpAttempts: number;
   /** The business day of the settlement file; the gateway's business dates are Asia/Damascus too. */
   readonly settlementTimeZone: string;
+  /**
+   * Local HH:MM at which the channel's day closes: a movement from then on is in the next day's file.
+   * The same value as the gateway's cut-off for the channel (payment orchestration's channels.json).
+   */
+  readonly settlementCutOff: string;
   readonly accounts: readonly ConfiguredAccount[];
 }
 
@@ -52,6 +57,10 @@ export const channelSchema = z.strictObject({
   otpTtlMs: z.number().int().positive().default(5 * 60_000),
   otpAttempts: z.number().int().positive().default(3),
   settlementTimeZone: z.string().default('Asia/Damascus'),
+  settlementCutOff: z
+    .string()
+    .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM (24 h)')
+    .default('23:00'),
   accounts: z.array(accountSchema).default([]),
 });
 

@@ -1,5 +1,6 @@
 // The channel's daily statement: every debit that moved money that day and every reversal that gave
 // it back, each on its own row, so reconciliation can match both movements to the gateway's ledger.
+import { localTimeToInstant, settlementDateOf as cutOffDateOf } from '@gateway/contracts';
 import type { Debit } from './debit.ts';
 
 export const SETTLEMENT_COLUMNS = ['txnId', 'reference', 'debitId', 'payer', 'amount', 'currency', 'status', 'debitedAt'] as const;
@@ -18,11 +19,18 @@ export interface SettlementRow {
   readonly at: string;
 }
 
-/** The YYYY-MM-DD of an instant in the channel's time zone. */
-export function businessDateOf(instant: string | Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(instant));
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+/** When a channel's settlement day closes: its local cut-off (HH:MM) in its time zone. */
+export interface SettlementDay {
+  readonly cutOff: string;
+  readonly timeZone: string;
+}
+
+/**
+ * The file a movement at `instant` is in: its local date, or the next day's from the cut-off on, as a
+ * real bank's statement follows its cut-off (and the gateway dates its payments by the same cut-off).
+ */
+export function settlementDateOf(instant: string | Date, day: SettlementDay): string {
+  return cutOffDateOf(instant, day.cutOff, day.timeZone);
 }
 
 export function isCalendarDate(value: string): boolean {
@@ -31,7 +39,7 @@ export function isCalendarDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-export function settlementRows(debits: Iterable<Debit>, date: string, timeZone: string): SettlementRow[] {
+export function settlementRows(debits: Iterable<Debit>, date: string, day: SettlementDay): SettlementRow[] {
   const rows: SettlementRow[] = [];
   for (const debit of debits) {
     if (debit.status !== 'succeeded' || debit.txnId === undefined || debit.debitedAt === undefined) continue;
@@ -44,8 +52,8 @@ export function settlementRows(debits: Iterable<Debit>, date: string, timeZone: 
       currency: debit.amount.currency,
       debitedAt: debit.debitedAt,
     };
-    if (businessDateOf(debit.debitedAt, timeZone) === date) rows.push({ ...base, status: 'succeeded', at: debit.debitedAt });
-    if (debit.reversedAt !== undefined && businessDateOf(debit.reversedAt, timeZone) === date) {
+    if (settlementDateOf(debit.debitedAt, day) === date) rows.push({ ...base, status: 'succeeded', at: debit.debitedAt });
+    if (debit.reversedAt !== undefined && settlementDateOf(debit.reversedAt, day) === date) {
       rows.push({ ...base, status: 'reversed', at: debit.reversedAt });
     }
   }
@@ -62,11 +70,13 @@ export function misstateSettlement(
   faults: { settlementOmit: readonly string[]; settlementAmounts: Readonly<Record<string, number>>; settlementExtraRows: readonly { reference: string; amount: number; status: 'succeeded' | 'reversed' }[] },
   date: string,
   currency: string,
+  day: SettlementDay,
 ): SettlementRow[] {
   const omitted = new Set(faults.settlementOmit);
   const amounts = new Map(Object.entries(faults.settlementAmounts));
   const kept = rows.filter((row) => !omitted.has(row.reference)).map((row) => ({ ...row, amount: amounts.get(row.reference) ?? row.amount }));
-  const endOfDay = `${date}T20:59:59.000Z`;
+  // The last second before the day's cut-off, so an added row is dated inside the day it is listed in.
+  const endOfDay = new Date(localTimeToInstant(date, day.cutOff, day.timeZone).getTime() - 1000).toISOString();
   const added = faults.settlementExtraRows.map(
     (extra, index): SettlementRow => ({
       txnId: `X-${date}-${index + 1}`,

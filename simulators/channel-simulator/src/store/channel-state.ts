@@ -261,7 +261,8 @@ export function createChannelState(channel: Channel, options: ChannelStateOption
     transactions,
     settlement(date) {
       applyQueued();
-      return misstateSettlement(settlementRows(byId.values(), date, channel.settlementTimeZone), control, date, channel.currency);
+      const day = { cutOff: channel.settlementCutOff, timeZone: channel.settlementTimeZone };
+      return misstateSettlement(settlementRows(byId.values(), date, day), control, date, channel.currency, day);
     },
     balanceOf(payer) {
       const parsed = parsePayer(channel.kind, payerInput(payer));
