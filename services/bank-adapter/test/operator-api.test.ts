@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { settlementDateOf } from '@gateway/contracts';
 import { startAdapterHarness } from './support/adapter-harness.ts';
 import type { AdapterHarness } from './support/adapter-harness.ts';
 import { startOperatorApp } from './support/operator-app.ts';
@@ -89,7 +90,9 @@ describe('operator API', () => {
   it('fetches a settlement file, stores it, and serves it', async () => {
     const debit = await h.requestDebit('bank-alpha');
     await h.result(debit, 'channel.debit-succeeded');
-    const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Damascus' }).format(new Date());
+    // The bank files the debit under its settlement day, which follows its cut-off (not the calendar day).
+    const { channel } = h.simulators['bank-alpha'].state;
+    const date = settlementDateOf(new Date(), channel.settlementCutOff, channel.settlementTimeZone);
     const fetched = await api.send<{ rowCount: number; sha256: string }>('POST', `/v1/settlement-files/bank-alpha/${date}`);
     expect(fetched.status).toBe(201);
     expect(fetched.body.rowCount).toBeGreaterThanOrEqual(1);
