@@ -16,6 +16,7 @@ import { payers } from '../../bank-adapter/test/support/adapter-harness.ts';
 import { createSettlementFileClient } from '../src/clients/settlement-file.client.ts';
 import { createSettlementFilesConsumer } from '../src/events/settlement-files.consumer.ts';
 import { reconcileSettlementFile } from '../src/flows/reconcile-settlement-file.flow.ts';
+import { ledgerLines } from '../src/store/pg-reconciliation-store.ts';
 import { acrossServices } from './support/across-services.ts';
 
 const both = acrossServices();
@@ -48,7 +49,7 @@ beforeAll(async () => {
     kafka: testKafka(),
     logger,
     settlementFiles,
-    timeZone: 'Asia/Damascus',
+    channels: h.config.catalogues.channels,
     topic: h.topics.results,
     groupId: uniqueName('payments.reconciliation'),
     consumerOptions: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300 },
@@ -131,7 +132,7 @@ it('a day is pending until its file is matched; a file that agrees with the ledg
   const before = await both.h.db.pool.query('SELECT * FROM reconciliations WHERE channel_id = $1', ['bank-alpha']);
   const client = await both.h.db.pool.connect();
   try {
-    expect(await reconcileSettlementFile(client, event, { settlementFiles, timeZone: 'Asia/Damascus' })).toBe('unchanged');
+    expect(await reconcileSettlementFile(client, event, { settlementFiles, channels: both.h.config.catalogues.channels })).toBe('unchanged');
   } finally {
     client.release();
   }
@@ -224,4 +225,21 @@ it('only operators see or resolve reconciliations; unknown channels and exceptio
   expect((await both.h.send('POST', `/v1/reconciliation-exceptions/${exceptions[0]!.exceptionId}/resolve`, { as: 'portal', body: { action: 'accept', note: 'x' } })).status).toBe(403);
   expect((await both.h.send('GET', `/v1/reconciliations/no-such-channel/${day}`, { as: 'operator' })).status).toBe(404);
   expect((await resolve('rex_nope', { action: 'accept', note: 'x' })).status).toBe(404);
+});
+
+it("dates a debit given back by the channel's cut-off, as the bank's file does: from 23:00 local it is the next day's", async () => {
+  // An intent whose debit was refunded at 23:30 local (20:30 UTC) on 2026-11-01, after bank-alpha's
+  // 23:00 cut-off: the bank files the reversal under 2026-11-02, and so must our side of the match.
+  const { reference } = await paidIntent();
+  await both.h.db.pool.query(
+    "UPDATE payment_intents SET created_at = '2026-11-01T20:10:00Z', refund_status = 'succeeded', refunded_at = '2026-11-01T20:30:00Z' WHERE intent_id = $1",
+    [reference],
+  );
+  const bankAlpha = { cutOff: '23:00', timeZone: 'Asia/Damascus' };
+  const linesOf = async (date: string) => (await ledgerLines(both.h.db.pool, 'bank-alpha', date, bankAlpha)).filter((l) => l.reference === reference && l.status === 'reversed').length;
+  expect(await linesOf('2026-11-01')).toBe(0);
+  expect(await linesOf('2026-11-02')).toBe(1);
+  await both.h.db.pool.query("UPDATE payment_intents SET refunded_at = '2026-11-01T19:59:59Z' WHERE intent_id = $1", [reference]);
+  expect(await linesOf('2026-11-01')).toBe(1);
+  expect(await linesOf('2026-11-02')).toBe(0);
 });

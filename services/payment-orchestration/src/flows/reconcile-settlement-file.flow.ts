@@ -6,10 +6,13 @@ import type { EventOf } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import { v7 as uuidv7 } from 'uuid';
 import type { SettlementFileSource } from '../clients/settlement-file.client.ts';
+import { cutOffOf } from '../domain/catalogues.ts';
+import type { ChannelCatalogue } from '../domain/catalogues.ts';
 import { matchDay, statementLines } from '../domain/reconciliation.ts';
 import { findReconciliation, ledgerLines, saveReconciliation } from '../store/pg-reconciliation-store.ts';
 
-export type ReconcileDeps = { settlementFiles: SettlementFileSource; timeZone: string; clock?: () => Date };
+/** `channels`: each channel's day closes at its cut-off, and our side of its day is dated by it. */
+export type ReconcileDeps = { settlementFiles: SettlementFileSource; channels: ChannelCatalogue; clock?: () => Date };
 
 export type ReconcileOutcome = 'matched' | 'exceptions' | 'unchanged' | 'stale';
 
@@ -25,7 +28,7 @@ export async function reconcileSettlementFile(client: Queryable, event: EventOf<
   const file = await deps.settlementFiles(event.payload.location);
   if (current !== null && current.file_id === file.fileId) return 'unchanged';
   const theirs = statementLines(file.content);
-  const ours = await ledgerLines(client, channelId, businessDate, deps.timeZone);
+  const ours = await ledgerLines(client, channelId, businessDate, { cutOff: cutOffOf(deps.channels, channelId), timeZone: deps.channels.timezone });
   const match = matchDay(ours, theirs);
   await saveReconciliation(client, {
     channelId,

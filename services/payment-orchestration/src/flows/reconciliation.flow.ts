@@ -7,6 +7,8 @@ import { DEFAULT_CURRENCY } from './reconcile-settlement-file.flow.ts';
 import { findReconciliation, ledgerLines, listExceptions, lockException, markResolved } from '../store/pg-reconciliation-store.ts';
 import type { ExceptionRow } from '../store/pg-reconciliation-store.ts';
 import { matchDay } from '../domain/reconciliation.ts';
+import { cutOffOf } from '../domain/catalogues.ts';
+import type { ChannelCatalogue } from '../domain/catalogues.ts';
 
 export type ExceptionView = {
   exceptionId: string;
@@ -43,11 +45,11 @@ export function exceptionView(row: ExceptionRow): ExceptionView {
   };
 }
 
-export async function getReconciliation(pool: Pool, request: { channelId: string; businessDate: string; timeZone: string }): Promise<ReconciliationView> {
+export async function getReconciliation(pool: Pool, request: { channelId: string; businessDate: string; channels: ChannelCatalogue }): Promise<ReconciliationView> {
   const { channelId, businessDate } = request;
   const day = await findReconciliation(pool, channelId, businessDate);
   if (day === null) {
-    const ours = matchDay(await ledgerLines(pool, channelId, businessDate, request.timeZone), []).ours;
+    const ours = matchDay(await ledgerLines(pool, channelId, businessDate, { cutOff: cutOffOf(request.channels, channelId), timeZone: request.channels.timezone }), []).ours;
     return {
       channelId,
       businessDate,

@@ -48,7 +48,7 @@ export function reconciliationRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         const { channelId, businessDate } = request.params;
         const catalogue = deps.config.catalogues.channels;
         if (!catalogue.channels.some((c) => c.channelId === channelId)) throw new ApiError('not_found', `No channel ${channelId}.`);
-        return getReconciliation(deps.pool, { channelId, businessDate, timeZone: catalogue.timezone });
+        return getReconciliation(deps.pool, { channelId, businessDate, channels: catalogue });
       },
     );
   };

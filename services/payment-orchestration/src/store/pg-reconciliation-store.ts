@@ -9,7 +9,10 @@ import type { ExceptionKind, MatchException, SettlementLine } from '../domain/re
  * and its reversal of an intent whose debit was given back (no payment: it bought nothing). Payments a
  * channel notified us of itself are not debits we asked for, so they are not in its debit statement.
  */
-export async function ledgerLines(db: Queryable, channelId: string, businessDate: string, timeZone: string): Promise<SettlementLine[]> {
+export async function ledgerLines(db: Queryable, channelId: string, businessDate: string, day: { cutOff: string; timeZone: string }): Promise<SettlementLine[]> {
+  // A movement without a payment row is dated like a payment (domain/business-day.ts) and like the
+  // channel's file: its local date, the next one from the channel's cut-off on. Local time + (24 h -
+  // cut-off) crosses midnight exactly when the local time is at or after the cut-off.
   const { rows } = await db.query<{ reference: string; status: string; amount: string; currency: string; evidence: Record<string, unknown> }>(
     `SELECT p.intent_id AS reference, 'succeeded' AS status, p.amount + p.fee AS amount, p.currency,
             jsonb_build_object('paymentId', p.payment_id, 'receiptNo', p.receipt_no, 'channelTxnId', p.channel_txn_id, 'paymentStatus', p.status, 'paidAt', p.paid_at) AS evidence
@@ -19,13 +22,13 @@ export async function ledgerLines(db: Queryable, channelId: string, businessDate
      SELECT i.intent_id, 'succeeded', i.amount + i.fee, i.currency,
             jsonb_build_object('intentStatus', i.status, 'channelTxnId', i.channel_txn_id, 'refundStatus', i.refund_status, 'createdAt', i.created_at)
        FROM payment_intents i
-      WHERE i.channel_id = $1 AND i.payment_id IS NULL AND i.refund_status = 'succeeded' AND (i.created_at AT TIME ZONE $3)::date = $2
+      WHERE i.channel_id = $1 AND i.payment_id IS NULL AND i.refund_status = 'succeeded' AND ((i.created_at AT TIME ZONE $3) + (interval '24 hours' - $4::interval))::date = $2
      UNION ALL
      SELECT i.intent_id, 'reversed', i.amount + i.fee, i.currency,
             jsonb_build_object('intentStatus', i.status, 'refundReversalId', i.refund_reversal_id, 'refundedAt', i.refunded_at)
        FROM payment_intents i
-      WHERE i.channel_id = $1 AND i.refund_status = 'succeeded' AND (i.refunded_at AT TIME ZONE $3)::date = $2`,
-    [channelId, businessDate, timeZone],
+      WHERE i.channel_id = $1 AND i.refund_status = 'succeeded' AND ((i.refunded_at AT TIME ZONE $3) + (interval '24 hours' - $4::interval))::date = $2`,
+    [channelId, businessDate, day.timeZone, day.cutOff],
   );
   return rows.map((r) => ({
     reference: r.reference,
