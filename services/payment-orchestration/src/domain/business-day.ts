@@ -2,7 +2,7 @@
 // the local calendar day it was made on; the channel's day closes at its cut-off (local time), after
 // which that day's statement is final and its payments can no longer be reversed. The calendar itself
 // (local dates, wall-clock instants) is the contracts' business-date module.
-import { addDays, businessDateOf as calendarDateOf, localTimeToInstant } from '@gateway/contracts';
+import { businessDateOf as calendarDateOf, localTimeToInstant, settlementDateOf } from '@gateway/contracts';
 
 /** The local calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): string {
@@ -22,8 +22,8 @@ export function businessDateOf(instant: Date, cutOff: string, timeZone: string):
   const second = Math.floor(instant.getTime() / 1000);
   const key = `${second} ${cutOff} ${timeZone}`;
   if (lastBusinessDate?.key === key) return lastBusinessDate.date;
-  const date = localDate(instant, timeZone);
-  const businessDate = instant.getTime() < cutOffInstant(date, cutOff, timeZone).getTime() ? date : addDays(date, 1);
+  // The contracts' rule, the one the channels' settlement files follow too.
+  const businessDate = settlementDateOf(instant, cutOff, timeZone);
   lastBusinessDate = { key, date: businessDate };
   return businessDate;
 }
