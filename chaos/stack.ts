@@ -304,6 +304,8 @@ export async function startChaosStack(options: { dataDir: string; log?: (line: s
         REDIS_URL: `redis://127.0.0.1:${port.redis}`,
         ...(name === 'bank-adapter' ? { CHANNELS_FILE: adapterChannelsFile } : {}),
         ...(name === 'notification' ? { SMSC_HOST: '127.0.0.1', SMSC_PORT: String(port.smpp) } : {}),
+        // Reconciliation reads the stored settlement files from this run's adapter, not :3003.
+        ...(name === 'payment-orchestration' ? { BANK_ADAPTER_URL: local(port.services['bank-adapter']) } : {}),
         ...serviceSettings[name],
       },
       readyUrls: [`${local(port.services[name])}/readyz`],
