@@ -7,7 +7,7 @@ import type { IsolationLevel } from '../db/transaction.ts';
 import { recordInboxEvents } from '../inbox/handle-once.ts';
 import { dependencyDown } from '../lifecycle/dependency-down.ts';
 import { decodeHeaders } from './dlq.ts';
-import { ReplaySchemaError, backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
+import { backoffDelay, consumerParts, errorText, replayedDelivery } from './consumer-parts.ts';
 import type { ConsumerBaseOptions, EventConsumer, MessageContext, ReplayedMessage } from './consumer-parts.ts';
 
 export interface BatchMessage {
@@ -190,15 +190,7 @@ export function createBatchConsumer(options: CreateBatchConsumerOptions): EventC
 
   /** An operator's replay: the schema, then the one transaction with its inbox row, exactly as a batch of one. */
   async function replay(message: ReplayedMessage): Promise<void> {
-    let event: AnyEvent;
-    try {
-      event = parseEvent(message.value ?? new Uint8Array());
-    } catch (err) {
-      throw new ReplaySchemaError(errorText(err));
-    }
-    const { topic, partition, offset, headers } = message;
-    const context = { topic, partition, offset, key: message.key?.toString() ?? null, headers, attempt: 1 };
-    await runTransaction([{ event, context }], 1);
+    await runTransaction([replayedDelivery(message)], 1);
   }
 
   return parts.handle({ eachBatchAutoResolve: false, eachBatch }, replay);

@@ -1,6 +1,8 @@
 // What the per-message consumer (consumer.ts) and the batch consumer (batch-consumer.ts) share: the
 // kafkajs consumer settings, the metrics, the dead-letter writer, backoff and an interruptible sleep.
 import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { parseEvent } from '@gateway/contracts';
+import type { AnyEvent } from '@gateway/contracts';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
@@ -106,6 +108,18 @@ export class ReplaySchemaError extends Error {
     super(`the message fails its contract: ${reason}`);
     this.name = 'ReplaySchemaError';
   }
+}
+
+/** A replayed message as its handler sees a first delivery: the checked event and its context. */
+export function replayedDelivery(message: ReplayedMessage): { event: AnyEvent; context: MessageContext } {
+  let event: AnyEvent;
+  try {
+    event = parseEvent(message.value ?? new Uint8Array());
+  } catch (err) {
+    throw new ReplaySchemaError(errorText(err));
+  }
+  const { topic, partition, offset, headers } = message;
+  return { event, context: { topic, partition, offset, key: message.key?.toString() ?? null, headers, attempt: 1 } };
 }
 
 export function errorText(err: unknown): string {

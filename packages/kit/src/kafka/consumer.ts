@@ -3,7 +3,7 @@ import type { AnyEvent } from '@gateway/contracts';
 import type { EachMessagePayload } from 'kafkajs';
 import { dependencyDown } from '../lifecycle/dependency-down.ts';
 import { decodeHeaders } from './dlq.ts';
-import { ReplaySchemaError, backoffDelay, consumerParts, errorText } from './consumer-parts.ts';
+import { backoffDelay, consumerParts, errorText, replayedDelivery } from './consumer-parts.ts';
 import type { ConsumerBaseOptions, EventConsumer, MessageContext, ReplayedMessage } from './consumer-parts.ts';
 
 export type EventHandler = (event: AnyEvent, context: MessageContext) => Promise<void> | void;
@@ -82,14 +82,8 @@ export function createConsumer(options: CreateConsumerOptions): EventConsumer {
 
   /** An operator's replay: the schema and the handler (which makes redelivery harmless itself), once. */
   async function replay(message: ReplayedMessage): Promise<void> {
-    let event: AnyEvent;
-    try {
-      event = parseEvent(message.value ?? new Uint8Array());
-    } catch (err) {
-      throw new ReplaySchemaError(errorText(err));
-    }
-    const { topic, partition, offset, headers } = message;
-    await handler(event, { topic, partition, offset, key: message.key?.toString() ?? null, headers, attempt: 1 });
+    const { event, context } = replayedDelivery(message);
+    await handler(event, context);
   }
 
   return parts.handle({ eachMessage }, replay);
