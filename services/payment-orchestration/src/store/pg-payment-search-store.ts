@@ -4,6 +4,7 @@
 import { money } from '@gateway/contracts';
 import type { IntentSnapshot, PaymentRecord, PaymentSummary, PublishedEvent, ReconciliationEntry } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
+import type { PaymentsColumns } from './pg-payment-store.ts';
 
 export type SearchBy =
   | { receiptNo: string }
@@ -74,29 +75,14 @@ export async function searchPayments(db: Queryable, by: SearchBy, limit: number)
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
 export async function paymentRecord(db: Queryable, by: { paymentId: string } | { intentId: string }): Promise<PaymentRecord | null> {
-  const { rows } = await db.query<{
-    payment_id: string;
-    receipt_no: string;
-    status: string;
-    source: string;
-    intent_id: string | null;
-    client_id: string;
-    channel_id: string;
-    channel_txn_id: string;
-    biller_id: string;
-    account_no: string;
-    amount: string;
-    fee: string;
-    currency: string;
-    paid_at: Date;
-    business_date: string;
-    inquiry_ref: string | null;
-    payer_msisdn: string | null;
-    correlation_id: string | null;
-    created_at: Date;
-    allocations: { billId: string; externalBillId: string; amount: number; waived: number; reversedAt: string | null }[] | null;
-    reversal: { reversalId: string; clientId: string; reason: string; amount: number; fee: number; status: string; reversedAt: string; recordedAt: string } | null;
-  }>(
+  const { rows } = await db.query<
+    PaymentsColumns & {
+      correlation_id: string | null;
+      created_at: Date;
+      allocations: { billId: string; externalBillId: string; amount: number; waived: number; reversedAt: string | null }[] | null;
+      reversal: { reversalId: string; clientId: string; reason: string; amount: number; fee: number; status: string; reversedAt: string; recordedAt: string } | null;
+    }
+  >(
     `SELECT p.payment_id, p.receipt_no, p.status, p.source, p.intent_id, p.client_id, p.channel_id, p.channel_txn_id, p.biller_id, p.account_no,
             p.amount, p.fee, p.currency, p.paid_at, to_char(p.business_date, 'YYYY-MM-DD') AS business_date, p.inquiry_ref,
             p.payer_msisdn, p.correlation_id, p.created_at,
