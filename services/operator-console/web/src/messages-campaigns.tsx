@@ -1,13 +1,12 @@
 // Campaigns with their progress, refreshed every few seconds while one is queueing or sending; Cancel
 // (reason and confirmation) and New campaign for operator and admin only.
-import { useEffect, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError } from './api.ts';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { CampaignForm } from './messages-campaign-form.tsx';
 import { CAMPAIGNS_KEY, cancelCampaign, listCampaigns } from './messages-api.ts';
 import type { CampaignProgressView } from './messages-api.ts';
 import { useI18n } from './i18n/i18n.tsx';
+import { ReasonDialog } from './reason-dialog.tsx';
 
 const running = new Set(['scheduled', 'starting', 'sending']);
 
@@ -80,50 +79,16 @@ export function MessagesCampaigns({ canAct }: { canAct: boolean }) {
 
 function CancelDialog({ campaign, onClose }: { campaign: CampaignProgressView; onClose: () => void }) {
   const { t } = useI18n();
-  const queryClient = useQueryClient();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [reason, setReason] = useState('');
-  const [confirmed, setConfirmed] = useState(false);
-  const mutation = useMutation({
-    mutationFn: () => cancelCampaign(campaign.campaignId, reason.trim()),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: CAMPAIGNS_KEY });
-      onClose();
-    },
-  });
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-  }, []);
-  const valid = reason.trim().length >= 3 && reason.trim().length <= 500 && confirmed;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (valid) mutation.mutate();
-  };
-  let error: string | null = null;
-  if (mutation.error instanceof ApiError && mutation.error.status === 403) error = t.forbidden;
-  else if (mutation.error) error = mutation.error.message || t.unexpectedError;
-
   return (
-    <dialog ref={dialog} aria-labelledby="cancel-campaign-title" onClose={onClose}>
-      <form onSubmit={submit}>
-        <h3 id="cancel-campaign-title">{t.messages.cancelTitle(campaign.name)}</h3>
-        <p>{t.messages.cancelExplain}</p>
-        <label>
-          {t.reason}
-          <textarea name="reason" required minLength={3} maxLength={500} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />
-        </label>
-        <p className="hint">{t.reasonHint}</p>
-        <label className="confirm">
-          <input type="checkbox" name="confirm" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
-          {t.confirm}
-        </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <div className="buttons">
-          <button type="button" onClick={onClose}>{t.messages.close}</button>
-          <button type="submit" disabled={!valid || mutation.isPending}>{t.messages.cancelConfirm}</button>
-        </div>
-      </form>
-    </dialog>
+    <ReasonDialog
+      id="cancel-campaign-title"
+      title={t.messages.cancelTitle(campaign.name)}
+      explain={t.messages.cancelExplain}
+      closeLabel={t.messages.close}
+      submitLabel={t.messages.cancelConfirm}
+      send={(reason) => cancelCampaign(campaign.campaignId, reason)}
+      refresh={CAMPAIGNS_KEY}
+      onClose={onClose}
+    />
   );
 }
