@@ -9,8 +9,7 @@
 //
 // Needs DATABASE_ADMIN_URL (a role that may CREATE DATABASE); the local default otherwise.
 import { parseArgs } from 'node:util';
-import { createLogger, createPool, databaseUrl, ensureDatabase, quoteIdentifier, runMigrations } from '@gateway/kit';
-import pg from 'pg';
+import { createLogger, createPool, databaseUrl, dropDatabases, ensureDatabase, runMigrations } from '@gateway/kit';
 import { getAdoption } from '../services/billing/src/flows/get-adoption.flow.ts';
 
 const { values } = parseArgs({
@@ -121,10 +120,7 @@ try {
 } finally {
   await pool.end();
   if (!values.keep) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabases(adminUrl, [name]);
   } else {
     console.log(`kept database ${name}`);
   }

@@ -9,8 +9,7 @@
 // --max-seconds bounds the run: past it no more rows are fed, and the figures cover what was done.
 // Needs DATABASE_ADMIN_URL (a role that may CREATE DATABASE); the local default otherwise.
 import { parseArgs } from 'node:util';
-import { createLogger, createPool, databaseUrl, ensureDatabase, quoteIdentifier, runMigrations } from '@gateway/kit';
-import pg from 'pg';
+import { createLogger, createPool, databaseUrl, dropDatabases, ensureDatabase, runMigrations } from '@gateway/kit';
 import { defaultLateFeePolicy } from '../services/billing/src/domain/late-fee-policy.ts';
 import { importBillBatch } from '../services/billing/src/flows/import-bill-batch.flow.ts';
 
@@ -119,10 +118,7 @@ try {
 } finally {
   await pool.end();
   if (!values.keep) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabases(adminUrl, [name]);
   } else {
     console.log(`kept database ${name}`);
   }

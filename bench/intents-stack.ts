@@ -8,8 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
-import { databaseUrl, ensureDatabase } from '@gateway/kit';
+import { databaseUrl, dropDatabases, ensureDatabase } from '@gateway/kit';
 import { freePort } from '@gateway/testkit/processes';
 
 export const adminUrl = process.env['DATABASE_ADMIN_URL'] || 'postgres://gateway:gateway@127.0.0.1:5432/postgres';
@@ -107,18 +106,6 @@ export function createStack(): Stack {
     return databaseUrl(adminUrl, name);
   }
 
-  async function dropDatabases(): Promise<void> {
-    if (databases.length === 0) return;
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      // FORCE: a child killed with SIGKILL may leave a connection behind that would keep the database alive.
-      for (const name of databases) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  }
-
   async function deleteKafkaNames(): Promise<void> {
     if (groups.length === 0 && topics.length === 0) return;
     const admin = new Kafka({ clientId: 'bench-cleanup', brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING, ...(kafkaSasl ? { sasl: kafkaSasl } : {}) }).admin();
@@ -147,7 +134,7 @@ export function createStack(): Stack {
       }),
     );
     // Only once every service has stopped: a running consumer would re-create its group.
-    await dropDatabases().catch((error: unknown) => problems.push(`dropping databases ${databases.join(', ')}: ${String(error)}`));
+    await dropDatabases(adminUrl, databases).catch((error: unknown) => problems.push(`dropping databases ${databases.join(', ')}: ${String(error)}`));
     await deleteKafkaNames().catch((error: unknown) => problems.push(`deleting Kafka groups/topics: ${String(error)}`));
     return problems;
   }

@@ -13,8 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
-import { createLogger, createOutboxRelay, createPool, databaseUrl, enqueueEvent, ensureDatabase, ensureTopics, quoteIdentifier, runMigrations, withTransaction } from '@gateway/kit';
+import { createLogger, createOutboxRelay, createPool, databaseUrl, enqueueEvent, dropDatabases, ensureDatabase, ensureTopics, runMigrations, withTransaction } from '@gateway/kit';
 import { createEvent, eventCatalog } from '@gateway/contracts';
 import { adminUrl, kafkaBrokers, kafkaSasl, sleep, integerOptions } from './intents-stack.ts';
 
@@ -167,8 +166,5 @@ try {
   await admin.disconnect().catch(() => undefined);
   await writers.end();
   await relayPool.end();
-  const db = new pg.Client({ connectionString: adminUrl });
-  await db.connect();
-  await db.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-  await db.end();
+  await dropDatabases(adminUrl, [name]);
 }

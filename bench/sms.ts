@@ -12,9 +12,8 @@
 // Prints messages/s until all are with the SMSC, and until all their receipts are applied.
 // Traffic stays on 127.0.0.1; the run stops by itself at --max-seconds.
 import { parseArgs } from 'node:util';
-import { createLogger, createPool, databaseUrl, ensureDatabase, quoteIdentifier, runMigrations } from '@gateway/kit';
+import { createLogger, createPool, databaseUrl, dropDatabases, ensureDatabase, runMigrations } from '@gateway/kit';
 import { freePort, startServiceProcess } from '@gateway/testkit/processes';
-import pg from 'pg';
 import { Registry } from 'prom-client';
 import { createSmsDispatcher } from '../services/notification/src/jobs/sms-dispatch.runner.ts';
 import { createSmscInboundHandler } from '../services/notification/src/smpp/smsc-inbound.ts';
@@ -139,8 +138,5 @@ try {
   await smsc.stop();
   await simulator.stop();
   await pool.end();
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-  await admin.end();
+  await dropDatabases(adminUrl, [name]);
 }

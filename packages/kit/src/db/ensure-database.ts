@@ -41,3 +41,19 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<{ 
     await client.end();
   }
 }
+
+/**
+ * Drops the named scratch databases (a bench's, a test stack's) through `adminUrl`. FORCE: a child
+ * killed with SIGKILL may leave a connection behind that would otherwise keep the database alive.
+ */
+export async function dropDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -6,4 +6,4 @@ export type { ServerStatement, SqlValue } from './server-statements.ts';
 export type { IsolationLevel, TransactionOptions } from './transaction.ts';
 export { runMigrations, kitMigrationsDir, kitMigrationsTable, serviceMigrationsTable } from './migrate.ts';
 export type { RunMigrationsOptions, MigrationsApplied } from './migrate.ts';
-export { ensureDatabase, databaseUrl, quoteIdentifier } from './ensure-database.ts';
+export { ensureDatabase, databaseUrl, dropDatabases, quoteIdentifier } from './ensure-database.ts';
