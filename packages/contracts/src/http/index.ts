@@ -7,3 +7,4 @@ export * from './operator-intents.ts';
 export * from './bank-adapter.ts';
 export * from './find-payment.ts';
 export * from './complaints.ts';
+export * from './reconciliation.ts';
