@@ -3,12 +3,15 @@
 // status inquiries made). The adapter's side is evidence, not the queue: when the adapter does not
 // answer, the queue still shows, with `debitsAvailable: false`.
 //
-// No actions: the API offers none that applies to a queued intent today. Cancel is allowed only while
-// an intent waits for its OTP, and a queued intent is unknown, failed, canceled or succeeded; the
-// routes that work the queue (resolve, refund) are issue 15's.
+// One action: the operator refund (orchestration's POST /v1/payment-intents/{id}/refund), which gives
+// back the debit of an intent flagged payment_refused with no refund yet; orchestration refuses any
+// other intent with a 409 whose message the screen shows. Operator role (or admin), refused here
+// before anything is sent; orchestration audits it with the person.
+import { randomUUID } from 'node:crypto';
 import { ApiError } from '@gateway/contracts';
-import type { IntentDebit, QueuedIntent, QueuedIntentList } from '@gateway/contracts';
+import type { IntentDebit, IntentResponse, QueuedIntent, QueuedIntentList } from '@gateway/contracts';
 import type { ServiceClient } from '../clients/service-client.ts';
+import { hasRole } from '../domain/operators.ts';
 import type { Operator } from '../domain/operators.ts';
 
 export type IntentQueuePage = { intents: (QueuedIntent & { debits: IntentDebit[] })[]; nextCursor: string | null; debitsAvailable: boolean };
@@ -35,4 +38,17 @@ export async function intentQueue(services: { orchestration: ServiceClient; bank
     nextCursor: page.nextCursor,
     debitsAvailable,
   };
+}
+
+/**
+ * A fresh Idempotency-Key per click: orchestration answers an intent refunded once with that refund
+ * under any key (the intent row is locked), so a double click cannot give the money back twice.
+ */
+export function refundIntent(orchestration: ServiceClient, operator: Operator, request: { intentId: string; reason: string }): Promise<IntentResponse> {
+  if (!hasRole(operator.role, 'operator')) throw new ApiError('forbidden', 'Refunding an intent needs the operator role.');
+  return orchestration.call('POST', `/v1/payment-intents/${encodeURIComponent(request.intentId)}/refund`, {
+    person: operator.username,
+    body: { reason: request.reason },
+    headers: { 'idempotency-key': `console-refund-${randomUUID()}` },
+  });
 }

@@ -1,11 +1,12 @@
 // GET /api/intents?status=reconciliation&cursor=: the reconciliation queue with the evidence from
-// both services (flows/intents.flow.ts), for every role. Read only: no action applies to a queued
-// intent yet (see the flow).
+// both services (flows/intents.flow.ts), for every role. The refund of a queued intent is
+// intent-refund.route.ts.
 import { intentDebitSchema, queuedIntentSchema, storableText } from '@gateway/contracts';
 import { errorResponses } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { intentQueue } from '../flows/intents.flow.ts';
+import { orchestrationOf } from './find-services.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { requireSignedIn } from './session-guard.ts';
 
@@ -35,9 +36,7 @@ export function intentsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const orchestration = deps.outboxServices['payment-orchestration'];
-        if (orchestration === undefined) throw new Error('the console has no client for payment-orchestration');
-        return intentQueue({ orchestration, bankAdapter: deps.bankAdapter }, requireSignedIn(request).operator, request.query.cursor);
+        return intentQueue({ orchestration: orchestrationOf(deps), bankAdapter: deps.bankAdapter }, requireSignedIn(request).operator, request.query.cursor);
       },
     );
   };
