@@ -68,6 +68,8 @@ export const configSchema = commonConfigSchema.extend({
   BILLS_TOPIC: envString().default('billing.bills'),
   PAYMENTS_TOPIC: envString().default('payments.payments'),
   INTENTS_TOPIC: envString().default('payments.intents'),
+  // complaint.* from payment orchestration: the customer's SMS when a complaint is filed, resolved or rejected.
+  COMPLAINTS_TOPIC: envString().default('payments.complaints'),
   CONSUMER_GROUP_ID: envString().default('notification.sms'),
   // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
   DEAD_LETTER_GROUP_ID: envString().default('notification.dead-letters'),

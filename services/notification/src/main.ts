@@ -75,6 +75,7 @@ await runService({
       { topic: config.BILLS_TOPIC, numPartitions: topics['billing.bills'].partitions },
       { topic: config.PAYMENTS_TOPIC, numPartitions: topics['payments.payments'].partitions },
       { topic: config.INTENTS_TOPIC, numPartitions: topics['payments.intents'].partitions },
+      { topic: config.COMPLAINTS_TOPIC, numPartitions: topics['payments.complaints'].partitions },
     ]);
     const consumer = createNotificationConsumer({
       kafka: infra.kafka,
@@ -83,7 +84,7 @@ await runService({
       registry,
       channelNames: config.channelNames,
       maxEventAgeMs: config.SMS_MAX_EVENT_AGE_MS,
-      topics: [config.BILLS_TOPIC, config.PAYMENTS_TOPIC, config.INTENTS_TOPIC],
+      topics: [config.BILLS_TOPIC, config.PAYMENTS_TOPIC, config.INTENTS_TOPIC, config.COMPLAINTS_TOPIC],
       groupId: config.CONSUMER_GROUP_ID,
       onQueued: wake,
       consumerOptions: { partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT },

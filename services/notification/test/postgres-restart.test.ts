@@ -10,6 +10,7 @@ describePostgresRestart(
     BILLS_TOPIC: bills,
     PAYMENTS_TOPIC: uniqueName('restart-payments'),
     INTENTS_TOPIC: uniqueName('restart-intents'),
+    COMPLAINTS_TOPIC: uniqueName('restart-complaints'),
     CONSUMER_GROUP_ID: uniqueName('restart-notification'),
     // Nothing listens on port 1: the booted service must not bind to a developer's running SMSC simulator.
     SMSC_PORT: '1',

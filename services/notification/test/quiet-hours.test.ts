@@ -38,8 +38,18 @@ describe('quiet hours', () => {
     expect(sendableAt(at('2026-11-29T22:30:00Z'), null)).toEqual(at('2026-11-29T22:30:00Z'));
   });
 
-  it('treats receipts and money-in-flight warnings as urgent, and notices and campaigns as not', () => {
+  it('treats receipts, money-in-flight warnings and complaint answers as urgent, and notices and campaigns as not', () => {
     const urgent = smsTemplates.filter((t) => isUrgent(t));
-    expect(urgent.sort()).toEqual(['bill_settled', 'intent_refunded', 'intent_unknown', 'opt_out_confirmation', 'payment_receipt', 'payment_reversed']);
+    expect(urgent.sort()).toEqual([
+      'bill_settled',
+      'complaint_logged',
+      'complaint_rejected',
+      'complaint_resolved',
+      'intent_refunded',
+      'intent_unknown',
+      'opt_out_confirmation',
+      'payment_receipt',
+      'payment_reversed',
+    ]);
   });
 });

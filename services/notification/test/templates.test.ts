@@ -4,12 +4,14 @@ import type { Money, SmsTemplate } from '@gateway/contracts';
 import fc from 'fast-check';
 import { chooseEncoding } from '../src/domain/sms-encoding.ts';
 import { reassemble, splitSms } from '../src/domain/sms-segments.ts';
-import { defaultSmsLocale, renderSms } from '../src/domain/sms-templates.ts';
+import { complaintSmsMaxParts, defaultSmsLocale, renderSms } from '../src/domain/sms-templates.ts';
 import type { SmsLocale, SmsTemplateData } from '../src/domain/sms-templates.ts';
 
 const syp = (amount: number): Money => money(amount, 'SYP');
 const accountNo = '0112345678';
 const receiptNo = 'R-20260315-000123';
+const complaintId = 'cmp_0197a0c1-2b3c-7d4e-8f50-6a7b8c9d0e1f';
+const resolution = 'Billing settled the bill on 2026-05-20 (receipt RC-20260520-000042): the line is restored.';
 
 // One realistic data set per template, as the consumers would build it from the events.
 const samples: { [T in SmsTemplate]: SmsTemplateData[T] } = {
@@ -24,6 +26,9 @@ const samples: { [T in SmsTemplate]: SmsTemplateData[T] } = {
   intent_refunded: { accountNo, amount: syp(1_234_567) },
   campaign: { text: 'ادفع فاتورتك إلكترونياً ووفّر الوقت.' },
   opt_out_confirmation: { optedOut: true },
+  complaint_logged: { complaintId, type: 'paid_not_settled', dueDate: '2026-05-21' },
+  complaint_resolved: { complaintId, resolution },
+  complaint_rejected: { complaintId, resolution: 'The amount paid is the amount due on the day of payment.' },
 };
 
 function render<T extends SmsTemplate>(template: T, locale: SmsLocale, data?: Partial<SmsTemplateData[T]>): string {
@@ -48,8 +53,10 @@ describe('renderSms: every template in both languages', () => {
         : render(template, locale);
     expect(text.length).toBeGreaterThan(10);
     expect(text).not.toMatch(/undefined|NaN|\$\{/);
-    // A campaign is the operator's own words; an opt-out confirmation is about the number, not an account.
-    if (template !== 'campaign' && template !== 'opt_out_confirmation') expect(text).toContain(accountNo);
+    // A campaign is the operator's own words; an opt-out confirmation is about the number, not an account;
+    // a complaint's SMS names the complaint.
+    if (template.startsWith('complaint_')) expect(text).toContain(complaintId);
+    else if (template !== 'campaign' && template !== 'opt_out_confirmation') expect(text).toContain(accountNo);
     // Arabic texts are Arabic (UCS-2); English texts stay within GSM 7-bit.
     expect(chooseEncoding(text)).toBe(locale === 'ar' ? 'ucs2' : 'gsm7');
   });
@@ -177,6 +184,50 @@ describe('payment texts', () => {
 
   it('sends a campaign text as written', () => {
     expect(renderSms('campaign', 'en', { text: 'Pay online, skip the queue.' })).toBe('Pay online, skip the queue.');
+  });
+});
+
+describe('complaint texts', () => {
+  it('gives the reference, the type in words and the due day on filing', () => {
+    expect(render('complaint_logged', 'en')).toBe(
+      `We logged your complaint (paid but bill not settled), reference ${complaintId}. We will answer by 21 May 2026.`,
+    );
+    const ar = render('complaint_logged', 'ar');
+    for (const part of [complaintId, 'دفعة لم تُسدِّد الفاتورة', '٢١ أيار ٢٠٢٦']) expect(ar).toContain(part);
+    expect(render('complaint_logged', 'en', { type: 'double_debit' })).toContain('(charged twice)');
+  });
+
+  it('quotes a short resolution or rejection whole', () => {
+    expect(render('complaint_resolved', 'en')).toBe(`Your complaint ${complaintId} is resolved: ${resolution}`);
+    expect(render('complaint_resolved', 'ar')).toBe(`حُلّت شكواك رقم ${complaintId}: ${resolution}`);
+    expect(render('complaint_rejected', 'en')).toContain('was not upheld: The amount paid is the amount due');
+  });
+
+  it('shortens a long resolution at a word, with an ellipsis, to at most three parts, and folds line breaks', () => {
+    const words = 'The operator checked the bank statement and the ledger line by line and found the second debit reversed'.split(' ');
+    const long = Array.from({ length: 120 }, (_, i) => words[i % words.length]).join('\n');
+    for (const [locale, ellipsis, unit] of [
+      ['en', '...', 153],
+      ['ar', '…', 67],
+    ] as const) {
+      for (const template of ['complaint_resolved', 'complaint_rejected'] as const) {
+        const text = render(template, locale, { resolution: long });
+        const parts = splitSms(text, 0).parts.length;
+        expect(parts).toBe(complaintSmsMaxParts);
+        expect(text.endsWith(ellipsis)).toBe(true);
+        expect(text).not.toContain('\n');
+        // Cut after a whole word of the note, and not much shorter than three parts hold.
+        const quoted = text.slice(text.indexOf(': ') + 2, -ellipsis.length);
+        expect(long.replace(/\n/g, ' ').startsWith(`${quoted} `)).toBe(true);
+        expect(text.length).toBeGreaterThan(unit * (complaintSmsMaxParts - 1) + 20);
+      }
+    }
+  });
+
+  it('never splits a surrogate pair when it shortens', () => {
+    const text = render('complaint_resolved', 'ar', { resolution: '😀'.repeat(400) });
+    expect(splitSms(text, 0).parts.length).toBeLessThanOrEqual(complaintSmsMaxParts);
+    expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
   });
 });
 

@@ -20,5 +20,8 @@ export function optCommandOf(text: string): OptCommand | null {
   return null;
 }
 
-/** Opting out stops these; receipts and notices about money owed are never stopped. */
+/**
+ * Opting out stops these; receipts, notices about money owed and the answers to a customer's own
+ * complaint (complaint_*) are never stopped.
+ */
 export const optOutTemplates: ReadonlySet<string> = new Set(['bill_reminder', 'campaign']);

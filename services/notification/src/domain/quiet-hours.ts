@@ -19,8 +19,21 @@ export function parseQuietHours(text: string): QuietHours | null {
   return { start, end };
 }
 
-/** Templates that are sent at once whatever the hour. */
-export const urgentTemplates: ReadonlySet<SmsTemplate> = new Set(['payment_receipt', 'payment_reversed', 'intent_unknown', 'intent_refunded', 'bill_settled', 'opt_out_confirmation']);
+/**
+ * Templates that are sent at once whatever the hour. A complaint's SMS answers the customer's own
+ * request (filed, resolved, rejected), like a receipt: the customer is waiting for it.
+ */
+export const urgentTemplates: ReadonlySet<SmsTemplate> = new Set([
+  'payment_receipt',
+  'payment_reversed',
+  'intent_unknown',
+  'intent_refunded',
+  'bill_settled',
+  'opt_out_confirmation',
+  'complaint_logged',
+  'complaint_resolved',
+  'complaint_rejected',
+]);
 
 export function isUrgent(template: SmsTemplate): boolean {
   return urgentTemplates.has(template);

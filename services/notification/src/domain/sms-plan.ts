@@ -6,6 +6,7 @@
 // for a late fee, and so on. That is at least as strict as (event id, recipient, template): a
 // redelivered event never sends a second SMS, and neither does the same payment re-published under a
 // new event id (a replay from a DLQ, a relay that ran twice).
+import { businessDateOf } from '@gateway/contracts';
 import type { BusinessDate, EventOf, Money, SmsTemplate } from '@gateway/contracts';
 import { isUrgent } from './quiet-hours.ts';
 import { renderSms } from './sms-templates.ts';
@@ -44,11 +45,30 @@ export type PlanContext = {
   channelNames: ChannelNames;
   /** Turns a raw number into E.164, or null when it cannot be a mobile we can text. */
   normalise: (msisdn: string) => string | null;
+  /**
+   * The language of each complaint's customer, by complaint id (the flow looks it up in the bill read
+   * model); Arabic when absent.
+   */
+  complaintLocales?: ReadonlyMap<string, SmsLocale>;
 };
 
 export type PlannedEvent = EventOf<
-  'bill.issued' | 'bill.late-fee-applied' | 'bill.overdue' | 'bill.settled' | 'payment.completed' | 'payment.reversed' | 'intent.unknown' | 'intent.refunded'
+  | 'bill.issued'
+  | 'bill.late-fee-applied'
+  | 'bill.overdue'
+  | 'bill.settled'
+  | 'payment.completed'
+  | 'payment.reversed'
+  | 'intent.unknown'
+  | 'intent.refunded'
+  | ComplaintSmsEvent['type']
 >;
+
+/**
+ * The complaint events the customer hears of: filed, resolved, rejected. Assigned and escalated are
+ * the operators' business and text nobody.
+ */
+export type ComplaintSmsEvent = EventOf<'complaint.logged' | 'complaint.resolved' | 'complaint.rejected'>;
 
 type Envelope = { eventId: string; correlationId: string; occurredAt: string };
 
@@ -65,7 +85,7 @@ function request<T extends SmsTemplate>(
   template: T,
   source: string,
   to: { recipient: string; locale: SmsLocale },
-  accountNo: string,
+  accountNo: string | null,
   data: SmsTemplateData[T],
 ): SmsRequest {
   return {
@@ -190,5 +210,27 @@ export function planSms(event: PlannedEvent, ctx: PlanContext): SmsRequest[] {
       if (to === null) return [];
       return [request(event, 'intent_refunded', p.intentId, to, p.accountNo, { accountNo: p.accountNo, amount: p.refunded })];
     }
+    case 'complaint.logged':
+    case 'complaint.resolved':
+    case 'complaint.rejected':
+      return planComplaintSms(event, ctx);
+  }
+}
+
+/**
+ * To the mobile the complaint was filed with (the customer's own case: no opt-out stops it). One SMS
+ * per complaint and template, whatever the event id: a complaint is resolved or rejected only once.
+ */
+function planComplaintSms(event: ComplaintSmsEvent, ctx: PlanContext): SmsRequest[] {
+  const p = event.payload;
+  const to = holderOf(ctx, { msisdn: p.msisdn, locale: ctx.complaintLocales?.get(p.complaintId) ?? 'ar' });
+  if (to === null) return [];
+  switch (event.type) {
+    case 'complaint.logged':
+      return [request(event, 'complaint_logged', p.complaintId, to, p.accountNo, { complaintId: p.complaintId, type: p.type, dueDate: businessDateOf(p.dueBy) })];
+    case 'complaint.resolved':
+      return [request(event, 'complaint_resolved', p.complaintId, to, p.accountNo, { complaintId: p.complaintId, resolution: event.payload.resolution })];
+    case 'complaint.rejected':
+      return [request(event, 'complaint_rejected', p.complaintId, to, p.accountNo, { complaintId: p.complaintId, resolution: event.payload.resolution })];
   }
 }

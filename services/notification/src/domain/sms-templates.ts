@@ -8,7 +8,8 @@
 // for amounts, dates and counts, as Intl's 'ar-SY' does; account and receipt numbers stay as issued,
 // since the subscriber may have to type them into an app or read them to an agent.
 import { formatMoney } from '@gateway/contracts';
-import type { BusinessDate, Money, SmsTemplate } from '@gateway/contracts';
+import type { BusinessDate, ComplaintType, Money, SmsTemplate } from '@gateway/contracts';
+import { splitSms } from './sms-segments.ts';
 
 export type SmsLocale = 'ar' | 'en';
 export const defaultSmsLocale: SmsLocale = 'ar';
@@ -34,6 +35,33 @@ export type SmsTemplateData = {
   campaign: { text: string };
   /** `optedOut`: the subscriber sent STOP (true) or START (false). */
   opt_out_confirmation: { optedOut: boolean };
+  /** `complaintId`: the reference the customer quotes; `dueDate`: the turnaround's day in Asia/Damascus. */
+  complaint_logged: { complaintId: string; type: ComplaintType; dueDate: BusinessDate };
+  /** `resolution`: what the operator (or the automatic check) wrote, shortened to fit (see fitted). */
+  complaint_resolved: { complaintId: string; resolution: string };
+  complaint_rejected: { complaintId: string; resolution: string };
+};
+
+/**
+ * A complaint's answer quotes the resolution as written (up to 2,000 characters): it is shortened so
+ * that the whole SMS stays within this many parts (3 UCS-2 parts: about 200 characters of Arabic).
+ */
+export const complaintSmsMaxParts = 3;
+
+const complaintTypeAr: Record<ComplaintType, string> = {
+  paid_not_settled: 'دفعة لم تُسدِّد الفاتورة',
+  double_debit: 'اقتطاع مكرر',
+  wrong_amount: 'مبلغ غير صحيح',
+  refund_not_received: 'مبلغ مُعاد لم يصل',
+  no_sms: 'رسالة لم تصل',
+};
+
+const complaintTypeEn: Record<ComplaintType, string> = {
+  paid_not_settled: 'paid but bill not settled',
+  double_debit: 'charged twice',
+  wrong_amount: 'wrong amount',
+  refund_not_received: 'refund not received',
+  no_sms: 'SMS not received',
 };
 
 type Renderers = { [T in SmsTemplate]: (data: SmsTemplateData[T]) => string };
@@ -62,6 +90,9 @@ const arabic: Renderers = {
     d.optedOut
       ? 'لن تصلك رسائل التذكير والحملات بعد الآن. ستصلك الإيصالات وإشعارات الفواتير. لإعادة الاشتراك أرسل START.'
       : 'أُعيد اشتراكك في رسائل التذكير والحملات. لإيقافها أرسل STOP.',
+  complaint_logged: (d) => `سجّلنا شكواك (${complaintTypeAr[d.type]}) برقم ${d.complaintId}، وسنرد عليها قبل ${dateAr(d.dueDate)}.`,
+  complaint_resolved: (d) => fitted((r) => `حُلّت شكواك رقم ${d.complaintId}: ${r}`, d.resolution, '…'),
+  complaint_rejected: (d) => fitted((r) => `لم تُقبل شكواك رقم ${d.complaintId}: ${r}`, d.resolution, '…'),
 };
 
 const english: Renderers = {
@@ -84,6 +115,9 @@ const english: Renderers = {
     d.optedOut
       ? 'You will no longer get reminders or campaign messages. Receipts and bill notices still come. Reply START to resume.'
       : 'Reminders and campaign messages are back on. Reply STOP to end them.',
+  complaint_logged: (d) => `We logged your complaint (${complaintTypeEn[d.type]}), reference ${d.complaintId}. We will answer by ${dateEn(d.dueDate)}.`,
+  complaint_resolved: (d) => fitted((r) => `Your complaint ${d.complaintId} is resolved: ${r}`, d.resolution, '...'),
+  complaint_rejected: (d) => fitted((r) => `Your complaint ${d.complaintId} was not upheld: ${r}`, d.resolution, '...'),
 };
 
 const renderers: Record<SmsLocale, Renderers> = { ar: arabic, en: english };
@@ -92,6 +126,39 @@ const renderers: Record<SmsLocale, Renderers> = { ar: arabic, en: english };
 export function renderSms<T extends SmsTemplate>(template: T, locale: SmsLocale, data: SmsTemplateData[T]): string {
   const render = renderers[locale][template] as (d: SmsTemplateData[T]) => string;
   return render(data);
+}
+
+/**
+ * `render(text)` with `text` shortened, at a word where one ends near the cut and with `ellipsis`,
+ * to the longest that keeps the SMS within complaintSmsMaxParts. Line breaks and runs of spaces in
+ * an operator's note become one space (a handset shows them poorly, and they cost a unit each).
+ * Cut by code point, so a surrogate pair is never split.
+ */
+function fitted(render: (text: string) => string, text: string, ellipsis: string): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  const whole = render(clean);
+  if (partsOf(whole) <= complaintSmsMaxParts) return whole;
+  const chars = Array.from(clean);
+  const cutAt = (n: number) => render(`${wordCut(chars, n)}${ellipsis}`);
+  // The cut text only grows with n, so the longest that fits is found by bisection.
+  let lo = 0;
+  let hi = chars.length - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (partsOf(cutAt(mid)) <= complaintSmsMaxParts) lo = mid;
+    else hi = mid - 1;
+  }
+  return cutAt(lo);
+}
+
+function wordCut(chars: readonly string[], n: number): string {
+  const head = chars.slice(0, n).join('');
+  const space = head.lastIndexOf(' ');
+  return (space > 0 && space >= head.length - 15 ? head.slice(0, space) : head).trimEnd();
+}
+
+function partsOf(text: string): number {
+  return splitSms(text, 0).parts.length;
 }
 
 function amountAr(value: Money): string {

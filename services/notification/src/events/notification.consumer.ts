@@ -1,4 +1,4 @@
-// The bill, payment and intent topics in, queued SMS out: each batch of one partition's events goes
+// The bill, payment, intent and complaint topics in, queued SMS out: each batch of one partition's events goes
 // to the queue-event-sms flow (flows/queue-event-sms.flow.ts: the plan, the exactly-once keys,
 // awaiting_contact) in the batch's one transaction (kit's createBatchConsumer, with the inbox rows);
 // this file adds the Kafka consumer, the metrics and the dispatcher's wake-up.

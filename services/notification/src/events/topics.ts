@@ -8,7 +8,7 @@ export const publishedTopics: readonly TopicName[] = ['notifications.deliveries'
  * topic owners, the local Kafka's ACLs are derived from these (infra/local/kafka-acls.ts): the
  * service's principal may read only these topics and write only their dead-letter twins.
  */
-export const consumedTopics: readonly TopicName[] = ['billing.bills', 'payments.payments', 'payments.intents'];
+export const consumedTopics: readonly TopicName[] = ['billing.bills', 'payments.payments', 'payments.intents', 'payments.complaints'];
 
 /** Every consumer group of this service starts with this (notification.sms); its principal may use no other. */
 export const consumerGroupPrefix = 'notification.';

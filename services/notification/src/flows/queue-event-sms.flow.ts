@@ -1,4 +1,4 @@
-// Turns a batch of bill.*, payment.*, intent.unknown and intent.refunded events into queued SMS, in
+// Turns a batch of bill.*, payment.*, intent.unknown, intent.refunded and complaint.* events into queued SMS, in
 // the batch's transaction (kit's batch consumer writes their inbox rows in it and hands over only the
 // events not seen before). The SMS rows are written in one statement under a unique key per
 // (template, source, recipient): Kafka's redelivery, a replay, or the same payment published twice
@@ -11,8 +11,8 @@ import type { Logger } from '@gateway/kit';
 import type { PoolClient } from 'pg';
 import { normaliseMsisdn } from '../domain/msisdn.ts';
 import { awaitsContact, planSms } from '../domain/sms-plan.ts';
-import type { ChannelNames, PlanContext, PlannedEvent, SmsRequest } from '../domain/sms-plan.ts';
-import { contactsOf, lockBills, parkAwaitingContact, takeAwaitingContact, upsertContacts } from '../store/pg-contact-store.ts';
+import type { ChannelNames, ComplaintSmsEvent, PlanContext, PlannedEvent, SmsRequest } from '../domain/sms-plan.ts';
+import { complaintLocalesOf, contactsOf, lockBills, parkAwaitingContact, takeAwaitingContact, upsertContacts } from '../store/pg-contact-store.ts';
 import { enqueueNewSms } from '../store/pg-message-store.ts';
 
 /** The inbox name: stays the same whatever the consumer group is called, so a renamed group never re-sends. */
@@ -52,10 +52,17 @@ function isPlanned(event: AnyEvent): event is PlannedEvent {
     case 'payment.reversed':
     case 'intent.unknown':
     case 'intent.refunded':
+    case 'complaint.logged':
+    case 'complaint.resolved':
+    case 'complaint.rejected':
       return true;
     default:
       return false;
   }
+}
+
+function isComplaint(event: PlannedEvent): event is ComplaintSmsEvent {
+  return event.type.startsWith('complaint.');
 }
 
 function billSnapshotOf(event: AnyEvent): BillSnapshot | null {
@@ -86,7 +93,11 @@ export async function queueEventsSms(client: PoolClient, events: readonly AnyEve
   const planned = [...released, ...events.filter(isPlanned)];
 
   const contacts = await contactsOf(client, planned.flatMap(billIdsOf));
-  const ctx: PlanContext = { contacts, channelNames: ports.channelNames, normalise: normaliseMsisdn };
+  const complaintLocales = await complaintLocalesOf(
+    client,
+    planned.filter(isComplaint).map(({ payload: p }) => ({ complaintId: p.complaintId, msisdn: normaliseMsisdn(p.msisdn), accountNo: p.accountNo })),
+  );
+  const ctx: PlanContext = { contacts, channelNames: ports.channelNames, normalise: normaliseMsisdn, complaintLocales };
   let waiting = planned.filter((event) => awaitsContact(event, ctx));
   if (waiting.length > 0) {
     // Whom to text is not known yet: look again under the bills' locks (a batch of their snapshots

@@ -1,6 +1,7 @@
-// GET /v1/payment-messages?paymentId=&reversalId=&intentId=: the SMS one payment caused (its receipt,
-// its reversal's, its intent's), oldest first, each with its parts' SMSC ids and delivery receipts:
-// the operators' timeline shows them beside the payment. Operators only (texts carry amounts).
+// GET /v1/payment-messages?paymentId=&reversalId=&intentId=&complaintId=: the SMS one payment caused
+// (its receipt, its reversal's, its intent's) or one complaint caused (filed, resolved, rejected),
+// oldest first, each with its parts' SMSC ids and delivery receipts: the operators' timeline shows them
+// beside the payment, the complaints screen beside the complaint. Operators only (texts carry amounts).
 import { ApiError } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -11,7 +12,12 @@ import type { RouteDeps } from './route-deps.ts';
 // Ids as payment orchestration mints them (a prefix and a UUID v7): another shape names no payment.
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const minted = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_${uuid}$`, 'i'), { error: `must be ${prefix}_<uuid>` });
-const querySchema = z.strictObject({ paymentId: minted('pay').optional(), reversalId: minted('rev').optional(), intentId: minted('pi').optional() });
+const querySchema = z.strictObject({
+  paymentId: minted('pay').optional(),
+  reversalId: minted('rev').optional(),
+  intentId: minted('pi').optional(),
+  complaintId: minted('cmp').optional(),
+});
 
 const ts = z.string();
 const paymentMessageSchema = z.object({
@@ -49,7 +55,7 @@ export function paymentMessagesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['messages'],
-          summary: 'The SMS one payment caused (receipt, reversal, intent), with delivery receipts',
+          summary: 'The SMS one payment (receipt, reversal, intent) or one complaint caused, with delivery receipts',
           headers: signatureHeadersSchema,
           querystring: querySchema,
           response: { 200: z.object({ messages: z.array(paymentMessageSchema) }), ...errorResponses(400, 401, 403) },
@@ -57,12 +63,12 @@ export function paymentMessagesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireOperator(request);
-        const { paymentId, reversalId, intentId } = request.query;
-        if (paymentId === undefined && reversalId === undefined && intentId === undefined) {
-          const problem = 'give paymentId, reversalId or intentId';
+        const { paymentId, reversalId, intentId, complaintId } = request.query;
+        if (paymentId === undefined && reversalId === undefined && intentId === undefined && complaintId === undefined) {
+          const problem = 'give paymentId, reversalId, intentId or complaintId';
           throw new ApiError('invalid_request', `Invalid request: querystring: ${problem}`, { fields: [{ field: 'querystring', problem }] });
         }
-        return { messages: await paymentMessages(deps.pool, { paymentId, reversalId, intentId }) };
+        return { messages: await paymentMessages(deps.pool, { paymentId, reversalId, intentId, complaintId }) };
       },
     );
   };

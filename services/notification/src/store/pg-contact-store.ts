@@ -92,6 +92,25 @@ export async function contactLocaleOf(db: Queryable, msisdn: string): Promise<'a
   return rows[0]?.locale ?? 'ar';
 }
 
+/**
+ * The language of each complaint's customer, by complaint id: that of their mobile's latest bill, else
+ * of the complained-of account's latest bill; absent when neither is known. One statement a batch.
+ */
+export async function complaintLocalesOf(
+  db: Queryable,
+  complaints: readonly { complaintId: string; msisdn: string | null; accountNo: string | null }[],
+): Promise<Map<string, 'ar' | 'en'>> {
+  if (complaints.length === 0) return new Map();
+  const { rows } = await db.query<{ complaint_id: string; locale: 'ar' | 'en' | null }>(
+    `SELECT c.complaint_id,
+            (SELECT b.locale FROM bill_contacts b WHERE b.msisdn = c.msisdn OR b.account_no = c.account_no
+              ORDER BY (b.msisdn = c.msisdn) DESC NULLS LAST, b.updated_at DESC LIMIT 1) AS locale
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS c(complaint_id, msisdn, account_no)`,
+    [complaints.map((c) => c.complaintId), complaints.map((c) => c.msisdn), complaints.map((c) => c.accountNo)],
+  );
+  return new Map(rows.flatMap((r) => (r.locale === null ? [] : [[r.complaint_id, r.locale] as const])));
+}
+
 /** Keeps events that must wait for one of their `billIds` to reach the read model (see awaiting_contact). */
 export async function parkAwaitingContact(db: Queryable, parked: readonly { event: { eventId: string }; billIds: readonly string[] }[]): Promise<void> {
   if (parked.length === 0) return;

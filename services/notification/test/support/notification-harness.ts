@@ -40,7 +40,7 @@ export type Harness = {
   dispatcher: SmsDispatcher;
   /** Stops the dispatcher and SMPP client as a process exit would, and starts fresh ones (same database). */
   restartSending(): Promise<void>;
-  topics: { bills: string; payments: string; intents: string };
+  topics: { bills: string; payments: string; intents: string; complaints: string };
   /** Produces each event `copies` times, in order, keyed as the producer would. */
   deliver(events: readonly { key: string; eventId: string }[], copies?: number): Promise<void>;
   /** What the simulator received for `to` (all when omitted). */
@@ -105,12 +105,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!(await sending.smsc.whenBound(10_000))) throw new Error('the SMPP client did not bind to the simulator');
 
   const tk: TestKafka = createTestKafka(testKafka());
-  const topics = { bills: '', payments: '', intents: '' };
+  const topics = { bills: '', payments: '', intents: '', complaints: '' };
   let consumer: EventConsumer | undefined;
   if (options.kafka !== false) {
     topics.bills = await tk.createTopic('bills', 1);
     topics.payments = await tk.createTopic('payments', 1);
     topics.intents = await tk.createTopic('intents', 1);
+    topics.complaints = await tk.createTopic('complaints', 1);
     consumer = createNotificationConsumer({
       kafka: testKafka(),
       pool: db.pool,
@@ -118,7 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       registry,
       channelNames: { 'bank-one': { ar: 'بنك واحد', en: 'Bank One' } },
       maxEventAgeMs: 48 * 3_600_000,
-      topics: [topics.bills, topics.payments, topics.intents],
+      topics: [topics.bills, topics.payments, topics.intents, topics.complaints],
       groupId: uniqueName('notification'),
       onQueued: wake,
       consumerOptions: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300 },
@@ -130,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   function topicOf(type: string): string {
     if (type.startsWith('bill.')) return topics.bills;
     if (type.startsWith('payment.')) return topics.payments;
+    if (type.startsWith('complaint.')) return topics.complaints;
     return topics.intents;
   }
 

@@ -17,6 +17,10 @@ export const smsTemplates = [
   'campaign',
   // The answer to a subscriber's STOP or START.
   'opt_out_confirmation',
+  // A customer's complaint (complaint.*): filed with its reference and due date, resolved, rejected.
+  'complaint_logged',
+  'complaint_resolved',
+  'complaint_rejected',
 ] as const;
 export const smsTemplateSchema = z.enum(smsTemplates);
 export type SmsTemplate = z.infer<typeof smsTemplateSchema>;
