@@ -41,6 +41,7 @@ describeHostileInput('bank adapter', {
       { method: 'GET', url: '/v1/channels/stats', query: { windowMinutes: '15' }, as: 'operator' },
       { method: 'GET', url: '/v1/channels/:channelId/history', params: { channelId: 'wallet-one' }, query: { limit: '10' }, as: 'operator' },
       { method: 'GET', url: '/v1/debits', query: { intentIds: 'pi_one,pi_two' }, as: 'operator' },
+      { method: 'GET', url: '/v1/channels/:channelId/debits/:reference', params: { channelId: 'bank-alpha', reference: 'pi_unknown' }, as: 'operator' },
       { method: 'POST', url: '/v1/channels/:channelId/force-off', params: { channelId: 'wallet-one' }, body: () => ({ reason: 'maintenance window' }), as: 'operator', idempotencyKey: false },
       { method: 'POST', url: '/v1/channels/:channelId/force-on', params: { channelId: 'wallet-one' }, as: 'operator' },
       { method: 'GET', url: '/v1/settlement-files/:channelId/:businessDate', params: { channelId: 'bank-alpha', businessDate: '2026-05-10' }, as: 'operator' },

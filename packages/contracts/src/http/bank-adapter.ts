@@ -67,3 +67,41 @@ export const intentDebitSchema = z.object({
 export type IntentDebit = z.infer<typeof intentDebitSchema>;
 
 export const intentDebitsSchema = z.object({ debits: z.array(intentDebitSchema) });
+
+/**
+ * GET /v1/channels/{channelId}/debits/{reference}: what the channel says NOW about the debit with our
+ * reference (a live status inquiry through the channel's breaker) and, when it debited, about its
+ * reversal; beside the adapter's own records of the debit and its refund. The evidence a complaint's
+ * automatic check (payment orchestration) and an operator weigh: the channel's word, not ours.
+ */
+export const debitInquirySchema = z.object({
+  channelId: z.string(),
+  reference: z.string(),
+  inquiredAt: z.string(),
+  channel: z.object({
+    status: z.enum(['succeeded', 'failed', 'otp_required', 'not_found']),
+    /** What the channel debited (succeeded only). */
+    amount: moneySchema.nullable(),
+    channelRef: z.string().nullable(),
+    txnId: z.string().nullable(),
+    debitedAt: z.string().nullable(),
+    failure: z.object({ reason: z.string(), code: z.string().nullable(), message: z.string() }).nullable(),
+  }),
+  /** The channel's word on giving the debit back; null when it did not debit (nothing to give back). */
+  reversal: z.object({ status: z.enum(['reversed', 'not_reversed', 'not_found']), reversedAt: z.string().nullable() }).nullable(),
+  /** The adapter's record of the debit; null when it never sent one with this reference. */
+  debit: intentDebitSchema.nullable(),
+  /** The adapter's record of the refund of the debit; null when none was asked for. */
+  refund: z
+    .object({
+      state: z.string(),
+      amount: moneySchema,
+      reversalId: z.string().nullable(),
+      refundedAt: z.string().nullable(),
+      failure: z.object({ code: z.string().nullable(), message: z.string().nullable() }).nullable(),
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type DebitInquiry = z.infer<typeof debitInquirySchema>;

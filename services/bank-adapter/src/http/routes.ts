@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { channelInsightsRoute } from './channel-insights.route.ts';
 import { channelSwitchRoute } from './channel-switch.route.ts';
 import { channelsRoute } from './channels.route.ts';
+import { debitInquiryRoute } from './debit-inquiry.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { settlementFilesRoute } from './settlement-files.route.ts';
 
@@ -13,6 +14,7 @@ export function adapterRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(channelsRoute(deps));
     await app.register(channelSwitchRoute(deps));
     await app.register(channelInsightsRoute(deps));
+    await app.register(debitInquiryRoute(deps));
     await app.register(settlementFilesRoute(deps));
   };
 }

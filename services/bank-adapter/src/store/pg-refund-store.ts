@@ -3,6 +3,7 @@
 import { createEvent } from '@gateway/contracts';
 import type { CurrencyCode, MinorUnits } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
+import type { Queryable } from '@gateway/kit';
 import type { Pool, PoolClient } from 'pg';
 import type { RefundNotice, RefundRecord, RefundState } from '../domain/refund-state.ts';
 import { serviceName } from '../service-name.ts';
@@ -72,6 +73,12 @@ export async function saveRefund(client: PoolClient, r: RefundRecord): Promise<v
 
 export async function lockRefund(client: PoolClient, channelId: string, reference: string): Promise<RefundRecord | null> {
   const { rows } = await client.query<Row>(`SELECT ${columns} FROM channel_refunds WHERE channel_id = $1 AND reference = $2 FOR UPDATE`, [channelId, reference]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** The refund record as it stands (no lock): evidence for the operators' live debit inquiry. */
+export async function findRefund(db: Queryable, channelId: string, reference: string): Promise<RefundRecord | null> {
+  const { rows } = await db.query<Row>(`SELECT ${columns} FROM channel_refunds WHERE channel_id = $1 AND reference = $2`, [channelId, reference]);
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
