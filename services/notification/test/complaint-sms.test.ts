@@ -35,8 +35,9 @@ function logged(msisdn: string, overrides: Partial<EventOf<'complaint.logged'>['
   return anEvent('complaint.logged', { payload: { complaintId: `cmp_${uuidv7()}`, msisdn, dueBy, type: 'double_debit', accountNo: null, ...overrides } });
 }
 
-function resolved(complaint: EventOf<'complaint.logged'>, resolution: string): EventOf<'complaint.resolved'> {
+function resolved(complaint: EventOf<'complaint.logged'>, resolution: string, occurredAt?: string): EventOf<'complaint.resolved'> {
   return anEvent('complaint.resolved', {
+    occurredAt,
     payload: { ...complaint.payload, status: 'resolved', resolution, resolvedBy: 'operator-console/rana', resolvedAt: new Date().toISOString() },
   });
 }
@@ -88,7 +89,7 @@ describe('complaint SMS', () => {
     ]);
   });
 
-  it('writes in the language of the bills of that mobile, and shortens a long resolution to three parts', async () => {
+  it('writes in the language of the bills of that mobile, texts a filing resolved at once in order, and shortens a long resolution to three parts', async () => {
     const to = aMobile();
     await h.deliver([billFor(to, 'en')]);
     // The bill topic is another topic: its snapshot must be in the read model before the complaint is read.
@@ -99,7 +100,8 @@ describe('complaint SMS', () => {
     const complaint = logged(to, { type: 'paid_not_settled' });
     const ref = complaint.payload.complaintId;
     const long = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
-    await h.deliver([complaint, resolved(complaint, long)]);
+    // Resolved by the automatic check at filing: orchestration publishes both at one instant.
+    await h.deliver([complaint, resolved(complaint, long, complaint.occurredAt)]);
     await waitFor(async () => (await atSmsc(to, ref)).filter((m) => m.deliveredAt !== undefined).length === 2, {
       timeoutMs: 30_000,
       message: 'both SMS delivered',
@@ -111,6 +113,7 @@ describe('complaint SMS', () => {
     const received = (await atSmsc(to, 'is resolved'))[0]!;
     expect(received.parts).toHaveLength(3);
     expect(received.text).toBe(answer);
+    expect((await atSmsc(to, ref)).map((m) => m.text)).toEqual([filed, answer]);
   });
 
   it('tells the customer of a rejection with its reason, and texts nobody for assigned or escalated', async () => {
