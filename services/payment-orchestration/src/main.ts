@@ -81,7 +81,7 @@ await runService({
       logger,
       registry: infra.registry,
       settlementFiles: createSettlementFileClient({ baseUrl: config.BANK_ADAPTER_URL, keyId: reconcilerKey.keyId, secret: reconcilerKey.secret, timeoutMs: config.SETTLEMENT_FILE_TIMEOUT }),
-      channels: config.catalogues.channels,
+      catalogues: config.catalogues,
       topic: config.CHANNEL_RESULTS_TOPIC,
       groupId: config.RECONCILIATION_GROUP_ID,
       consumerOptions,

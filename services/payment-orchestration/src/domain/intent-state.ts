@@ -61,7 +61,10 @@ export type IntentInput =
   | { type: 'superseded'; debitSent: boolean }
   // An operator gives back a debit that bought nothing (POST /v1/payment-intents/{id}/refund);
   // `channelTxnId` is that debit, from the intent or its payment_refused queue entry.
-  | { type: 'operator-refund'; channelTxnId: string };
+  | { type: 'operator-refund'; channelTxnId: string }
+  // A channel's settlement file shows a debit of this intent that bought nothing here, and an
+  // operator resolves the reconciliation exception by giving it back; `channelTxnId` is the file's.
+  | { type: 'file-refund'; channelTxnId: string };
 
 export type IntentEventType =
   | 'intent.requires-confirmation'
@@ -253,6 +256,16 @@ export function decideIntent(state: IntentState, input: IntentInput): IntentDeci
         return { kind: 'refused', message: `Only a debit whose payment was refused (payment_refused) is given back by an operator; this intent is ${status} and ${why}.` };
       }
       return change(state, { status: 'canceled', channelTxnId: input.channelTxnId }, ['channel.refund-requested']);
+
+    case 'file-refund':
+      // The channel's word of record says it debited, and nothing here was bought with it. Not for a
+      // succeeded intent (its debit paid its bills), nor one whose debit is still in flight or already
+      // recorded as being given back. The intent ends canceled as the automatic refund leaves it; doubt
+      // is settled by the file, a record of moved money stays for the operator.
+      if (status === 'succeeded') return { kind: 'refused', message: 'The intent succeeded: its debit paid its bills. Reverse the payment instead.' };
+      if (status === 'requires_confirmation' || status === 'processing') return { kind: 'refused', message: `The intent is ${status}: its debit may still be in flight; wait for its outcome.` };
+      if (state.channelTxnId !== null) return { kind: 'refused', message: `Debit ${state.channelTxnId} of this intent is already being given back.` };
+      return change(state, { status: 'canceled', channelTxnId: input.channelTxnId, reconciliation: settled(state) }, ['channel.refund-requested']);
   }
 }
 

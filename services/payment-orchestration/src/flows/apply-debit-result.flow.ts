@@ -25,11 +25,14 @@ import { lockIntent, queueReconciliation } from '../store/pg-intent-store.ts';
 import { applyIntentChange } from './intent-change.ts';
 import type { IntentChangeContext, IntentTopics } from './intent-change.ts';
 import { paymentContext, recordPayment } from './record-payment.flow.ts';
+import type { RecordPaymentInput } from './record-payment.flow.ts';
 
 export type ApplyDebitResultDeps = {
   catalogues: { billers: BillerCatalogue; channels: ChannelCatalogue; fees: FeeSchedule };
   /** Where intent events and status requests go; the catalogue's topics unless a test says otherwise. */
   topics?: IntentTopics | undefined;
+  /** The day a settlement file put the debit in, when the result is the file's word (reconciliation). */
+  businessDate?: string | undefined;
 };
 
 export type DebitResult = EventOf<'channel.otp-required' | 'channel.debit-succeeded' | 'channel.debit-failed' | 'channel.debit-unknown'>;
@@ -78,6 +81,30 @@ function inputOf(event: DebitResult, intent: IntentRecord): { input: IntentInput
   }
 }
 
+/** The payment an intent's debit buys: its bills, amount and fee as fixed at creation. */
+export function intentPaymentInput(
+  intent: IntentRecord,
+  debit: { channelTxnId: string; debitedAt: string },
+  cause: { correlationId: string; causationId: string | null },
+): RecordPaymentInput {
+  return {
+    clientId: intent.clientId,
+    channelId: intent.channelId,
+    channelTxnId: debit.channelTxnId,
+    source: 'intent',
+    intentId: intent.intentId,
+    billerId: intent.billerId,
+    accountNo: intent.accountNo,
+    billIds: intentBillIds(intent),
+    amount: intent.amount,
+    fee: intent.fee,
+    paidAt: debit.debitedAt,
+    inquiryRef: null,
+    payerMsisdn: intent.payer.msisdn,
+    ...cause,
+  };
+}
+
 /** Applies one channel result inside the caller's transaction (the inbox's). */
 export async function applyDebitResult(client: PoolClient, event: DebitResult, deps: ApplyDebitResultDeps, now: Date): Promise<ResultOutcome> {
   const p = event.payload;
@@ -119,24 +146,8 @@ export async function applyDebitResult(client: PoolClient, event: DebitResult, d
   if (decision.kind === 'record-payment' && succeeded !== null) {
     const recorded = await recordPayment(
       client,
-      {
-        clientId: intent.clientId,
-        channelId: intent.channelId,
-        channelTxnId: succeeded.channelTxnId,
-        source: 'intent',
-        intentId: intent.intentId,
-        billerId: intent.billerId,
-        accountNo: intent.accountNo,
-        billIds: intentBillIds(intent),
-        amount: intent.amount,
-        fee: intent.fee,
-        paidAt: succeeded.debitedAt,
-        inquiryRef: null,
-        payerMsisdn: intent.payer.msisdn,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-      },
-      paymentContext(deps.catalogues, now),
+      intentPaymentInput(intent, succeeded, { correlationId: event.correlationId, causationId: event.eventId }),
+      { ...paymentContext(deps.catalogues, now), businessDate: deps.businessDate },
     );
     if (recorded.kind === 'completed') {
       decision = decideIntent(intent, { type: 'payment-recorded', channelTxnId: succeeded.channelTxnId });

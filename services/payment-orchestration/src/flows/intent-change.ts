@@ -64,7 +64,7 @@ async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ct
 }
 
 /** Asks the adapter to ask the channel what happened to our debit (reconciliation). */
-async function enqueueStatusRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
+export async function enqueueStatusRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
   await enqueueEvent(
     client,
     createEvent('channel.status-requested', {

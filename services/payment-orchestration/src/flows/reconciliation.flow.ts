@@ -1,9 +1,13 @@
 // An operator's view of a channel's day matched against its settlement file, and the resolution of
 // its exceptions. A day no file was matched for yet is `pending`, with our side as it stands now.
 // Resolving is idempotent (the same action again answers the resolution made), audited with the person.
+// record_payment and refund act on the intent through the outbox (reconciliation-actions.flow.ts).
 import { appendAudit, withTransaction } from '@gateway/kit';
+import type { ErrorCode } from '@gateway/contracts';
 import type { Pool } from 'pg';
 import { DEFAULT_CURRENCY } from './reconcile-settlement-file.flow.ts';
+import { recordPaymentFromFile, refundFromFile } from './reconciliation-actions.flow.ts';
+import type { FileActionDeps } from './reconciliation-actions.flow.ts';
 import { findReconciliation, ledgerLines, listExceptions, lockException, markResolved } from '../store/pg-reconciliation-store.ts';
 import type { ExceptionRow } from '../store/pg-reconciliation-store.ts';
 import { matchDay } from '../domain/reconciliation.ts';
@@ -72,34 +76,47 @@ export async function getReconciliation(pool: Pool, request: { channelId: string
   };
 }
 
-/** What this slice can do to an exception; record_payment and refund are answered as not built yet. */
-export const builtResolutions = ['accept', 'write_off'] as const;
 export type ResolutionAction = 'accept' | 'record_payment' | 'refund' | 'write_off';
 
 export type ResolveOutcome =
   | { kind: 'resolved'; exception: ExceptionView; repeated: boolean }
   | { kind: 'not_found' }
-  | { kind: 'refused'; reason: 'already_resolved' | 'superseded' | 'not_built'; exception: ExceptionView };
+  /** `code` is the API's (invalid_state, or the payment's refusal such as bill_already_paid); the exception stays as it was. */
+  | { kind: 'refused'; code: ErrorCode; reason: string; message: string; details?: Record<string, unknown>; exception: ExceptionView };
 
+/**
+ * accept and write_off only record the decision; record_payment and refund act on the intent the
+ * file's debit belongs to (reconciliation-actions.flow.ts), in the same transaction as the resolution
+ * and its audit row, so an action that cannot be taken leaves the exception open and changes nothing.
+ */
 export async function resolveException(
   pool: Pool,
   request: { exceptionId: string; action: ResolutionAction; note: string; actor: string; requestId: string; now: Date },
+  deps: Omit<FileActionDeps, 'now'>,
 ): Promise<ResolveOutcome> {
   return withTransaction(pool, async (client): Promise<ResolveOutcome> => {
     const row = await lockException(client, request.exceptionId);
     if (row === null) return { kind: 'not_found' };
+    const refuse = (reason: string, message: string): ResolveOutcome => ({ kind: 'refused', code: 'invalid_state', reason, message, exception: exceptionView(row) });
     if (row.status === 'resolved') {
       if (row.resolution === request.action) return { kind: 'resolved', exception: exceptionView(row), repeated: true };
-      return { kind: 'refused', reason: 'already_resolved', exception: exceptionView(row) };
+      return refuse('already_resolved', `The exception is already resolved (${row.resolution ?? ''}).`);
     }
-    if (row.status === 'superseded') return { kind: 'refused', reason: 'superseded', exception: exceptionView(row) };
-    if (!(builtResolutions as readonly string[]).includes(request.action)) return { kind: 'refused', reason: 'not_built', exception: exceptionView(row) };
+    if (row.status === 'superseded') return refuse('superseded', 'A corrected settlement file superseded this exception; resolve the current one.');
+    const fileDeps = { ...deps, now: request.now };
+    const acted =
+      request.action === 'record_payment'
+        ? await recordPaymentFromFile(client, row, fileDeps)
+        : request.action === 'refund'
+          ? await refundFromFile(client, row, { ...fileDeps, note: request.note })
+          : { kind: 'done' as const, detail: {} };
+    if (acted.kind === 'refused') return { ...acted, exception: exceptionView(row) };
     const resolved = await markResolved(client, row.exception_id, { resolution: request.action, note: request.note, by: request.actor, at: request.now });
     await appendAudit(client, {
       actor: request.actor,
       action: 'reconciliation-exception.resolve',
       target: row.exception_id,
-      detail: { resolution: request.action, note: request.note, kind: row.kind, reference: row.reference, channelId: row.channel_id, businessDate: row.business_date },
+      detail: { resolution: request.action, note: request.note, kind: row.kind, reference: row.reference, channelId: row.channel_id, businessDate: row.business_date, ...acted.detail },
       requestId: request.requestId,
     });
     return { kind: 'resolved', exception: exceptionView(resolved), repeated: false };

@@ -44,6 +44,11 @@ export type PaymentContext = {
   channels: ChannelCatalogue;
   fees: FeeSchedule;
   now: Date;
+  /**
+   * The business date a channel's settlement file put the debit in, when the payment is recorded from
+   * it (reconciliation): the file is the channel's word of record, so the payment is of that day.
+   */
+  businessDate?: string | undefined;
 };
 
 export type RecordPaymentOutcome =
@@ -150,7 +155,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   const tz = ctx.channels.timezone;
   // The settlement day is when the gateway took the payment, not the channel's paidAt: a channel
   // cannot move money into a day whose statement is already closed.
-  const businessDate = businessDateOf(ctx.now, cutOffOf(ctx.channels, input.channelId), tz);
+  const businessDate = ctx.businessDate ?? businessDateOf(ctx.now, cutOffOf(ctx.channels, input.channelId), tz);
   const paidAt = new Date(input.paidAt).toISOString();
 
   // Receipt numbers: RC-<business date>-<the receipt sequence, at least 6 digits>.

@@ -1,7 +1,9 @@
 // POST /v1/reconciliation-exceptions/{id}/resolve: an operator closes an exception with what was done
-// about it. The same action again answers the resolution already made; another action on a resolved
-// exception, or any on one a corrected file superseded, is 409 invalid_state (details.reason).
-// record_payment and refund are not built yet: 409 invalid_state, details.reason "not_built".
+// about it: accept or write_off record the decision; record_payment records the file's debit as its
+// intent's payment, refund gives it back at the channel (reconciliation-actions.flow.ts). The same
+// action again answers the resolution already made; another action on a resolved exception, or any on
+// one a corrected file superseded, is 409 invalid_state (details.reason). An action that cannot be
+// taken is 409 with why (details.reason) and leaves the exception open.
 import { ApiError, idSchema, storableText } from '@gateway/contracts';
 import { errorResponses, operatorActor, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -32,23 +34,21 @@ export function reconciliationResolveRoute(deps: RouteDeps): FastifyPluginAsyncZ
       },
       async (request) => {
         const operator = requireOperator(request);
-        const outcome = await resolveException(deps.pool, {
-          exceptionId: request.params.id,
-          action: request.body.action,
-          note: request.body.note,
-          actor: operatorActor(operator),
-          requestId: request.id,
-          now: deps.now?.() ?? new Date(),
-        });
+        const outcome = await resolveException(
+          deps.pool,
+          {
+            exceptionId: request.params.id,
+            action: request.body.action,
+            note: request.body.note,
+            actor: operatorActor(operator),
+            requestId: request.id,
+            now: deps.now?.() ?? new Date(),
+          },
+          { catalogues: deps.config.catalogues, topics: deps.topics },
+        );
         if (outcome.kind === 'not_found') throw new ApiError('not_found', `Reconciliation exception ${request.params.id} was not found.`);
         if (outcome.kind === 'refused') {
-          const message =
-            outcome.reason === 'not_built'
-              ? `Resolving with ${request.body.action} is not built yet; use accept or write_off.`
-              : outcome.reason === 'superseded'
-                ? 'A corrected settlement file superseded this exception; resolve the current one.'
-                : `The exception is already resolved (${outcome.exception.resolution?.action ?? ''}).`;
-          throw new ApiError('invalid_state', message, { reason: outcome.reason, status: outcome.exception.status, resolution: outcome.exception.resolution });
+          throw new ApiError(outcome.code, outcome.message, { ...outcome.details, reason: outcome.reason, status: outcome.exception.status, resolution: outcome.exception.resolution });
         }
         if (!outcome.repeated) request.log.info({ exceptionId: outcome.exception.exceptionId, action: request.body.action }, 'reconciliation exception resolved');
         return outcome.exception;

@@ -5,8 +5,10 @@ import type { ExceptionKind, MatchException, SettlementLine } from '../domain/re
 
 /**
  * What we hold as moved at the channel that day, one line per movement, referenced by the intent id
- * (the debit's reference there): the debit of each intent's payment of the business day, and the debit
- * and its reversal of an intent whose debit was given back (no payment: it bought nothing). Payments a
+ * (the debit's reference there): the debit of each intent's payment of the business day, the debit of
+ * an intent whose debit is being or was given back (no payment: it bought nothing; a refund is asked
+ * only for a debit the channel took, so it stands at the channel until the reversal succeeds), and
+ * that reversal, on the day it succeeded (the next day's match for a debit of yesterday). Payments a
  * channel notified us of itself are not debits we asked for, so they are not in its debit statement.
  */
 export async function ledgerLines(db: Queryable, channelId: string, businessDate: string, day: { cutOff: string; timeZone: string }): Promise<SettlementLine[]> {
@@ -22,7 +24,7 @@ export async function ledgerLines(db: Queryable, channelId: string, businessDate
      SELECT i.intent_id, 'succeeded', i.amount + i.fee, i.currency,
             jsonb_build_object('intentStatus', i.status, 'channelTxnId', i.channel_txn_id, 'refundStatus', i.refund_status, 'createdAt', i.created_at)
        FROM payment_intents i
-      WHERE i.channel_id = $1 AND i.payment_id IS NULL AND i.refund_status = 'succeeded' AND ((i.created_at AT TIME ZONE $3) + (interval '24 hours' - $4::interval))::date = $2
+      WHERE i.channel_id = $1 AND i.payment_id IS NULL AND i.refund_status IS NOT NULL AND ((i.created_at AT TIME ZONE $3) + (interval '24 hours' - $4::interval))::date = $2
      UNION ALL
      SELECT i.intent_id, 'reversed', i.amount + i.fee, i.currency,
             jsonb_build_object('intentStatus', i.status, 'refundReversalId', i.refund_reversal_id, 'refundedAt', i.refunded_at)
@@ -37,6 +39,25 @@ export async function ledgerLines(db: Queryable, channelId: string, businessDate
     currency: r.currency,
     evidence: { reference: r.reference, status: r.status, amount: Number(r.amount), currency: r.currency, ...r.evidence },
   }));
+}
+
+/** Which of these references are intents of the channel whose outcome is still unknown here. */
+export async function unknownIntentsAmong(db: Queryable, channelId: string, references: string[]): Promise<string[]> {
+  if (references.length === 0) return [];
+  const { rows } = await db.query<{ intent_id: string }>(
+    `SELECT intent_id FROM payment_intents WHERE channel_id = $1 AND intent_id = ANY($2::text[]) AND status = 'unknown' ORDER BY intent_id`,
+    [channelId, references],
+  );
+  return rows.map((r) => r.intent_id);
+}
+
+/** Runs `fn` in a savepoint of the caller's transaction and keeps its writes only if `keep` says so. */
+export async function keptIf<T>(client: Queryable, fn: () => Promise<T>, keep: (result: T) => boolean): Promise<{ result: T; kept: boolean }> {
+  await client.query('SAVEPOINT kept_if');
+  const result = await fn();
+  const kept = keep(result);
+  await client.query(kept ? 'RELEASE SAVEPOINT kept_if' : 'ROLLBACK TO SAVEPOINT kept_if; RELEASE SAVEPOINT kept_if');
+  return { result, kept };
 }
 
 export type ReconciliationRow = {
