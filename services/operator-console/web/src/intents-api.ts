@@ -19,3 +19,8 @@ export function listIntentQueue(cursor: string | undefined): Promise<IntentQueue
   if (cursor !== undefined) params.set('cursor', cursor);
   return request<IntentQueuePage>('GET', `/api/intents?${params.toString()}`);
 }
+
+/** The operator refund of an intent flagged payment_refused (orchestration answers any other with a 409 and why). */
+export function refundIntent(intentId: string, reason: string): Promise<unknown> {
+  return request('POST', `/api/intents/${encodeURIComponent(intentId)}/refund`, { reason });
+}

@@ -1,15 +1,18 @@
 // Intents needing a person: the reconciliation queue, newest first, each intent with why it is there
 // and the evidence: what orchestration recorded (the queue entries, the last error, the inquiries the
-// adapter reported) and the channel's side as the bank adapter recorded the debit. Read only: no
-// action of the API applies to a queued intent yet, and the screen says so.
+// adapter reported) and the channel's side as the bank adapter recorded the debit. One action, for
+// operators: the refund of an intent debited whose payment was refused and not yet given back
+// (orchestration's operator refund; it refuses any other intent with a 409 the dialog shows).
+import { useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useI18n } from './i18n/i18n.tsx';
-import { listIntentQueue } from './intents-api.ts';
+import { listIntentQueue, refundIntent } from './intents-api.ts';
+import { ReasonDialog } from './reason-dialog.tsx';
 import type { AdapterDebit, QueuedIntent } from './intents-api.ts';
 
 export const INTENTS_KEY = ['intents', 'reconciliation'];
 
-export function IntentsScreen() {
+export function IntentsScreen({ canAct }: { canAct: boolean }) {
   const { t } = useI18n();
   const queue = useInfiniteQuery({
     queryKey: INTENTS_KEY,
@@ -21,29 +24,43 @@ export function IntentsScreen() {
   const pages = queue.data?.pages ?? [];
   const intents = pages.flatMap((p) => p.intents);
   const debitsMissing = pages.some((p) => !p.debitsAvailable);
+  const [refunding, setRefunding] = useState<QueuedIntent | null>(null);
 
   return (
     <section aria-labelledby="intents-title">
       <h2 id="intents-title">{t.intents.title}</h2>
       <p>{t.intents.explain}</p>
-      <p className="note" data-testid="intents-no-actions">{t.intents.noActions}</p>
+      <p className="note" data-testid="intents-actions-note">{t.intents.actionsNote}</p>
       {queue.isPending && <p role="status">{t.loading}</p>}
       {queue.isError && <p role="alert" className="error">{queue.error.message || t.unexpectedError}</p>}
       {debitsMissing && <p className="error" data-testid="intents-debits-missing">{t.intents.debitsUnavailable}</p>}
       {queue.isSuccess && intents.length === 0 && <p data-testid="intents-empty">{t.intents.empty}</p>}
       {intents.map((intent) => (
-        <IntentCard key={intent.intentId} intent={intent} />
+        <IntentCard key={intent.intentId} intent={intent} onRefund={canAct ? () => setRefunding(intent) : undefined} />
       ))}
       {queue.hasNextPage && (
         <button type="button" onClick={() => void queue.fetchNextPage()} disabled={queue.isFetchingNextPage}>
           {t.intents.older}
         </button>
       )}
+      {refunding && (
+        <ReasonDialog
+          id="refund-title"
+          title={t.intents.refundTitle(refunding.intentId)}
+          explain={t.intents.refundExplain}
+          closeLabel={t.cancel}
+          submitLabel={t.intents.refundAction}
+          send={(reason) => refundIntent(refunding.intentId, reason)}
+          refresh={INTENTS_KEY}
+          onClose={() => setRefunding(null)}
+        />
+      )}
     </section>
   );
 }
 
-function IntentCard({ intent }: { intent: QueuedIntent }) {
+/** `onRefund`: the person may act; offered for a debit whose payment was refused and that no refund is giving back. */
+function IntentCard({ intent, onRefund }: { intent: QueuedIntent; onRefund: (() => void) | undefined }) {
   const { t, formatMoney, formatTime } = useI18n();
   const ev = intent.evidence;
   const payer = intent.payer?.msisdn ?? intent.payer?.accountNo ?? '—';
@@ -93,6 +110,11 @@ function IntentCard({ intent }: { intent: QueuedIntent }) {
       </ul>
       <h4>{t.intents.adapterSide}</h4>
       {intent.debits.length === 0 ? <p>{t.intents.noDebit}</p> : intent.debits.map((d) => <DebitEvidence key={d.reference} debit={d} />)}
+      {onRefund && intent.reason === 'payment_refused' && ev.refundStatus === null && (
+        <div className="actions">
+          <button type="button" onClick={onRefund}>{t.intents.refundAction}</button>
+        </div>
+      )}
     </article>
   );
 }

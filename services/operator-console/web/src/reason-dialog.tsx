@@ -14,13 +14,16 @@ interface Props {
   explain?: ReactNode;
   closeLabel: string;
   submitLabel: string;
+  /** The text field's label and hint, when it is not a reason for the audit log (a complaint's resolution). */
+  label?: string;
+  hint?: string;
   send: (reason: string) => Promise<unknown>;
   /** The query the action changes, refetched once it succeeded. */
   refresh: QueryKey;
   onClose: () => void;
 }
 
-export function ReasonDialog({ id, title, explain, closeLabel, submitLabel, send, refresh, onClose }: Props) {
+export function ReasonDialog({ id, title, explain, closeLabel, submitLabel, label, hint, send, refresh, onClose }: Props) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -54,10 +57,10 @@ export function ReasonDialog({ id, title, explain, closeLabel, submitLabel, send
         <h3 id={id}>{title}</h3>
         {explain && <p>{explain}</p>}
         <label>
-          {t.reason}
+          {label ?? t.reason}
           <textarea name="reason" required minLength={3} maxLength={500} autoFocus aria-describedby={`${id}-hint`} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
-        <p id={`${id}-hint`} className="hint">{t.reasonHint}</p>
+        <p id={`${id}-hint`} className="hint">{hint ?? t.reasonHint}</p>
         <label className="confirm">
           <input type="checkbox" name="confirm" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
           {t.confirm}

@@ -5,12 +5,14 @@ import { AdoptionScreen } from './adoption.tsx';
 import type { Role } from './api.ts';
 import { Audit } from './audit.tsx';
 import { Channels } from './channels.tsx';
+import { ComplaintsScreen } from './complaints.tsx';
 import { FindPayment, findScreenId } from './find-payment.tsx';
 import { IntentsScreen } from './intents.tsx';
 import type { Messages } from './i18n/en.ts';
 import { MessagesScreen } from './messages.tsx';
 import { Outbox } from './outbox.tsx';
 import { Overview } from './overview.tsx';
+import { ReconciliationScreen } from './reconciliation.tsx';
 import { SettingsScreen } from './settings.tsx';
 
 export interface ScreenProps {
@@ -29,7 +31,9 @@ export const screens: readonly ScreenDef[] = [
   { id: 'overview', label: (t) => t.overview.nav, render: () => <Overview /> },
   { id: 'channels', label: (t) => t.navChannels, render: ({ canAct }) => <Channels canAct={canAct} /> },
   { id: findScreenId, label: (t) => t.findPayment.nav, render: () => <FindPayment /> },
-  { id: 'intents', label: (t) => t.intents.nav, render: () => <IntentsScreen /> },
+  { id: 'intents', label: (t) => t.intents.nav, render: ({ canAct }) => <IntentsScreen canAct={canAct} /> },
+  { id: 'reconciliation', label: (t) => t.reconciliation.nav, render: ({ canAct }) => <ReconciliationScreen canAct={canAct} /> },
+  { id: 'complaints', label: (t) => t.complaints.nav, render: ({ canAct }) => <ComplaintsScreen canAct={canAct} /> },
   { id: 'outbox', label: (t) => t.navOutbox, render: ({ canAct }) => <Outbox canAct={canAct} /> },
   { id: 'adoption', label: (t) => t.adoption.nav, render: () => <AdoptionScreen /> },
   { id: 'messages', label: (t) => t.messages.nav, render: ({ canAct }) => <MessagesScreen canAct={canAct} /> },

@@ -1,7 +1,8 @@
 // Intents needing a person and the Channels screen's history, in a real browser against the real
 // stack. The queued intent is planted in orchestration's database (tests/intents-probe.ts says why);
 // the console reads it through orchestration's and the bank adapter's operator routes. The channel's
-// history entry comes from a real force-off through the page.
+// history entry comes from a real force-off through the page. The refund goes through the page to
+// orchestration, which sends it to the bank adapter and the bank's simulator.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
@@ -10,12 +11,12 @@ import type { StackInfo } from './stack.ts';
 
 const stack = JSON.parse(process.env['STACK_INFO'] ?? 'null') as StackInfo;
 
-function plantQueuedIntent(): string {
+function plantQueuedIntent(kind: 'plant' | 'plant-refused' = 'plant'): string {
   const script = fileURLToPath(new URL('./intents-probe.ts', import.meta.url));
-  return (JSON.parse(execFileSync(process.execPath, [script, 'plant', stack.databaseUrls.payments], { encoding: 'utf8' })) as { intentId: string }).intentId;
+  return (JSON.parse(execFileSync(process.execPath, [script, kind, stack.databaseUrls.payments], { encoding: 'utf8' })) as { intentId: string }).intentId;
 }
 
-test('an intent in the reconciliation queue is shown with its reason and evidence, and no action is offered', async ({ page }) => {
+test('an intent in the reconciliation queue is shown with its reason and evidence, and no refund is offered for it', async ({ page }) => {
   const intentId = plantQueuedIntent();
   await signIn(page, 'operator');
   await page.getByRole('link', { name: 'Intents needing a person' }).click();
@@ -30,7 +31,28 @@ test('an intent in the reconciliation queue is shown with its reason and evidenc
   // The adapter answered (no debit for a planted intent), so nothing is marked missing.
   await expect(card).toContainText('The bank adapter has no debit for this intent');
   await expect(page.getByTestId('intents-debits-missing')).toHaveCount(0);
-  await expect(page.getByTestId('intents-no-actions')).toBeVisible();
+  await expect(page.getByTestId('intents-actions-note')).toBeVisible();
+  await expect(card.getByRole('button')).toHaveCount(0);
+});
+
+test('an operator refunds an intent debited whose payment was refused; a viewer is offered no refund', async ({ page, browser }) => {
+  const intentId = plantQueuedIntent('plant-refused');
+  const viewer = await browser.newPage();
+  await signIn(viewer, 'viewer', { at: '#intents' });
+  await expect(viewer.locator(`article[data-intent="${intentId}"]`).getByTestId('intent-reason')).toHaveAttribute('data-reason', 'payment_refused');
+  await expect(viewer.locator(`article[data-intent="${intentId}"]`).getByRole('button')).toHaveCount(0);
+  await viewer.close();
+
+  await signIn(page, 'operator', { at: '#intents' });
+  const card = page.locator(`article[data-intent="${intentId}"]`);
+  await card.getByRole('button', { name: 'Refund' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Reason').fill('the bill was paid by a wallet meanwhile');
+  await dialog.getByLabel('I confirm this action').check();
+  await dialog.getByRole('button', { name: 'Refund' }).click();
+  await expect(dialog).toBeHidden();
+  // The refund is on its way (the channel's answer comes later): no second one is offered.
+  await expect(card.getByTestId('intent-evidence')).toContainText('refund:');
   await expect(card.getByRole('button')).toHaveCount(0);
 });
 
