@@ -72,10 +72,11 @@ export function ComplaintsScreen({ canAct }: { canAct: boolean }) {
 }
 
 function Clock({ dueBy, now, open: running }: { dueBy: string; now: number; open: boolean }) {
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, formatNumber } = useI18n();
   const left = new Date(dueBy).getTime() - now;
   const minutes = Math.round(Math.abs(left) / 60_000);
-  const span = t.complaints.duration(Math.floor(minutes / 60), minutes % 60);
+  const hours = Math.floor(minutes / 60);
+  const span = hours > 0 ? t.complaints.hoursMinutes(formatNumber(hours), formatNumber(minutes % 60)) : t.complaints.minutes(formatNumber(minutes));
   const overdue = running && left < 0;
   return (
     <span className={overdue ? 'overdue' : undefined} data-testid="complaint-clock" data-overdue={overdue}>

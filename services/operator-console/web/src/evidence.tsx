@@ -14,7 +14,7 @@ export function Evidence({ evidence, currency, testId }: { evidence: Record<stri
   return (
     <dl className="audit-detail" data-testid={testId}>
       {Object.entries(evidence)
-        .filter(([, v]) => v !== null && v !== undefined)
+        .filter(([, v]) => v !== null && v !== undefined && v !== '')
         .map(([key, value]) => (
           <div key={key}>
             <dt>{key}</dt>

@@ -18,7 +18,7 @@ import type { ReconciliationAction, ReconciliationException } from './reconcilia
 const RECONCILIATION_KEY = 'reconciliation';
 
 export function ReconciliationScreen({ canAct }: { canAct: boolean }) {
-  const { t, formatMoney, formatTime } = useI18n();
+  const { t, formatMoney, formatTime, formatNumber } = useI18n();
   const channels = useQuery({ queryKey: CHANNELS_KEY, queryFn: listChannelsWithStats });
   const [chosen, setChosen] = useState<string | null>(null);
   // Business dates are Damascus calendar days; the channels' cut-offs are orchestration's configuration.
@@ -71,8 +71,8 @@ export function ReconciliationScreen({ canAct }: { canAct: boolean }) {
               </tr>
             </thead>
             <tbody>
-              <tr data-side="ours"><th scope="row">{t.reconciliation.ours}</th><td>{day.data.ours.count}</td><td>{formatMoney(day.data.ours.amount)}</td></tr>
-              <tr data-side="theirs"><th scope="row">{t.reconciliation.theirs}</th><td>{day.data.theirs.count}</td><td>{formatMoney(day.data.theirs.amount)}</td></tr>
+              <tr data-side="ours"><th scope="row">{t.reconciliation.ours}</th><td>{formatNumber(day.data.ours.count)}</td><td>{formatMoney(day.data.ours.amount)}</td></tr>
+              <tr data-side="theirs"><th scope="row">{t.reconciliation.theirs}</th><td>{formatNumber(day.data.theirs.count)}</td><td>{formatMoney(day.data.theirs.amount)}</td></tr>
             </tbody>
           </table>
           {day.data.exceptions.length === 0 ? (
