@@ -51,6 +51,13 @@ export const configSchema = commonConfigSchema.extend({
   BANK_ADAPTER_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),
   RECONCILIATION_CLIENT_ID: envString().default('payment-orchestration'),
   SETTLEMENT_FILE_TIMEOUT: envDurationMs().default(10_000),
+  // Complaints' automatic first checks after filing (double_debit, wrong_amount, refund_not_received,
+  // no_sms): the channel's word through the bank adapter (BANK_ADAPTER_URL) and the SMS delivery
+  // receipts from notification, both signed as the RECONCILIATION_CLIENT_ID operator client; each
+  // request's timeout, and how far around the complaint's debit the customer's other debits are looked for.
+  NOTIFICATION_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3004'),
+  COMPLAINT_CHECK_TIMEOUT: envDurationMs().default(10_000),
+  COMPLAINT_CHECK_WINDOW: envDurationMs().default(2 * 86_400_000),
   // Consumed topics and groups; overridable so a test or a replay can use its own.
   BILLS_TOPIC: envString().default('billing.bills'),
   BILL_READ_MODEL_GROUP_ID: envString().default('payments.bill-read-model'),
@@ -58,6 +65,8 @@ export const configSchema = commonConfigSchema.extend({
   CHANNEL_HEALTH_GROUP_ID: envString().default('payments.channel-health'),
   CHANNEL_RESULTS_GROUP_ID: envString().default('payments.channel-results'),
   RECONCILIATION_GROUP_ID: envString().default('payments.reconciliation'),
+  COMPLAINTS_TOPIC: envString().default('payments.complaints'),
+  COMPLAINT_CHECK_GROUP_ID: envString().default('payments.complaint-checks'),
   // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
   DEAD_LETTER_GROUP_ID: envString().default('payments.dead-letters'),
 });

@@ -7,8 +7,10 @@ import { readConfig } from './config.ts';
 import { createBillReadModelConsumer } from './events/bill-read-model.consumer.ts';
 import { createChannelHealthConsumer } from './events/channel-health.consumer.ts';
 import { createChannelResultsConsumer } from './events/channel-results.consumer.ts';
+import { createComplaintChecksConsumer } from './events/complaint-checks.consumer.ts';
 import { createOtpForwarder } from './events/otp-forwarder.producer.ts';
 import { createSettlementFilesConsumer } from './events/settlement-files.consumer.ts';
+import { createComplaintEvidenceClient } from './clients/complaint-evidence.client.ts';
 import { createSettlementFileClient } from './clients/settlement-file.client.ts';
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { createComplaintEscalationSweeper } from './jobs/complaint-escalation.sweeper.ts';
@@ -74,7 +76,7 @@ await runService({
     const reconcilerKey = infra.auth.clients.find((c) => c.clientId === config.RECONCILIATION_CLIENT_ID && c.kind === 'operator')?.keys[0];
     // Without its key the service still takes payments; the settlement files then wait (their events
     // stay in Kafka for this group) until it is configured. Said loudly, once, at start.
-    if (reconcilerKey === undefined) logger.warn({ clientId: config.RECONCILIATION_CLIENT_ID, clientsFile: config.CLIENTS_FILE }, 'RECONCILIATION_CLIENT_ID names no operator client: settlement files are not reconciled');
+    if (reconcilerKey === undefined) logger.warn({ clientId: config.RECONCILIATION_CLIENT_ID, clientsFile: config.CLIENTS_FILE }, 'RECONCILIATION_CLIENT_ID names no operator client: settlement files are not reconciled, complaints not checked after filing');
     const reconciliation = reconcilerKey && createSettlementFilesConsumer({
       kafka: infra.kafka,
       pool: infra.pool,
@@ -84,6 +86,25 @@ await runService({
       catalogues: config.catalogues,
       topic: config.CHANNEL_RESULTS_TOPIC,
       groupId: config.RECONCILIATION_GROUP_ID,
+      consumerOptions,
+    });
+    // The automatic checks of complaints after filing ask the bank adapter and notification as the same operator client.
+    const complaintChecks = reconcilerKey && createComplaintChecksConsumer({
+      kafka: infra.kafka,
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      evidence: createComplaintEvidenceClient({
+        bankAdapterUrl: config.BANK_ADAPTER_URL,
+        notificationUrl: config.NOTIFICATION_URL,
+        keyId: reconcilerKey.keyId,
+        secret: reconcilerKey.secret,
+        timeoutMs: config.COMPLAINT_CHECK_TIMEOUT,
+      }),
+      windowMs: config.COMPLAINT_CHECK_WINDOW,
+      now: () => new Date(),
+      complaintsTopic: config.COMPLAINTS_TOPIC,
+      groupId: config.COMPLAINT_CHECK_GROUP_ID,
       consumerOptions,
     });
     const sweeper = createIntentExpirySweeper({
@@ -102,7 +123,7 @@ await runService({
     shutdown.register('complaint escalation', () => complaintClock.stop());
     // One step for the three consumers: each may need seconds to leave its group, and stopped one
     // after another they would not fit in the shutdown timeout.
-    const consumers = [billReadModel, channelHealth, channelResults, ...(reconciliation === undefined ? [] : [reconciliation])];
+    const consumers = [billReadModel, channelHealth, channelResults, ...(reconciliation === undefined ? [] : [reconciliation]), ...(complaintChecks === undefined ? [] : [complaintChecks])];
     // What the three consumers dead-letter, stored for the operator and replayed through the group that failed.
     const deadLetters = createDeadLetterLedger({ kafka: infra.kafka, pool: infra.pool, logger, groupId: config.DEAD_LETTER_GROUP_ID, consumers, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT });
     shutdown.register('consumers', async () => {

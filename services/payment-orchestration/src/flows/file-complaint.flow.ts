@@ -2,14 +2,17 @@
 // (another client's payment or intent is not found, exactly like one that does not exist), the msisdn a
 // Syrian mobile, and its due time is the type's turnaround from now. The row and complaint.logged
 // commit together (transactional outbox), in the caller's idempotent transaction. The automatic first
-// check runs in the same transaction (domain/complaint-check.ts): it needs only this service's tables, so
-// a paid_not_settled whose bills billing settled is resolved before the answer (complaint.resolved).
+// check of a paid_not_settled runs in the same transaction (domain/complaint-check.ts): it needs only
+// this service's tables, so one whose bills billing settled is resolved before the answer
+// (complaint.resolved). The other types need the channel's or notification's word over HTTP, which has
+// no place in this transaction: their check runs after filing (flows/check-complaint.flow.ts, on
+// complaint.logged), and until then their evidence is null.
 import { createEvent } from '@gateway/contracts';
 import type { ComplaintBody } from '@gateway/contracts';
 import { enqueueEvent } from '@gateway/kit';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { checkComplaint } from '../domain/complaint-check.ts';
+import { checkPaidNotSettled } from '../domain/complaint-check.ts';
 import { complaintEventPayload, dueByOf, syrianMobile } from '../domain/complaint.ts';
 import type { ComplaintRecord, ComplaintTurnarounds } from '../domain/complaint.ts';
 import { serviceName } from '../service-name.ts';
@@ -71,11 +74,12 @@ export async function fileComplaint(
     ctx.topic,
   );
 
+  if (complaint.type !== 'paid_not_settled') return { kind: 'filed', complaint };
   const facts = {
     payment: await findComplaintPayment(tx, input.clientId, complaint),
     intent: complaint.intentId === null ? null : await findClientIntentStatus(tx, input.clientId, complaint.intentId),
   };
-  const check = checkComplaint(complaint.type, facts);
+  const check = checkPaidNotSettled(facts);
   const checked: ComplaintRecord =
     check.kind === 'resolved' ? { ...complaint, status: 'resolved', resolution: check.resolution, evidence: check.evidence } : { ...complaint, evidence: check.evidence };
   await updateComplaint(tx, checked);

@@ -78,6 +78,12 @@ export async function findClientComplaint(db: Pool | PoolClient, clientId: strin
   return rows[0] === undefined ? null : recordOf(rows[0]);
 }
 
+/** Any client's complaint as it stands (no lock): the after-filing check reads it before asking other services. */
+export async function findComplaintById(db: Pool | PoolClient, complaintId: string): Promise<ComplaintRecord | null> {
+  const { rows } = await db.query<Row>('SELECT * FROM complaints WHERE complaint_id = $1', [complaintId]);
+  return rows[0] === undefined ? null : recordOf(rows[0]);
+}
+
 /** Whether the client filed the payment (by id) or, for a channel, sent it under that channelTxnId. */
 export async function clientOwnsPayment(db: PoolClient, clientId: string, ref: { paymentId?: string; channelTxnId?: string }): Promise<boolean> {
   const { rowCount } = await db.query(
