@@ -3,7 +3,10 @@
 // client, as a channel files one); the automatic check finds the payment reversed and leaves it to the
 // operators. It shows in the queue with its type, mobile, the payment's link to Find a payment, its
 // clock and the check's evidence; an operator assigns it to themselves and resolves it; a viewer has
-// no actions.
+// no actions. Another is escalated by an operator and then runs past its due time (planted: the
+// turnaround is hours): flagged escalated, its clock overdue.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { keyOf, send } from '../../../../bench/signed-client.ts';
 import { payBill } from './payments.ts';
@@ -55,4 +58,27 @@ test('a complaint filed by a bank is in the queue with its evidence and clock; a
   await page.getByLabel('Status').selectOption('resolved');
   await expect(card.getByTestId('complaint-resolution')).toHaveText('The bank gave the money back; pay the bill again to reconnect.');
   await expect(card.getByRole('button')).toHaveCount(0);
+});
+
+test('an operator escalates a complaint; one past its due time is flagged escalated with its clock overdue', async ({ page }) => {
+  const filed = await send('POST', `${stack.orchestrationUrl}/v1/complaints`, keyOf('wallet-one'), { type: 'paid_not_settled', msisdn: '0944000111', description: 'Paid by wallet, line still cut' });
+  expect(filed.status).toBe(201);
+  const { complaintId } = filed.json as { complaintId: string };
+
+  await signIn(page, 'operator', { at: '#complaints' });
+  const card = page.locator(`article[data-complaint="${complaintId}"]`);
+  await card.getByRole('button', { name: 'Escalate' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Reason').fill('the wallet does not answer our inquiry');
+  await dialog.getByLabel('I confirm this action').check();
+  await dialog.getByRole('button', { name: 'Escalate' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card).toBeHidden();
+
+  const script = fileURLToPath(new URL('./complaints-probe.ts', import.meta.url));
+  execFileSync(process.execPath, [script, 'overdue', stack.databaseUrls.payments, complaintId]);
+  await page.getByLabel('Status').selectOption('escalated');
+  await expect(card.getByTestId('complaint-escalated')).toBeVisible();
+  await expect(card.getByTestId('complaint-clock')).toHaveAttribute('data-overdue', 'true');
+  await expect(card.getByTestId('complaint-clock')).toContainText('overdue by 2 h');
 });
