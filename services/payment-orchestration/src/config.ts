@@ -46,6 +46,15 @@ export const configSchema = commonConfigSchema.extend({
   COMPLAINT_TURNAROUND_NO_SMS: envDurationMs().default(86_400_000),
   // How often the turnaround clock looks for open complaints past their due time.
   COMPLAINT_ESCALATION_INTERVAL: envDurationMs().default(60_000),
+  // The turnaround engine for stuck payments (jobs/turnaround.sweeper.ts): a debit or a refund with no
+  // final outcome TURNAROUND_DEFAULT after it started (a channel's turnaroundMs in channels.json
+  // overrides it) is asked about again, up to TURNAROUND_MAX_INQUIRIES times TURNAROUND_INQUIRY_SPACING
+  // apart, then flagged for reconciliation (turnaround_exceeded). The default lies past the intent's
+  // expiry plus grace (25 min), so the expiry's own inquiry comes first.
+  TURNAROUND_DEFAULT: envDurationMs().default(3_600_000),
+  TURNAROUND_INQUIRY_SPACING: envDurationMs().default(900_000),
+  TURNAROUND_MAX_INQUIRIES: envInteger({ min: 0, max: 20 }).default(3),
+  TURNAROUND_INTERVAL: envDurationMs().default(60_000),
   // Reconciliation: the bank adapter serves the settlement files it announces; this service reads them
   // as its own operator client in CLIENTS_FILE (its first key signs the request).
   BANK_ADAPTER_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),

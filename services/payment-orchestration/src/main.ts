@@ -15,6 +15,7 @@ import { createSettlementFileClient } from './clients/settlement-file.client.ts'
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { createComplaintEscalationSweeper } from './jobs/complaint-escalation.sweeper.ts';
 import { createIntentExpirySweeper } from './jobs/intent-expiry.sweeper.ts';
+import { createTurnaroundSweeper } from './jobs/turnaround.sweeper.ts';
 import { inquiryRetentionJobs } from './jobs/inquiry-retention.ts';
 import { serviceName } from './service-name.ts';
 
@@ -115,12 +116,21 @@ await runService({
       graceMs: config.INTENT_RECONCILIATION_GRACE,
     });
     const complaintClock = createComplaintEscalationSweeper({ pool: infra.pool, logger, registry: infra.registry, intervalMs: config.COMPLAINT_ESCALATION_INTERVAL });
+    const turnaround = createTurnaroundSweeper({
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      channels: config.catalogues.channels,
+      intervalMs: config.TURNAROUND_INTERVAL,
+      settings: { defaultMs: config.TURNAROUND_DEFAULT, spacingMs: config.TURNAROUND_INQUIRY_SPACING, maxInquiries: config.TURNAROUND_MAX_INQUIRIES },
+    });
     const otpForwarder = createOtpForwarder({ kafka: infra.kafka, logger });
     // Registered after the infrastructure and before the HTTP server, so on SIGTERM they stop after
     // HTTP stopped taking requests and before the relay and the pool.
     shutdown.register('otp forwarder', () => otpForwarder.stop());
     shutdown.register('intent expiry sweeper', () => sweeper.stop());
     shutdown.register('complaint escalation', () => complaintClock.stop());
+    shutdown.register('turnaround engine', () => turnaround.stop());
     // One step for the three consumers: each may need seconds to leave its group, and stopped one
     // after another they would not fit in the shutdown timeout.
     const consumers = [billReadModel, channelHealth, channelResults, ...(reconciliation === undefined ? [] : [reconciliation]), ...(complaintChecks === undefined ? [] : [complaintChecks])];
@@ -157,5 +167,6 @@ await runService({
     await Promise.all([...consumers.map((c) => c.start()), deadLetters.start()]);
     sweeper.start();
     complaintClock.start();
+    turnaround.start();
   },
 });

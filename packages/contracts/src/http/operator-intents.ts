@@ -26,6 +26,9 @@ export const reconciliationReasons = [
   'refund_refused',
   // The adapter could not learn whether the channel gave the money back.
   'refund_unresolved',
+  // No final outcome of the debit, or of the refund giving it back, within the channel's turnaround,
+  // after the turnaround engine asked again: a person looks now (doubt, cleared by a later result).
+  'turnaround_exceeded',
 ] as const;
 export type ReconciliationReason = (typeof reconciliationReasons)[number];
 

@@ -26,6 +26,9 @@ export const channelCatalogueSchema = z.object({
         kind: z.enum(channelKinds),
         displayName: z.string().min(1),
         cutOff: cutOffSchema.optional(),
+        // How long a debit (or the refund giving it back) may go without a final outcome before the
+        // turnaround engine acts (jobs/turnaround.sweeper.ts); absent: TURNAROUND_DEFAULT.
+        turnaroundMs: z.number().int().min(60_000).max(30 * 86_400_000).optional(),
       }),
     )
     .min(1)
@@ -36,6 +39,11 @@ export type ChannelEntry = ChannelCatalogue['channels'][number];
 
 export function cutOffOf(catalogue: ChannelCatalogue, channelId: string): string {
   return catalogue.channels.find((c) => c.channelId === channelId)?.cutOff ?? catalogue.defaultCutOff;
+}
+
+/** The channel's turnaround (its own, or `defaultMs`, config's TURNAROUND_DEFAULT). */
+export function turnaroundOf(catalogue: ChannelCatalogue, channelId: string, defaultMs: number): number {
+  return catalogue.channels.find((c) => c.channelId === channelId)?.turnaroundMs ?? defaultMs;
 }
 
 export type Biller = BillerCatalogue['billers'][number];

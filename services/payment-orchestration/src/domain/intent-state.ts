@@ -112,7 +112,7 @@ function change(state: IntentState, next: Partial<IntentState>, commands: Intent
  * Reasons that only say "we do not know yet"; a later result settles them and clears the flag. The
  * others record money that moved where it should not have: only an operator closes those.
  */
-export const doubtReasons = ['status_inquiry_exhausted', 'expired_without_outcome', 'refund_unresolved'] as const satisfies readonly ReconciliationReason[];
+export const doubtReasons = ['status_inquiry_exhausted', 'expired_without_outcome', 'refund_unresolved', 'turnaround_exceeded'] as const satisfies readonly ReconciliationReason[];
 
 export function isMoneyMovedReconciliation(reconciliation: Reconciliation | null): boolean {
   return reconciliation !== null && !(doubtReasons as readonly string[]).includes(reconciliation.reason);
@@ -303,4 +303,15 @@ export function decideRefund(state: IntentState, refund: RefundStatus | null, in
         refund: 'unresolved',
       };
   }
+}
+
+/**
+ * The turnaround engine's escalation (domain/turnaround.ts): the debit, or the refund giving it back, has
+ * no final outcome past the channel's turnaround and the engine's inquiries, so a person looks now. It is
+ * doubt, not moved money: a later result settles it like any other doubt. A flag that records moved
+ * money is never replaced (an operator owns that intent already; the engine does not pick it).
+ */
+export function decideTurnaroundExceeded(state: IntentState, detail: string): IntentDecision {
+  if (isMoneyMovedReconciliation(state.reconciliation)) return { kind: 'ignored', why: 'money moved; an operator reconciles this intent' };
+  return reconcile(state, 'turnaround_exceeded', detail);
 }

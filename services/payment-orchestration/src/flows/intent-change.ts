@@ -44,7 +44,7 @@ export async function enqueueIntentEvent(client: PoolClient, type: IntentEventKi
 }
 
 /** Asks the adapter to give the intent's debit (channelTxnId) back to the payer at the channel. */
-async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
+export async function enqueueRefundRequest(client: PoolClient, record: IntentRecord, ctx: IntentChangeContext): Promise<void> {
   await enqueueEvent(
     client,
     createEvent('channel.refund-requested', {
@@ -126,7 +126,10 @@ export async function applyIntentChange(
   // Doubt ("we do not know yet") is settled by the result that ended it; a record of moved money is
   // left open for an operator whatever happens next.
   const settledDoubt = before.reconciliation !== null && !isMoneyMovedReconciliation(before.reconciliation) && after.reconciliation?.reason !== before.reconciliation.reason;
-  if (settledDoubt) await resolveDoubt(client, after.intentId, ctx.now, `settled by the channel: ${after.status}`, doubtReasons);
+  if (settledDoubt) {
+    const how = after.reconciliation === null ? `settled by the channel: ${after.status}` : `superseded by ${after.reconciliation.reason}`;
+    await resolveDoubt(client, after.intentId, ctx.now, how, doubtReasons);
+  }
   if (opened && after.reconciliation !== null) {
     await queueReconciliation(client, {
       intentId: after.intentId,
