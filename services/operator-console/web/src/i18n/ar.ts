@@ -410,6 +410,7 @@ export const ar: Messages = {
       contradictory_result: 'نتيجة تناقض ما نعرفه',
       refund_refused: 'رفضت القناة إعادة المبلغ',
       refund_unresolved: 'لا يُعرف إن أُعيد المبلغ',
+      turnaround_exceeded: 'لا نتيجة ضمن مهلة القناة رغم إعادة الاستعلام',
     },
     status: {
       requires_confirmation: 'بانتظار رمز التحقق',

@@ -408,6 +408,7 @@ export const en = {
       contradictory_result: 'A result contradicting what we know',
       refund_refused: 'The channel refused to give the money back',
       refund_unresolved: 'Unknown whether the money was given back',
+      turnaround_exceeded: 'No outcome within the channel’s turnaround, after asking again',
     } as Record<string, string>,
     status: {
       requires_confirmation: 'Awaiting OTP',
