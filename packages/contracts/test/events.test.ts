@@ -58,6 +58,7 @@ const expectedTopic = (type: string): string => {
   if (type.startsWith('intent.')) return 'payments.intents';
   if (type.startsWith('notification.')) return 'notifications.deliveries';
   if (type.startsWith('complaint.')) return 'payments.complaints';
+  if (type.startsWith('reconciliation.')) return 'payments.reconciliations';
   return ['channel.debit-requested', 'channel.otp-submitted', 'channel.status-requested', 'channel.refund-requested'].includes(type)
     ? 'channels.commands'
     : 'channels.results';

@@ -60,6 +60,16 @@ export const configSchema = commonConfigSchema.extend({
   BANK_ADAPTER_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),
   RECONCILIATION_CLIENT_ID: envString().default('payment-orchestration'),
   SETTLEMENT_FILE_TIMEOUT: envDurationMs().default(10_000),
+  // A channel's day with no settlement file matched by this local time (HH:MM) on the next day raises
+  // the missing-file alert (reconciliation.file-missing, payments_settlement_files_overdue). After the
+  // bank adapter's daily fetch (its SETTLEMENT_FETCH_AT, 00:30) and its retries every 10 minutes.
+  SETTLEMENT_FILE_DEADLINE: envString()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time as HH:MM (00:00–23:59)')
+    .default('06:00'),
+  // How often the deadline is checked, and how many past days each check looks at (a day missed
+  // while the service was down still alerts, once).
+  SETTLEMENT_FILE_CHECK_INTERVAL: envDurationMs().default(300_000),
+  SETTLEMENT_FILE_ALERT_DAYS: envInteger({ min: 1, max: 31 }).default(3),
   // Complaints' automatic first checks after filing (double_debit, wrong_amount, refund_not_received,
   // no_sms): the channel's word through the bank adapter (BANK_ADAPTER_URL) and the SMS delivery
   // receipts from notification, both signed as the RECONCILIATION_CLIENT_ID operator client; each

@@ -15,6 +15,7 @@ import { createSettlementFileClient } from './clients/settlement-file.client.ts'
 import { consumerGroupPrefix, publishedTopics } from './events/topics.ts';
 import { createComplaintEscalationSweeper } from './jobs/complaint-escalation.sweeper.ts';
 import { createIntentExpirySweeper } from './jobs/intent-expiry.sweeper.ts';
+import { createSettlementFileAlertSweeper } from './jobs/settlement-file-alert.sweeper.ts';
 import { createTurnaroundSweeper } from './jobs/turnaround.sweeper.ts';
 import { inquiryRetentionJobs } from './jobs/inquiry-retention.ts';
 import { serviceName } from './service-name.ts';
@@ -116,6 +117,15 @@ await runService({
       graceMs: config.INTENT_RECONCILIATION_GRACE,
     });
     const complaintClock = createComplaintEscalationSweeper({ pool: infra.pool, logger, registry: infra.registry, intervalMs: config.COMPLAINT_ESCALATION_INTERVAL });
+    const fileAlerts = createSettlementFileAlertSweeper({
+      pool: infra.pool,
+      logger,
+      registry: infra.registry,
+      channels: config.catalogues.channels,
+      deadline: config.SETTLEMENT_FILE_DEADLINE,
+      days: config.SETTLEMENT_FILE_ALERT_DAYS,
+      intervalMs: config.SETTLEMENT_FILE_CHECK_INTERVAL,
+    });
     const turnaround = createTurnaroundSweeper({
       pool: infra.pool,
       logger,
@@ -130,6 +140,7 @@ await runService({
     shutdown.register('otp forwarder', () => otpForwarder.stop());
     shutdown.register('intent expiry sweeper', () => sweeper.stop());
     shutdown.register('complaint escalation', () => complaintClock.stop());
+    shutdown.register('settlement file alert', () => fileAlerts.stop());
     shutdown.register('turnaround engine', () => turnaround.stop());
     // One step for the three consumers: each may need seconds to leave its group, and stopped one
     // after another they would not fit in the shutdown timeout.
@@ -167,6 +178,7 @@ await runService({
     await Promise.all([...consumers.map((c) => c.start()), deadLetters.start()]);
     sweeper.start();
     complaintClock.start();
+    fileAlerts.start();
     turnaround.start();
   },
 });

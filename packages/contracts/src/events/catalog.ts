@@ -12,6 +12,7 @@ import * as intent from './payloads/intent.ts';
 import * as channel from './payloads/channel.ts';
 import * as notification from './payloads/notification.ts';
 import * as complaint from './payloads/complaint.ts';
+import * as reconciliation from './payloads/reconciliation.ts';
 
 export type EventDefinition<
   TType extends string = string,
@@ -369,6 +370,15 @@ export const eventCatalog = {
     keyedBy: 'complaintId',
     description: 'An operator rejected a complaint with the reason; the customer is told.',
     example: ex.complaintRejectedExample,
+  }),
+  'reconciliation.file-missing': defineEvent({
+    type: 'reconciliation.file-missing',
+    version: 1,
+    topic: 'payments.reconciliations',
+    payload: reconciliation.reconciliationFileMissingV1,
+    keyedBy: 'channelId',
+    description: 'Alert: no settlement file of the channel for the business date was matched by its deadline; raised once per channel and day.',
+    example: ex.reconciliationFileMissingExample,
   }),
 } as const;
 

@@ -8,6 +8,7 @@ import type * as intentSchemas from './payloads/intent.ts';
 import type * as channelSchemas from './payloads/channel.ts';
 import type * as notificationSchemas from './payloads/notification.ts';
 import type * as complaintSchemas from './payloads/complaint.ts';
+import type * as reconciliationSchemas from './payloads/reconciliation.ts';
 
 type In<T extends z.ZodType> = z.input<T>;
 const syp = (amount: number) => ({ amount, currency: 'SYP' as const });
@@ -402,4 +403,11 @@ export const complaintRejectedExample: In<typeof complaintSchemas.complaintRejec
   resolution: 'The amount paid is the bill’s amount due on the day of payment.',
   rejectedBy: 'operator-console/rana',
   rejectedAt: '2026-05-20T11:00:00.000Z',
+};
+
+export const reconciliationFileMissingExample: In<typeof reconciliationSchemas.reconciliationFileMissingV1> = {
+  channelId: 'bank-alpha',
+  businessDate: '2026-05-22',
+  deadline: '2026-05-23T03:00:00.000Z',
+  detectedAt: '2026-05-23T03:00:04.000Z',
 };

@@ -11,3 +11,4 @@ export * from './payloads/intent.ts';
 export * from './payloads/channel.ts';
 export * from './payloads/notification.ts';
 export * from './payloads/complaint.ts';
+export * from './payloads/reconciliation.ts';

@@ -25,6 +25,12 @@ export const topics = {
     owner: 'payment-orchestration',
     description: 'Customer complaints and their turnaround clock (complaint.*), keyed by complaint id.',
   },
+  'payments.reconciliations': {
+    name: 'payments.reconciliations',
+    partitions: 3,
+    owner: 'payment-orchestration',
+    description: 'Reconciliation of the channels\' settlement files (reconciliation.*), keyed by channel id.',
+  },
   'channels.commands': {
     name: 'channels.commands',
     partitions: 3,

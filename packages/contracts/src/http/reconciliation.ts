@@ -27,6 +27,8 @@ export const reconciliationSchema = z.object({
   ours: sideSchema,
   theirs: sideSchema,
   exceptions: z.array(reconciliationExceptionSchema),
+  // A pending day only: when its file was due, and when the missing-file alert was raised (null if not yet).
+  fileOverdue: z.object({ deadline: z.string(), alertedAt: z.string().nullable() }).nullable().optional(),
 });
 export type Reconciliation = z.infer<typeof reconciliationSchema>;
 

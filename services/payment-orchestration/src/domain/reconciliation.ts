@@ -2,6 +2,7 @@
 // movement of money: a debit (`succeeded`) or its reversal (`reversed`), named by the reference we
 // gave the channel (the intent id). Rows are paired by reference and status; what is left on either
 // side, or paired with another amount, is an exception carrying both sides' evidence.
+import { addDays, businessDateOf, localTimeToInstant } from '@gateway/contracts';
 import { parse } from 'csv-parse/sync';
 
 export type ExceptionKind = 'missing_at_channel' | 'missing_here' | 'amount_mismatch' | 'status_mismatch';
@@ -92,4 +93,20 @@ export function matchDay(ours: SettlementLine[], theirs: SettlementLine[]): DayM
     }
   }
   return { status: exceptions.length === 0 ? 'matched' : 'exceptions', ours: totals(ours), theirs: totals(theirs), exceptions };
+}
+
+/**
+ * When the settlement file of a channel's business date is due: `deadline` (HH:MM) local time on the
+ * next calendar day. The bank adapter fetches each file after midnight (its SETTLEMENT_FETCH_AT,
+ * retried every few minutes), so a file not matched by then is missing, not late.
+ */
+export function fileDeadlineOf(businessDate: string, deadline: string, timeZone: string): Date {
+  return localTimeToInstant(addDays(businessDate, 1), deadline, timeZone);
+}
+
+/** The `days` latest business dates whose file deadline has passed at `now`, latest first. */
+export function daysPastFileDeadline(now: Date, deadline: string, timeZone: string, days: number): string[] {
+  let latest = addDays(businessDateOf(now, timeZone), -1);
+  if (fileDeadlineOf(latest, deadline, timeZone).getTime() > now.getTime()) latest = addDays(latest, -1);
+  return Array.from({ length: days }, (_, i) => addDays(latest, -i));
 }

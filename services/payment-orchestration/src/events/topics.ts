@@ -1,7 +1,7 @@
 import type { TopicName } from '@gateway/contracts';
 
 /** The topics this service publishes to through its outbox; created with their DLQs at start. */
-export const publishedTopics: readonly TopicName[] = ['payments.payments', 'payments.intents', 'payments.complaints', 'channels.commands'];
+export const publishedTopics: readonly TopicName[] = ['payments.payments', 'payments.intents', 'payments.complaints', 'payments.reconciliations', 'channels.commands'];
 
 /**
  * The topics this service consumes (its config's defaults). With publishedTopics and the contracts'

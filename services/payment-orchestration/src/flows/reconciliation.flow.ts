@@ -8,9 +8,9 @@ import type { Pool } from 'pg';
 import { DEFAULT_CURRENCY } from './reconcile-settlement-file.flow.ts';
 import { recordPaymentFromFile, refundFromFile } from './reconciliation-actions.flow.ts';
 import type { FileActionDeps } from './reconciliation-actions.flow.ts';
-import { findReconciliation, ledgerLines, listExceptions, lockException, markResolved } from '../store/pg-reconciliation-store.ts';
+import { findFileAlert, findReconciliation, ledgerLines, listExceptions, lockException, markResolved } from '../store/pg-reconciliation-store.ts';
 import type { ExceptionRow } from '../store/pg-reconciliation-store.ts';
-import { matchDay } from '../domain/reconciliation.ts';
+import { fileDeadlineOf, matchDay } from '../domain/reconciliation.ts';
 import { cutOffOf } from '../domain/catalogues.ts';
 import type { ChannelCatalogue } from '../domain/catalogues.ts';
 
@@ -34,6 +34,7 @@ export type ReconciliationView = {
   ours: Side;
   theirs: Side;
   exceptions: ExceptionView[];
+  fileOverdue?: { deadline: string; alertedAt: string | null } | null;
 };
 
 export function exceptionView(row: ExceptionRow): ExceptionView {
@@ -49,10 +50,16 @@ export function exceptionView(row: ExceptionRow): ExceptionView {
   };
 }
 
-export async function getReconciliation(pool: Pool, request: { channelId: string; businessDate: string; channels: ChannelCatalogue }): Promise<ReconciliationView> {
+/** `fileDeadline` (SETTLEMENT_FILE_DEADLINE) and `now`: a pending day past its deadline says so. */
+export async function getReconciliation(
+  pool: Pool,
+  request: { channelId: string; businessDate: string; channels: ChannelCatalogue; fileDeadline: string; now: Date },
+): Promise<ReconciliationView> {
   const { channelId, businessDate } = request;
   const day = await findReconciliation(pool, channelId, businessDate);
   if (day === null) {
+    const deadline = fileDeadlineOf(businessDate, request.fileDeadline, request.channels.timezone);
+    const alert = deadline.getTime() <= request.now.getTime() ? await findFileAlert(pool, channelId, businessDate) : null;
     const ours = matchDay(await ledgerLines(pool, channelId, businessDate, { cutOff: cutOffOf(request.channels, channelId), timeZone: request.channels.timezone }), []).ours;
     return {
       channelId,
@@ -62,6 +69,7 @@ export async function getReconciliation(pool: Pool, request: { channelId: string
       ours: { count: ours.count, amount: { amount: ours.amount, currency: DEFAULT_CURRENCY } },
       theirs: { count: 0, amount: { amount: 0, currency: DEFAULT_CURRENCY } },
       exceptions: [],
+      fileOverdue: deadline.getTime() <= request.now.getTime() ? { deadline: deadline.toISOString(), alertedAt: alert?.raised_at.toISOString() ?? null } : null,
     };
   }
   const exceptions = await listExceptions(pool, channelId, businessDate, day.file_id);

@@ -1,5 +1,6 @@
 // GET /v1/reconciliations/{channelId}/{businessDate}: our ledger for the channel's day matched against
-// its settlement file (flows/reconciliation.flow.ts): `pending` until a file was matched. Operators only.
+// its settlement file (flows/reconciliation.flow.ts): `pending` until a file was matched (with
+// `fileOverdue` once SETTLEMENT_FILE_DEADLINE has passed). Operators only.
 import { ApiError, businessDateSchema, idSchema, reconciliationExceptionSchema, reconciliationSchema } from '@gateway/contracts';
 import { errorResponses, requireOperator, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -29,7 +30,7 @@ export function reconciliationRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         const { channelId, businessDate } = request.params;
         const catalogue = deps.config.catalogues.channels;
         if (!catalogue.channels.some((c) => c.channelId === channelId)) throw new ApiError('not_found', `No channel ${channelId}.`);
-        return getReconciliation(deps.pool, { channelId, businessDate, channels: catalogue });
+        return getReconciliation(deps.pool, { channelId, businessDate, channels: catalogue, fileDeadline: deps.config.SETTLEMENT_FILE_DEADLINE, now: deps.now?.() ?? new Date() });
       },
     );
   };

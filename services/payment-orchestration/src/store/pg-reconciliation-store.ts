@@ -60,6 +60,29 @@ export async function keptIf<T>(client: Queryable, fn: () => Promise<T>, keep: (
   return { result, kept };
 }
 
+/** Which of these business dates of the channel have a matched settlement file. */
+export async function matchedDays(db: Queryable, channelId: string, businessDates: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ business_date: string }>(
+    `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date FROM reconciliations WHERE channel_id = $1 AND business_date = ANY($2::date[])`,
+    [channelId, businessDates],
+  );
+  return new Set(rows.map((r) => r.business_date));
+}
+
+/** Records the missing-file alert of a channel's day; false when it was raised before (by anyone). */
+export async function insertFileAlert(client: Queryable, alert: { channelId: string; businessDate: string; deadline: Date; at: Date }): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `INSERT INTO settlement_file_alerts (channel_id, business_date, deadline, raised_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+    [alert.channelId, alert.businessDate, alert.deadline, alert.at],
+  );
+  return rowCount === 1;
+}
+
+export async function findFileAlert(db: Queryable, channelId: string, businessDate: string): Promise<{ raised_at: Date } | null> {
+  const { rows } = await db.query<{ raised_at: Date }>('SELECT raised_at FROM settlement_file_alerts WHERE channel_id = $1 AND business_date = $2', [channelId, businessDate]);
+  return rows[0] ?? null;
+}
+
 export type ReconciliationRow = {
   channel_id: string;
   business_date: string;
