@@ -194,6 +194,12 @@ it('an operator resolves an exception with accept or write_off, idempotently and
   const refund = await resolve(notDebited.exceptionId, { action: 'refund', note: 'give it back' });
   expect(refund.status).toBe(409);
   expect(refund.body).toMatchObject({ error: { code: 'invalid_state', details: { reason: 'no_debit_in_file', status: 'open' } } });
+  // Nor anything to record: the file shows no debit for it, and for a debit it shows reversed the debit paid its bills.
+  expect((await resolve(notDebited.exceptionId, { action: 'record_payment', note: 'x' })).body).toMatchObject({ error: { code: 'invalid_state', details: { reason: 'no_debit_in_file' } } });
+  const reversedThere = exceptions.find((e) => e.kind === 'status_mismatch')!;
+  for (const action of ['record_payment', 'refund']) {
+    expect((await resolve(reversedThere.exceptionId, { action, note: 'x' })).body).toMatchObject({ error: { code: 'invalid_state', details: { reason: 'no_debit_in_file', status: 'open' } } });
+  }
 
   const { rows } = await both.h.db.pool.query<{ actor: string; action: string; target: string; detail: Record<string, unknown> }>(
     "SELECT actor, action, target, detail FROM audit_log WHERE action = 'reconciliation-exception.resolve' ORDER BY id",
