@@ -62,6 +62,10 @@ const billSnapshotShape = {
   status: billStatusSchema,
   // Monotonic per bill; a consumer's read model ignores a snapshot older than the one it holds.
   revision: z.number().int().min(1),
+  // Set only on a government fee order's bill (issue 16): after this instant the order can no longer be
+  // paid, so payment orchestration refuses it with order_expired even though the bill may still read
+  // open. Absent or null on telecom bills, which never expire (they go overdue instead).
+  expiresAt: timestampSchema.nullable().optional(),
 };
 
 type BillSnapshotLike = {
