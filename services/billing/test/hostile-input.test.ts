@@ -42,6 +42,7 @@ describeHostileInput('billing', {
       { method: 'GET', url: '/v1/accounts/:accountNo/bills', params: { accountNo }, query: { status: 'open' }, as: 'biller' },
       { method: 'GET', url: '/v1/entities/:entityId/statement', params: { entityId: 'ministry-of-health' }, query: { period: '2026-01' }, as: 'operator' },
       { method: 'GET', url: '/v1/adoption', query: { cycle: '2026-01' }, as: 'operator' },
+      { method: 'GET', url: '/v1/collections', query: { from: '2026-01-01', to: '2026-01-31' }, as: 'operator' },
       { method: 'GET', url: '/v1/outbox/parked', as: 'operator' },
       { method: 'GET', url: '/v1/outbox/backlog', as: 'operator' },
       { method: 'GET', url: '/v1/payment-effects/:paymentId', params: { paymentId: 'pay_unknown' }, as: 'operator' },

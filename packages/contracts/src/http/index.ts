@@ -8,3 +8,4 @@ export * from './bank-adapter.ts';
 export * from './find-payment.ts';
 export * from './complaints.ts';
 export * from './reconciliation.ts';
+export * from './collections.ts';

@@ -4,6 +4,7 @@ import { accountBillsRoute } from './account-bills.route.ts';
 import { adoptionRoute } from './adoption.route.ts';
 import { accountRoute } from './account.route.ts';
 import { billBatchesRoute } from './bill-batches.route.ts';
+import { collectionsRoute } from './collections.route.ts';
 import { entityStatementRoute } from './entity-statement.route.ts';
 import { paymentEffectsRoute } from './payment-effects.route.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -17,6 +18,7 @@ export function billingRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(accountBillsRoute(deps));
     await app.register(entityStatementRoute(deps));
     await app.register(adoptionRoute(deps));
+    await app.register(collectionsRoute(deps));
     await app.register(paymentEffectsRoute(deps));
   };
 }
