@@ -14,6 +14,7 @@ import { channelSwitchRoute } from './channel-switch.route.ts';
 import { auditRoute } from './audit.route.ts';
 import { channelsRoute } from './channels.route.ts';
 import { channelDetailsRoute } from './channel-details.route.ts';
+import { collectionsRoute } from './collections.route.ts';
 import { intentsRoute } from './intents.route.ts';
 import { intentRefundRoute } from './intent-refund.route.ts';
 import { complaintActionRoute } from './complaint-action.route.ts';
@@ -100,6 +101,7 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(auditRoute(deps));
       await api.register(settingsRoute(deps));
       await api.register(adoptionRoute(deps));
+      await api.register(collectionsRoute(deps));
     });
     await app.register(spaRoute(deps));
   };
