@@ -5,6 +5,7 @@ import { AdoptionScreen } from './adoption.tsx';
 import type { Role } from './api.ts';
 import { Audit } from './audit.tsx';
 import { Channels } from './channels.tsx';
+import { CollectionsScreen } from './collections.tsx';
 import { ComplaintsScreen } from './complaints.tsx';
 import { FindPayment, findScreenId } from './find-payment.tsx';
 import { IntentsScreen } from './intents.tsx';
@@ -36,6 +37,7 @@ export const screens: readonly ScreenDef[] = [
   { id: 'complaints', label: (t) => t.complaints.nav, render: ({ canAct }) => <ComplaintsScreen canAct={canAct} /> },
   { id: 'outbox', label: (t) => t.navOutbox, render: ({ canAct }) => <Outbox canAct={canAct} /> },
   { id: 'adoption', label: (t) => t.adoption.nav, render: () => <AdoptionScreen /> },
+  { id: 'collections', label: (t) => t.collections.nav, render: () => <CollectionsScreen /> },
   { id: 'messages', label: (t) => t.messages.nav, render: ({ canAct }) => <MessagesScreen canAct={canAct} /> },
   { id: 'audit', label: (t) => t.audit.nav, roles: ['admin'], render: () => <Audit /> },
   { id: 'settings', label: (t) => t.settings.nav, roles: ['admin'], render: () => <SettingsScreen /> },

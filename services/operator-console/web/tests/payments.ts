@@ -17,6 +17,8 @@ export interface ImportedBill {
   billId: string;
   externalBillId: string;
   amount: Money;
+  /** The biller the bill is of: the telecom unless the import named another (a fee biller). */
+  billerId: string;
 }
 
 export interface PaidBill {
@@ -57,22 +59,23 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
  * Imports one bill of 1,500.00 SYP (benchBill's) for a fresh account with a holder of its own mobile,
  * as the biller (`POST /v1/bill-batches`), then waits until orchestration answers it (`GET /v1/bills`).
  */
-export async function importBill(stack: Urls, options: { timeoutMs?: number } = {}): Promise<ImportedBill> {
+export async function importBill(stack: Urls, options: { timeoutMs?: number; billerId?: string } = {}): Promise<ImportedBill> {
+  const billerId = options.billerId ?? 'telecom';
   // Random, so spec files (each its own worker process) never share an account or a handset.
   const n = randomInt(10_000_000);
   const accountNo = `011${String(n).padStart(7, '0')}`;
   const externalBillId = `pw-${accountNo}-${randomInt(1_000_000)}`;
   const bill = benchBill(externalBillId, accountNo, n, { dueDate: '2099-12-31', who: 'Browser', numberPrefix: '+96393' });
-  const imported = await send('POST', `${stack.billingUrl}/v1/bill-batches`, keyOf('telecom-billing'), { batchId: externalBillId, bills: [bill] });
+  const imported = await send('POST', `${stack.billingUrl}/v1/bill-batches`, keyOf('telecom-billing'), { batchId: externalBillId, bills: [{ ...bill, billerId }] });
   const accepted = (imported.json as { accepted?: { billId: string }[] } | null)?.accepted ?? [];
   if (imported.status !== 202 || accepted.length !== 1) throw new Error(`bill import answered ${imported.status}: ${JSON.stringify(imported.json)}`);
   const billId = accepted[0]!.billId;
   await until(`bill ${billId} not seen by orchestration`, options.timeoutMs ?? 30_000, async () => {
-    const seen = await send('GET', `${stack.orchestrationUrl}/v1/bills?billerId=telecom&accountNo=${accountNo}`, keyOf('bank-alpha'));
+    const seen = await send('GET', `${stack.orchestrationUrl}/v1/bills?billerId=${billerId}&accountNo=${accountNo}`, keyOf('bank-alpha'));
     const bills = (seen.json as { bills?: { billId: string }[] } | null)?.bills ?? [];
     return seen.status === 200 && bills.some((b) => b.billId === billId) ? true : undefined;
   });
-  return { accountNo, msisdn: bill.holder.msisdn, billId, externalBillId, amount: { amount: bill.amount.amount, currency: 'SYP' } };
+  return { accountNo, msisdn: bill.holder.msisdn, billId, externalBillId, amount: { amount: bill.amount.amount, currency: 'SYP' }, billerId };
 }
 
 /**
@@ -85,7 +88,7 @@ export async function payBill(stack: Urls, options: { channelId?: ChannelId; bil
   const channelTxnId = `pw-${channelId}-${bill.accountNo}-${randomInt(1_000_000)}`;
   const paid = await send('POST', `${stack.orchestrationUrl}/v1/payments`, keyOf(channelId), {
     channelTxnId,
-    billerId: 'telecom',
+    billerId: bill.billerId,
     accountNo: bill.accountNo,
     billIds: [bill.billId],
     amount: bill.amount,
