@@ -20,6 +20,8 @@ const schedule: FeeSchedule = {
   ],
 };
 
+const now = new Date('2026-02-01T10:00:00.000Z');
+
 function aBill(overrides: Partial<PayableBill> = {}): PayableBill {
   return {
     billId: 'b1',
@@ -35,6 +37,7 @@ function aBill(overrides: Partial<PayableBill> = {}): PayableBill {
     open: true,
     periodFrom: '2026-01-01',
     dueDate: '2026-02-28',
+    expiresAt: null,
     ...overrides,
   };
 }
@@ -43,14 +46,14 @@ describe('quotePayment', () => {
   it('pays named bills, oldest first', () => {
     const older = aBill({ billId: 'b-old', periodFrom: '2025-11-01' });
     const newer = aBill({ billId: 'b-new' });
-    const quote = quotePayment({ bills: [newer, older], billIds: ['b-new', 'b-old'], amount: money(200_000, 'SYP'), feeSchedule: noFees });
+    const quote = quotePayment({ bills: [newer, older], billIds: ['b-new', 'b-old'], amount: money(200_000, 'SYP'), feeSchedule: noFees, now });
     expect(quote).toMatchObject({ kind: 'ok', allocations: [{ billId: 'b-old', amount: 100_000 }, { billId: 'b-new', amount: 100_000 }] });
   });
 
   it('refuses with the catalogue codes', () => {
     const bill = aBill();
     const code = (input: Partial<Parameters<typeof quotePayment>[0]>) => {
-      const q = quotePayment({ bills: [bill], amount: money(100_000, 'SYP'), feeSchedule: noFees, ...input });
+      const q = quotePayment({ bills: [bill], amount: money(100_000, 'SYP'), feeSchedule: noFees, now, ...input });
       return q.kind === 'refused' ? q.code : 'ok';
     };
     expect(code({})).toBe('ok');
@@ -64,9 +67,29 @@ describe('quotePayment', () => {
     expect(code({ bills: [aBill({ allowPartial: true, minAmount: 60_000 })], amount: money(59_999, 'SYP') })).toBe('amount_out_of_range');
   });
 
+  it('refuses a fee order past its expiresAt with order_expired, named or not, unless it is paid', () => {
+    const order = aBill({ billId: 'fo', essential: false, expiresAt: '2026-02-01T10:00:00.000Z' });
+    const code = (input: Partial<Parameters<typeof quotePayment>[0]>) => {
+      const q = quotePayment({ bills: [order], amount: money(100_000, 'SYP'), feeSchedule: noFees, now, ...input });
+      return q.kind === 'refused' ? q.code : 'ok';
+    };
+    // At the instant of expiry it is over; a millisecond before, it is payable.
+    expect(code({})).toBe('order_expired');
+    expect(code({ billIds: ['fo'] })).toBe('order_expired');
+    expect(code({ now: new Date('2026-02-01T09:59:59.999Z') })).toBe('ok');
+    // Billing may close the expired order's bill (canceled): still order_expired, not "already paid".
+    expect(code({ bills: [{ ...order, open: false }], billIds: ['fo'] })).toBe('order_expired');
+    // Paid before it expired: the order is paid, not expired.
+    expect(code({ bills: [{ ...order, allocated: 100_000 }] })).toBe('bill_already_paid');
+    // An expired order beside a telecom bill: an unnamed payment goes to the bill that can still be paid.
+    const telecom = aBill({ billId: 't', periodFrom: '2027-01-01' });
+    const quote = quotePayment({ bills: [order, telecom], amount: money(100_000, 'SYP'), feeSchedule: noFees, now });
+    expect(quote).toMatchObject({ kind: 'ok', allocations: [{ billId: 't', amount: 100_000 }] });
+  });
+
   it('honours a quote below the current total and waives the difference when it pays the quote in full', () => {
     const bill = aBill({ lateFee: 10_000 });
-    const quote = quotePayment({ bills: [bill], amount: money(100_000, 'SYP'), quoted: [{ billId: 'b1', total: 100_000, currency: 'SYP' }], feeSchedule: noFees });
+    const quote = quotePayment({ bills: [bill], amount: money(100_000, 'SYP'), quoted: [{ billId: 'b1', total: 100_000, currency: 'SYP' }], feeSchedule: noFees, now });
     expect(quote).toMatchObject({ kind: 'ok', allocations: [{ billId: 'b1', amount: 100_000, waived: 10_000 }] });
     expect(dueOf(bill, { billId: 'b1', total: 120_000, currency: 'SYP' })).toBe(110_000);
   });
@@ -74,7 +97,7 @@ describe('quotePayment', () => {
   it('charges the fee on non-essential allocations only', () => {
     const essential = aBill({ billId: 'e', periodFrom: '2025-01-01' });
     const gov = aBill({ billId: 'g', essential: false, amount: 20_000, minAmount: 20_000, maxAmount: 20_000 });
-    const quote = quotePayment({ bills: [essential, gov], amount: money(120_000, 'SYP'), feeSchedule: schedule });
+    const quote = quotePayment({ bills: [essential, gov], amount: money(120_000, 'SYP'), feeSchedule: schedule, now });
     expect(quote).toMatchObject({ kind: 'ok', chargeableAmount: 20_000, fee: { amount: 500, currency: 'SYP' } });
   });
 
@@ -90,7 +113,7 @@ describe('quotePayment', () => {
     fc.assert(
       fc.property(fc.array(billArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 3_000_000 }), (shapes, amount) => {
         const bills = shapes.map((s, i) => aBill({ ...s, billId: `b${i}`, maxAmount: s.amount + s.lateFee, periodFrom: `2026-0${i + 1}-01` }));
-        const quote = quotePayment({ bills, amount: money(amount, 'SYP'), feeSchedule: schedule });
+        const quote = quotePayment({ bills, amount: money(amount, 'SYP'), feeSchedule: schedule, now });
         if (quote.kind === 'refused') return;
         expect(quote.allocations.reduce((s, a) => s + a.amount, 0)).toBe(amount);
         for (const a of quote.allocations) {

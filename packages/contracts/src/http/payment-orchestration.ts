@@ -56,6 +56,9 @@ export const inquiryBillSchema = z.object({
   allowPartial: z.boolean(),
   minAmount: moneySchema,
   maxAmount: moneySchema,
+  // A government fee order's deadline (issue 16): paying it from then on is 422 order_expired. Absent
+  // on telecom bills.
+  expiresAt: timestampSchema.optional(),
 });
 
 export const billInquiryResponseSchema = z.object({

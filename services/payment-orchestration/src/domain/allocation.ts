@@ -22,6 +22,8 @@ export type PayableBill = {
   open: boolean;
   periodFrom: string;
   dueDate: string;
+  /** A government fee order's expiry (RFC 3339; issue 16): from then on it cannot be paid. Null on telecom bills. */
+  expiresAt: string | null;
 };
 
 /** What an inquiry showed for one bill: amount + late fee as of then, honoured until it expires. */
@@ -63,6 +65,8 @@ export type QuoteInput = {
   feeSchedule: FeeSchedule;
   /** A fee fixed earlier (an intent fixes it at creation); otherwise computed from the schedule. */
   fee?: Money | undefined;
+  /** The gateway's clock: a fee order past its expiresAt is refused (order_expired). */
+  now: Date;
 };
 
 const refuse = (code: ErrorCode, message: string): Refusal => ({ kind: 'refused', code, message });
@@ -74,6 +78,19 @@ export function dueOf(bill: PayableBill, quoted?: QuotedBill): number {
   // not charged back (the lower of the two).
   const total = quoted !== undefined && quoted.currency === bill.currency ? Math.min(current, quoted.total) : current;
   return Math.max(0, total - bill.allocated);
+}
+
+/**
+ * A fee order that can no longer be paid: past its expiresAt and not paid by us. Billing may close
+ * the order's bill at expiry (canceled), so `open` is not asked: an expired order must say why it
+ * cannot be paid, not that it is "already paid".
+ */
+export function isExpiredOrder(bill: PayableBill, now: Date): boolean {
+  return bill.expiresAt !== null && Date.parse(bill.expiresAt) <= now.getTime() && bill.amount + bill.lateFee > bill.allocated;
+}
+
+function expiredMessage(bill: PayableBill): string {
+  return `Bill ${bill.billId} is a fee order that expired at ${bill.expiresAt ?? ''}; it can no longer be paid.`;
 }
 
 function oldestFirst(a: PayableBill, b: PayableBill): number {
@@ -119,7 +136,14 @@ export function quotePayment(input: QuoteInput): PaymentQuote | Refusal {
     return refuse('currency_mismatch', `Every named bill must be in ${amount.currency}.`);
   }
 
-  const withDue = sameCurrency.map((bill) => ({ bill, due: bill.open ? dueOf(bill, quotedById.get(bill.billId)) : 0 }));
+  // A named expired order, or (none named) nothing payable but an expired order: order_expired. Without
+  // named bills an expired order is simply not among the bills the amount goes to.
+  const expired = sameCurrency.find((b) => isExpiredOrder(b, input.now));
+  if (input.billIds !== undefined && expired !== undefined) {
+    return refuse('order_expired', expiredMessage(expired));
+  }
+  const payable = sameCurrency.filter((b) => !isExpiredOrder(b, input.now));
+  const withDue = payable.map((bill) => ({ bill, due: bill.open ? dueOf(bill, quotedById.get(bill.billId)) : 0 }));
   if (input.billIds !== undefined) {
     const covered = withDue.find((x) => x.due === 0);
     if (covered !== undefined) {
@@ -129,6 +153,9 @@ export function quotePayment(input: QuoteInput): PaymentQuote | Refusal {
     }
   }
   const open = withDue.filter((x) => x.due > 0);
+  if (open.length === 0 && expired !== undefined) {
+    return refuse('order_expired', expiredMessage(expired));
+  }
   if (open.length === 0) {
     const anyPaid = sameCurrency.some((b) => b.allocated > 0 || !b.open);
     return anyPaid

@@ -4,12 +4,16 @@
 // not in the idempotency record (the route fingerprints the request without it).
 //
 // An intent in another state is refused (the route answers 409 invalid_state, details.status says which).
+// An intent for a fee order that expired since its creation is refused too (422 order_expired): the OTP
+// is what lets the wallet debit, so it is never forwarded for an order nobody may pay any more.
 import { createEvent } from '@gateway/contracts';
 import type { EventOf } from '@gateway/contracts';
 import type { PoolClient } from 'pg';
+import { intentBillIds } from '../domain/intent-record.ts';
 import type { IntentRecord } from '../domain/intent-record.ts';
 import { decideIntent } from '../domain/intent-state.ts';
 import { serviceName } from '../service-name.ts';
+import { findExpiredOrder } from '../store/pg-bill-read-model-store.ts';
 import { findClientIntent } from '../store/pg-intent-store.ts';
 import { applyIntentChange } from './intent-change.ts';
 import type { IntentTopics } from './intent-change.ts';
@@ -17,7 +21,8 @@ import type { IntentTopics } from './intent-change.ts';
 export type ConfirmIntentOutcome =
   | { kind: 'confirmed'; intent: IntentRecord }
   | { kind: 'not_found' }
-  | { kind: 'refused'; message: string; status: IntentRecord['status'] };
+  | { kind: 'refused'; message: string; status: IntentRecord['status'] }
+  | { kind: 'order_expired'; message: string };
 
 export async function confirmIntent(
   tx: PoolClient,
@@ -31,6 +36,10 @@ export async function confirmIntent(
   if (decision.kind !== 'change') {
     const message = decision.kind === 'refused' ? decision.message : `The intent is ${intent.status}.`;
     return { kind: 'refused', message, status: intent.status };
+  }
+  const expired = await findExpiredOrder(tx, intentBillIds(intent), now);
+  if (expired !== null) {
+    return { kind: 'order_expired', message: `Bill ${expired.billId} is a fee order that expired at ${expired.expiresAt}; the OTP was not sent, nothing is debited.` };
   }
   const after = await applyIntentChange(tx, intent, decision, { now, correlationId: intent.correlationId, causationId: null, topics: deps.topics });
   // Last, just before commit: if the send fails, everything above rolls back.

@@ -96,7 +96,7 @@ export async function createIntent(tx: PoolClient, input: CreateIntentInput, dep
   // same bills wait here until this one commits its hold.
   const bills = await lockAccountBills(tx, body.billerId, body.accountNo);
   if (bills.length === 0) return refuse('account_not_found', `No bills are known for account ${body.accountNo} of ${body.billerId}.`);
-  const quote = quotePayment({ bills, billIds: body.billIds, amount: body.amount, feeSchedule: catalogues.fees });
+  const quote = quotePayment({ bills, billIds: body.billIds, amount: body.amount, feeSchedule: catalogues.fees, now });
   if (quote.kind === 'refused') return refuse(quote.code, quote.message);
   // Without named bills the quote's oldest-first choice is what the intent holds and later pays.
   const quotedBillIds = quote.allocations.map((a) => a.billId);

@@ -5,7 +5,7 @@ import { money } from '@gateway/contracts';
 import type { BillInquiryResponse } from '@gateway/contracts';
 import type { Queryable } from '@gateway/kit';
 import { v7 as uuidv7 } from 'uuid';
-import { dueOf } from '../domain/allocation.ts';
+import { dueOf, isExpiredOrder } from '../domain/allocation.ts';
 import type { QuotedBill, Refusal } from '../domain/allocation.ts';
 import { findBiller } from '../domain/catalogues.ts';
 import type { BillerCatalogue } from '../domain/catalogues.ts';
@@ -25,10 +25,17 @@ export async function inquireBills(
   const rows = await accountBillsForInquiry(db, input.billerId, input.accountNo);
   if (rows.length === 0) return { kind: 'refused', code: 'account_not_found', message: `No bills are known for account ${input.accountNo} of ${input.billerId}.` };
 
-  const open = rows
-    .map((row) => ({ row, bill: payableBillFromRow(row) }))
+  const bills = rows.map((row) => ({ row, bill: payableBillFromRow(row) }));
+  // An expired fee order is not offered; when it is all the account has, the channel is told why
+  // (order_expired) before it debits its customer, rather than shown an empty list.
+  const expired = bills.find((x) => isExpiredOrder(x.bill, deps.now));
+  const open = bills
+    .filter((x) => !isExpiredOrder(x.bill, deps.now))
     .map((x) => ({ ...x, due: x.bill.open ? dueOf(x.bill) : 0 }))
     .filter((x) => x.due > 0);
+  if (open.length === 0 && expired !== undefined) {
+    return { kind: 'refused', code: 'order_expired', message: `The fee order ${input.accountNo} expired at ${expired.bill.expiresAt ?? ''}; it can no longer be paid.` };
+  }
   const quoted: QuotedBill[] = open.map(({ bill }) => ({ billId: bill.billId, total: bill.amount + bill.lateFee, currency: bill.currency }));
   const inquiryRef = `inq_${uuidv7()}`;
   const expiresAt = new Date(deps.now.getTime() + deps.ttlMs);
@@ -50,6 +57,7 @@ export async function inquireBills(
         // Billing's range was computed against its own view of what is due; ours is fresher.
         minAmount: money(bill.allowPartial ? Math.min(bill.minAmount, due) : due, bill.currency),
         maxAmount: money(due, bill.currency),
+        ...(bill.expiresAt === null ? {} : { expiresAt: bill.expiresAt }),
       })),
       inquiryRef,
       inquiryExpiresAt: expiresAt.toISOString(),

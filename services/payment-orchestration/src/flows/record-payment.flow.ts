@@ -148,7 +148,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     quotedAt = inquiry.quotedAt.toISOString();
   }
 
-  const quote = quotePayment({ bills, billIds: input.billIds, amount: input.amount, quoted, feeSchedule: ctx.fees, fee: input.fee });
+  const quote = quotePayment({ bills, billIds: input.billIds, amount: input.amount, quoted, feeSchedule: ctx.fees, fee: input.fee, now: ctx.now });
   if (quote.kind === 'refused') return refused(quote.code, quote.message);
 
   const paymentId = `pay_${uuidv7()}`;

@@ -18,7 +18,7 @@ export function billInquiryRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Bill inquiry: open bills of one account with amount due and an inquiry reference',
           headers: signatureHeadersSchema,
           querystring: billInquiryQuerySchema,
-          response: { 200: billInquiryResponseSchema, ...errorResponses(400, 401, 403, 404, 429) },
+          response: { 200: billInquiryResponseSchema, ...errorResponses(400, 401, 403, 404, 422, 429) },
         },
       },
       async (request) => {

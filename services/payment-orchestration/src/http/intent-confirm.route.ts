@@ -5,7 +5,8 @@
 // taken over the body without it, so a retry under the same key is the same attempt and gets the
 // first answer; a new attempt (after a wrong OTP) takes a new key.
 //
-// An intent in another state is refused with 409 invalid_state (details.status says which).
+// An intent in another state is refused with 409 invalid_state (details.status says which); one for a fee
+// order that has expired since, with 422 order_expired (the OTP is not forwarded: nothing is debited).
 import { ApiError, confirmIntentBodySchema, idempotencyHeadersSchema, intentIdParamsSchema, intentResponseSchema } from '@gateway/contracts';
 import { errorResponses, hashRequest, idempotent, requireClientKind, sendIdempotent, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -23,7 +24,8 @@ export function intentConfirmRoute(deps: RouteDeps): FastifyPluginAsyncZod {
           tags: ['payment intents'],
           summary: 'Confirm a payment intent with the OTP the payer received',
           description:
-            'Only when status is requires_confirmation; otherwise 409 invalid_state with details.status. Requires Idempotency-Key: ' +
+            'Only when status is requires_confirmation; otherwise 409 invalid_state with details.status; 422 order_expired when the ' +
+            'intent pays a fee order past its expiresAt (the OTP is not forwarded). Requires Idempotency-Key: ' +
             'use a new key for each OTP attempt (a retry under the same key replays the first answer, whatever OTP it carries).',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
           params: intentIdParamsSchema,
@@ -46,6 +48,9 @@ export function intentConfirmRoute(deps: RouteDeps): FastifyPluginAsyncZod {
             { forwardOtp: (event) => deps.otpForwarder.forward(event), topics: deps.topics, now },
           );
           if (outcome.kind === 'not_found') throw new ApiError('not_found', `Payment intent ${id} was not found.`);
+          if (outcome.kind === 'order_expired') {
+            return { status: 422, body: { error: { code: 'order_expired', message: outcome.message, requestId: request.id } } };
+          }
           if (outcome.kind === 'refused') {
             return { status: 409, body: { error: { code: 'invalid_state', message: outcome.message, requestId: request.id, details: { status: outcome.status } } } };
           }

@@ -16,6 +16,7 @@ export async function accountBillsForInquiry(db: Queryable, billerId: string, ac
             b.essential, b.closed_externally, b.status, b.holder_name,
             to_char(b.period_from, 'YYYY-MM-DD') AS period_from, to_char(b.period_to, 'YYYY-MM-DD') AS period_to,
             to_char(b.issue_date, 'YYYY-MM-DD') AS issue_date, to_char(b.due_date, 'YYYY-MM-DD') AS due_date,
+            to_char(b.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
             COALESCE((SELECT sum(a.amount + a.waived) FROM payment_allocations a WHERE a.bill_id = b.bill_id AND a.reversed_at IS NULL), 0) AS allocated
      FROM payable_bills b WHERE b.biller_id = $1 AND b.account_no = $2
      ORDER BY b.period_from, b.due_date, b.bill_id`,

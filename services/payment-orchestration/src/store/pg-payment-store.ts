@@ -41,7 +41,8 @@ const lockBillsStatement: ServerStatement = {
   name: 'orchestration_lock_account_bills',
   parameterTypes: ['text', 'text'],
   sql: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
-               closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date
+               closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date,
+               to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at
         FROM payable_bills WHERE biller_id = $1 AND account_no = $2 ORDER BY bill_id FOR UPDATE`,
 };
 const allocatedStatement: ServerStatement = {
