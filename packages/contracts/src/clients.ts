@@ -18,6 +18,9 @@ export const clientSchema = z
     clientId: idSchema,
     kind: clientKindSchema,
     channelId: idSchema.optional(),
+    // A biller client that IS one biller (an issuing authority such as civil-registry): it may order
+    // and read fee orders of that biller only. The telecom's billing system names none.
+    billerId: idSchema.optional(),
     keys: z.array(clientKeySchema).min(1, { error: 'a client needs at least one key' }),
   })
   .superRefine((c, ctx) => {
@@ -27,6 +30,9 @@ export const clientSchema = z
     }
     if (c.kind !== 'channel' && c.channelId !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['channelId'], message: `channelId is only allowed for kind channel, not ${c.kind}` });
+    }
+    if (c.kind !== 'biller' && c.billerId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['billerId'], message: `billerId is only allowed for kind biller, not ${c.kind}` });
     }
   });
 export type ClientConfig = z.infer<typeof clientSchema>;

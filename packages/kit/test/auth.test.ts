@@ -539,10 +539,13 @@ describe('loadClients', () => {
   it('loads the demo clients of infra/local/clients.json: 32-byte keys, two keys for bank-alpha', async () => {
     const demo = await loadClients(path.join(repoRoot, 'infra/local/clients.json'));
     const byId = new Map(demo.map((c) => [c.clientId, c]));
-    expect([...byId.keys()].sort()).toEqual(['bank-alpha', 'citizen-portal', 'operator-console', 'ops-console', 'payment-orchestration', 'telecom-billing', 'wallet-one', 'wallet-two']);
+    expect([...byId.keys()].sort()).toEqual(['bank-alpha', 'citizen-portal', 'civil-registry', 'operator-console', 'ops-console', 'payment-orchestration', 'telecom-billing', 'wallet-one', 'wallet-two']);
     expect(byId.get('bank-alpha')?.keys.map((k) => k.keyId)).toEqual(['bank-alpha-k1', 'bank-alpha-k2']);
     expect(byId.get('wallet-one')).toMatchObject({ kind: 'channel', channelId: 'wallet-one' });
     expect(byId.get('telecom-billing')?.kind).toBe('biller');
+    // The issuing authority's client is bound to its biller (fee orders of civil-registry only).
+    expect(byId.get('civil-registry')).toMatchObject({ kind: 'biller', billerId: 'civil-registry' });
+    expect(() => parseClients(JSON.stringify([{ clientId: 'p', kind: 'portal', billerId: 'civil-registry', keys: [{ keyId: 'p1', secret: 'AAAA' }] }]))).toThrow(/billerId is only allowed for kind biller, not portal/);
     expect(byId.get('ops-console')?.kind).toBe('operator');
     for (const client of demo) for (const key of client.keys) expect(Buffer.from(key.secret, 'base64')).toHaveLength(32);
   });

@@ -22,6 +22,6 @@ export function buildApp(deps: AppDeps): HttpServer {
     readiness: deps.readiness,
     metricsRegistry: deps.registry,
     // The dead-letter ledger main.ts runs beside the consumers (tests without one get no such routes).
-    routes: [billingRoutes({ pool: deps.pool, logger: deps.logger, policy: deps.policy, currency: deps.currency, importLimits: deps.importLimits, now: deps.now }), ...(deps.deadLetters ? [deadLetterRoutes({ pool: deps.pool, ledger: deps.deadLetters })] : [])],
+    routes: [billingRoutes({ pool: deps.pool, logger: deps.logger, policy: deps.policy, currency: deps.currency, importLimits: deps.importLimits, feeSchedules: deps.feeSchedules, now: deps.now }), ...(deps.deadLetters ? [deadLetterRoutes({ pool: deps.pool, ledger: deps.deadLetters })] : [])],
   });
 }

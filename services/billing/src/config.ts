@@ -2,13 +2,16 @@
 // the one that reads the late-fee policy file it names, so a bad policy stops the start with one line.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { commonConfigSchema, ConfigError, envBoolean, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
+import { commonConfigSchema, ConfigError, envBoolean, envDurationMs, envFilePath, envInteger, envPort, envString, loadConfig, repoRoot } from '@gateway/kit';
 import type { Env } from '@gateway/kit';
 import { defaultImportLimits } from './domain/bill-import.ts';
+import { FeeScheduleError, loadFeeSchedules } from './domain/fee-schedule.ts';
+import type { FeeSchedules } from './domain/fee-schedule.ts';
 import { LateFeePolicyError, loadLateFeePolicy } from './domain/late-fee-policy.ts';
 import type { LateFeePolicy } from './domain/late-fee-policy.ts';
 
 export const defaultLateFeePolicyFile = path.join(repoRoot, 'services/billing/config/late-fee-policy.json');
+export const defaultFeeSchedulesFile = path.join(repoRoot, 'services/billing/config/fee-schedules.json');
 
 export const configSchema = commonConfigSchema.extend({
   HTTP_PORT: envPort().default(3001),
@@ -26,6 +29,10 @@ export const configSchema = commonConfigSchema.extend({
   SETTLEMENT_GROUP_ID: envString().default('billing.settlement'),
   // The dead-letter ledger's own group (it reads the .dlq twins of the consumed topics; kit dead-letters).
   DEAD_LETTER_GROUP_ID: envString().default('billing.dead-letters'),
+  // Government fee billers' fees by service and effective day (issue 16), and how long a fee order
+  // waits for its payment when its fee names no orderTtlDays of its own.
+  FEE_SCHEDULES_FILE: envFilePath().default(defaultFeeSchedulesFile),
+  FEE_ORDER_TTL: envDurationMs().default(7 * 86_400_000),
 });
 
 export type BillingConfig = ReturnType<typeof readConfig>;
@@ -52,7 +59,27 @@ export function readLateFeePolicyFile(file: string): LateFeePolicy {
   }
 }
 
+/** Reads and validates the fee schedules; every problem is named with the file it is in. */
+export function readFeeSchedulesFile(file: string, defaultTtlMs: number): FeeSchedules {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`FEE_SCHEDULES_FILE cannot be read as JSON (${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+  }
+  try {
+    return loadFeeSchedules(json, defaultTtlMs);
+  } catch (error) {
+    if (error instanceof FeeScheduleError) throw new ConfigError(error.problems.map((p) => `FEE_SCHEDULES_FILE ${file}: ${p}`));
+    throw error;
+  }
+}
+
 export function readConfig(env: Env = process.env) {
   const config = loadConfig(configSchema, env);
-  return { ...config, lateFeePolicy: readLateFeePolicyFile(config.LATE_FEE_POLICY_FILE) };
+  return {
+    ...config,
+    lateFeePolicy: readLateFeePolicyFile(config.LATE_FEE_POLICY_FILE),
+    feeSchedules: readFeeSchedulesFile(config.FEE_SCHEDULES_FILE, config.FEE_ORDER_TTL),
+  };
 }

@@ -64,7 +64,7 @@ await runService({
     const importLimits = { maxLines: config.BILL_MAX_LINES, maxBillBytes: config.BILL_MAX_BYTES };
     // /readyz checks what the API needs (Postgres, Redis, Kafka), not the consumer's group membership,
     // so a load balancer sends API traffic here while the consumer is still joining its group.
-    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy, importLimits, deadLetters });
+    const app = buildApp({ logger, auth: infra.auth, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness: infra.readiness, registry: infra.registry, pool: infra.pool, policy, importLimits, feeSchedules: config.feeSchedules, deadLetters });
     // Listening before the consumer starts: after a crash, joining the group waits until the dead
     // member's session times out (KAFKA_SESSION_TIMEOUT), and the API needs no consumer to answer.
     const url = await listenHttp(app, { host: config.HTTP_HOST, port: config.HTTP_PORT }, shutdown);

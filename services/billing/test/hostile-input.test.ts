@@ -11,22 +11,23 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { buildApp } from '../src/app.ts';
+import { readFeeSchedulesFile, defaultFeeSchedulesFile } from '../src/config.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import { aLandline, aRow, migrationsDir } from './support/import-harness.ts';
 
-const signers = hostileClients([{ kind: 'biller' }, { kind: 'operator' }]);
+const signers = hostileClients([{ kind: 'biller' }, { kind: 'operator' }, { kind: 'portal' }]);
 const accountNo = aLandline();
 
 describeHostileInput('billing', {
   host: '127.0.0.1:3001',
-  tables: ['accounts', 'entities', 'bills', 'bill_history', 'outbox'],
+  tables: ['accounts', 'entities', 'bills', 'bill_history', 'outbox', 'fee_orders'],
   signers,
   minCases: 250,
   async start() {
     const db = await createTestDatabase({ migrationsDir });
     const redis = new Redis(testInfra().redisUrl);
     const logger = testLogger('billing-hostile');
-    const app = buildApp({ logger, auth: { clients: signers.clients, redis, logger }, readiness: [], registry: new Registry(), pool: db.pool, policy: defaultLateFeePolicy });
+    const app = buildApp({ logger, auth: { clients: signers.clients, redis, logger }, readiness: [], registry: new Registry(), pool: db.pool, policy: defaultLateFeePolicy, feeSchedules: readFeeSchedulesFile(defaultFeeSchedulesFile, 7 * 86_400_000) });
     const specs: HostileRouteSpec[] = [
       {
         method: 'POST',
@@ -39,6 +40,20 @@ describeHostileInput('billing', {
         rows: { path: 'bills', rowsRejected: (body) => (body as BillBatchResponse).acceptedCount === 0 },
       },
       { method: 'GET', url: '/v1/accounts/:accountNo', params: { accountNo }, as: 'operator' },
+      { method: 'GET', url: '/v1/fee-schedule', query: { billerId: 'civil-registry' }, as: 'portal' },
+      {
+        method: 'POST',
+        url: '/v1/fee-orders',
+        body: () => ({ billerId: 'civil-registry', serviceCode: 'criminal-record', quantity: 1, applicant: { nationalId: '01234567890', name: 'Rami Haddad', msisdn: '+963944123456' } }),
+        extraBodies: () => [
+          ['a quantity of 11', { billerId: 'civil-registry', serviceCode: 'criminal-record', quantity: 11, applicant: { nationalId: '01234567890', name: 'Rami Haddad', msisdn: '+963944123456' } }],
+          ['a landline as the applicant\'s mobile', { billerId: 'civil-registry', serviceCode: 'criminal-record', applicant: { nationalId: '01234567890', name: 'Rami Haddad', msisdn: '0112345678' } }],
+          ['a service the biller does not offer', { billerId: 'civil-registry', serviceCode: 'landline', applicant: { nationalId: '01234567890', name: 'Rami Haddad', msisdn: '+963944123456' } }],
+          ['a biller with no fee schedule', { billerId: 'telecom', serviceCode: 'criminal-record', applicant: { nationalId: '01234567890', name: 'Rami Haddad', msisdn: '+963944123456' } }],
+        ],
+        as: 'portal',
+      },
+      { method: 'GET', url: '/v1/fee-orders/:orderRef', params: { orderRef: 'FO-0000000000AA' }, as: 'portal' },
       { method: 'GET', url: '/v1/accounts/:accountNo/bills', params: { accountNo }, query: { status: 'open' }, as: 'biller' },
       { method: 'GET', url: '/v1/entities/:entityId/statement', params: { entityId: 'ministry-of-health' }, query: { period: '2026-01' }, as: 'operator' },
       { method: 'GET', url: '/v1/adoption', query: { cycle: '2026-01' }, as: 'operator' },

@@ -9,3 +9,4 @@ export * from './find-payment.ts';
 export * from './complaints.ts';
 export * from './reconciliation.ts';
 export * from './collections.ts';
+export * from './fee-orders.ts';

@@ -16,6 +16,8 @@ export interface AuthenticatedClient {
   clientId: string;
   kind: ClientKind;
   channelId?: string;
+  /** For a biller client bound to one biller (an issuing authority): that billerId. */
+  billerId?: string;
   /** The key that signed this request (which of a client's rotating keys is in use). */
   keyId: string;
   /** For an operator client: the signed-in person it acts for (x-operator-person), when it names one. */

@@ -241,7 +241,7 @@ const plugin: FastifyPluginAsync<SignatureAuthOptions> = async (app, options) =>
     const { client } = verified.key;
     const [fresh, count, ttlMs] = await acceptRequest(nonceKey(verified), `${counterPrefix}${client.clientId}`, windowSeconds * 2, rateLimit ? rateWindowMs : 0);
     if (fresh !== 1) return refuse(request, 'replayed_nonce', 'nonce already used within the window', verified.keyId);
-    request.client = { clientId: client.clientId, kind: client.kind, keyId: verified.keyId, ...(client.channelId !== undefined ? { channelId: client.channelId } : {}) };
+    request.client = { clientId: client.clientId, kind: client.kind, keyId: verified.keyId, ...(client.channelId !== undefined ? { channelId: client.channelId } : {}), ...(client.billerId !== undefined ? { billerId: client.billerId } : {}) };
     // Only an operator client may say whom it acts for; anyone else's claim is ignored.
     const person = operatorPersonOf(request.headers[OPERATOR_PERSON_HEADER]);
     if (client.kind === 'operator' && person !== undefined) request.client.person = person;

@@ -48,6 +48,8 @@ export type BillRecord = BillTerms & {
   revision: number;
   batchId: string | null;
   overdueNotifiedOn: BusinessDate | null;
+  /** Set only on a fee order's bill: the instant it stops being payable. */
+  expiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };

@@ -30,7 +30,8 @@ export function paymentConstraints(due: Money, holderClass: AccountRecord['holde
  */
 export function toBillSnapshot(bill: BillRecord, account: AccountRecord, policy: LateFeePolicy, at: Date): BillSnapshot {
   const due = outstandingOf(bill);
-  const constraints = paymentConstraints(due, account.holderClass, policy);
+  // A fee order is paid whole, once (docs/api.md, "Government fees"), whatever the holder class's policy.
+  const constraints = bill.expiresAt === null ? paymentConstraints(due, account.holderClass, policy) : { allowPartial: false, minAmount: due, maxAmount: due };
   return {
     billId: bill.billId,
     externalBillId: bill.externalBillId,
@@ -55,5 +56,7 @@ export function toBillSnapshot(bill: BillRecord, account: AccountRecord, policy:
     },
     status: deriveBillStatus(bill, businessDateOf(at)),
     revision: bill.revision,
+    // Only a fee order's bill carries it: telecom snapshots stay as they were.
+    ...(bill.expiresAt === null ? {} : { expiresAt: bill.expiresAt.toISOString() }),
   };
 }

@@ -46,6 +46,8 @@ export type NewBillPayment = AppliedPayment & {
   quote: Quote | undefined;
   /** The channel the payment came through (payment.completed's channelId); a reversal row carries its payment's. */
   channelId: string;
+  /** payment.completed's receiptNo (a fee order shows it once paid); null on a reversal row. */
+  receiptNo: string | null;
 };
 
 export type Resolution = { at: Date; resolution: string };
@@ -236,6 +238,7 @@ export class SettlementBook {
       occurredAt: r.occurredAt,
       quote: undefined,
       channelId: r.channelId,
+      receiptNo: null,
     });
     const list = this.live.get(r.billId);
     if (list) this.live.set(r.billId, list.filter((p) => p.paymentId !== r.paymentId));

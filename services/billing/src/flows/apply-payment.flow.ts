@@ -101,6 +101,7 @@ export function applyPayment(book: SettlementBook, event: EventOf<'payment.compl
       occurredAt: payload.paidAt,
       quote: allocation.quote,
       channelId: payload.channelId,
+      receiptNo: payload.receiptNo,
     });
     if (!inserted) {
       report.alreadyApplied.push(bill.billId);

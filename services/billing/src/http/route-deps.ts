@@ -3,6 +3,7 @@ import type { CurrencyCode } from '@gateway/contracts';
 import type { Logger } from '@gateway/kit';
 import type { Pool } from 'pg';
 import type { ImportLimits } from '../domain/bill-import.ts';
+import type { FeeSchedules } from '../domain/fee-schedule.ts';
 import type { LateFeePolicy } from '../domain/late-fee-policy.ts';
 
 export type RouteDeps = {
@@ -13,6 +14,8 @@ export type RouteDeps = {
   currency?: CurrencyCode | undefined;
   /** Lines and bytes per imported bill (BILL_MAX_LINES, BILL_MAX_BYTES); the defaults when not given. */
   importLimits?: ImportLimits | undefined;
-  /** The instant "now" for amounts due; the real clock unless a test moves it. */
+  /** The government fee billers' schedules (FEE_SCHEDULES_FILE); none when not given (no fee biller known). */
+  feeSchedules?: FeeSchedules | undefined;
+  /** The instant "now" for amounts due and fee orders; the real clock unless a test moves it. */
   now?: () => Date;
 };

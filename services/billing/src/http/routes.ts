@@ -6,6 +6,9 @@ import { accountRoute } from './account.route.ts';
 import { billBatchesRoute } from './bill-batches.route.ts';
 import { collectionsRoute } from './collections.route.ts';
 import { entityStatementRoute } from './entity-statement.route.ts';
+import { feeOrderCreateRoute } from './fee-order-create.route.ts';
+import { feeOrderRoute } from './fee-order.route.ts';
+import { feeScheduleRoute } from './fee-schedule.route.ts';
 import { paymentEffectsRoute } from './payment-effects.route.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -20,5 +23,8 @@ export function billingRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(adoptionRoute(deps));
     await app.register(collectionsRoute(deps));
     await app.register(paymentEffectsRoute(deps));
+    await app.register(feeScheduleRoute(deps));
+    await app.register(feeOrderCreateRoute(deps));
+    await app.register(feeOrderRoute(deps));
   };
 }

@@ -114,9 +114,9 @@ export async function insertBillPayments(db: Queryable, rows: readonly NewBillPa
   if (rows.length === 0) return;
   const result = await db.query(
     `INSERT INTO bill_payments (payment_id, bill_id, kind, amount, applied_amount, waived_late_fee, applied_waiver, currency, event_id, reversal_id,
-       occurred_at, quoted_at, quoted_amount_due, channel_id)
+       occurred_at, quoted_at, quoted_amount_due, channel_id, receipt_no)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::uuid[], $10::text[],
-       $11::timestamptz[], $12::timestamptz[], $13::bigint[], $14::text[])
+       $11::timestamptz[], $12::timestamptz[], $13::bigint[], $14::text[], $15::text[])
      ON CONFLICT DO NOTHING`,
     [
       rows.map((r) => r.paymentId),
@@ -133,6 +133,7 @@ export async function insertBillPayments(db: Queryable, rows: readonly NewBillPa
       rows.map((r) => r.quote?.quotedAt ?? null),
       rows.map((r) => r.quote?.amountDue.amount ?? null),
       rows.map((r) => r.channelId),
+      rows.map((r) => r.receiptNo),
     ],
   );
   if (result.rowCount !== rows.length) throw new Error(`bill_payments: ${rows.length - (result.rowCount ?? 0)} rows were written by another transaction meanwhile; the batch is retried`);

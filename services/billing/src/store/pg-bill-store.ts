@@ -16,7 +16,7 @@ export function billColumnsOf(table?: string): string {
   return `${q}bill_id, ${q}external_bill_id, ${q}account_no, ${q}biller_id,
   ${q}period_from::text AS period_from, ${q}period_to::text AS period_to, ${q}issue_date::text AS issue_date, ${q}due_date::text AS due_date,
   ${q}amount, ${q}currency, ${q}lines, ${q}paid_amount, ${q}late_fee, ${q}status, ${q}essential, ${q}revision, ${q}batch_id, ${q}batch_row,
-  ${q}overdue_notified_on::text AS overdue_notified_on, ${q}created_at, ${q}updated_at`;
+  ${q}overdue_notified_on::text AS overdue_notified_on, ${q}expires_at, ${q}created_at, ${q}updated_at`;
 }
 
 export const billColumns = billColumnsOf();
@@ -42,6 +42,7 @@ export type BillRow = {
   batch_id: string | null;
   batch_row: number | null;
   overdue_notified_on: BusinessDate | null;
+  expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
 };
@@ -75,6 +76,7 @@ export function billFromRow(row: BillRow): BillRecord {
     revision: row.revision,
     batchId: row.batch_id,
     overdueNotifiedOn: row.overdue_notified_on,
+    expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -53,6 +53,8 @@ export async function payableBillsPastDue(db: Queryable, businessDate: BusinessD
   const { rows } = await db.query<{ bill_id: string }>(
     `SELECT bill_id FROM bills
      WHERE status = ANY($1::text[]) AND due_date < $2::date AND bill_id > $3
+       -- A fee order's bill expires at its due date instead: no late fee, no overdue notice, no cut.
+       AND expires_at IS NULL
      ORDER BY bill_id LIMIT $4`,
     [payableStatuses, businessDate, afterBillId, limit],
   );

@@ -21,6 +21,8 @@ export type Caller = ClientKind | 'unsigned';
 
 export type SendOptions = {
   as?: Caller;
+  /** Signs as this clientId instead of the kind's default client (the fee billers' own clients). */
+  client?: string;
   body?: unknown;
   rawBody?: string;
   /** Sent as Idempotency-Key on a POST: a fresh key per request unless given; null sends none. */
@@ -45,12 +47,21 @@ export async function startHarness(overrides: Partial<Omit<RouteDeps, 'pool' | '
   const logger = testLogger('billing-http');
   // Unique key ids per run, so nonces another run left in the shared Redis never collide.
   const run = randomUUID().slice(0, 8);
-  const clients: ClientsFile = (['biller', 'operator', 'channel', 'portal'] as const).map((kind) => ({
-    clientId: `test-${kind}`,
-    kind,
-    ...(kind === 'channel' ? { channelId: 'bank-alpha' } : {}),
-    keys: [{ keyId: `test-${kind}-${run}`, secret: randomBytes(32).toString('base64') }],
-  }));
+  const clients: ClientsFile = [
+    ...(['biller', 'operator', 'channel', 'portal'] as const).map((kind) => ({
+      clientId: `test-${kind}`,
+      kind,
+      ...(kind === 'channel' ? { channelId: 'bank-alpha' } : {}),
+      keys: [{ keyId: `test-${kind}-${run}`, secret: randomBytes(32).toString('base64') }],
+    })),
+    // Issuing authorities' own biller clients (fee orders of their biller only).
+    ...['civil-registry', 'passports'].map((billerId) => ({
+      clientId: billerId,
+      kind: 'biller' as const,
+      billerId,
+      keys: [{ keyId: `${billerId}-${run}`, secret: randomBytes(32).toString('base64') }],
+    })),
+  ];
   const app = buildApp({
     logger,
     auth: { clients, redis, logger },
@@ -73,7 +84,7 @@ export async function startHarness(overrides: Partial<Omit<RouteDeps, 'pool' | '
       const idempotencyKey = options.idempotencyKey === undefined ? (method === 'POST' ? `test-${randomUUID()}` : null) : options.idempotencyKey;
       if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
       if (as !== 'unsigned') {
-        const key = clients.find((c) => c.kind === as)!.keys[0]!;
+        const key = clients.find((c) => (options.client === undefined ? c.kind === as : c.clientId === options.client))!.keys[0]!;
         Object.assign(headers, await signRequest({ method, url: `http://${HOST}${path}`, body, keyId: key.keyId, secret: key.secret }));
       }
       const res = await app.inject({ method, url: path, headers, ...(body === undefined ? {} : { payload: body }) });
