@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { parseQuietHours } from './domain/quiet-hours.ts';
 
 export const defaultChannelNamesFile = path.join(repoRoot, 'services/notification/config/channels.json');
+export const defaultBillerNamesFile = path.join(repoRoot, 'services/notification/config/billers.json');
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
 
@@ -64,6 +65,8 @@ export const configSchema = commonConfigSchema.extend({
   SMS_MAX_EVENT_AGE_MS: envDurationMs().default(48 * 3_600_000),
 
   CHANNEL_NAMES_FILE: envFilePath().default(defaultChannelNamesFile),
+  // The government fee billers (issue 16), named on their orders' SMS; the telecom is not listed.
+  BILLER_NAMES_FILE: envFilePath().default(defaultBillerNamesFile),
   // The topics consumed and the group; overridable so a test or a replay can use its own.
   BILLS_TOPIC: envString().default('billing.bills'),
   PAYMENTS_TOPIC: envString().default('payments.payments'),
@@ -75,7 +78,7 @@ export const configSchema = commonConfigSchema.extend({
   DEAD_LETTER_GROUP_ID: envString().default('notification.dead-letters'),
 });
 
-const channelNamesSchema = z.record(z.string().min(1), z.object({ ar: z.string().min(1), en: z.string().min(1) }));
+const localizedNamesSchema = z.record(z.string().min(1), z.object({ ar: z.string().min(1), en: z.string().min(1) }));
 
 function parseLeads(values: readonly string[]): number[] {
   const leads = values.map(Number);
@@ -99,7 +102,8 @@ export function readConfig(env: Env = process.env) {
     ...config,
     quietHours: quietHoursOf(config.QUIET_HOURS),
     reminderLeads: parseLeads(config.REMINDER_DAYS_BEFORE),
-    channelNames: readJsonFile('CHANNEL_NAMES_FILE', config.CHANNEL_NAMES_FILE, channelNamesSchema),
+    channelNames: readJsonFile('CHANNEL_NAMES_FILE', config.CHANNEL_NAMES_FILE, localizedNamesSchema),
+    billerNames: readJsonFile('BILLER_NAMES_FILE', config.BILLER_NAMES_FILE, localizedNamesSchema),
   };
 }
 export type NotificationConfig = ReturnType<typeof readConfig>;

@@ -83,6 +83,7 @@ await runService({
       logger,
       registry,
       channelNames: config.channelNames,
+      billerNames: config.billerNames,
       maxEventAgeMs: config.SMS_MAX_EVENT_AGE_MS,
       topics: [config.BILLS_TOPIC, config.PAYMENTS_TOPIC, config.INTENTS_TOPIC, config.COMPLAINTS_TOPIC],
       groupId: config.CONSUMER_GROUP_ID,

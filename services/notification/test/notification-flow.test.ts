@@ -65,6 +65,27 @@ describe('receipts', () => {
     expect(await outboxTypes(rows[0]!.message_id)).toEqual(['notification.sms-sent', 'notification.sms-delivered']);
   });
 
+  it('texts a government fee order\'s applicant the receipt naming the authority and the order, when a bank pays it (issue 16)', async () => {
+    const to = aMobile();
+    const orderRef = `FO-${String(nextNumber).padStart(12, '0')}`;
+    const order = billFor(to);
+    order.payload.billerId = 'civil-registry';
+    order.payload.accountNo = orderRef;
+    const paid = paymentOf(order);
+    // A bank's payment names no payer: the receipt goes to the applicant, the order's holder.
+    paid.payload.billerId = 'civil-registry';
+    paid.payload.payerMsisdn = null;
+    await h.deliver([order, paid]);
+
+    const expected = renderSms('payment_receipt', 'ar', { accountNo: orderRef, amount: money(150_000, 'SYP'), receiptNo: paid.payload.receiptNo, channel: 'بنك واحد', biller: 'الشؤون المدنية' });
+    expect(expected).toContain(`لطلبك لدى الشؤون المدنية رقم ${orderRef}`);
+    await waitFor(async () => (await h.received(to)).some((m) => m.text === expected), { timeoutMs: 20_000, message: 'fee receipt at the SMSC' });
+    const texts = (await h.received(to)).map((m) => m.text);
+    // The order's issue is worded as a fee of the authority too, never as a phone bill.
+    expect(texts.some((t) => t.includes(`رسم طلبك لدى الشؤون المدنية رقم ${orderRef}`))).toBe(true);
+    expect(texts.some((t) => t.includes('للرقم') || t.includes('فاتورة الرقم'))).toBe(false);
+  });
+
   it('tells the payer, once, in the holder\'s language, that a debit which bought nothing was given back (intent.refunded)', async () => {
     const to = aMobile();
     const bill = billFor(to, 'en');

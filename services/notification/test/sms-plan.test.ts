@@ -16,6 +16,7 @@ function ctx(contacts: BillContact[] = [contact()]): PlanContext {
   return {
     contacts: new Map(contacts.map((c) => [c.billId, c])),
     channelNames: { 'bank-one': { ar: 'بنك واحد', en: 'Bank One' } },
+    billerNames: { 'civil-registry': { ar: 'الشؤون المدنية', en: 'Civil Registry' } },
     // Strict enough to prove the planner uses it: only +963 numbers are textable here.
     normalise: (m) => (m.startsWith('+963') ? m : m.startsWith('0') ? `+963${m.slice(1)}` : null),
   };
@@ -29,6 +30,27 @@ describe('planSms', () => {
     expect(sms).toMatchObject({ recipient: holderMsisdn, template: 'payment_receipt', locale: 'ar', urgent: true, sourceEventId: event.eventId });
     expect(sms!.body).toBe(renderSms('payment_receipt', 'ar', { accountNo: '0112345678', amount: money(150_000, 'SYP'), receiptNo: 'R-20260520-000417', channel: 'بنك واحد' }));
     expect(sms!.dedupeKey).toBe(`payment_receipt:${event.payload.paymentId}:${holderMsisdn}`);
+  });
+
+  it('words a fee order\'s receipt and its issue with the authority\'s name and the orderRef, in each language, not as a phone bill', () => {
+    const orderRef = 'FO-7K3M9Q2XH4PT';
+    const order = contact({ accountNo: orderRef });
+    const paid = anEvent('payment.completed', { payload: { billerId: 'civil-registry', accountNo: orderRef } });
+    const [ar] = planSms(paid, ctx([order]));
+    expect(ar!.body).toContain('لطلبك لدى الشؤون المدنية رقم FO-7K3M9Q2XH4PT');
+    expect(ar!.body).not.toContain('للرقم');
+    const [en] = planSms(paid, ctx([contact({ accountNo: orderRef, locale: 'en' })]));
+    expect(en!.body).toBe(
+      `Payment received: SYP 1,500.00 for your Civil Registry order ${orderRef} via Bank One. Receipt no. ${paid.payload.receiptNo}. Thank you.`,
+    );
+    const issued = anEvent('bill.issued', {
+      payload: { billerId: 'civil-registry', accountNo: orderRef, dueDate: '2026-05-13', holder: { class: 'individual', name: 'Rami Haddad', msisdn: holderMsisdn, entityId: null, locale: 'en' } },
+    });
+    expect(planSms(issued, ctx([]))[0]!.body).toBe(
+      `The fee of your Civil Registry order ${orderRef} is SYP 1,500.00; pay it by 13 May 2026. Pay electronically in your bank app or e-wallet.`,
+    );
+    // The telecom is not a fee biller: its receipt keeps the line's wording.
+    expect(planSms(anEvent('payment.completed'), ctx())[0]!.body).toContain('للرقم 0112345678');
   });
 
   it('keys the receipt by payment, so the same payment under a new event id plans the same key', () => {

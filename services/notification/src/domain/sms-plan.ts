@@ -39,10 +39,17 @@ export type SmsRequest = {
 
 export type ChannelNames = Record<string, { ar: string; en: string }>;
 
+/**
+ * The government fee billers (issue 16) by billerId, named in each language: a bill or payment of one
+ * is worded as a fee order of that authority. A biller not listed (the telecom) keeps the line's wording.
+ */
+export type BillerNames = Record<string, { ar: string; en: string }>;
+
 export type PlanContext = {
   /** The read model's rows for the bills the event names (missing ones are simply absent). */
   contacts: ReadonlyMap<string, BillContact>;
   channelNames: ChannelNames;
+  billerNames: BillerNames;
   /** Turns a raw number into E.164, or null when it cannot be a mobile we can text. */
   normalise: (msisdn: string) => string | null;
   /**
@@ -123,6 +130,11 @@ function channelName(ctx: PlanContext, channelId: string, locale: SmsLocale): st
   return ctx.channelNames[channelId]?.[locale] ?? channelId;
 }
 
+/** A fee biller's name in the message's language, or undefined for a biller worded as a line (the telecom). */
+function feeBillerName(ctx: PlanContext, billerId: string, locale: SmsLocale): string | undefined {
+  return ctx.billerNames[billerId]?.[locale];
+}
+
 /**
  * True when the event is about a payment whose recipient only the bill read model can tell, and the
  * model does not have any of its bills yet (the bill topic lags): the event must wait for them
@@ -150,7 +162,14 @@ export function planSms(event: PlannedEvent, ctx: PlanContext): SmsRequest[] {
       const p = event.payload;
       const to = holderOf(ctx, p.holder);
       if (to === null || p.amountDue.amount === 0) return [];
-      return [request(event, 'bill_issued', p.billId, to, p.accountNo, { accountNo: p.accountNo, amountDue: p.amountDue, dueDate: p.dueDate })];
+      return [
+        request(event, 'bill_issued', p.billId, to, p.accountNo, {
+          accountNo: p.accountNo,
+          amountDue: p.amountDue,
+          dueDate: p.dueDate,
+          biller: feeBillerName(ctx, p.billerId, to.locale),
+        }),
+      ];
     }
     case 'bill.late-fee-applied': {
       const p = event.payload;
@@ -189,6 +208,7 @@ export function planSms(event: PlannedEvent, ctx: PlanContext): SmsRequest[] {
           amount: p.amount,
           receiptNo: p.receiptNo,
           channel: channelName(ctx, p.channelId, to.locale),
+          biller: feeBillerName(ctx, p.billerId, to.locale),
         }),
       ];
     }

@@ -18,7 +18,11 @@ export type SuspensionKind = 'one_way' | 'two_way';
 
 /** What each template needs; the consumers take it from the bill.*, payment.* and intent.* events. */
 export type SmsTemplateData = {
-  bill_issued: { accountNo: string; amountDue: Money; dueDate: BusinessDate };
+  /**
+   * `biller`: a government fee biller's name in the message's language (issue 16) when the bill is a
+   * fee order (its accountNo is the orderRef): the text names the authority and the order, not a line.
+   */
+  bill_issued: { accountNo: string; amountDue: Money; dueDate: BusinessDate; biller?: string | undefined };
   /** `daysBefore`: the configured lead of the reminder (0 = due today). */
   bill_reminder: { accountNo: string; amountDue: Money; dueDate: BusinessDate; daysBefore: number };
   late_fee_applied: { accountNo: string; fee: Money; amountDue: Money };
@@ -26,7 +30,7 @@ export type SmsTemplateData = {
   /** `restoreService`: the payment lifts a suspension (bill.settled carries it). */
   bill_settled: { accountNo: string; restoreService: boolean };
   /** `channel`: the bank or wallet as the subscriber knows it, already in the message's language. */
-  payment_receipt: { accountNo: string; amount: Money; receiptNo: string; channel: string };
+  payment_receipt: { accountNo: string; amount: Money; receiptNo: string; channel: string; biller?: string | undefined };
   payment_reversed: { accountNo: string; amount: Money; receiptNo: string };
   intent_unknown: { accountNo: string; amount: Money };
   /** `amount`: what went back to the payer (the whole debit, fee included). */
@@ -70,7 +74,10 @@ const payHowAr = 'ادفع إلكترونياً عبر تطبيق مصرفك أ�
 const payHowEn = 'Pay electronically in your bank app or e-wallet.';
 
 const arabic: Renderers = {
-  bill_issued: (d) => `صدرت فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)}، وتستحق في ${dateAr(d.dueDate)}. ${payHowAr}`,
+  bill_issued: (d) =>
+    d.biller === undefined
+      ? `صدرت فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)}، وتستحق في ${dateAr(d.dueDate)}. ${payHowAr}`
+      : `رسم طلبك لدى ${d.biller} رقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)}، ادفعه قبل نهاية ${dateAr(d.dueDate)}. ${payHowAr}`,
   bill_reminder: (d) =>
     `تذكير: فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)} تستحق ${whenAr(d.daysBefore)} في ${dateAr(d.dueDate)}. ${payHowAr}`,
   late_fee_applied: (d) =>
@@ -80,7 +87,9 @@ const arabic: Renderers = {
     `${d.suspensionKind === 'one_way' ? 'ستتوقف المكالمات الصادرة' : 'سيُقطع الخط'} في ${dateAr(d.suspensionDate)} إن لم تُدفع. ${payHowAr}`,
   bill_settled: (d) => `سُددت فاتورة الرقم ${d.accountNo} بالكامل${d.restoreService ? ' وطُلبت إعادة الخدمة' : ''}. شكراً لك.`,
   payment_receipt: (d) =>
-    `استلمنا دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} عبر ${d.channel}. رقم الإيصال: ${d.receiptNo}. شكراً لك.`,
+    d.biller === undefined
+      ? `استلمنا دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} عبر ${d.channel}. رقم الإيصال: ${d.receiptNo}. شكراً لك.`
+      : `استلمنا دفعتك بمبلغ ${amountAr(d.amount)} لطلبك لدى ${d.biller} رقم ${d.accountNo} عبر ${d.channel}. رقم الإيصال: ${d.receiptNo}. شكراً لك.`,
   payment_reversed: (d) =>
     `أُلغيت دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo}، رقم الإيصال: ${d.receiptNo}. أصبحت الفاتورة مستحقة الدفع من جديد.`,
   intent_unknown: (d) => `دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} قيد التأكيد، لا تدفع مجدداً.`,
@@ -96,7 +105,10 @@ const arabic: Renderers = {
 };
 
 const english: Renderers = {
-  bill_issued: (d) => `Your bill for ${d.accountNo} is ${amountEn(d.amountDue)}, due ${dateEn(d.dueDate)}. ${payHowEn}`,
+  bill_issued: (d) =>
+    d.biller === undefined
+      ? `Your bill for ${d.accountNo} is ${amountEn(d.amountDue)}, due ${dateEn(d.dueDate)}. ${payHowEn}`
+      : `The fee of your ${d.biller} order ${d.accountNo} is ${amountEn(d.amountDue)}; pay it by ${dateEn(d.dueDate)}. ${payHowEn}`,
   bill_reminder: (d) =>
     `Reminder: your bill for ${d.accountNo} of ${amountEn(d.amountDue)} is due ${whenEn(d.daysBefore)}, ${dateEn(d.dueDate)}. ${payHowEn}`,
   late_fee_applied: (d) =>
@@ -105,7 +117,10 @@ const english: Renderers = {
     `Your bill for ${d.accountNo} is overdue: ${amountEn(d.amountDue)}. ` +
     `${d.suspensionKind === 'one_way' ? 'Outgoing calls will be barred' : 'The line will be cut'} on ${dateEn(d.suspensionDate)} unless paid. Pay now in your bank app or e-wallet.`,
   bill_settled: (d) => `The bill for ${d.accountNo} is fully paid.${d.restoreService ? ' Your line is being restored.' : ''} Thank you.`,
-  payment_receipt: (d) => `Payment received: ${amountEn(d.amount)} for ${d.accountNo} via ${d.channel}. Receipt no. ${d.receiptNo}. Thank you.`,
+  payment_receipt: (d) =>
+    d.biller === undefined
+      ? `Payment received: ${amountEn(d.amount)} for ${d.accountNo} via ${d.channel}. Receipt no. ${d.receiptNo}. Thank you.`
+      : `Payment received: ${amountEn(d.amount)} for your ${d.biller} order ${d.accountNo} via ${d.channel}. Receipt no. ${d.receiptNo}. Thank you.`,
   payment_reversed: (d) =>
     `Your payment of ${amountEn(d.amount)} for ${d.accountNo} (receipt ${d.receiptNo}) was reversed. The bill is due again.`,
   intent_unknown: (d) => `Your payment of ${amountEn(d.amount)} for ${d.accountNo} is being confirmed. Do not pay again.`,

@@ -8,7 +8,7 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { ChannelNames } from '../domain/sms-plan.ts';
+import type { BillerNames, ChannelNames } from '../domain/sms-plan.ts';
 import { notificationInbox, queueEventsSms } from '../flows/queue-event-sms.flow.ts';
 import { countAwaitingContact } from '../store/pg-contact-store.ts';
 
@@ -18,6 +18,8 @@ export type NotificationHandlerDeps = {
   pool: Pool;
   logger: Logger;
   channelNames: ChannelNames;
+  /** Fee billers named on their orders' SMS (BILLER_NAMES_FILE). */
+  billerNames?: BillerNames | undefined;
   registry?: Registry;
   /** Events older than this text nobody (see SMS_MAX_EVENT_AGE_MS). */
   maxEventAgeMs: number;
@@ -37,7 +39,7 @@ export type NotificationConsumerDeps = NotificationHandlerDeps & {
 };
 
 export function createNotificationHandler(deps: NotificationHandlerDeps): BatchHandler {
-  const ports = { logger: deps.logger, channelNames: deps.channelNames, maxEventAgeMs: deps.maxEventAgeMs, now: deps.clock ?? (() => new Date()) };
+  const ports = { logger: deps.logger, channelNames: deps.channelNames, billerNames: deps.billerNames, maxEventAgeMs: deps.maxEventAgeMs, now: deps.clock ?? (() => new Date()) };
   const queued = sharedMetric(
     deps.registry,
     'notification_sms_queued_total',

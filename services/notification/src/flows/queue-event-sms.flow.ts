@@ -11,7 +11,7 @@ import type { Logger } from '@gateway/kit';
 import type { PoolClient } from 'pg';
 import { normaliseMsisdn } from '../domain/msisdn.ts';
 import { awaitsContact, planSms } from '../domain/sms-plan.ts';
-import type { ChannelNames, ComplaintSmsEvent, PlanContext, PlannedEvent, SmsRequest } from '../domain/sms-plan.ts';
+import type { BillerNames, ChannelNames, ComplaintSmsEvent, PlanContext, PlannedEvent, SmsRequest } from '../domain/sms-plan.ts';
 import { complaintLocalesOf, contactsOf, lockBills, parkAwaitingContact, takeAwaitingContact, upsertContacts } from '../store/pg-contact-store.ts';
 import { enqueueNewSms } from '../store/pg-message-store.ts';
 
@@ -21,6 +21,8 @@ export const notificationInbox = 'notification.sms';
 export type QueueEventSmsPorts = {
   logger: Logger;
   channelNames: ChannelNames;
+  /** Fee billers named on their orders' SMS (BILLER_NAMES_FILE); none: every bill is worded as a line. */
+  billerNames?: BillerNames | undefined;
   /** Events older than this text nobody (see SMS_MAX_EVENT_AGE_MS). */
   maxEventAgeMs: number;
   now: () => Date;
@@ -97,7 +99,7 @@ export async function queueEventsSms(client: PoolClient, events: readonly AnyEve
     client,
     planned.filter(isComplaint).map(({ payload: p }) => ({ complaintId: p.complaintId, msisdn: normaliseMsisdn(p.msisdn), accountNo: p.accountNo })),
   );
-  const ctx: PlanContext = { contacts, channelNames: ports.channelNames, normalise: normaliseMsisdn, complaintLocales };
+  const ctx: PlanContext = { contacts, channelNames: ports.channelNames, billerNames: ports.billerNames ?? {}, normalise: normaliseMsisdn, complaintLocales };
   let waiting = planned.filter((event) => awaitsContact(event, ctx));
   if (waiting.length > 0) {
     // Whom to text is not known yet: look again under the bills' locks (a batch of their snapshots

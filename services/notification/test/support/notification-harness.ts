@@ -3,6 +3,7 @@
 // and the service's own consumer, SMPP client, dispatcher and inbound handler wired as main.ts wires
 // them. Tests drive it with Kafka events and the simulator's HTTP control, and read the outcome from
 // the simulator's store and the service's tables.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EventConsumer } from '@gateway/kit';
 import { createTestDatabase, createTestKafka, repoRoot, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
@@ -12,6 +13,7 @@ import { buildSmscApp } from '../../../../simulators/smsc-simulator/src/app.ts';
 import { createSmscServer } from '../../../../simulators/smsc-simulator/src/smpp/smsc-server.ts';
 import { createSmscState } from '../../../../simulators/smsc-simulator/src/store/smsc-state.ts';
 import type { MessageView } from '../../../../simulators/smsc-simulator/src/store/smsc-state.ts';
+import { defaultBillerNamesFile } from '../../src/config.ts';
 import type { QuietHours } from '../../src/domain/quiet-hours.ts';
 import { createNotificationConsumer } from '../../src/events/notification.consumer.ts';
 import { createSmsDispatcher } from '../../src/jobs/sms-dispatch.runner.ts';
@@ -118,6 +120,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger,
       registry,
       channelNames: { 'bank-one': { ar: 'بنك واحد', en: 'Bank One' } },
+      // The shipped catalogue of fee billers (BILLER_NAMES_FILE's default), as main.ts reads it.
+      billerNames: JSON.parse(readFileSync(defaultBillerNamesFile, 'utf8')) as Record<string, { ar: string; en: string }>,
       maxEventAgeMs: 48 * 3_600_000,
       topics: [topics.bills, topics.payments, topics.intents, topics.complaints],
       groupId: uniqueName('notification'),
