@@ -58,8 +58,8 @@ describe('GET /api/collections', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ from: '2026-12-01', to: '2026-12-31' });
     expect(res.body.billers).toEqual([
-      { billerId: 'civil-registry', billsIssued: 1, amountIssued: [syp(2500)], billsPaid: 1, amountCollected: [syp(2500)] },
-      { billerId: 'telecom', billsIssued: 2, amountIssued: [syp(200000)], billsPaid: 1, amountCollected: [syp(120000)] },
+      { billerId: 'civil-registry', billsIssued: 1, amountIssued: [syp(2500)], billsPaid: 1, amountCollected: [syp(2500)], services: [] },
+      { billerId: 'telecom', billsIssued: 2, amountIssued: [syp(200000)], billsPaid: 1, amountCollected: [syp(120000)], services: [] },
     ]);
     expect(billing.received.at(-1)).toBe('GET /v1/collections?from=2026-12-01&to=2026-12-31');
   });

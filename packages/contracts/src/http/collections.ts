@@ -46,7 +46,8 @@ export const collectionsResponseSchema = z.object({
   from: businessDateSchema,
   to: businessDateSchema,
   asOf: timestampSchema,
-  // Every biller with a bill issued or a payment made in the range, by billerId.
-  billers: z.array(z.object({ billerId: idSchema, ...collectionFiguresShape })),
+  // Every biller with a bill issued or a payment made in the range, by billerId. services: the same
+  // figures per service, where the bills say it (a government fee order's service); [] for the telecom.
+  billers: z.array(z.object({ billerId: idSchema, ...collectionFiguresShape, services: z.array(z.object({ serviceCode: idSchema, ...collectionFiguresShape })) })),
 });
 export type CollectionsResponse = z.infer<typeof collectionsResponseSchema>;

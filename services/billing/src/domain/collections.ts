@@ -5,14 +5,22 @@
 // issued last month and paid today is collected today. Only payments still standing count (a reversed
 // one collected nothing), as in the adoption figures.
 import { addDays, businessDateOf, money, startOfBusinessDate } from '@gateway/contracts';
-import type { BusinessDate, CollectionsResponse, Money } from '@gateway/contracts';
+import type { BusinessDate, CollectionsResponse } from '@gateway/contracts';
 import { monthRange } from './entity-statement.ts';
 
 /** The days `from` to `to` inclusive, and the instants that bound them (`since` ≤ t < `until`). */
 export type CollectionsRange = { from: BusinessDate; to: BusinessDate; since: Date; until: Date };
 
-/** What the store adds up, one row per biller and currency. */
-export type CollectionRow = { billerId: string; currency: string; billsIssued: number; amountIssued: bigint; billsPaid: number; amountCollected: bigint };
+/** What the store adds up, one row per biller, service (null: not known, as on the telecom's bills) and currency. */
+export type CollectionRow = {
+  billerId: string;
+  serviceCode: string | null;
+  currency: string;
+  billsIssued: number;
+  amountIssued: bigint;
+  billsPaid: number;
+  amountCollected: bigint;
+};
 
 /** The range asked for, or the current month in Asia/Damascus when none is. */
 export function collectionsRange(query: { from?: BusinessDate | undefined; to?: BusinessDate | undefined }, now: Date): CollectionsRange {
@@ -25,21 +33,33 @@ export function collectionsRange(query: { from?: BusinessDate | undefined; to?: 
   return { from, to, since: startOfBusinessDate(from), until: startOfBusinessDate(addDays(to, 1)) };
 }
 
-function moneyList(rows: readonly CollectionRow[], pick: (r: CollectionRow) => bigint): Money[] {
-  return rows.map((r) => money(pick(r), r.currency)).sort((a, b) => a.currency.localeCompare(b.currency));
+/** The rows grouped by a key, keys in order. */
+function groupBy<K extends string | null>(rows: readonly CollectionRow[], key: (r: CollectionRow) => K): [K, CollectionRow[]][] {
+  const groups = new Map<K, CollectionRow[]>();
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  return [...groups.entries()].sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''));
+}
+
+/** Counts added up; money added up per currency (the rows of one currency are summed first). */
+function figures(rows: readonly CollectionRow[]) {
+  const perCurrency = groupBy(rows, (r) => r.currency).map(([currency, list]) => ({
+    currency,
+    amountIssued: list.reduce((s, r) => s + r.amountIssued, 0n),
+    amountCollected: list.reduce((s, r) => s + r.amountCollected, 0n),
+  }));
+  return {
+    billsIssued: rows.reduce((s, r) => s + r.billsIssued, 0),
+    amountIssued: perCurrency.map((c) => money(c.amountIssued, c.currency)),
+    billsPaid: rows.reduce((s, r) => s + r.billsPaid, 0),
+    amountCollected: perCurrency.map((c) => money(c.amountCollected, c.currency)),
+  };
 }
 
 export function buildCollections(range: CollectionsRange, rows: readonly CollectionRow[], now: Date): CollectionsResponse {
-  const byBiller = new Map<string, CollectionRow[]>();
-  for (const row of rows) byBiller.set(row.billerId, [...(byBiller.get(row.billerId) ?? []), row]);
-  const billers = [...byBiller.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([billerId, list]) => ({
-      billerId,
-      billsIssued: list.reduce((s, r) => s + r.billsIssued, 0),
-      amountIssued: moneyList(list, (r) => r.amountIssued),
-      billsPaid: list.reduce((s, r) => s + r.billsPaid, 0),
-      amountCollected: moneyList(list, (r) => r.amountCollected),
-    }));
+  const billers = groupBy(rows, (r) => r.billerId).map(([billerId, list]) => ({
+    billerId,
+    ...figures(list),
+    services: groupBy(list, (r) => r.serviceCode).flatMap(([serviceCode, ofService]) => (serviceCode === null ? [] : [{ serviceCode, ...figures(ofService) }])),
+  }));
   return { from: range.from, to: range.to, asOf: now.toISOString(), billers };
 }

@@ -4,7 +4,7 @@
 // Adoption follows one billing cycle of the telecom's bills (the move away from cash), while this is
 // the cash every biller took in over days, the figure a finance or fee-desk operator reconciles
 // against the billers' own books. Billing counts; this only shows.
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { addDays, businessDateOf, collectionsMaxDays, daysBetween } from '@gateway/contracts';
@@ -42,6 +42,7 @@ export function CollectionsScreen() {
 
   const money = (list: Money[]) => (list.length === 0 ? formatNumber(0) : list.map((m) => formatMoney(m)).join(' + '));
   const billerName = (id: string) => t.collections.biller[id] ?? id;
+  const serviceName = (code: string) => t.collections.service[code] ?? code;
   const draftProblem =
     !isDate(draft.from) || !isDate(draft.to) ? t.collections.needBoth : draft.from > draft.to ? t.collections.reversed : daysBetween(draft.from, draft.to) >= collectionsMaxDays ? t.collections.tooLong(collectionsMaxDays) : null;
 
@@ -93,13 +94,24 @@ export function CollectionsScreen() {
               </thead>
               <tbody>
                 {c.billers.map((b) => (
-                  <tr key={b.billerId} data-biller={b.billerId}>
-                    <th scope="row"><bdi>{billerName(b.billerId)}</bdi> <bdi className="channel-id">{b.billerId}</bdi></th>
-                    <td data-cell="issued">{formatNumber(b.billsIssued)}</td>
-                    <td>{money(b.amountIssued)}</td>
-                    <td data-cell="paid">{formatNumber(b.billsPaid)}</td>
-                    <td data-cell="collected">{money(b.amountCollected)}</td>
-                  </tr>
+                  <Fragment key={b.billerId}>
+                    <tr data-biller={b.billerId}>
+                      <th scope="row"><bdi>{billerName(b.billerId)}</bdi> <bdi className="channel-id">{b.billerId}</bdi></th>
+                      <td data-cell="issued">{formatNumber(b.billsIssued)}</td>
+                      <td>{money(b.amountIssued)}</td>
+                      <td data-cell="paid">{formatNumber(b.billsPaid)}</td>
+                      <td data-cell="collected">{money(b.amountCollected)}</td>
+                    </tr>
+                    {b.services.map((s) => (
+                      <tr key={s.serviceCode} data-biller={b.billerId} data-service={s.serviceCode} className="hint-inline">
+                        <th scope="row" style={{ paddingInlineStart: '1.5rem' }}><bdi>{serviceName(s.serviceCode)}</bdi></th>
+                        <td data-cell="issued">{formatNumber(s.billsIssued)}</td>
+                        <td>{money(s.amountIssued)}</td>
+                        <td data-cell="paid">{formatNumber(s.billsPaid)}</td>
+                        <td data-cell="collected">{money(s.amountCollected)}</td>
+                      </tr>
+                    ))}
+                  </Fragment>
                 ))}
               </tbody>
             </table>

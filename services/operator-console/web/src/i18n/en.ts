@@ -336,9 +336,10 @@ export const en = {
     billingDown: 'Billing is not answering; try again shortly.',
     rangeShown: (from: string, to: string, asOf: string) => `From ${from} to ${to} (Damascus days). As of ${asOf}.`,
     nothing: 'No bill was issued and no payment made for any biller on these days.',
-    caption: 'Issued: bills whose issue date is in the range. Paid: bills paid in full whose last payment was made in the range. Collected: what the payments made in the range (and not reversed) put on the bills.',
+    caption: 'Issued: bills whose issue date is in the range. Paid: bills paid in full whose last payment was made in the range. Collected: what the payments made in the range (and not reversed) put on the bills. A fee biller\'s orders are also shown by service under it.',
     col: { biller: 'Biller', issued: 'Bills issued', amountIssued: 'Amount issued', paid: 'Bills paid', collected: 'Collected' },
-    biller: { telecom: 'Syrian Telecom', 'civil-registry': 'Civil Registry', 'criminal-record': 'Criminal Records' } as Record<string, string>,
+    biller: { telecom: 'Syrian Telecom', 'civil-registry': 'Civil Registry' } as Record<string, string>,
+    service: { 'civil-documents': 'Civil-registry documents', 'criminal-record': 'Criminal-record extract' } as Record<string, string>,
   },
   evidenceNone: 'nothing on this side',
   reconciliation: {
