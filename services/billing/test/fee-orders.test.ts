@@ -12,7 +12,7 @@ import { loadFeeSchedules } from '../src/domain/fee-schedule.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import { runLateFees } from '../src/flows/run-late-fees.flow.ts';
 import { outboxEvents } from './support/bill-fixtures.ts';
-import { startHarness } from './support/import-harness.ts';
+import { aRow, startHarness } from './support/import-harness.ts';
 import type { Harness } from './support/import-harness.ts';
 import { settlementBatches } from './support/settlement-harness.ts';
 
@@ -185,6 +185,21 @@ describe('POST /v1/fee-orders', () => {
     expect(foreign.body.error.code).toBe('not_found');
   });
 
+  it('keeps an authority’s client out of the telecom’s routes: no bill import, no subscriber accounts', async () => {
+    now = new Date('2026-05-20T09:00:00Z');
+    const batch = { batchId: uniqueName('batch'), bills: [aRow()] };
+    const imported = await h.send('POST', '/v1/bill-batches', { client: 'civil-registry', body: batch });
+    expect(imported.status).toBe(403);
+    expect(await h.count('bill_batches')).toBe(0);
+    const accepted = await h.send('POST', '/v1/bill-batches', { as: 'biller', body: batch });
+    expect(accepted.status).toBe(202);
+    const accountNo = (batch.bills[0] as { accountNo: string }).accountNo;
+    expect((await h.send('GET', `/v1/accounts/${accountNo}`, { client: 'civil-registry' })).status).toBe(403);
+    expect((await h.send('GET', `/v1/accounts/${accountNo}/bills`, { client: 'civil-registry' })).status).toBe(403);
+    expect((await h.send('GET', '/v1/entities/ministry-of-health/statement?period=2026-01', { client: 'civil-registry' })).status).toBe(403);
+    expect((await h.send('GET', `/v1/accounts/${accountNo}`, { as: 'biller' })).status).toBe(200);
+  });
+
   it('answers bad input with 400 naming the field, and an unknown biller with 404 biller_not_found', async () => {
     const unknownService = await h.send('POST', '/v1/fee-orders', { as: 'portal', body: order({ serviceCode: 'passport' }) });
     expect(unknownService.status).toBe(400);
@@ -251,6 +266,15 @@ describe('GET /v1/fee-orders/{orderRef}', () => {
     await runLateFees({ pool: h.db.pool, policy: defaultLateFeePolicy, logger: testLogger('fee-orders'), clock: () => now, useLock: false }, '2026-09-01');
     expect(await h.count('late_fees l JOIN fee_orders o ON o.bill_id = l.bill_id')).toBe(0);
     expect((await outboxEvents(h.db.pool, 'bill.overdue')).filter((e) => e.key === orderRef)).toEqual([]);
+  });
+
+  it('leaves fee orders out of the telecom adoption figures (no billing cycle issued them)', async () => {
+    now = new Date('2026-05-20T09:00:00Z');
+    expect((await h.send<FeeOrderCreated>('POST', '/v1/fee-orders', { as: 'portal', body: order() })).status).toBe(201);
+    expect(await h.count('bills', "issue_date >= '2026-05-01' AND issue_date < '2026-06-01'")).toBeGreaterThan(0);
+    const adoption = await h.send<{ totals: { billsIssued: number } }>('GET', '/v1/adoption?cycle=2026-05', { as: 'operator' });
+    expect(adoption.status).toBe(200);
+    expect(adoption.body.totals.billsIssued).toBe(0);
   });
 
   it('is 404 for an order that does not exist', async () => {

@@ -1,11 +1,12 @@
 // GET /v1/accounts/{accountNo}/bills: the account's bills, each with its status and amount due now
 // (late fees included), newest period first; ?status= narrows to one status.
 import { ApiError, accountBillsQuerySchema, accountBillsResponseSchema, accountParamsSchema } from '@gateway/contracts';
-import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listAccountBills } from '../flows/list-account-bills.flow.ts';
 import { billView } from './bill-view.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { requireTelecomCaller } from './telecom-caller.ts';
 
 export function accountBillsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
@@ -23,7 +24,7 @@ export function accountBillsRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        requireClientKind(request, ['biller', 'operator']);
+        requireTelecomCaller(request, ['biller', 'operator']);
         const result = await listAccountBills(
           { db: deps.pool, policy: deps.policy, now: deps.now ?? (() => new Date()) },
           { accountNo: request.params.accountNo, status: request.query.status },

@@ -10,10 +10,11 @@ import {
   idempotencyHeadersSchema,
   idempotentReplayedHeaderName,
 } from '@gateway/contracts';
-import { errorResponses, hashRequest, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, hashRequest, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { importBillBatch } from '../flows/import-bill-batch.flow.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { requireTelecomCaller } from './telecom-caller.ts';
 
 // A cycle of 50,000 rows is some 25 MB of JSON; the limit leaves room for line items.
 export const billBatchBodyLimit = 100 * 1024 * 1024;
@@ -50,7 +51,7 @@ export function billBatchesRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const client = requireClientKind(request, ['biller']);
+        const client = requireTelecomCaller(request, ['biller']);
         // The exact bytes tell a retry from a key reused for another body (hashed by the signature
         // check while the body streamed: no copy of a 100 MB batch is kept for it).
         const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body));

@@ -1,12 +1,13 @@
 // GET /v1/entities/{entityId}/statement?period=YYYY-MM: a public entity's consolidated statement over
 // all its lines, for the bills whose billing period starts in that month.
 import { ApiError, entityParamsSchema, entityStatementResponseSchema } from '@gateway/contracts';
-import { errorResponses, requireClientKind, signatureHeadersSchema } from '@gateway/kit';
+import { errorResponses, signatureHeadersSchema } from '@gateway/kit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getEntityStatement } from '../flows/get-entity-statement.flow.ts';
 import { billView } from './bill-view.ts';
 import { billingStatementQuerySchema } from './edge-schemas.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { requireTelecomCaller } from './telecom-caller.ts';
 
 export function entityStatementRoute(deps: RouteDeps): FastifyPluginAsyncZod {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
@@ -27,7 +28,7 @@ export function entityStatementRoute(deps: RouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        requireClientKind(request, ['biller', 'operator']);
+        requireTelecomCaller(request, ['biller', 'operator']);
         const { entityId } = request.params;
         const { period } = request.query;
         const result = await getEntityStatement(

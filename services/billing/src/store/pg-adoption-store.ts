@@ -5,8 +5,9 @@ import type { Queryable } from '@gateway/kit';
 import { payableStatuses } from '../domain/bill-state.ts';
 import type { ChannelMoney, CycleRange, EntityBalance, FigureRow } from '../domain/adoption.ts';
 
-// The cycle's bills: issued in the month, not canceled or reversed by the biller.
-const inCycle = `b.issue_date >= $1::date AND b.issue_date < $2::date AND b.status NOT IN ('canceled', 'reversed')`;
+// The cycle's bills: issued in the month, not canceled or reversed by the biller. A government fee
+// order's bill (expires_at set) is no bill of a billing cycle: it would count as an e-bill issued.
+const inCycle = `b.issue_date >= $1::date AND b.issue_date < $2::date AND b.status NOT IN ('canceled', 'reversed') AND b.expires_at IS NULL`;
 
 // The payments still standing on the cycle's bills: applied money, no reversal row for the pair. An
 // anti-join by LEFT JOIN lets the planner hash the (few) reversal rows instead of probing the key

@@ -80,7 +80,7 @@ export type StoredFeeOrder = {
   payment: { receiptNo: string | null; paidAt: Date } | null;
 };
 
-type FeeOrderRow = {
+export type FeeOrderRow = {
   order_ref: string;
   biller_id: string;
   service_code: string;
@@ -97,7 +97,7 @@ type FeeOrderRow = {
 
 // The bill's status, and its latest payment not reversed since (a fee order's bill takes one payment,
 // in full: allowPartial is false).
-const feeOrderSelect = `
+export const feeOrderSelect = `
   SELECT o.order_ref, o.biller_id, o.service_code, o.quantity, o.amount::text AS amount, o.currency, o.created_at, o.expires_at,
          o.bill_id, b.status, p.receipt_no, p.occurred_at AS paid_at
   FROM fee_orders o
@@ -109,7 +109,7 @@ const feeOrderSelect = `
     ORDER BY bp.occurred_at DESC LIMIT 1
   ) p ON true`;
 
-function feeOrderFromRow(row: FeeOrderRow): StoredFeeOrder {
+export function feeOrderFromRow(row: FeeOrderRow): StoredFeeOrder {
   return {
     orderRef: row.order_ref,
     billerId: row.biller_id,
