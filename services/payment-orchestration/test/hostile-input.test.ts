@@ -48,6 +48,12 @@ describeHostileInput('payment orchestration', {
           ['paidAt in 2099', aPayment(snapshot, { paidAt: '2099-01-01T00:00:00Z' })],
           ['paidAt 8 days ago', aPayment(snapshot, { paidAt: new Date(Date.now() - 8 * 86_400_000).toISOString() })],
           ['paidAt not UTC', aPayment(snapshot, { paidAt: '2026-05-10T08:00:00+03:00' })],
+          // A public entity's one transfer (issue 16): entityId instead of accountNo, never both or neither;
+          // an entity with no bills here is 404 account_not_found and records nothing.
+          ['entityId with accountNo', aPayment(snapshot, { entityId: 'ent-moh', billIds: undefined, paidAt: new Date().toISOString() })],
+          ['neither accountNo nor entityId', aPayment(snapshot, { accountNo: undefined, billIds: undefined, paidAt: new Date().toISOString() })],
+          ['unknown entityId', aPayment(snapshot, { accountNo: undefined, entityId: 'ent-unknown', billIds: undefined, paidAt: new Date().toISOString() })],
+          ['entityId with inquiryRef', aPayment(snapshot, { accountNo: undefined, entityId: 'ent-moh', inquiryRef: 'inq-1', billIds: undefined, paidAt: new Date().toISOString() })],
         ],
         as: 'channel',
       },

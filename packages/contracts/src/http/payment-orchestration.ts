@@ -79,7 +79,11 @@ export type BillInquiryResponse = z.infer<typeof billInquiryResponseSchema>;
 export const paymentNotificationBodySchema = z.strictObject({
   channelTxnId: storableText().min(1).max(128),
   billerId: idSchema,
-  accountNo: accountNoSchema,
+  // Exactly one of accountNo and entityId (checked by the service, naming the field): entityId is a
+  // public entity's one transfer for all its lines (bank channels only), allocated to its open bills
+  // across the lines, oldest due date first.
+  accountNo: accountNoSchema.optional(),
+  entityId: idSchema.optional(),
   // Without billIds the amount goes to the oldest open bills first.
   billIds: z.array(idSchema).min(1).optional(),
   amount: moneyInputSchema,
@@ -88,12 +92,15 @@ export const paymentNotificationBodySchema = z.strictObject({
 });
 export type PaymentNotificationBody = z.infer<typeof paymentNotificationBodySchema>;
 
-export const allocationResponseSchema = z.object({ billId: idSchema, amount: moneySchema });
+// accountNo: the bill's line, on a public entity's payment only.
+export const allocationResponseSchema = z.object({ billId: idSchema, accountNo: accountNoSchema.optional(), amount: moneySchema });
 
 export const paymentNotificationResponseSchema = z.object({
   paymentId: idSchema,
   receiptNo: z.string().min(1).max(64),
   status: z.literal('completed'),
+  // A public entity's payment: the entity paid for (its allocations name their accountNo).
+  entityId: idSchema.optional(),
   allocations: z.array(allocationResponseSchema),
   amount: moneySchema,
   fee: moneySchema,
@@ -112,7 +119,9 @@ export const paymentStatusResponseSchema = z.object({
   status: z.enum(paymentStatuses),
   channelTxnId: z.string().min(1).max(128),
   billerId: idSchema,
+  // On a public entity's payment, the entityId (as entityId, and each allocation names its accountNo).
   accountNo: accountNoSchema,
+  entityId: idSchema.optional(),
   allocations: z.array(allocationResponseSchema),
   amount: moneySchema,
   fee: moneySchema,

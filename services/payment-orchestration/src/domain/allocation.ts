@@ -67,6 +67,8 @@ export type QuoteInput = {
   fee?: Money | undefined;
   /** The gateway's clock: a fee order past its expiresAt is refused (order_expired). */
   now: Date;
+  /** Which open bills come first when none are named: one account's oldest period, or (a public entity's lines) the earliest due date. */
+  order?: 'period' | 'dueDate' | undefined;
 };
 
 const refuse = (code: ErrorCode, message: string): Refusal => ({ kind: 'refused', code, message });
@@ -99,6 +101,13 @@ function oldestFirst(a: PayableBill, b: PayableBill): number {
   return a.billId < b.billId ? -1 : a.billId > b.billId ? 1 : 0;
 }
 
+// A public entity's lines are billed on cycles of their own, so across lines "oldest" is the bill
+// that fell due first (docs/api.md: oldest due date first).
+function earliestDueFirst(a: PayableBill, b: PayableBill): number {
+  if (a.dueDate !== b.dueDate) return a.dueDate < b.dueDate ? -1 : 1;
+  return oldestFirst(a, b);
+}
+
 /**
  * Decides where a payment goes and whether it may be taken at all. A refusal is a value carrying the
  * docs/api.md code: `bill_already_paid` when what was named is already covered, `no_amount_due` when the
@@ -124,7 +133,7 @@ export function quotePayment(input: QuoteInput): PaymentQuote | Refusal {
   } else {
     targets = [...input.bills];
   }
-  targets.sort(oldestFirst);
+  targets.sort(input.order === 'dueDate' ? earliestDueFirst : oldestFirst);
 
   const currencies = new Set(targets.map((b) => b.currency));
   if (targets.length > 0 && !currencies.has(amount.currency)) {

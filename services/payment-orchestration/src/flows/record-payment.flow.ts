@@ -26,7 +26,13 @@ export type RecordPaymentInput = {
   source: 'channel' | 'intent';
   intentId: string | null;
   billerId: string;
+  /** The account paid; on a public entity's payment, the entityId. */
   accountNo: string;
+  /**
+   * Set on a public entity's one transfer (issue 16): the amount goes to the entity's open bills of the
+   * biller across all its lines, earliest due date first, under the same guards as an account's payment.
+   */
+  entityId?: string | undefined;
   billIds?: string[] | undefined;
   amount: Money;
   /** Intents fix the fee at creation; otherwise it comes from the fee schedule. */
@@ -75,6 +81,8 @@ export function paymentContentHash(input: RecordPaymentInput): string {
     input.amount.currency,
     new Date(input.paidAt).toISOString(),
     input.inquiryRef ?? null,
+    // Only on an entity's payment, so an account's fingerprint stays what it always was.
+    ...(input.entityId === undefined ? [] : [{ entityId: input.entityId }]),
   ];
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
@@ -109,7 +117,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   // One channelTxnId names one payment: serialise the requests that carry it (whatever their
   // Idempotency-Key), so the second sees the first's row instead of failing on the unique index. The
   // account's bills are locked in the same round trip (pg-payment-store.ts, lockPaymentTargets).
-  const { prior, bills, heldBillIds } = await lockPaymentTargets(client, input);
+  const { prior, bills, heldBillIds, accountOf } = await lockPaymentTargets(client, input);
   if (prior !== null) {
     // The channel retried under a new key: the same content is the same payment (the scheme's rule:
     // answer a repeat with the original success); other content under that id is a real conflict.
@@ -133,7 +141,11 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     return { kind: 'completed', payment: view };
   }
 
-  if (bills.length === 0) return refused('account_not_found', `No bills are known for account ${input.accountNo} of ${input.billerId}.`);
+  if (bills.length === 0) {
+    return input.entityId === undefined
+      ? refused('account_not_found', `No bills are known for account ${input.accountNo} of ${input.billerId}.`)
+      : refused('account_not_found', `No bills are known for public entity ${input.entityId} of ${input.billerId}.`);
+  }
 
   let quoted: QuotedBill[] | undefined;
   let quotedAt: string | undefined;
@@ -148,7 +160,9 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
     quotedAt = inquiry.quotedAt.toISOString();
   }
 
-  const quote = quotePayment({ bills, billIds: input.billIds, amount: input.amount, quoted, feeSchedule: ctx.fees, fee: input.fee, now: ctx.now });
+  // An entity's lines are billed on cycles of their own: its bills are taken by due date (allocation.ts).
+  const order = input.entityId === undefined ? 'period' : 'dueDate';
+  const quote = quotePayment({ bills, billIds: input.billIds, amount: input.amount, quoted, feeSchedule: ctx.fees, fee: input.fee, now: ctx.now, order });
   if (quote.kind === 'refused') return refused(quote.code, quote.message);
 
   const paymentId = `pay_${uuidv7()}`;
@@ -171,6 +185,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
       intentId: input.intentId,
       billerId: input.billerId,
       accountNo: input.accountNo,
+      entityId: input.entityId ?? null,
       amount: input.amount.amount,
       fee: quote.fee.amount,
       currency: quote.currency,
@@ -201,8 +216,10 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
   // an absent field is the contract's "none", and keeps every other event as it was. The quote goes
   // with it: our copy of the bill may not have seen a late fee billing applied after the inquiry
   // (then nothing is waived here), and billing, which has, settles against what was quoted.
+  // An entity's allocations span its lines: each names its own (accountOf is empty otherwise).
   const allocations = quote.allocations.map((a) => {
-    const line = { billId: a.billId, externalBillId: a.externalBillId, amount: money(a.amount, quote.currency) };
+    const accountNo = accountOf.get(a.billId);
+    const line = { billId: a.billId, ...(accountNo === undefined ? {} : { accountNo }), externalBillId: a.externalBillId, amount: money(a.amount, quote.currency) };
     const waived = a.waived > 0 ? { ...line, waivedLateFee: money(a.waived, quote.currency) } : line;
     return a.quotedDue !== undefined && quotedAt !== undefined ? { ...waived, quote: { amountDue: money(a.quotedDue, quote.currency), quotedAt } } : waived;
   });
@@ -223,6 +240,7 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
         channelTxnId: input.channelTxnId,
         billerId: input.billerId,
         accountNo: input.accountNo,
+        ...(input.entityId === undefined ? {} : { entityId: input.entityId }),
         amount: input.amount,
         fee: quote.fee,
         allocations,
@@ -244,7 +262,8 @@ export async function recordPayment(client: PoolClient, input: RecordPaymentInpu
       channelTxnId: input.channelTxnId,
       billerId: input.billerId,
       accountNo: input.accountNo,
-      allocations: allocations.map((a) => ({ billId: a.billId, amount: a.amount })),
+      ...(input.entityId === undefined ? {} : { entityId: input.entityId }),
+      allocations: allocations.map((a) => (a.accountNo === undefined ? { billId: a.billId, amount: a.amount } : { billId: a.billId, accountNo: a.accountNo, amount: a.amount })),
       amount: input.amount,
       fee: quote.fee,
       paidAt,

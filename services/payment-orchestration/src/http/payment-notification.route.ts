@@ -10,6 +10,7 @@
 // the reversal: the answer for a known channelTxnId is always the payment's real status (a replay under
 // the FIRST key stays that key's stored first answer, as every idempotent replay does).
 import {
+  ApiError,
   errorBody,
   httpStatusOf,
   idempotencyHeadersSchema,
@@ -35,7 +36,8 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
             'Requires Idempotency-Key. Same key and body: the first response replayed byte for byte with Idempotent-Replayed: true. ' +
             'Same key, other body: 422 idempotency_key_reused; while the first is running: 409 idempotency_key_in_use. ' +
             'The same channelTxnId under another key: the original payment (same content) or 409 duplicate_payment (other content); ' +
-            '409 payment_reversed (details: paymentId, reversalId, reversedAt) once that payment was reversed.',
+            '409 payment_reversed (details: paymentId, reversalId, reversedAt) once that payment was reversed. ' +
+            'With entityId instead of accountNo (bank channels only, else 403 forbidden): a public entity\'s one transfer, allocated to its open bills across all its lines, earliest due date first; each allocation names its accountNo.',
           headers: signatureHeadersSchema.extend(idempotencyHeadersSchema.shape),
           body: paymentNotificationBodyWithin(deps),
           response: { 201: paymentNotificationResponseSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
@@ -43,8 +45,14 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
       },
       async (request, reply) => {
         const client = requireChannelClient(request);
-        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body));
         const body = request.body;
+        // A public entity pays its lines by bank transfer from its treasury account: no wallet
+        // customer pays for a ministry (docs/api.md, POST /v1/payments with entityId).
+        const channel = deps.config.catalogues.channels.channels.find((c) => c.channelId === client.channelId);
+        if (body.entityId !== undefined && channel?.kind !== 'bank') {
+          throw new ApiError('forbidden', `A public entity's payment (entityId) is taken from bank channels only; ${client.channelId} is not a bank.`);
+        }
+        const requestHash = request.requestHash ?? hashRequest(request.method, request.url, JSON.stringify(request.body));
         const now = deps.now?.() ?? new Date();
         const response = await idempotent(
           { pool: deps.pool, clientId: client.clientId, key: request.headers['idempotency-key'], requestHash },
@@ -58,7 +66,10 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
                 source: 'channel',
                 intentId: null,
                 billerId: body.billerId,
-                accountNo: body.accountNo,
+                // The body has exactly one of the two (payment-notification-body.ts); an entity's
+                // payment is recorded under its entityId.
+                accountNo: body.accountNo ?? body.entityId ?? '',
+                entityId: body.entityId,
                 billIds: body.billIds,
                 amount: body.amount,
                 paidAt: body.paidAt,
@@ -77,7 +88,15 @@ export function paymentNotificationRoute(deps: RouteDeps): FastifyPluginAsyncZod
             const p = outcome.payment;
             return {
               status: 201,
-              body: { paymentId: p.paymentId, receiptNo: p.receiptNo, status: 'completed', allocations: p.allocations, amount: p.amount, fee: p.fee },
+              body: {
+                paymentId: p.paymentId,
+                receiptNo: p.receiptNo,
+                status: 'completed',
+                ...(p.entityId === undefined ? {} : { entityId: p.entityId }),
+                allocations: p.allocations,
+                amount: p.amount,
+                fee: p.fee,
+              },
             };
           },
         );

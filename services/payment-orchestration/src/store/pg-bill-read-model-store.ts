@@ -28,10 +28,10 @@ export async function upsertBills(client: Queryable, bills: readonly BillRow[]):
   const result = await client.query(
     `INSERT INTO payable_bills (bill_id, external_bill_id, biller_id, account_no, holder_name, holder_class, holder_msisdn, status,
        period_from, period_to, issue_date, due_date, amount, late_fee, paid_amount, currency, allow_partial, min_amount, max_amount,
-       essential, revision, closed_externally, expires_at, updated_at)
+       essential, revision, closed_externally, expires_at, holder_entity_id, updated_at)
      SELECT u.*, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
        $9::date[], $10::date[], $11::date[], $12::date[], $13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::boolean[],
-       $18::bigint[], $19::bigint[], $20::boolean[], $21::int[], $22::boolean[], $23::timestamptz[]) AS u
+       $18::bigint[], $19::bigint[], $20::boolean[], $21::int[], $22::boolean[], $23::timestamptz[], $24::text[]) AS u
      ON CONFLICT (bill_id) DO UPDATE SET
        external_bill_id = EXCLUDED.external_bill_id, biller_id = EXCLUDED.biller_id, account_no = EXCLUDED.account_no,
        holder_name = EXCLUDED.holder_name, holder_class = EXCLUDED.holder_class, holder_msisdn = EXCLUDED.holder_msisdn,
@@ -39,7 +39,8 @@ export async function upsertBills(client: Queryable, bills: readonly BillRow[]):
        issue_date = EXCLUDED.issue_date, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount, late_fee = EXCLUDED.late_fee,
        paid_amount = EXCLUDED.paid_amount, currency = EXCLUDED.currency, allow_partial = EXCLUDED.allow_partial,
        min_amount = EXCLUDED.min_amount, max_amount = EXCLUDED.max_amount, essential = EXCLUDED.essential,
-       revision = EXCLUDED.revision, closed_externally = EXCLUDED.closed_externally, expires_at = EXCLUDED.expires_at, updated_at = now()
+       revision = EXCLUDED.revision, closed_externally = EXCLUDED.closed_externally, expires_at = EXCLUDED.expires_at,
+       holder_entity_id = EXCLUDED.holder_entity_id, updated_at = now()
      WHERE payable_bills.revision < EXCLUDED.revision`,
     [
       column((b) => b.snapshot.billId),
@@ -66,6 +67,8 @@ export async function upsertBills(client: Queryable, bills: readonly BillRow[]):
       column((b) => b.closedExternally),
       // A fee order's expiry (issue 16); telecom bills carry none.
       column((b) => b.snapshot.expiresAt ?? null),
+      // The public entity the line belongs to: its one transfer pays all its lines (issue 16).
+      column((b) => b.snapshot.holder.entityId),
     ],
   );
   return result.rowCount ?? 0;

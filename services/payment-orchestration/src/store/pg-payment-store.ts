@@ -59,6 +59,30 @@ const heldStatement: ServerStatement = {
         WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND account_no = $2)`,
 };
 
+// A public entity's one transfer (issue 16): the same three reads over the entity's bills of the biller,
+// across all its lines (the snapshot's holder.entityId), each bill with its line.
+const lockEntityBillsStatement: ServerStatement = {
+  name: 'orchestration_lock_entity_bills',
+  parameterTypes: ['text', 'text'],
+  sql: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
+               closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date,
+               to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at, account_no
+        FROM payable_bills WHERE biller_id = $1 AND holder_entity_id = $2 ORDER BY bill_id FOR UPDATE`,
+};
+const allocatedToEntityStatement: ServerStatement = {
+  name: 'orchestration_allocated_to_entity',
+  parameterTypes: ['text', 'text'],
+  sql: `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
+        WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND holder_entity_id = $2) AND reversed_at IS NULL
+        GROUP BY bill_id`,
+};
+const heldEntityStatement: ServerStatement = {
+  name: 'orchestration_held_entity_bills',
+  parameterTypes: ['text', 'text'],
+  sql: `SELECT DISTINCT bill_id FROM intent_bills
+        WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND holder_entity_id = $2)`,
+};
+
 /**
  * The bills of one account, each row locked FOR UPDATE in bill_id order: two payments touching the
  * same bill (from any channel) queue here, and the second sees the first's allocations. Always
@@ -91,6 +115,8 @@ export type PaymentTargets = {
   bills: PayableBill[];
   /** Which of them an intent holds. */
   heldBillIds: ReadonlySet<string>;
+  /** Each bill's line (accountNo), for a public entity's bills only (they span several). */
+  accountOf: ReadonlyMap<string, string>;
 };
 
 /**
@@ -108,24 +134,29 @@ export type PaymentTargets = {
  */
 export async function lockPaymentTargets(
   client: PoolClient,
-  p: { channelId: string; channelTxnId: string; billerId: string; accountNo: string },
+  p: { channelId: string; channelTxnId: string; billerId: string; accountNo: string; entityId?: string | null | undefined },
 ): Promise<PaymentTargets> {
-  const account = [p.billerId, p.accountNo];
+  // A public entity's payment locks all the entity's bills of the biller, in the same bill_id order.
+  const entityId = p.entityId ?? null;
+  const entity = entityId !== null;
+  const target = [p.billerId, entityId ?? p.accountNo];
   const [, found, locked, summed, held] = await statements(
     client,
     [
       await executeStatement(client, lockChannelTxnStatement, [`txn:${p.channelId}:${p.channelTxnId}`]),
       await executeStatement(client, paymentOfChannelTxnStatement, [p.channelId, p.channelTxnId]),
-      await executeStatement(client, lockBillsStatement, account),
-      await executeStatement(client, allocatedStatement, account),
-      await executeStatement(client, heldStatement, account),
+      await executeStatement(client, entity ? lockEntityBillsStatement : lockBillsStatement, target),
+      await executeStatement(client, entity ? allocatedToEntityStatement : allocatedStatement, target),
+      await executeStatement(client, entity ? heldEntityStatement : heldStatement, target),
     ].join(';'),
   );
   const row = (found?.rows ?? [])[0] as { payment_id: string; request_hash: string } | undefined;
+  const lines = entity ? ((locked?.rows ?? []) as { bill_id: string; account_no: string }[]) : [];
   return {
     prior: row === undefined ? null : { paymentId: row.payment_id, requestHash: row.request_hash },
     bills: accountBills(locked, summed),
     heldBillIds: new Set(((held?.rows ?? []) as { bill_id: string }[]).map((r) => r.bill_id)),
+    accountOf: new Map(lines.map((r) => [r.bill_id, r.account_no])),
   };
 }
 
@@ -149,6 +180,8 @@ export type NewPayment = {
   intentId: string | null;
   billerId: string;
   accountNo: string;
+  /** A public entity's payment for all its lines (then accountNo is the entityId too); null otherwise. */
+  entityId: string | null;
   amount: number;
   fee: number;
   currency: string;
@@ -168,8 +201,8 @@ const insertPaymentSql = `
     SELECT $2 || lpad(n::text, greatest(6, length(n::text)), '0') AS receipt_no FROM (SELECT nextval('receipt_no_seq') AS n) seq
   ), payment AS (
     INSERT INTO payments (payment_id, receipt_no, client_id, channel_id, channel_txn_id, source, intent_id, biller_id,
-      account_no, amount, fee, currency, paid_at, business_date, status, inquiry_ref, payer_msisdn, request_hash, correlation_id)
-    VALUES ($1, (SELECT receipt_no FROM receipt), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'completed', $15, $16, $17, $18)
+      account_no, amount, fee, currency, paid_at, business_date, status, inquiry_ref, payer_msisdn, request_hash, correlation_id, entity_id)
+    VALUES ($1, (SELECT receipt_no FROM receipt), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'completed', $15, $16, $17, $18, $26)
     RETURNING receipt_no
   ), allocations AS (
     INSERT INTO payment_allocations (payment_id, bill_id, external_bill_id, amount, waived, currency)
@@ -213,6 +246,7 @@ export async function insertPayment(client: Queryable, p: NewPayment, allocation
       ledger.map((l) => l.account),
       ledger.map((l) => l.amount),
       ledger.map((l) => l.currency),
+      p.entityId,
     ],
   });
   const receiptNo = rows[0]?.receipt_no;
@@ -260,7 +294,8 @@ type PaymentRow = Pick<
   | 'paid_at'
   | 'business_date'
 > & {
-  allocations: { billId: string; amount: number }[];
+  entity_id: string | null;
+  allocations: { billId: string; accountNo?: string; amount: number }[];
   reversal_id: string | null;
   reversal_reason: string | null;
   reversed_at: Date | null;
@@ -269,8 +304,12 @@ type PaymentRow = Pick<
 const paymentViewSql = `
   SELECT p.payment_id, p.receipt_no, p.status, p.client_id, p.channel_id, p.channel_txn_id, p.biller_id, p.account_no,
          p.amount, p.fee, p.currency, p.paid_at, to_char(p.business_date, 'YYYY-MM-DD') AS business_date,
-         (SELECT json_agg(json_build_object('billId', a.bill_id, 'amount', a.amount) ORDER BY a.bill_id)
-            FROM payment_allocations a WHERE a.payment_id = p.payment_id) AS allocations,
+         p.entity_id,
+         -- A public entity's payment names each allocation's line (its bills span several).
+         (SELECT json_agg(CASE WHEN p.entity_id IS NULL THEN json_build_object('billId', a.bill_id, 'amount', a.amount)
+                               ELSE json_build_object('billId', a.bill_id, 'accountNo', b.account_no, 'amount', a.amount) END
+                          ORDER BY a.bill_id)
+            FROM payment_allocations a LEFT JOIN payable_bills b ON b.bill_id = a.bill_id WHERE a.payment_id = p.payment_id) AS allocations,
          r.reversal_id, r.reason AS reversal_reason, r.reversed_at
   FROM payments p LEFT JOIN reversals r ON r.payment_id = p.payment_id`;
 
@@ -283,12 +322,15 @@ function toView(row: PaymentRow): PaymentView {
     channelTxnId: row.channel_txn_id,
     billerId: row.biller_id,
     accountNo: row.account_no,
-    allocations: (row.allocations ?? []).map((a) => ({ billId: a.billId, amount: money(a.amount, currency) })),
+    allocations: (row.allocations ?? []).map((a) =>
+      a.accountNo === undefined ? { billId: a.billId, amount: money(a.amount, currency) } : { billId: a.billId, accountNo: a.accountNo, amount: money(a.amount, currency) },
+    ),
     amount: money(BigInt(row.amount), currency),
     fee: money(BigInt(row.fee), currency),
     paidAt: row.paid_at.toISOString(),
     businessDate: row.business_date,
   };
+  if (row.entity_id !== null) view.entityId = row.entity_id;
   if (row.reversal_id !== null && row.reversed_at !== null) {
     view.reversal = { reversalId: row.reversal_id, reason: row.reversal_reason ?? '', reversedAt: row.reversed_at.toISOString() };
   }

@@ -6,6 +6,9 @@ import { accountNoSchema, businessDateSchema, idSchema, msisdnSchema, timestampS
 
 export const allocationSchema = z.object({
   billId: idSchema,
+  // The line (account) of the bill, set on a public entity's payment (entityId), whose allocations
+  // span the entity's lines. Absent on an account's payment: every bill is of its accountNo.
+  accountNo: accountNoSchema.optional(),
   // Carried so the telecom's billing system can match without knowing our bill ids.
   externalBillId: z.string().min(1).max(128),
   amount: moneySchema,
@@ -43,7 +46,11 @@ const paymentShape = {
   channelId: idSchema,
   channelTxnId: z.string().min(1).max(128),
   billerId: idSchema,
+  // The account paid; on a public entity's one transfer for all its lines, the entityId (each
+  // allocation then names its own accountNo).
   accountNo: accountNoSchema,
+  // Set when a public entity paid its open bills across its lines in one transfer (issue 16).
+  entityId: idSchema.nullable().optional(),
   // Money applied to bills; the allocations sum to it. The fee is on top and is not the biller's.
   amount: moneySchema,
   fee: moneySchema,
