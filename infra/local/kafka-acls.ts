@@ -60,7 +60,17 @@ const consoleAccess: ObserverKafkaAccess = {
   describesTopics: topicNames.flatMap((name) => [name, dlqTopicFor(name)]),
   describesGroupPrefixes: Object.values(operatorConsole.serviceGroupPrefixes),
 };
-const principals = [...accesses.map((a) => a.principal), consoleAccess.principal];
+// The issuing authorities of government fees (issue 16) are outside consumers: each reads billing.bills
+// (bill.settled of its fee orders, filtered on billerId; see the AsyncAPI document) in consumer groups
+// of its own prefix, and may write and describe nothing else. Named by billerId.
+const authorityAccesses: ObserverKafkaAccess[] = ['civil-registry'].map((billerId) => ({
+  principal: billerId,
+  reads: ['billing.bills'],
+  groupPrefix: `${billerId}.`,
+  describesTopics: [],
+  describesGroupPrefixes: [],
+}));
+const principals = [...accesses.map((a) => a.principal), consoleAccess.principal, ...authorityAccesses.map((a) => a.principal)];
 
 /** `billing.bills=24,payments.payments=24` → counts by topic; a name outside the catalogue is an error. */
 function partitionOverrides(text: string): Map<TopicName, number> {
@@ -92,7 +102,7 @@ if (command === 'principals') {
   });
   const { created, deleted } = await syncAcls(
     kafka,
-    [...accesses.flatMap((a) => aclsFor(a)), ...observerAclsFor(consoleAccess)],
+    [...accesses.flatMap((a) => aclsFor(a)), ...observerAclsFor(consoleAccess), ...authorityAccesses.flatMap((a) => observerAclsFor(a))],
     principals,
   );
   // Every topic of the catalogue (and its dead-letter twin) exists before any service starts: a

@@ -71,7 +71,10 @@ export const eventCatalog = {
     topic: 'billing.bills',
     payload: bill.billSettledV1,
     keyedBy: 'accountNo',
-    description: 'A bill is fully paid; the telecom billing system restores a suspended line on it.',
+    description:
+      'A bill is fully paid; the telecom billing system restores a suspended line on it. A government fee order is paid when its bill ' +
+      'is settled: the issuing authority (e.g. civil-registry) consumes this event for its own billerId (filtered on payload.billerId; ' +
+      'payload.accountNo is the orderRef) to issue the document, reading billing.bills as its own Kafka principal in consumer groups of its prefix.',
     example: ex.billSettledExample,
   }),
   'bill.reopened': defineEvent({

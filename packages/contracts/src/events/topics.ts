@@ -5,7 +5,9 @@ export const topics = {
     name: 'billing.bills',
     partitions: 6,
     owner: 'billing',
-    description: 'Lifecycle of e-bills (bill.*), keyed by account number so events of one account stay in order.',
+    description:
+      'Lifecycle of e-bills (bill.*), keyed by account number so events of one account stay in order. Also read by the issuing ' +
+      'authorities of government fees, each for its own billerId (bill.settled of its fee orders).',
   },
   'payments.payments': {
     name: 'payments.payments',
