@@ -7,7 +7,7 @@
 // entity-payment-across-services.test.ts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { BillSnapshot, ErrorBody, PaymentNotificationResponse, PaymentStatusResponse } from '@gateway/contracts';
+import type { BillSnapshot, ErrorBody, PaymentNotificationResponse, PaymentStatusResponse, ReversalResponse } from '@gateway/contracts';
 import { aLandline, startHarness, syp } from './support/harness.ts';
 import type { Harness } from './support/harness.ts';
 
@@ -164,6 +164,24 @@ describe('POST /v1/payments with entityId', () => {
     const stranger = await h.issueBill();
     const foreign = await h.send<ErrorBody>('POST', '/v1/payments', { body: anEntityPayment(entityId, stranger.amountDue.amount, { billIds: [stranger.billId] }) });
     expect([foreign.status, foreign.body.error.code]).toEqual([404, 'not_found']);
+  });
+
+  it('reverses an entity payment as one: every line it paid is open again, and payment.reversed names the entity', async () => {
+    const { entityId, bills } = await anEntity(3);
+    const body = anEntityPayment(entityId, total(bills));
+    const paid = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body });
+    expect(paid.status).toBe(201);
+    const reversed = await h.send<ReversalResponse>('POST', `/v1/payments/${paid.body.paymentId}/reversals`, { body: { reason: 'treasury error' } });
+    expect([reversed.status, reversed.body.status]).toEqual([201, 'completed']);
+    const { rows } = await h.db.pool.query<{ payload: { payload: { accountNo: string; allocations: { billId: string }[] } } }>(
+      `SELECT payload FROM outbox WHERE payload->>'type' = 'payment.reversed' AND payload->'payload'->>'paymentId' = $1`,
+      [paid.body.paymentId],
+    );
+    expect(rows.map((r) => [r.payload.payload.accountNo, r.payload.payload.allocations.length])).toEqual([[entityId, 3]]);
+    // The money is back: the same amount can be paid again, under a new channel transaction.
+    const again = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body: anEntityPayment(entityId, total(bills)) });
+    expect(again.status).toBe(201);
+    expect(again.body.allocations.map((a) => a.billId)).toEqual(bills.map((b) => b.billId));
   });
 
   it('refuses a partial amount when the bill reached takes none', async () => {
