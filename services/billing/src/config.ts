@@ -32,7 +32,9 @@ export const configSchema = commonConfigSchema.extend({
   // Government fee billers' fees by service and effective day (issue 16), and how long a fee order
   // waits for its payment when its fee names no orderTtlDays of its own.
   FEE_SCHEDULES_FILE: envFilePath().default(defaultFeeSchedulesFile),
-  FEE_ORDER_TTL: envDurationMs().default(7 * 86_400_000),
+  FEE_ORDER_TTL: envDurationMs()
+    .refine((ms) => ms >= 60_000 && ms <= 90 * 86_400_000, { error: 'must be from 1m to 90d' })
+    .default(7 * 86_400_000),
 });
 
 export type BillingConfig = ReturnType<typeof readConfig>;

@@ -7,8 +7,8 @@ import { billIssuedV1, money } from '@gateway/contracts';
 import type { FeeOrderCreated, FeeOrderView, FeeScheduleResponse } from '@gateway/contracts';
 import { anEvent, testLogger, uniqueName } from '@gateway/testkit';
 import { v7 as uuidv7 } from 'uuid';
-import { defaultFeeSchedulesFile, readFeeSchedulesFile } from '../src/config.ts';
-import { loadFeeSchedules } from '../src/domain/fee-schedule.ts';
+import { configSchema, defaultFeeSchedulesFile, readFeeSchedulesFile } from '../src/config.ts';
+import { FeeScheduleError, loadFeeSchedules } from '../src/domain/fee-schedule.ts';
 import { defaultLateFeePolicy } from '../src/domain/late-fee-policy.ts';
 import { runLateFees } from '../src/flows/run-late-fees.flow.ts';
 import { outboxEvents } from './support/bill-fixtures.ts';
@@ -96,6 +96,19 @@ describe('GET /v1/fee-schedule', () => {
       for (const serviceCode of services.keys()) expect(biller?.services.find((s) => s.serviceId === serviceCode)?.essential).toBe(false);
     }
     expect(shipped.size).toBeGreaterThan(0);
+  });
+});
+
+describe('fee schedule configuration', () => {
+  it('refuses at start a schedule that cannot price an order, naming the problem, and a FEE_ORDER_TTL out of range', () => {
+    const bad = (fees: unknown[]) => () => loadFeeSchedules({ billers: [{ billerId: 'civil-registry', services: [{ serviceCode: 'criminal-record', fees }] }] }, day);
+    expect(bad([])).toThrow(FeeScheduleError);
+    expect(bad([{ effectiveFrom: '2026-01-01', amount: syp(0) }])).toThrow(/a fee must be more than zero/);
+    expect(bad([{ effectiveFrom: '2026-01-01', amount: syp(1) }, { effectiveFrom: '2026-01-01', amount: syp(2) }])).toThrow(/same day/);
+    expect(bad([{ effectiveFrom: '2026-02-30', amount: syp(1) }])).toThrow(/effectiveFrom/);
+    expect(bad([{ effectiveFrom: '2026-01-01', amount: { amount: 1.5, currency: 'SYP' } }])).toThrow(FeeScheduleError);
+    expect(configSchema.shape.FEE_ORDER_TTL.safeParse('0').success).toBe(false);
+    expect(configSchema.shape.FEE_ORDER_TTL.safeParse('3d').data).toBe(3 * day);
   });
 });
 
