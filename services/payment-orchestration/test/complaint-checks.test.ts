@@ -4,17 +4,15 @@
 // over real HTTP, the adapter's operator API served for real (its live status inquiry), and
 // notification's pipeline (its harness: Kafka in, SMPP to the SMSC simulator, delivery receipts back)
 // with its operator API served for real. Both are asked as one operator client of this run.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BillSnapshot, ComplaintCreated, ComplaintView, IntentResponse, PaymentNotificationResponse, QueuedComplaint } from '@gateway/contracts';
 import { topics as catalogueTopics } from '@gateway/contracts';
 import { ensureTopics } from '@gateway/kit';
-import type { ClientsFile, EventConsumer, HttpServer } from '@gateway/kit';
+import type { EventConsumer, HttpServer } from '@gateway/kit';
 import { testInfra, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { buildApp as buildAdapterApp } from '../../bank-adapter/src/app.ts';
-import { createChannelSwitchStore } from '../../bank-adapter/src/store/redis-channel-switch-store.ts';
 import { payers } from '../../bank-adapter/test/support/adapter-harness.ts';
 import { buildApp as buildNotificationApp } from '../../notification/src/app.ts';
 import { startHarness as startNotificationHarness } from '../../notification/test/support/notification-harness.ts';
@@ -24,11 +22,11 @@ import { createComplaintChecksConsumer } from '../src/events/complaint-checks.co
 import { checkFiledComplaint } from '../src/flows/check-complaint.flow.ts';
 import type { ComplaintCheckDeps } from '../src/flows/check-complaint.flow.ts';
 import { acrossServices, bankIntentLeftUnknown } from './support/across-services.ts';
+import { runOperatorClient, serveAdapterOperatorApi } from './support/adapter-operator-api.ts';
 import { aBillIssued, billFeeder } from './support/harness.ts';
 
 const both = acrossServices();
-const run = randomUUID().slice(0, 8);
-const checker = { clientId: `checker-${run}`, keyId: `checker-${run}`, secret: randomBytes(32).toString('base64') };
+const checker = runOperatorClient('checker');
 let sms: NotificationHarness;
 let adapterApp: HttpServer;
 let notificationApp: HttpServer;
@@ -38,26 +36,17 @@ let deps: ComplaintCheckDeps;
 const consumerMetrics = new Registry();
 
 beforeAll(async () => {
-  const { h, adapter } = both;
+  const { h } = both;
   redis = new Redis(testInfra().redisUrl);
   const logger = testLogger('complaint-checks');
-  const clients: ClientsFile = [{ clientId: checker.clientId, kind: 'operator', keys: [{ keyId: checker.keyId, secret: checker.secret }] }];
-  adapterApp = buildAdapterApp({
-    logger,
-    auth: { clients, redis, logger },
-    readiness: [],
-    registry: new Registry(),
-    pool: adapter.db.pool,
-    gateway: adapter.adapter.gateway,
-    switches: createChannelSwitchStore(redis, `${run}:`),
-    resultsTopic: adapter.topics.results,
-  });
+  const served = await serveAdapterOperatorApi(both, { operator: checker, redis, logger });
+  adapterApp = served.app;
   sms = await startNotificationHarness({ receiptDelayMs: 100 });
-  notificationApp = buildNotificationApp({ logger, auth: { clients, redis, logger }, readiness: [], registry: new Registry(), pool: sms.db.pool });
+  notificationApp = buildNotificationApp({ logger, auth: { clients: checker.clients, redis, logger }, readiness: [], registry: new Registry(), pool: sms.db.pool });
   deps = {
     pool: h.db.pool,
     evidence: createComplaintEvidenceClient({
-      bankAdapterUrl: await adapterApp.listen({ host: '127.0.0.1', port: 0 }),
+      bankAdapterUrl: served.baseUrl,
       notificationUrl: await notificationApp.listen({ host: '127.0.0.1', port: 0 }),
       keyId: checker.keyId,
       secret: checker.secret,

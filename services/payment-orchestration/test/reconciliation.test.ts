@@ -2,47 +2,36 @@
 // harnesses), the channel simulators over real HTTP, and the adapter's operator API served for real
 // so orchestration reads each announced settlement file from it, signed as its own operator client.
 // The bank's file is made to differ from what it did with the simulator's settlement faults.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { BillSnapshot, EventOf, IntentResponse } from '@gateway/contracts';
-import type { ClientsFile, EventConsumer, HttpServer } from '@gateway/kit';
+import type { EventConsumer, HttpServer } from '@gateway/kit';
 import { testInfra, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
 import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
-import { buildApp as buildAdapterApp } from '../../bank-adapter/src/app.ts';
 import { fetchSettlementFile } from '../../bank-adapter/src/flows/fetch-settlement-file.flow.ts';
-import { createChannelSwitchStore } from '../../bank-adapter/src/store/redis-channel-switch-store.ts';
 import { payers } from '../../bank-adapter/test/support/adapter-harness.ts';
 import { createSettlementFileClient } from '../src/clients/settlement-file.client.ts';
 import { createSettlementFilesConsumer } from '../src/events/settlement-files.consumer.ts';
 import { reconcileSettlementFile } from '../src/flows/reconcile-settlement-file.flow.ts';
 import { ledgerLines } from '../src/store/pg-reconciliation-store.ts';
 import { acrossServices, bankIntentLeftUnknown } from './support/across-services.ts';
+import { runOperatorClient, serveAdapterOperatorApi } from './support/adapter-operator-api.ts';
 
 const both = acrossServices();
 const run = randomUUID().slice(0, 8);
-const reconciler = { clientId: `recon-${run}`, keyId: `recon-${run}`, secret: randomBytes(32).toString('base64') };
+const reconciler = runOperatorClient('recon');
 let adapterApp: HttpServer;
 let redis: Redis;
 let consumer: EventConsumer;
 let settlementFiles: ReturnType<typeof createSettlementFileClient>;
 
 beforeAll(async () => {
-  const { h, adapter } = both;
+  const { h } = both;
   redis = new Redis(testInfra().redisUrl);
   const logger = testLogger('reconciliation');
-  const clients: ClientsFile = [{ clientId: reconciler.clientId, kind: 'operator', keys: [{ keyId: reconciler.keyId, secret: reconciler.secret }] }];
-  adapterApp = buildAdapterApp({
-    logger,
-    auth: { clients, redis, logger },
-    readiness: [],
-    registry: new Registry(),
-    pool: adapter.db.pool,
-    gateway: adapter.adapter.gateway,
-    switches: createChannelSwitchStore(redis, `${run}:`),
-    resultsTopic: adapter.topics.results,
-  });
-  const baseUrl = await adapterApp.listen({ host: '127.0.0.1', port: 0 });
+  const served = await serveAdapterOperatorApi(both, { operator: reconciler, redis, logger });
+  adapterApp = served.app;
+  const baseUrl = served.baseUrl;
   settlementFiles = createSettlementFileClient({ baseUrl, keyId: reconciler.keyId, secret: reconciler.secret, timeoutMs: 5_000 });
   consumer = createSettlementFilesConsumer({
     pool: h.db.pool,
