@@ -173,11 +173,11 @@ describe('POST /v1/payments with entityId', () => {
     expect(paid.status).toBe(201);
     const reversed = await h.send<ReversalResponse>('POST', `/v1/payments/${paid.body.paymentId}/reversals`, { body: { reason: 'treasury error' } });
     expect([reversed.status, reversed.body.status]).toEqual([201, 'completed']);
-    const { rows } = await h.db.pool.query<{ payload: { payload: { accountNo: string; allocations: { billId: string }[] } } }>(
+    const { rows } = await h.db.pool.query<{ payload: { payload: { accountNo: string; entityId?: string; allocations: { billId: string }[] } } }>(
       `SELECT payload FROM outbox WHERE payload->>'type' = 'payment.reversed' AND payload->'payload'->>'paymentId' = $1`,
       [paid.body.paymentId],
     );
-    expect(rows.map((r) => [r.payload.payload.accountNo, r.payload.payload.allocations.length])).toEqual([[entityId, 3]]);
+    expect(rows.map((r) => [r.payload.payload.accountNo, r.payload.payload.entityId, r.payload.payload.allocations.length])).toEqual([[entityId, entityId, 3]]);
     // The money is back: the same amount can be paid again, under a new channel transaction.
     const again = await h.send<PaymentNotificationResponse>('POST', '/v1/payments', { body: anEntityPayment(entityId, total(bills)) });
     expect(again.status).toBe(201);

@@ -91,6 +91,8 @@ export async function reversePayment(client: PoolClient, input: ReversePaymentIn
         channelTxnId: payment.channel_txn_id,
         billerId: payment.biller_id,
         accountNo: payment.account_no,
+        // A public entity's transfer is undone as one, under the entity it was paid for.
+        ...(payment.entity_id === null ? {} : { entityId: payment.entity_id }),
         amount,
         fee,
         allocations: allocations

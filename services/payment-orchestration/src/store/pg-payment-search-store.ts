@@ -85,7 +85,7 @@ export async function paymentRecord(db: Queryable, by: { paymentId: string } | {
   >(
     `SELECT p.payment_id, p.receipt_no, p.status, p.source, p.intent_id, p.client_id, p.channel_id, p.channel_txn_id, p.biller_id, p.account_no,
             p.amount, p.fee, p.currency, p.paid_at, to_char(p.business_date, 'YYYY-MM-DD') AS business_date, p.inquiry_ref,
-            p.payer_msisdn, p.correlation_id, p.created_at,
+            p.payer_msisdn, p.correlation_id, p.created_at, p.entity_id,
             (SELECT json_agg(json_build_object('billId', a.bill_id, 'externalBillId', a.external_bill_id, 'amount', a.amount,
                                                'waived', a.waived, 'reversedAt', a.reversed_at) ORDER BY a.bill_id)
                FROM payment_allocations a WHERE a.payment_id = p.payment_id) AS allocations,

@@ -276,6 +276,8 @@ export type PaymentsColumns = {
   intent_id: string | null;
   inquiry_ref: string | null;
   payer_msisdn: string | null;
+  /** A public entity's one transfer for all its lines (issue 16); null on an account's payment. */
+  entity_id: string | null;
 };
 
 type PaymentRow = Pick<
@@ -293,8 +295,8 @@ type PaymentRow = Pick<
   | 'currency'
   | 'paid_at'
   | 'business_date'
+  | 'entity_id'
 > & {
-  entity_id: string | null;
   allocations: { billId: string; accountNo?: string; amount: number }[];
   reversal_id: string | null;
   reversal_reason: string | null;

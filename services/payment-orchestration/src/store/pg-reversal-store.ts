@@ -22,6 +22,7 @@ export type ReversiblePaymentRow = Pick<
   | 'intent_id'
   | 'inquiry_ref'
   | 'payer_msisdn'
+  | 'entity_id'
 >;
 
 export type ReversalRow = { reversal_id: string; status: 'completed' | 'pending'; payment_id: string; amount: string; currency: string; reversed_at: Date };
@@ -30,7 +31,7 @@ export type ReversalRow = { reversal_id: string; status: 'completed' | 'pending'
 export async function lockClientPayment(client: Queryable, paymentId: string, clientId: string): Promise<ReversiblePaymentRow | null> {
   const { rows } = await client.query<ReversiblePaymentRow>(
     `SELECT payment_id, receipt_no, source, client_id, channel_id, channel_txn_id, biller_id, account_no, amount, fee, currency,
-            paid_at, to_char(business_date, 'YYYY-MM-DD') AS business_date, intent_id, inquiry_ref, payer_msisdn
+            paid_at, to_char(business_date, 'YYYY-MM-DD') AS business_date, intent_id, inquiry_ref, payer_msisdn, entity_id
      FROM payments WHERE payment_id = $1 AND client_id = $2 FOR UPDATE`,
     [paymentId, clientId],
   );
