@@ -28,7 +28,7 @@ const HOST = '127.0.0.1:3002';
 export const intentTtlMs = 15 * 60_000;
 export const graceMs = 10 * 60_000;
 
-export type Caller = 'portal' | 'other-portal' | 'wallet-one' | 'operator' | 'unsigned';
+export type Caller = 'portal' | 'other-portal' | 'wallet-one' | 'bank-alpha' | 'operator' | 'unsigned';
 /** `person`: the operator the console signed in (x-operator-person, signed with the request). */
 export type SendOptions = { as?: Caller; body?: unknown; idempotencyKey?: string | null; person?: string };
 export type Reply<T> = { status: number; body: T; headers: Record<string, unknown>; payload: string };
@@ -93,6 +93,8 @@ export async function startIntentHarness(): Promise<IntentHarness> {
     { clientId: `portal-${run}`, kind: 'portal', keys: [{ keyId: `portal-${run}`, secret: randomBytes(32).toString('base64') }] },
     { clientId: `other-portal-${run}`, kind: 'portal', keys: [{ keyId: `other-portal-${run}`, secret: randomBytes(32).toString('base64') }] },
     { clientId: `wallet-one-${run}`, kind: 'channel', channelId: 'wallet-one', keys: [{ keyId: `wallet-one-${run}`, secret: randomBytes(32).toString('base64') }] },
+    // A bank's own payment (POST /v1/payments), beside the portal's intents.
+    { clientId: `bank-alpha-${run}`, kind: 'channel', channelId: 'bank-alpha', keys: [{ keyId: `bank-alpha-${run}`, secret: randomBytes(32).toString('base64') }] },
     { clientId: `operator-${run}`, kind: 'operator', keys: [{ keyId: `operator-${run}`, secret: randomBytes(32).toString('base64') }] },
   ];
   const otpForwarder: OtpForwarder = createOtpForwarder({ kafka, logger, topic: topics.commands });

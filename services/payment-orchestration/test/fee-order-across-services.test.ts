@@ -1,0 +1,187 @@
+// Issue 16 end to end, over real Kafka, Postgres and Redis and the channel simulators over HTTP: billing
+// runs as a process from its own main.ts (fee orders, the settlement of payment.completed); payment
+// orchestration (its intent harness: routes, relay, channel-results consumer, plus its bill read-model
+// consumer on billing.bills) and the bank adapter (its harness, with the wallet simulator that asks an
+// OTP) on the same command and result topics. A portal user orders a criminal-record certificate, pays
+// it from a wallet with the OTP, and the issuing authority's consumer of billing.bills sees bill.settled
+// for the order; a bank pays an order by its orderRef, once; an expired order is refused.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { isEventOf, topics } from '@gateway/contracts';
+import type { AnyEvent, BillInquiryResponse, ErrorBody, IntentResponse, PaymentNotificationResponse } from '@gateway/contracts';
+import { ensureTopics, signRequest } from '@gateway/kit';
+import type { EventConsumer } from '@gateway/kit';
+import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, testLogger, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
+import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
+import { payers } from '../../bank-adapter/test/support/adapter-harness.ts';
+import { createBillReadModelConsumer } from '../src/events/bill-read-model.consumer.ts';
+import { acrossServices } from './support/across-services.ts';
+
+type Key = { keyId: string; secret: string };
+const demoClients = JSON.parse(readFileSync(new URL('../../../infra/local/clients.json', import.meta.url), 'utf8')) as { clientId: string; keys: Key[] }[];
+const keyOf = (clientId: string): Key => demoClients.find((c) => c.clientId === clientId)!.keys[0]!;
+
+/** A signed call to billing as one of the demo clients (infra/local/clients.json), as the portal makes it. */
+async function callBilling<T>(method: 'GET' | 'POST', url: string, clientId: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+  const key = keyOf(clientId);
+  Object.assign(headers, await signRequest({ method, url, body: text, keyId: key.keyId, secret: key.secret, headers }));
+  const response = await fetch(url, { method, headers, body: text });
+  return { status: response.status, json: (await response.json()) as T };
+}
+
+type FeeOrder = { orderRef: string; billerId: string; serviceCode: string; amount: { amount: number; currency: string }; expiresAt: string; status: string };
+
+const both = acrossServices();
+const syp = (amount: number) => ({ amount, currency: 'SYP' });
+
+describe('a government fee order from the portal to the issuing authority, over real infrastructure', () => {
+  let billingDb: TestDatabase;
+  let billing: ServiceProcess;
+  let readModel: EventConsumer;
+  // The issuing authority's view: billing.bills, of which it keeps bill.settled of its own billerId.
+  let authority: TopicWatcher;
+
+  beforeAll(async () => {
+    billingDb = await createTestDatabase();
+    await ensureTopics(
+      testKafka(),
+      (['billing.bills', 'payments.payments'] as const).map((name) => ({ topic: name, numPartitions: topics[name].partitions })),
+    );
+    authority = await watchTopic('billing.bills');
+    // Fresh groups started at the topics' current end (see end-to-end.test.ts): a long-lived local
+    // Kafka holds every earlier run's events.
+    const settlementGroup = uniqueName('fee-e2e-settlement');
+    const readModelGroup = uniqueName('fee-e2e-read-model');
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      for (const [groupId, topic] of [[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']] as const) {
+        const ends = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 250, message: `the end offsets of ${topic}` });
+        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    billing = await startServiceProcess(
+      new URL('../../billing/src/main.ts', import.meta.url),
+      serviceEnv({ DATABASE_URL: billingDb.url, SETTLEMENT_GROUP_ID: settlementGroup, LATE_FEE_RUN_ENABLED: 'false' }),
+    );
+    // Orchestration's read model is fed by billing's bill.issued, as in production.
+    readModel = createBillReadModelConsumer({
+      pool: both.h.db.pool,
+      logger: testLogger('fee-e2e-read-model'),
+      kafka: testKafka(),
+      topic: 'billing.bills',
+      groupId: readModelGroup,
+      consumerOptions: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300 },
+    });
+    await readModel.start();
+    await readModel.joined();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([billing?.stop(), readModel?.stop(), authority?.stop()]);
+    await billingDb?.drop();
+  });
+
+  /** A portal user's criminal-record certificate order at billing, once orchestration presents it. */
+  async function orderCertificate(): Promise<FeeOrder> {
+    const created = await callBilling<FeeOrder>('POST', `${billing.baseUrl}/v1/fee-orders`, 'citizen-portal', {
+      billerId: 'civil-registry',
+      serviceCode: 'criminal-record',
+      applicant: { nationalId: '01020304050', name: 'Rami Haddad', msisdn: '0944123456' },
+    });
+    expect(created.status).toBe(201);
+    const order = created.json;
+    await waitFor(
+      async () => (await both.h.send('GET', `/v1/bills?billerId=civil-registry&accountNo=${order.orderRef}`)).status === 200,
+      { timeoutMs: 30_000, intervalMs: 200, message: `order ${order.orderRef} at payment orchestration` },
+    );
+    return order;
+  }
+
+  const settledFor = (orderRef: string) => (e: AnyEvent) =>
+    isEventOf(e, 'bill.settled') && e.payload.billerId === 'civil-registry' && e.payload.accountNo === orderRef;
+
+  it('a portal user orders a criminal-record certificate and pays it from a wallet with the OTP; the authority sees bill.settled', async () => {
+    const { h } = both;
+    const order = await orderCertificate();
+    expect(order).toMatchObject({ billerId: 'civil-registry', serviceCode: 'criminal-record', status: 'awaiting_payment' });
+
+    const inquiry = await h.send<BillInquiryResponse>('GET', `/v1/bills?billerId=civil-registry&accountNo=${order.orderRef}`);
+    expect(inquiry.body.bills).toEqual([expect.objectContaining({ amountDue: order.amount, allowPartial: false, expiresAt: order.expiresAt })]);
+
+    const created = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
+      body: { billerId: 'civil-registry', accountNo: order.orderRef, amount: order.amount, channelId: 'wallet-one', payer: { msisdn: payers['wallet-one'].msisdn } },
+    });
+    expect(created.status).toBe(201);
+    // A government fee is not essential: fees.json's commission is on top, approved with the amount.
+    expect(created.body.fee).toEqual(syp(500));
+    // The wallet asks its customer for the OTP before it debits.
+    await h.waitForStatus(created.body.intentId, 'requires_confirmation', 30_000);
+    const confirmed = await h.send<IntentResponse>('POST', `/v1/payment-intents/${created.body.intentId}/confirm`, { body: { otp: '123456' } });
+    expect(confirmed.status).toBe(200);
+    const done = await h.waitForStatus(created.body.intentId, 'succeeded', 30_000);
+
+    // The issuing authority hears the order is paid: bill.settled for its billerId, naming the payment.
+    const settled = await authority.expectEvent(settledFor(order.orderRef), 30_000);
+    expect(isEventOf(settled, 'bill.settled') && settled.payload.paymentIds).toEqual([done.paymentId]);
+    // And billing's order reads paid with the receipt.
+    await waitFor(
+      async () => {
+        const read = await callBilling<{ status: string; receiptNo?: string }>('GET', `${billing.baseUrl}/v1/fee-orders/${order.orderRef}`, 'citizen-portal');
+        return read.json.status === 'paid' && read.json.receiptNo === done.receiptNo;
+      },
+      { timeoutMs: 20_000, intervalMs: 200, message: `order ${order.orderRef} paid at billing` },
+    );
+  }, 120_000);
+
+  it('a bank pays a fee order by its orderRef, once: a second payment is bill_already_paid', async () => {
+    const { h } = both;
+    const order = await orderCertificate();
+    const inquiry = await h.send<BillInquiryResponse>('GET', `/v1/bills?billerId=civil-registry&accountNo=${order.orderRef}`, { as: 'bank-alpha' });
+    const pay = (channelTxnId: string) =>
+      h.send<PaymentNotificationResponse>('POST', '/v1/payments', {
+        as: 'bank-alpha',
+        body: { channelTxnId, billerId: 'civil-registry', accountNo: order.orderRef, amount: order.amount, paidAt: h.clock().toISOString(), inquiryRef: inquiry.body.inquiryRef },
+      });
+    const paid = await pay(uniqueName('fee-e2e-bank'));
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ status: 'completed', amount: order.amount, fee: syp(500) });
+    const again = await pay(uniqueName('fee-e2e-bank'));
+    expect(again.status).toBe(409);
+    expect((again.body as unknown as ErrorBody).error.code).toBe('bill_already_paid');
+    const settled = await authority.expectEvent(settledFor(order.orderRef), 30_000);
+    expect(isEventOf(settled, 'bill.settled') && settled.payload.paymentIds).toEqual([paid.body.paymentId]);
+  }, 120_000);
+
+  it('refuses an expired order with 422 order_expired: inquiry, a bank\'s payment and a portal intent', async () => {
+    const { h } = both;
+    const order = await orderCertificate();
+    // Past the order's expiresAt on orchestration's clock.
+    const ahead = Date.parse(order.expiresAt) - h.clock().getTime() + 60_000;
+    h.advance(ahead);
+    try {
+      const inquiry = await h.send('GET', `/v1/bills?billerId=civil-registry&accountNo=${order.orderRef}`, { as: 'bank-alpha' });
+      expect(inquiry.status).toBe(422);
+      expect(inquiry.body.error.code).toBe('order_expired');
+      const paid = await h.send('POST', '/v1/payments', {
+        as: 'bank-alpha',
+        body: { channelTxnId: uniqueName('fee-e2e-late'), billerId: 'civil-registry', accountNo: order.orderRef, amount: order.amount, paidAt: h.clock().toISOString() },
+      });
+      expect(paid.status).toBe(422);
+      expect(paid.body.error.code).toBe('order_expired');
+      const intent = await h.send('POST', '/v1/payment-intents', {
+        body: { billerId: 'civil-registry', accountNo: order.orderRef, amount: order.amount, channelId: 'wallet-one', payer: { msisdn: payers['wallet-one'].msisdn } },
+      });
+      expect(intent.status).toBe(422);
+      expect(intent.body.error.code).toBe('order_expired');
+    } finally {
+      h.advance(-ahead);
+    }
+    expect(await h.count('payments', 'account_no = $1', [order.orderRef])).toBe(0);
+  }, 120_000);
+});
