@@ -44,10 +44,11 @@ describe('planSms', () => {
       `Payment received: SYP 1,500.00 for your Civil Registry order ${orderRef} via Bank One. Receipt no. ${paid.payload.receiptNo}. Thank you.`,
     );
     const issued = anEvent('bill.issued', {
-      payload: { billerId: 'civil-registry', accountNo: orderRef, dueDate: '2026-05-13', holder: { class: 'individual', name: 'Rami Haddad', msisdn: holderMsisdn, entityId: null, locale: 'en' } },
+      payload: { billerId: 'civil-registry', accountNo: orderRef, dueDate: '2026-05-13', expiresAt: '2026-05-13T07:30:00.000Z', holder: { class: 'individual', name: 'Rami Haddad', msisdn: holderMsisdn, entityId: null, locale: 'en' } },
     });
     expect(planSms(issued, ctx([]))[0]!.body).toBe(
-      `The fee of your Civil Registry order ${orderRef} is SYP 1,500.00; pay it by 13 May 2026. Pay electronically in your bank app or e-wallet.`,
+      // The expiry's day and time in Damascus (UTC+3).
+      `The fee of your Civil Registry order ${orderRef} is SYP 1,500.00; pay it before 13 May 2026, 10:30. Pay electronically in your bank app or e-wallet.`,
     );
     // The telecom is not a fee biller: its receipt keeps the line's wording.
     expect(planSms(anEvent('payment.completed'), ctx())[0]!.body).toContain('للرقم 0112345678');

@@ -135,6 +135,11 @@ function feeBillerName(ctx: PlanContext, billerId: string, locale: SmsLocale): s
   return ctx.billerNames[billerId]?.[locale];
 }
 
+function feeOrderOf(ctx: PlanContext, billerId: string, expiresAt: string | null, locale: SmsLocale): { biller: string; expiresAt: string | null } | undefined {
+  const biller = feeBillerName(ctx, billerId, locale);
+  return biller === undefined ? undefined : { biller, expiresAt };
+}
+
 /**
  * True when the event is about a payment whose recipient only the bill read model can tell, and the
  * model does not have any of its bills yet (the bill topic lags): the event must wait for them
@@ -167,7 +172,7 @@ export function planSms(event: PlannedEvent, ctx: PlanContext): SmsRequest[] {
           accountNo: p.accountNo,
           amountDue: p.amountDue,
           dueDate: p.dueDate,
-          biller: feeBillerName(ctx, p.billerId, to.locale),
+          feeOrder: feeOrderOf(ctx, p.billerId, p.expiresAt ?? null, to.locale),
         }),
       ];
     }

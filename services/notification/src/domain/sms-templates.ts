@@ -19,10 +19,11 @@ export type SuspensionKind = 'one_way' | 'two_way';
 /** What each template needs; the consumers take it from the bill.*, payment.* and intent.* events. */
 export type SmsTemplateData = {
   /**
-   * `biller`: a government fee biller's name in the message's language (issue 16) when the bill is a
-   * fee order (its accountNo is the orderRef): the text names the authority and the order, not a line.
+   * `feeOrder`: set when the bill is a government fee order (issue 16; its accountNo is the orderRef):
+   * the text names the authority (`biller`, in the message's language) and the order, not a line, and
+   * the instant it expires (`expiresAt`, RFC 3339; its day, `dueDate`, when the snapshot has none).
    */
-  bill_issued: { accountNo: string; amountDue: Money; dueDate: BusinessDate; biller?: string | undefined };
+  bill_issued: { accountNo: string; amountDue: Money; dueDate: BusinessDate; feeOrder?: { biller: string; expiresAt: string | null } | undefined };
   /** `daysBefore`: the configured lead of the reminder (0 = due today). */
   bill_reminder: { accountNo: string; amountDue: Money; dueDate: BusinessDate; daysBefore: number };
   late_fee_applied: { accountNo: string; fee: Money; amountDue: Money };
@@ -75,9 +76,11 @@ const payHowEn = 'Pay electronically in your bank app or e-wallet.';
 
 const arabic: Renderers = {
   bill_issued: (d) =>
-    d.biller === undefined
+    d.feeOrder === undefined
       ? `صدرت فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)}، وتستحق في ${dateAr(d.dueDate)}. ${payHowAr}`
-      : `رسم طلبك لدى ${d.biller} رقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)}، ادفعه قبل نهاية ${dateAr(d.dueDate)}. ${payHowAr}`,
+      : `رسم طلبك لدى ${d.feeOrder.biller} رقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)}، ادفعه ${
+          d.feeOrder.expiresAt === null ? `قبل نهاية ${dateAr(d.dueDate)}` : `قبل ${dateTimeAr(d.feeOrder.expiresAt)}`
+        }. ${payHowAr}`,
   bill_reminder: (d) =>
     `تذكير: فاتورة الرقم ${d.accountNo} بمبلغ ${amountAr(d.amountDue)} تستحق ${whenAr(d.daysBefore)} في ${dateAr(d.dueDate)}. ${payHowAr}`,
   late_fee_applied: (d) =>
@@ -106,9 +109,11 @@ const arabic: Renderers = {
 
 const english: Renderers = {
   bill_issued: (d) =>
-    d.biller === undefined
+    d.feeOrder === undefined
       ? `Your bill for ${d.accountNo} is ${amountEn(d.amountDue)}, due ${dateEn(d.dueDate)}. ${payHowEn}`
-      : `The fee of your ${d.biller} order ${d.accountNo} is ${amountEn(d.amountDue)}; pay it by ${dateEn(d.dueDate)}. ${payHowEn}`,
+      : `The fee of your ${d.feeOrder.biller} order ${d.accountNo} is ${amountEn(d.amountDue)}; pay it ${
+          d.feeOrder.expiresAt === null ? `by ${dateEn(d.dueDate)}` : `before ${dateTimeEn(d.feeOrder.expiresAt)}`
+        }. ${payHowEn}`,
   bill_reminder: (d) =>
     `Reminder: your bill for ${d.accountNo} of ${amountEn(d.amountDue)} is due ${whenEn(d.daysBefore)}, ${dateEn(d.dueDate)}. ${payHowEn}`,
   late_fee_applied: (d) =>
@@ -209,6 +214,18 @@ function dateAr(date: BusinessDate): string {
 
 function dateEn(date: BusinessDate): string {
   return gsmSpaces(enDate.format(instantOf(date)));
+}
+
+// A fee order's expiry is an instant, not a day: the day and the time it falls on in Damascus.
+const arDateTime = new Intl.DateTimeFormat('ar-SY', { timeZone: 'Asia/Damascus', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const enDateTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Damascus', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+function dateTimeAr(instant: string): string {
+  return arDateTime.format(new Date(instant));
+}
+
+function dateTimeEn(instant: string): string {
+  return gsmSpaces(enDateTime.format(new Date(instant)));
 }
 
 function checkDays(days: number): number {
