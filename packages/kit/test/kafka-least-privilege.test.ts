@@ -101,6 +101,23 @@ describe('the local Kafka', () => {
     expect(await writeOutcome(producer, dlqTopicFor('channels.results'), tooLarge)).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
+  it('lets an issuing authority of government fees (civil-registry) read billing.bills in a group of its prefix, and write nothing', async () => {
+    // Its bill.settled (docs/api.md, Events): an outside consumer, with a principal of its own (infra/local/kafka-acls.ts).
+    const kafka = kafkaAs(serviceSasl('civil-registry'));
+    // A plain producer: an idempotent one is refused at its start already (no cluster permission at all).
+    const producer = kafka.producer({ retry: { retries: 0 } });
+    producers.push(producer);
+    await producer.connect();
+    expect(await writeOutcome(producer, 'billing.bills', tooLarge)).toBe('TOPIC_AUTHORIZATION_FAILED');
+    const own = createConsumer({ kafka, groupId: uniqueName('civil-registry.acl-test'), topics: ['billing.bills'], handler: () => undefined, logger, fromBeginning: false });
+    try {
+      await own.start();
+      await own.joined();
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('lets a service read what it consumes in a group of its own prefix, and refuses another group', async () => {
     const kafka = kafkaAs(serviceSasl('billing'));
     const topic: TopicName = 'payments.payments';
