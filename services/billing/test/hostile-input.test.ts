@@ -54,6 +54,7 @@ describeHostileInput('billing', {
         as: 'portal',
       },
       { method: 'GET', url: '/v1/fee-orders/:orderRef', params: { orderRef: 'FO-0000000000AA' }, as: 'portal' },
+      { method: 'GET', url: '/v1/fee-orders', query: { billerId: 'civil-registry', status: 'paid', limit: '10' }, as: 'operator' },
       { method: 'GET', url: '/v1/accounts/:accountNo/bills', params: { accountNo }, query: { status: 'open' }, as: 'biller' },
       { method: 'GET', url: '/v1/entities/:entityId/statement', params: { entityId: 'ministry-of-health' }, query: { period: '2026-01' }, as: 'operator' },
       { method: 'GET', url: '/v1/adoption', query: { cycle: '2026-01' }, as: 'operator' },

@@ -10,3 +10,4 @@ export * from './complaints.ts';
 export * from './reconciliation.ts';
 export * from './collections.ts';
 export * from './fee-orders.ts';
+export * from './fee-order-list.ts';

@@ -7,6 +7,7 @@ import { billBatchesRoute } from './bill-batches.route.ts';
 import { collectionsRoute } from './collections.route.ts';
 import { entityStatementRoute } from './entity-statement.route.ts';
 import { feeOrderCreateRoute } from './fee-order-create.route.ts';
+import { feeOrderListRoute } from './fee-order-list.route.ts';
 import { feeOrderRoute } from './fee-order.route.ts';
 import { feeScheduleRoute } from './fee-schedule.route.ts';
 import { paymentEffectsRoute } from './payment-effects.route.ts';
@@ -26,5 +27,6 @@ export function billingRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     await app.register(feeScheduleRoute(deps));
     await app.register(feeOrderCreateRoute(deps));
     await app.register(feeOrderRoute(deps));
+    await app.register(feeOrderListRoute(deps));
   };
 }
