@@ -23,6 +23,7 @@ import { reconciliationResolveRoute } from './reconciliation-resolve.route.ts';
 import { reconciliationRoute } from './reconciliation.route.ts';
 import { deadLetterReplayRoute } from './dead-letter-replay.route.ts';
 import { deadLettersRoute } from './dead-letters.route.ts';
+import { feeOrdersRoute } from './fee-orders.route.ts';
 import { messagesRoute } from './messages.route.ts';
 import { optOutsRoute } from './opt-outs.route.ts';
 import { outboxParkedRoute } from './outbox-parked.route.ts';
@@ -102,6 +103,7 @@ export function consoleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       await api.register(settingsRoute(deps));
       await api.register(adoptionRoute(deps));
       await api.register(collectionsRoute(deps));
+      await api.register(feeOrdersRoute(deps));
     });
     await app.register(spaRoute(deps));
   };
