@@ -3,13 +3,15 @@
 // issued, bills paid and the money collected. A screen of its own rather than a part of Adoption:
 // Adoption follows one billing cycle of the telecom's bills (the move away from cash), while this is
 // the cash every biller took in over days, the figure a finance or fee-desk operator reconciles
-// against the billers' own books. Billing counts; this only shows.
+// against the billers' own books. Below, the fee orders themselves (fee-orders.tsx). Billing counts;
+// this only shows.
 import { Fragment, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { addDays, businessDateOf, collectionsMaxDays, daysBetween } from '@gateway/contracts';
 import { ApiError } from './api.ts';
 import { getCollections } from './collections-api.ts';
+import { FeeOrders } from './fee-orders.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 
 type Money = { amount: number; currency: string };
@@ -118,6 +120,7 @@ export function CollectionsScreen() {
           )}
         </>
       )}
+      <FeeOrders feeBillers={c?.billers.filter((b) => b.services.length > 0).map((b) => b.billerId) ?? []} />
     </section>
   );
 }

@@ -1,11 +1,13 @@
 // The Fees and collections screen against the real stack (global-setup.ts): a telecom bill paid through
-// the channel API shows in the telecom's collections, and a civil-registry fee paid the same way in the
-// fee biller's row beside it, for the Damascus days around today; in Arabic too.
+// the channel API shows in the telecom's collections, and a criminal-record certificate ordered through
+// billing's POST /v1/fee-orders as the portal and paid the same way in the civil registry's row beside
+// it (and under its service), for the Damascus days around today; the order is listed paid with its
+// receipt; in Arabic too.
 import { addDays, businessDateOf, formatMoney } from '@gateway/contracts';
 import type { CollectionsResponse, Money } from '@gateway/contracts';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { importBill, payBill } from './payments.ts';
+import { importBill, orderFee, payBill } from './payments.ts';
 import { signIn } from './session.ts';
 import type { StackInfo } from './stack.ts';
 
@@ -27,14 +29,14 @@ const paidOf = (c: CollectionsResponse, billerId: string) => c.billers.find((b) 
 const collectedOf = (c: CollectionsResponse, billerId: string) => c.billers.find((b) => b.billerId === billerId)!.amountCollected.map((m) => formatMoney(m as Money, 'en')).join(' + ');
 const count = (n: number) => new Intl.NumberFormat('en-GB').format(n);
 
-test("a telecom bill and a civil-registry fee paid through the channel API show in their billers' collections", async ({ page }) => {
+test("a telecom bill and a fee order paid through the channel API show in their billers' collections; the order is paid with its receipt", async ({ page }) => {
   await signIn(page, 'viewer', { shown: 'role' });
   const telecomBill = await importBill(stack);
-  const feeBill = await importBill(stack, { billerId: 'civil-registry' });
+  const feeOrder = await orderFee(stack, { serviceCode: 'criminal-record' });
   const before = await collections(page);
 
   await payBill(stack, { channelId: 'wallet-two', bill: telecomBill });
-  await payBill(stack, { channelId: 'bank-alpha', bill: feeBill });
+  const feePaid = await payBill(stack, { channelId: 'bank-alpha', bill: feeOrder });
   // Billing settles from payment.completed on Kafka: wait for it to count both bills.
   await expect
     .poll(async () => {
@@ -52,11 +54,17 @@ test("a telecom bill and a civil-registry fee paid through the channel API show 
 
   const table = page.getByTestId('collections-billers');
   for (const billerId of ['telecom', 'civil-registry']) {
-    const row = table.locator(`tr[data-biller="${billerId}"]`);
+    const row = table.locator(`tr[data-biller="${billerId}"]:not([data-service])`);
     await expect(row.locator('[data-cell="paid"]')).toHaveText(count(paidOf(after, billerId)));
     await expect(row.locator('[data-cell="collected"]')).toHaveText(collectedOf(after, billerId));
   }
-  await expect(table.locator('tr[data-biller="civil-registry"]').getByRole('rowheader')).toContainText('Civil Registry');
+  await expect(table.locator('tr[data-biller="civil-registry"]:not([data-service])').getByRole('rowheader')).toContainText('Civil Registry');
+  await expect(table.locator('tr[data-service="criminal-record"]').getByRole('rowheader')).toHaveText('Criminal-record extract');
+
+  const order = page.getByTestId('fee-orders').locator(`tr[data-order="${feeOrder.orderRef}"]`);
+  await expect(order.locator('[data-cell="status"]')).toHaveText('Paid');
+  await expect(order.locator('[data-cell="receipt"]')).toHaveText(feePaid.receiptNo);
+  await expect(order.locator('[data-cell="amount"]')).toHaveText(formatMoney(feeOrder.amount as Money, 'en'));
 
   // The range stays in the URL across a reload; the billers are named in Arabic.
   await page.reload();

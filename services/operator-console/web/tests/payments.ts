@@ -17,7 +17,7 @@ export interface ImportedBill {
   billId: string;
   externalBillId: string;
   amount: Money;
-  /** The biller the bill is of: the telecom unless the import named another (a fee biller). */
+  /** The biller the bill is of: the telecom's for importBill, the fee biller's for orderFee. */
   billerId: string;
 }
 
@@ -59,23 +59,43 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
  * Imports one bill of 1,500.00 SYP (benchBill's) for a fresh account with a holder of its own mobile,
  * as the biller (`POST /v1/bill-batches`), then waits until orchestration answers it (`GET /v1/bills`).
  */
-export async function importBill(stack: Urls, options: { timeoutMs?: number; billerId?: string } = {}): Promise<ImportedBill> {
-  const billerId = options.billerId ?? 'telecom';
+export async function importBill(stack: Urls, options: { timeoutMs?: number } = {}): Promise<ImportedBill> {
   // Random, so spec files (each its own worker process) never share an account or a handset.
   const n = randomInt(10_000_000);
   const accountNo = `011${String(n).padStart(7, '0')}`;
   const externalBillId = `pw-${accountNo}-${randomInt(1_000_000)}`;
   const bill = benchBill(externalBillId, accountNo, n, { dueDate: '2099-12-31', who: 'Browser', numberPrefix: '+96393' });
-  const imported = await send('POST', `${stack.billingUrl}/v1/bill-batches`, keyOf('telecom-billing'), { batchId: externalBillId, bills: [{ ...bill, billerId }] });
+  const imported = await send('POST', `${stack.billingUrl}/v1/bill-batches`, keyOf('telecom-billing'), { batchId: externalBillId, bills: [bill] });
   const accepted = (imported.json as { accepted?: { billId: string }[] } | null)?.accepted ?? [];
   if (imported.status !== 202 || accepted.length !== 1) throw new Error(`bill import answered ${imported.status}: ${JSON.stringify(imported.json)}`);
   const billId = accepted[0]!.billId;
   await until(`bill ${billId} not seen by orchestration`, options.timeoutMs ?? 30_000, async () => {
-    const seen = await send('GET', `${stack.orchestrationUrl}/v1/bills?billerId=${billerId}&accountNo=${accountNo}`, keyOf('bank-alpha'));
+    const seen = await send('GET', `${stack.orchestrationUrl}/v1/bills?billerId=telecom&accountNo=${accountNo}`, keyOf('bank-alpha'));
     const bills = (seen.json as { bills?: { billId: string }[] } | null)?.bills ?? [];
     return seen.status === 200 && bills.some((b) => b.billId === billId) ? true : undefined;
   });
-  return { accountNo, msisdn: bill.holder.msisdn, billId, externalBillId, amount: { amount: bill.amount.amount, currency: 'SYP' }, billerId };
+  return { accountNo, msisdn: bill.holder.msisdn, billId, externalBillId, amount: { amount: bill.amount.amount, currency: 'SYP' }, billerId: 'telecom' };
+}
+
+/**
+ * Orders a government fee for a fresh applicant as the citizen portal (`POST /v1/fee-orders` at billing),
+ * then waits until orchestration presents it like any bill (`GET /v1/bills?billerId=&accountNo=<orderRef>`).
+ * The order's bill comes back as an ImportedBill (its accountNo is the orderRef), for payBill.
+ */
+export async function orderFee(stack: Urls, options: { billerId?: string; serviceCode?: string; timeoutMs?: number } = {}): Promise<ImportedBill & { orderRef: string }> {
+  const billerId = options.billerId ?? 'civil-registry';
+  const n = randomInt(10_000_000);
+  const msisdn = `+96393${String(n).padStart(7, '0')}`;
+  const applicant = { nationalId: String(randomInt(10_000_000_000)).padStart(11, '0'), name: `Browser applicant ${n}`, msisdn };
+  const ordered = await send('POST', `${stack.billingUrl}/v1/fee-orders`, keyOf('citizen-portal'), { billerId, serviceCode: options.serviceCode ?? 'criminal-record', applicant });
+  const order = ordered.json as { orderRef?: string; amount?: Money } | null;
+  if (ordered.status !== 201 || !order?.orderRef || !order.amount) throw new Error(`fee order answered ${ordered.status}: ${JSON.stringify(ordered.json)}`);
+  const orderRef = order.orderRef;
+  const billId = await until(`fee order ${orderRef} not seen by orchestration`, options.timeoutMs ?? 30_000, async () => {
+    const seen = await send('GET', `${stack.orchestrationUrl}/v1/bills?billerId=${billerId}&accountNo=${orderRef}`, keyOf('bank-alpha'));
+    return seen.status === 200 ? (seen.json as { bills?: { billId: string }[] }).bills?.[0]?.billId : undefined;
+  });
+  return { orderRef, accountNo: orderRef, msisdn, billId, externalBillId: orderRef, amount: order.amount, billerId };
 }
 
 /**
