@@ -1,5 +1,6 @@
 // Collections per biller over a range of Damascus days: pure. The store adds up the bills and payments
-// per (biller, currency) (store/pg-collections-store.ts); this settles the range and lays the answer out.
+// per (biller, service, currency) (store/pg-collections-store.ts); this settles the range and lays the
+// answer out, each biller with its fee orders by service.
 //
 // Issued counts bills by their issue date; paid and collected count by the payment's day, so a bill
 // issued last month and paid today is collected today. Only payments still standing count (a reversed
