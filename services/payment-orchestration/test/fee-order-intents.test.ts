@@ -62,6 +62,18 @@ describe('fee order intents and expiry', () => {
     expect(await h.count('payments', 'intent_id = $1', [intent.intentId])).toBe(0);
   });
 
+  it('ends the intent when the order expires: its expiresAt, and the deadline the channel is given, are the order\'s', async () => {
+    const order = await issueOrder();
+    const res = await h.send<IntentResponse>('POST', '/v1/payment-intents', {
+      body: { billerId: 'civil-registry', accountNo: order.accountNo, amount: order.amountDue, channelId: 'wallet-one', payer },
+    });
+    expect(res.status).toBe(201);
+    // The order expires in 5 minutes, before the intent's own 15.
+    expect(res.body.expiresAt).toBe(order.expiresAt);
+    const debit = await h.commands.expectEvent(forIntent(res.body.intentId, 'channel.debit-requested'));
+    expect(debit.payload).toMatchObject({ expiresAt: order.expiresAt });
+  });
+
   it('gives back a debit that lands after the order expired (confirmed in time, debited late): it pays nothing', async () => {
     const order = await issueOrder();
     const intent = await intentWaitingForOtp(order);

@@ -32,14 +32,18 @@ export async function confirmIntent(
   const { now } = deps;
   const intent = await findClientIntent(tx, input.clientId, input.intentId, { lock: true });
   if (intent === null) return { kind: 'not_found' };
+  // Asked first: the intent of a fee order expires with it (create-intent.flow.ts), and the payer is
+  // owed the reason (the order), not only that the intent is over.
+  if (intent.status === 'requires_confirmation') {
+    const expired = await findExpiredOrder(tx, intentBillIds(intent), now);
+    if (expired !== null) {
+      return { kind: 'order_expired', message: `Bill ${expired.billId} is a fee order that expired at ${expired.expiresAt}; the OTP was not sent, nothing is debited.` };
+    }
+  }
   const decision = decideIntent(intent, { type: 'confirm', at: now.toISOString() });
   if (decision.kind !== 'change') {
     const message = decision.kind === 'refused' ? decision.message : `The intent is ${intent.status}.`;
     return { kind: 'refused', message, status: intent.status };
-  }
-  const expired = await findExpiredOrder(tx, intentBillIds(intent), now);
-  if (expired !== null) {
-    return { kind: 'order_expired', message: `Bill ${expired.billId} is a fee order that expired at ${expired.expiresAt}; the OTP was not sent, nothing is debited.` };
   }
   const after = await applyIntentChange(tx, intent, decision, { now, correlationId: intent.correlationId, causationId: null, topics: deps.topics });
   // Last, just before commit: if the send fails, everything above rolls back.

@@ -103,6 +103,11 @@ export async function createIntent(tx: PoolClient, input: CreateIntentInput, dep
   const holder = await findBillHolder(tx, intentBillIds({ requestedBillIds: body.billIds ?? null, quotedBillIds }));
   if (holder !== null) return inProgress(holder, clientId);
 
+  // A fee order's intent ends when the order does (issue 16): the payer is not asked for an OTP, nor the
+  // channel told it may debit, past the instant nobody may pay the order any more.
+  const quotedIds = new Set(quotedBillIds);
+  const orderExpiries = bills.filter((b) => quotedIds.has(b.billId) && b.expiresAt !== null).map((b) => Date.parse(b.expiresAt ?? ''));
+  const expiresAt = new Date(Math.min(now.getTime() + (deps.intentTtlMs ?? defaultIntentTtlMs), ...orderExpiries));
   const intentId = `pi_${uuidv7()}`;
   const record: IntentRecord = {
     intentId,
@@ -117,7 +122,7 @@ export async function createIntent(tx: PoolClient, input: CreateIntentInput, dep
     reference: intentId,
     payer: { msisdn: body.payer.msisdn ?? null, accountNo: body.payer.accountNo ?? null },
     status: 'processing',
-    expiresAt: new Date(now.getTime() + (deps.intentTtlMs ?? defaultIntentTtlMs)).toISOString(),
+    expiresAt: expiresAt.toISOString(),
     reconciliation: null,
     reconciliationSince: null,
     lastError: null,
