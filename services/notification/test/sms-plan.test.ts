@@ -50,6 +50,12 @@ describe('planSms', () => {
       // The expiry's day and time in Damascus (UTC+3).
       `The fee of your Civil Registry order ${orderRef} is SYP 1,500.00; pay it before 13 May 2026, 10:30. Pay electronically in your bank app or e-wallet.`,
     );
+    // A fee order's debit given back (another payment paid the order, or it expired first) claims neither.
+    const refunded = anEvent('intent.refunded', { payload: { billerId: 'civil-registry', accountNo: orderRef, payer: { msisdn: holderMsisdn, accountNo: null } } });
+    const [back] = planSms(refunded, ctx([contact({ accountNo: orderRef, locale: 'en' })]));
+    expect(back!.body).toBe(`The SYP 1,500.00 taken from you for your Civil Registry order ${orderRef} was given back: the order could no longer be paid with it.`);
+    const reversed = anEvent('payment.reversed', { payload: { billerId: 'civil-registry', accountNo: orderRef } });
+    expect(planSms(reversed, ctx([order]))[0]!.body).toContain('لطلبك لدى الشؤون المدنية رقم FO-7K3M9Q2XH4PT');
     // The telecom is not a fee biller: its receipt keeps the line's wording.
     expect(planSms(anEvent('payment.completed'), ctx())[0]!.body).toContain('للرقم 0112345678');
   });

@@ -221,7 +221,14 @@ export function planSms(event: PlannedEvent, ctx: PlanContext): SmsRequest[] {
       const p = event.payload;
       const to = payerOf(ctx, p.payerMsisdn, p.allocations.map((a) => a.billId));
       if (to === null) return [];
-      return [request(event, 'payment_reversed', p.reversalId, to, p.accountNo, { accountNo: p.accountNo, amount: p.amount, receiptNo: p.receiptNo })];
+      return [
+        request(event, 'payment_reversed', p.reversalId, to, p.accountNo, {
+          accountNo: p.accountNo,
+          amount: p.amount,
+          receiptNo: p.receiptNo,
+          biller: feeBillerName(ctx, p.billerId, to.locale),
+        }),
+      ];
     }
     case 'intent.unknown': {
       const p = event.payload;
@@ -233,7 +240,9 @@ export function planSms(event: PlannedEvent, ctx: PlanContext): SmsRequest[] {
       const p = event.payload;
       const to = payerOf(ctx, p.payer.msisdn, p.billIds);
       if (to === null) return [];
-      return [request(event, 'intent_refunded', p.intentId, to, p.accountNo, { accountNo: p.accountNo, amount: p.refunded })];
+      return [
+        request(event, 'intent_refunded', p.intentId, to, p.accountNo, { accountNo: p.accountNo, amount: p.refunded, biller: feeBillerName(ctx, p.billerId, to.locale) }),
+      ];
     }
     case 'complaint.logged':
     case 'complaint.resolved':

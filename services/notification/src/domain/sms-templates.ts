@@ -32,10 +32,14 @@ export type SmsTemplateData = {
   bill_settled: { accountNo: string; restoreService: boolean };
   /** `channel`: the bank or wallet as the subscriber knows it, already in the message's language. */
   payment_receipt: { accountNo: string; amount: Money; receiptNo: string; channel: string; biller?: string | undefined };
-  payment_reversed: { accountNo: string; amount: Money; receiptNo: string };
+  payment_reversed: { accountNo: string; amount: Money; receiptNo: string; biller?: string | undefined };
   intent_unknown: { accountNo: string; amount: Money };
   /** `amount`: what went back to the payer (the whole debit, fee included). */
-  intent_refunded: { accountNo: string; amount: Money };
+  /**
+   * `biller`: a fee order's authority. Its debit may have bought nothing because another payment paid
+   * the order or because the order expired first, so that text says neither.
+   */
+  intent_refunded: { accountNo: string; amount: Money; biller?: string | undefined };
   /** An operator's campaign text, per locale, sent as written. */
   campaign: { text: string };
   /** `optedOut`: the subscriber sent STOP (true) or START (false). */
@@ -94,9 +98,14 @@ const arabic: Renderers = {
       ? `استلمنا دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} عبر ${d.channel}. رقم الإيصال: ${d.receiptNo}. شكراً لك.`
       : `استلمنا دفعتك بمبلغ ${amountAr(d.amount)} لطلبك لدى ${d.biller} رقم ${d.accountNo} عبر ${d.channel}. رقم الإيصال: ${d.receiptNo}. شكراً لك.`,
   payment_reversed: (d) =>
-    `أُلغيت دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo}، رقم الإيصال: ${d.receiptNo}. أصبحت الفاتورة مستحقة الدفع من جديد.`,
+    d.biller === undefined
+      ? `أُلغيت دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo}، رقم الإيصال: ${d.receiptNo}. أصبحت الفاتورة مستحقة الدفع من جديد.`
+      : `أُلغيت دفعتك بمبلغ ${amountAr(d.amount)} لطلبك لدى ${d.biller} رقم ${d.accountNo}، رقم الإيصال: ${d.receiptNo}. لم يعد الطلب مدفوعاً.`,
   intent_unknown: (d) => `دفعتك بمبلغ ${amountAr(d.amount)} للرقم ${d.accountNo} قيد التأكيد، لا تدفع مجدداً.`,
-  intent_refunded: (d) => `سُددت فاتورة الرقم ${d.accountNo} بدفعة أخرى، فأُعيد إليك مبلغ ${amountAr(d.amount)} الذي اقتُطع منك.`,
+  intent_refunded: (d) =>
+    d.biller === undefined
+      ? `سُددت فاتورة الرقم ${d.accountNo} بدفعة أخرى، فأُعيد إليك مبلغ ${amountAr(d.amount)} الذي اقتُطع منك.`
+      : `أُعيد إليك مبلغ ${amountAr(d.amount)} الذي اقتُطع منك لطلبك لدى ${d.biller} رقم ${d.accountNo}، إذ لم يعد الطلب قابلاً للدفع به.`,
   campaign: (d) => d.text,
   opt_out_confirmation: (d) =>
     d.optedOut
@@ -127,9 +136,14 @@ const english: Renderers = {
       ? `Payment received: ${amountEn(d.amount)} for ${d.accountNo} via ${d.channel}. Receipt no. ${d.receiptNo}. Thank you.`
       : `Payment received: ${amountEn(d.amount)} for your ${d.biller} order ${d.accountNo} via ${d.channel}. Receipt no. ${d.receiptNo}. Thank you.`,
   payment_reversed: (d) =>
-    `Your payment of ${amountEn(d.amount)} for ${d.accountNo} (receipt ${d.receiptNo}) was reversed. The bill is due again.`,
+    d.biller === undefined
+      ? `Your payment of ${amountEn(d.amount)} for ${d.accountNo} (receipt ${d.receiptNo}) was reversed. The bill is due again.`
+      : `Your payment of ${amountEn(d.amount)} for your ${d.biller} order ${d.accountNo} (receipt ${d.receiptNo}) was reversed. The order is unpaid.`,
   intent_unknown: (d) => `Your payment of ${amountEn(d.amount)} for ${d.accountNo} is being confirmed. Do not pay again.`,
-  intent_refunded: (d) => `The bill for ${d.accountNo} was paid by another payment, so the ${amountEn(d.amount)} taken from you was given back.`,
+  intent_refunded: (d) =>
+    d.biller === undefined
+      ? `The bill for ${d.accountNo} was paid by another payment, so the ${amountEn(d.amount)} taken from you was given back.`
+      : `The ${amountEn(d.amount)} taken from you for your ${d.biller} order ${d.accountNo} was given back: the order could no longer be paid with it.`,
   campaign: (d) => d.text,
   opt_out_confirmation: (d) =>
     d.optedOut
