@@ -3,6 +3,7 @@
 // SIGTERM. Free of jest, so plain node scripts (benches) use it too: `@gateway/testkit/processes`.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { testInfra } from './infra.ts';
 
@@ -14,15 +15,31 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+// Ports handed out by this process: two stack parts asking in turn must not get the same one.
+const handedOut = new Set<number>();
+
+/**
+ * A port free now, for a child to listen on later. Drawn below the kernel's ephemeral range (Linux:
+ * 32768–60999), not with listen(0), which draws from it: between this answer and the child's bind
+ * (seconds, for Kafka) an outgoing connection may take the port as its source port, and the child
+ * fails with EADDRINUSE (a browser stack once lost its SMSC simulator so).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 20_000 + randomInt(12_000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port between 20000 and 31999');
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {

@@ -2,27 +2,14 @@
 // imports a bill into billing; `bill.issued` reaches payment orchestration's read model; a bank inquires
 // and pays; `payment.completed` reaches billing, which settles the bill and emits `bill.settled` (the
 // event the telecom restores a cut line on). Both services run as processes from their own main.ts.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isEventOf, topics } from '@gateway/contracts';
 import type { BillInquiryResponse, PaymentNotificationResponse } from '@gateway/contracts';
-import { ensureTopics, signRequest } from '@gateway/kit';
+import { ensureTopics } from '@gateway/kit';
 import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
 import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
-
-type Key = { keyId: string; secret: string };
-const demoClients = JSON.parse(readFileSync(new URL('../../../infra/local/clients.json', import.meta.url), 'utf8')) as { clientId: string; keys: Key[] }[];
-const keyOf = (clientId: string): Key => demoClients.find((c) => c.clientId === clientId)!.keys[0]!;
-
-async function call<T>(method: 'GET' | 'POST', url: string, clientId: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
-  const key = keyOf(clientId);
-  Object.assign(headers, await signRequest({ method, url, body: text, keyId: key.keyId, secret: key.secret, headers }));
-  const response = await fetch(url, { method, headers, body: text });
-  return { status: response.status, json: (await response.json()) as T };
-}
+import { callAs as call, groupsAtTopicEnds } from './support/demo-clients.ts';
 
 describe('bill import → inquiry → payment → bill.settled, over real Kafka', () => {
   let billingDb: TestDatabase;
@@ -44,18 +31,7 @@ describe('bill import → inquiry → payment → bill.settled, over real Kafka'
     // every earlier run's events, and replaying them all would only slow this test down.
     const settlementGroup = uniqueName('e2e-settlement');
     const readModelGroup = uniqueName('e2e-read-model');
-    const admin = testKafka().admin();
-    await admin.connect();
-    try {
-      // kafkajs' resetOffsets commits -1 ("latest"), which a group without offsets reads as "none" and
-      // starts from its fromBeginning setting; explicit end offsets are what a fresh group honours.
-      for (const [groupId, topic] of [[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']] as const) {
-        const ends = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 250, message: `the end offsets of ${topic}` });
-        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await groupsAtTopicEnds([[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']]);
     [billing, orchestration] = await Promise.all([
       startServiceProcess(
         new URL('../../billing/src/main.ts', import.meta.url),

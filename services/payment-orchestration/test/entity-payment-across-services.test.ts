@@ -5,29 +5,13 @@
 // full (bill.settled) and records the part paid on the last one reached; the entity's statement shows
 // what each line was paid. Set up like end-to-end.test.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isEventOf, topics } from '@gateway/contracts';
 import type { AccountBillsResponse, BillBatchResponse, BillInquiryResponse, EntityStatementResponse, PaymentNotificationResponse } from '@gateway/contracts';
-import { ensureTopics, signRequest } from '@gateway/kit';
+import { ensureTopics } from '@gateway/kit';
 import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
 import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
-
-type Key = { keyId: string; secret: string };
-const demoClients = JSON.parse(readFileSync(new URL('../../../infra/local/clients.json', import.meta.url), 'utf8')) as { clientId: string; keys: Key[] }[];
-const keyOf = (clientId: string): Key => demoClients.find((c) => c.clientId === clientId)!.keys[0]!;
-
-type Called<T> = { status: number; json: T; replayed: string | null; text: string };
-
-async function call<T>(method: 'GET' | 'POST', url: string, clientId: string, body?: unknown, idempotencyKey: string = randomUUID()): Promise<Called<T>> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': idempotencyKey };
-  const key = keyOf(clientId);
-  Object.assign(headers, await signRequest({ method, url, body: text, keyId: key.keyId, secret: key.secret, headers }));
-  const response = await fetch(url, { method, headers, body: text });
-  const answer = await response.text();
-  return { status: response.status, json: JSON.parse(answer) as T, replayed: response.headers.get('idempotent-replayed'), text: answer };
-}
+import { callAs as call, groupsAtTopicEnds } from './support/demo-clients.ts';
 
 const syp = (amount: number) => ({ amount, currency: 'SYP' as const });
 
@@ -48,16 +32,7 @@ describe('a public entity with 12 lines pays one transfer, over real Kafka', () 
     // Fresh groups started at the topics' current end (see end-to-end.test.ts).
     const settlementGroup = uniqueName('entity-settlement');
     const readModelGroup = uniqueName('entity-read-model');
-    const admin = testKafka().admin();
-    await admin.connect();
-    try {
-      for (const [groupId, topic] of [[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']] as const) {
-        const ends = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 250, message: `the end offsets of ${topic}` });
-        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await groupsAtTopicEnds([[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']]);
     [billing, orchestration] = await Promise.all([
       startServiceProcess(
         new URL('../../billing/src/main.ts', import.meta.url),

@@ -7,12 +7,10 @@
 // bank pays an order by its orderRef, once; an expired order is refused. The authority's consumer reads
 // billing.bills as the authority's own Kafka principal (civil-registry, infra/local/kafka-acls.ts) in a
 // group of its prefix, as an outside consumer would: plain kafkajs, keeping bill.settled of its billerId.
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isEventOf, parseEvent, topics } from '@gateway/contracts';
 import type { AnyEvent, BillInquiryResponse, ErrorBody, IntentResponse, PaymentNotificationResponse } from '@gateway/contracts';
-import { createKafka, ensureTopics, signRequest } from '@gateway/kit';
+import { createKafka, ensureTopics } from '@gateway/kit';
 import type { EventConsumer } from '@gateway/kit';
 import { createTestDatabase, serviceEnv, startServiceProcess, testInfra, testKafka, testLogger, uniqueName, waitFor } from '@gateway/testkit';
 import type { ServiceProcess, TestDatabase } from '@gateway/testkit';
@@ -20,20 +18,7 @@ import type { Consumer } from 'kafkajs';
 import { payers } from '../../bank-adapter/test/support/adapter-harness.ts';
 import { createBillReadModelConsumer } from '../src/events/bill-read-model.consumer.ts';
 import { acrossServices } from './support/across-services.ts';
-
-type Key = { keyId: string; secret: string };
-const demoClients = JSON.parse(readFileSync(new URL('../../../infra/local/clients.json', import.meta.url), 'utf8')) as { clientId: string; keys: Key[] }[];
-const keyOf = (clientId: string): Key => demoClients.find((c) => c.clientId === clientId)!.keys[0]!;
-
-/** A signed call to billing as one of the demo clients (infra/local/clients.json), as the portal makes it. */
-async function callBilling<T>(method: 'GET' | 'POST', url: string, clientId: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
-  const key = keyOf(clientId);
-  Object.assign(headers, await signRequest({ method, url, body: text, keyId: key.keyId, secret: key.secret, headers }));
-  const response = await fetch(url, { method, headers, body: text });
-  return { status: response.status, json: (await response.json()) as T };
-}
+import { callAs as callBilling, groupsAtTopicEnds } from './support/demo-clients.ts';
 
 type FeeOrder = { orderRef: string; billerId: string; serviceCode: string; amount: { amount: number; currency: string }; expiresAt: string; status: string };
 
@@ -81,16 +66,7 @@ describe('a government fee order from the portal to the issuing authority, over 
     // Kafka holds every earlier run's events.
     const settlementGroup = uniqueName('fee-e2e-settlement');
     const readModelGroup = uniqueName('fee-e2e-read-model');
-    const admin = testKafka().admin();
-    await admin.connect();
-    try {
-      for (const [groupId, topic] of [[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']] as const) {
-        const ends = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 250, message: `the end offsets of ${topic}` });
-        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await groupsAtTopicEnds([[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']]);
     billing = await startServiceProcess(
       new URL('../../billing/src/main.ts', import.meta.url),
       serviceEnv({ DATABASE_URL: billingDb.url, SETTLEMENT_GROUP_ID: settlementGroup, LATE_FEE_RUN_ENABLED: 'false' }),
