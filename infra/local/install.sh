@@ -176,6 +176,61 @@ build_console_web() {
   printf '%s\n' "$want" >"$marker"
 }
 
+# ------------------------------------------------------------ Helm tools ----
+
+# The Helm chart's test (infra/helm/test) runs helm lint/template and checks the manifests with
+# kubeconform against schemas made offline. Both tools are built from their Go modules (the Go module
+# proxy is reachable where their release downloads are not) and cached under $DATA_DIR/tools; the
+# schemas come from the k8s.io/kubernetes module's OpenAPI document and CloudNativePG's CRDs.
+HELM_VERSION=v3.19.0
+KUBECONFORM_VERSION=v0.7.0
+K8S_SCHEMA_VERSION=v1.34.0
+CNPG_VERSION=v1.27.0
+TOOLS_DIR="$DATA_DIR/tools"
+
+helm_tools_stamp() {
+  printf '%s\n' "$HELM_VERSION" "$KUBECONFORM_VERSION" "$K8S_SCHEMA_VERSION" "$CNPG_VERSION"
+  sha256sum "$REPO_ROOT/infra/helm/kube-schemas.ts" | cut -d' ' -f1
+}
+
+install_helm_tools() {
+  local marker="$TOOLS_DIR/.stamp" want
+  want="$(helm_tools_stamp)"
+  if [[ -f "$marker" && "$(<"$marker")" == "$want" && -x "$TOOLS_DIR/bin/helm" && -x "$TOOLS_DIR/bin/kubeconform" ]]; then
+    return 0
+  fi
+  local go
+  go="$(command -v go || true)"
+  [[ -z "$go" && -x /usr/local/go/bin/go ]] && go=/usr/local/go/bin/go
+  [[ -n "$go" ]] || die "install: Go is needed to build helm and kubeconform (the Helm chart's test); install Go 1.24 or newer"
+  log "install: building helm $HELM_VERSION and kubeconform $KUBECONFORM_VERSION into $TOOLS_DIR/bin"
+  mkdir -p "$TOOLS_DIR/bin"
+  local log_file="$LOG_DIR/helm-tools.log"
+  # GOTOOLCHAIN=local: build with the Go that is here rather than fetch another.
+  if ! {
+    GOTOOLCHAIN=local GOBIN="$TOOLS_DIR/bin" "$go" install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" &&
+      GOTOOLCHAIN=local GOBIN="$TOOLS_DIR/bin" "$go" install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+  } >"$log_file" 2>&1 </dev/null; then
+    show_log_tail "$log_file"
+    die "install: could not build helm or kubeconform"
+  fi
+  local k8s_dir cnpg_dir
+  k8s_dir="$(GOTOOLCHAIN=local "$go" mod download -json "k8s.io/kubernetes@$K8S_SCHEMA_VERSION" 2>>"$log_file" | "$REPO_ROOT/node_modules/.bin/node" -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir')"
+  cnpg_dir="$(GOTOOLCHAIN=local "$go" mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" 2>>"$log_file" | "$REPO_ROOT/node_modules/.bin/node" -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir')"
+  [[ -f "$k8s_dir/api/openapi-spec/swagger.json" && -f "$cnpg_dir/config/crd/bases/postgresql.cnpg.io_clusters.yaml" ]] ||
+    { show_log_tail "$log_file"; die "install: the Kubernetes or CloudNativePG module did not download"; }
+  # Written aside and swapped, so a failed run never leaves half a schema folder.
+  rm -rf "$TOOLS_DIR/kube-schemas.tmp"
+  if ! "$REPO_ROOT/node_modules/.bin/node" "$REPO_ROOT/infra/helm/kube-schemas.ts" "$TOOLS_DIR/kube-schemas.tmp" \
+    "$k8s_dir/api/openapi-spec/swagger.json" "$cnpg_dir/config/crd/bases/postgresql.cnpg.io_clusters.yaml" >>"$log_file" 2>&1; then
+    show_log_tail "$log_file"
+    die "install: could not write the Kubernetes schemas"
+  fi
+  rm -rf "$TOOLS_DIR/kube-schemas"
+  mv "$TOOLS_DIR/kube-schemas.tmp" "$TOOLS_DIR/kube-schemas"
+  printf '%s\n' "$want" >"$marker"
+}
+
 # ------------------------------------------------------------------ main ----
 
 main() {
@@ -199,6 +254,7 @@ main() {
     ((rc == 0)) || die "install: npm step failed"
   fi
   build_console_web
+  install_helm_tools
   local elapsed=$(($(now_ms) - t0))
   if ((elapsed > 1000)); then
     log "install: done in $((elapsed / 1000)).$((elapsed % 1000 / 100))s"
