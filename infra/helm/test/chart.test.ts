@@ -125,7 +125,10 @@ describe.each(profiles)('the chart, %s profile', (profile) => {
       }
       // The password reaches REDIS_URL only through the variable Kubernetes expands in the pod.
       expect(env.find((e) => e.name === 'REDIS_URL')?.value).toMatch(/^redis:\/\/:\$\(REDIS_PASSWORD\)@[a-z-]+:6379$/);
+      // The service logs in as the KafkaUser of its name, with the password Strimzi put in that user's Secret.
+      expect(env.find((e) => e.name === 'KAFKA_SASL_USERNAME')?.value).toBe(service);
       expect(env.find((e) => e.name === 'KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: service, key: 'password' });
+      expect(ofKind(manifests, 'KafkaUser').map((u) => u.metadata.name)).toContain(service);
     }
     // The chart makes no Secret of its own: values hold no secret to put in one.
     expect(ofKind(manifests, 'Secret')).toEqual([]);
