@@ -24,8 +24,9 @@ const toolsDir = path.join(process.env['INFRA_DATA_DIR'] ?? path.join(repoRoot, 
 const helm = path.join(toolsDir, 'bin/helm');
 const kubeconform = path.join(toolsDir, 'bin/kubeconform');
 const schemaDir = path.join(toolsDir, 'kube-schemas');
-// Strimzi is a Java project: no Go module carries its CRDs, and its release files are not reachable
-// offline, so its four kinds have no schema here. They are checked by the assertions below instead.
+// Strimzi's four kinds have no schema here: Strimzi is a Java project whose repository the Go module
+// proxy does not serve, its Maven artifact io.strimzi:api holds the model classes but no CRD files,
+// and its release downloads are not reachable offline. The assertions below check them instead.
 const strimziKinds = ['Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser'];
 
 // The env each service reads (its config.ts schema); REDIS_PASSWORD only builds REDIS_URL in the pod.
