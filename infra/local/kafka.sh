@@ -4,12 +4,16 @@
 #   infra/local/kafka.sh up|down|status
 # KAFKA_HEAP_OPTS / KAFKA_JVM_OPTS override the JVM settings (e.g. full JIT for
 # benchmarks: KAFKA_JVM_OPTS='-XX:+UseSerialGC').
+# One node of a several-node cluster (kafka-cluster.sh sets these, with INFRA_DATA_DIR and the ports
+# per node): KAFKA_NODE_ID, KAFKA_QUORUM_VOTERS, KAFKA_CLUSTER_ID (the same for every node),
+# KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS, and KAFKA_LIBS_DIR (the jars install.sh
+# resolved, shared by the nodes).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KAFKA_HOME="$DATA_DIR/kafka"
-KAFKA_LIBS="$KAFKA_HOME/libs"
+KAFKA_LIBS="${KAFKA_LIBS_DIR:-$KAFKA_HOME/libs}"
 KAFKA_DATA="$KAFKA_HOME/data"
 KAFKA_CONF="$KAFKA_HOME/server.properties"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_HOME/cluster-id"
@@ -24,6 +28,10 @@ KAFKA_OUT="$LOG_DIR/kafka.out"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 TEMPLATE="$INFRA_DIR/kafka/server.properties.template"
 LOG4J_CONF="$INFRA_DIR/kafka/log4j2.properties"
+KAFKA_NODE_ID="${KAFKA_NODE_ID:-1}"
+KAFKA_QUORUM_VOTERS="${KAFKA_QUORUM_VOTERS:-$KAFKA_NODE_ID@$INFRA_HOST:$KAFKA_CONTROLLER_PORT}"
+KAFKA_REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-1}"
+KAFKA_MIN_INSYNC_REPLICAS="${KAFKA_MIN_INSYNC_REPLICAS:-1}"
 
 # Small heap: a dev broker holds little. Serial GC and C1-only JIT start
 # markedly faster on two cores, at some cost in peak throughput.
@@ -55,6 +63,10 @@ write_config() {
   sed -e "s|@HOST@|$INFRA_HOST|g" \
     -e "s|@PORT@|$KAFKA_PORT|g" \
     -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
+    -e "s|@NODE_ID@|$KAFKA_NODE_ID|g" \
+    -e "s|@QUORUM_VOTERS@|$KAFKA_QUORUM_VOTERS|g" \
+    -e "s|@REPLICATION_FACTOR@|$KAFKA_REPLICATION_FACTOR|g" \
+    -e "s|@MIN_INSYNC@|$KAFKA_MIN_INSYNC_REPLICAS|g" \
     -e "s|@DATA@|$KAFKA_DATA|g" \
     -e "s|@ADMIN_USER@|$KAFKA_ADMIN_USERNAME|g" \
     -e "s|@ADMIN_PASSWORD@|$KAFKA_ADMIN_PASSWORD|g" \
@@ -101,7 +113,9 @@ drop_plaintext_storage() {
 format_storage() {
   [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
   local cluster_id
-  if [[ -s "$KAFKA_CLUSTER_ID_FILE" ]]; then
+  if [[ -n "${KAFKA_CLUSTER_ID:-}" ]]; then
+    cluster_id="$KAFKA_CLUSTER_ID"
+  elif [[ -s "$KAFKA_CLUSTER_ID_FILE" ]]; then
     cluster_id="$(<"$KAFKA_CLUSTER_ID_FILE")"
   else
     cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/kafka-format.log" | tail -n1)"

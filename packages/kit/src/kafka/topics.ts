@@ -3,7 +3,7 @@ import type { Admin, Kafka } from 'kafkajs';
 export interface TopicToEnsure {
   topic: string;
   numPartitions: number;
-  /** Defaults to 1, for the single local broker; production sets 3. */
+  /** Defaults to the broker's default.replication.factor: 1 on the single local broker, 3 on the cluster profile's. */
   replicationFactor?: number;
 }
 
@@ -50,7 +50,7 @@ export async function ensureTopics(kafka: Kafka, wanted: TopicToEnsure[], option
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: t.numPartitions,
-          replicationFactor: t.replicationFactor ?? 1,
+          replicationFactor: t.replicationFactor ?? -1,
         })),
       });
       await waitForLeaders(admin, missing.map((t) => t.topic), options.leaderTimeoutMs ?? 30_000);
