@@ -34,7 +34,8 @@ it('a debit already sent when a channel paid the bill is reversed at the bank on
     as: 'wallet-one',
     body: { channelTxnId: 'W1-X-1', billerId: bill.billerId, accountNo: bill.accountNo, billIds: [bill.billId], amount: bill.amountDue, paidAt: h.clock().toISOString() },
   });
-  expect(paid.status).toBe(201);
+  // The whole answer, so a refusal shows its code and message.
+  expect({ status: paid.status, body: paid.body }).toMatchObject({ status: 201 });
   releaseInquiries();
 
   // The adapter's inquiry finds the debit succeeded; its payment is refused (the bill is paid), and

@@ -177,13 +177,18 @@ export async function startIntentHarness(): Promise<IntentHarness> {
     },
     async waitForStatus(intentId, status, timeoutMs = 15_000) {
       let last: IntentResponse | undefined;
-      return waitFor(
-        async () => {
-          last = (await h.send<IntentResponse>('GET', `/v1/payment-intents/${intentId}`)).body;
-          return last.status === status ? last : undefined;
-        },
-        { timeoutMs, message: `intent ${intentId} to be ${status} (last seen ${JSON.stringify(last)})` },
-      );
+      try {
+        return await waitFor(
+          async () => {
+            last = (await h.send<IntentResponse>('GET', `/v1/payment-intents/${intentId}`)).body;
+            return last.status === status ? last : undefined;
+          },
+          { timeoutMs, message: `intent ${intentId} to be ${status}` },
+        );
+      } catch (error) {
+        // The message is made before the first poll; what the intent last was is known only now.
+        throw new Error(`${(error as Error).message} (last seen ${JSON.stringify(last)})`);
+      }
     },
     async outbox(intentId) {
       const { rows } = await db.pool.query<{ topic: string; payload: { type: string; key: string; payload: Record<string, unknown> } }>(
