@@ -22,6 +22,8 @@ missing_debian_packages() {
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
   # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # The cluster profile (`npm run start:cluster`) puts HAProxy in front of each service's replicas.
+  command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
   printf '%s\n' "${missing[@]}"
 }
 
