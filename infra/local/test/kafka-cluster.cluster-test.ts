@@ -95,7 +95,9 @@ describe('the cluster profile Kafka', () => {
     const seen: string[] = [];
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
     await waitFor(() => seen.length >= 2, { timeoutMs: 60_000 });
-    expect(seen).toEqual(['before', 'after one down']);
+    // Distinct values: a send retried by the loop above after an unanswered attempt (one that did land)
+    // may be written twice; the producer's idempotence covers only its own retries.
+    expect([...new Set(seen)]).toEqual(['before', 'after one down']);
     expect(after.replicas.length).toBe(3);
     await consumer.disconnect();
 
