@@ -4,54 +4,26 @@
 // event the telecom restores a cut line on). Both services run as processes from their own main.ts.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { isEventOf, topics } from '@gateway/contracts';
+import { isEventOf } from '@gateway/contracts';
 import type { BillInquiryResponse, PaymentNotificationResponse } from '@gateway/contracts';
-import { ensureTopics } from '@gateway/kit';
-import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
-import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
-import { callAs as call, groupsAtTopicEnds } from './support/demo-clients.ts';
+import { uniqueName, waitFor } from '@gateway/testkit';
+import type { ServiceProcess, TopicWatcher } from '@gateway/testkit';
+import { callAs as call, startBillingAndOrchestration } from './support/demo-clients.ts';
+import type { BillingAndOrchestration } from './support/demo-clients.ts';
 
 describe('bill import → inquiry → payment → bill.settled, over real Kafka', () => {
-  let billingDb: TestDatabase;
-  let paymentsDb: TestDatabase;
+  let stack: BillingAndOrchestration;
   let billing: ServiceProcess;
   let orchestration: ServiceProcess;
   let bills: TopicWatcher;
 
   beforeAll(async () => {
-    [billingDb, paymentsDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    // On a fresh broker (CI) no service has created the shared topics yet; watching needs them now.
-    await ensureTopics(
-      testKafka(),
-      (['billing.bills', 'payments.payments'] as const).map((name) => ({ topic: name, numPartitions: topics[name].partitions })),
-    );
-    bills = await watchTopic('billing.bills');
-    // Fresh consumer groups, so this run's services share no offsets with `npm start` or an earlier
-    // run, started at the topics' current end: on a long-lived local Kafka the shared topics hold
-    // every earlier run's events, and replaying them all would only slow this test down.
-    const settlementGroup = uniqueName('e2e-settlement');
-    const readModelGroup = uniqueName('e2e-read-model');
-    await groupsAtTopicEnds([[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']]);
-    [billing, orchestration] = await Promise.all([
-      startServiceProcess(
-        new URL('../../billing/src/main.ts', import.meta.url),
-        serviceEnv({ DATABASE_URL: billingDb.url, SETTLEMENT_GROUP_ID: settlementGroup, LATE_FEE_RUN_ENABLED: 'false' }),
-      ),
-      startServiceProcess(
-        new URL('../src/main.ts', import.meta.url),
-        serviceEnv({
-          DATABASE_URL: paymentsDb.url,
-          BILL_READ_MODEL_GROUP_ID: readModelGroup,
-          CHANNEL_HEALTH_GROUP_ID: uniqueName('e2e-health'),
-          CHANNEL_RESULTS_GROUP_ID: uniqueName('e2e-results'),
-        }),
-      ),
-    ]);
+    stack = await startBillingAndOrchestration('e2e');
+    ({ billing, orchestration, bills } = stack);
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([billing?.stop(), orchestration?.stop(), bills?.stop()]);
-    await Promise.all([billingDb?.drop(), paymentsDb?.drop()]);
+    await stack?.stop();
   });
 
   it('settles the bill in billing after a bank pays it through the gateway', async () => {

@@ -6,53 +6,28 @@
 // what each line was paid. Set up like end-to-end.test.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { isEventOf, topics } from '@gateway/contracts';
+import { isEventOf } from '@gateway/contracts';
 import type { AccountBillsResponse, BillBatchResponse, BillInquiryResponse, EntityStatementResponse, PaymentNotificationResponse } from '@gateway/contracts';
-import { ensureTopics } from '@gateway/kit';
-import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
-import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
-import { callAs as call, groupsAtTopicEnds } from './support/demo-clients.ts';
+import { uniqueName, waitFor } from '@gateway/testkit';
+import type { ServiceProcess, TopicWatcher } from '@gateway/testkit';
+import { callAs as call, startBillingAndOrchestration } from './support/demo-clients.ts';
+import type { BillingAndOrchestration } from './support/demo-clients.ts';
 
 const syp = (amount: number) => ({ amount, currency: 'SYP' as const });
 
 describe('a public entity with 12 lines pays one transfer, over real Kafka', () => {
-  let billingDb: TestDatabase;
-  let paymentsDb: TestDatabase;
+  let stack: BillingAndOrchestration;
   let billing: ServiceProcess;
   let orchestration: ServiceProcess;
   let bills: TopicWatcher;
 
   beforeAll(async () => {
-    [billingDb, paymentsDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    await ensureTopics(
-      testKafka(),
-      (['billing.bills', 'payments.payments'] as const).map((name) => ({ topic: name, numPartitions: topics[name].partitions })),
-    );
-    bills = await watchTopic('billing.bills');
-    // Fresh groups started at the topics' current end (see end-to-end.test.ts).
-    const settlementGroup = uniqueName('entity-settlement');
-    const readModelGroup = uniqueName('entity-read-model');
-    await groupsAtTopicEnds([[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']]);
-    [billing, orchestration] = await Promise.all([
-      startServiceProcess(
-        new URL('../../billing/src/main.ts', import.meta.url),
-        serviceEnv({ DATABASE_URL: billingDb.url, SETTLEMENT_GROUP_ID: settlementGroup, LATE_FEE_RUN_ENABLED: 'false' }),
-      ),
-      startServiceProcess(
-        new URL('../src/main.ts', import.meta.url),
-        serviceEnv({
-          DATABASE_URL: paymentsDb.url,
-          BILL_READ_MODEL_GROUP_ID: readModelGroup,
-          CHANNEL_HEALTH_GROUP_ID: uniqueName('entity-health'),
-          CHANNEL_RESULTS_GROUP_ID: uniqueName('entity-results'),
-        }),
-      ),
-    ]);
+    stack = await startBillingAndOrchestration('entity');
+    ({ billing, orchestration, bills } = stack);
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([billing?.stop(), orchestration?.stop(), bills?.stop()]);
-    await Promise.all([billingDb?.drop(), paymentsDb?.drop()]);
+    await stack?.stop();
   });
 
   it('settles the oldest due bills first across the lines, part-pays the next, leaves the rest open, and the statement shows it', async () => {

@@ -1,10 +1,12 @@
 // For the tests that run services as processes from their own main.ts: calls signed as the demo
-// clients of infra/local/clients.json (the keys `npm start` serves), and fresh consumer groups placed
-// at the shared topics' current end.
+// clients of infra/local/clients.json (the keys `npm start` serves), fresh consumer groups placed at
+// the shared topics' current end, and billing with payment orchestration started that way.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { signRequest } from '@gateway/kit';
-import { testKafka, waitFor } from '@gateway/testkit';
+import { topics } from '@gateway/contracts';
+import { ensureTopics, signRequest } from '@gateway/kit';
+import { createTestDatabase, serviceEnv, startServiceProcess, testKafka, uniqueName, waitFor, watchTopic } from '@gateway/testkit';
+import type { ServiceProcess, TestDatabase, TopicWatcher } from '@gateway/testkit';
 
 type Key = { keyId: string; secret: string };
 const demoClients = JSON.parse(readFileSync(new URL('../../../../infra/local/clients.json', import.meta.url), 'utf8')) as { clientId: string; keys: Key[] }[];
@@ -40,4 +42,48 @@ export async function groupsAtTopicEnds(pairs: readonly (readonly [groupId: stri
   } finally {
     await admin.disconnect();
   }
+}
+
+export type BillingAndOrchestration = { billing: ServiceProcess; orchestration: ServiceProcess; bills: TopicWatcher; stop(): Promise<void> };
+
+/**
+ * Billing and payment orchestration as processes, each on a fresh database, joined by the shared topics
+ * (`billing.bills` to orchestration's read model, `payments.payments` to billing's settlement) through
+ * groups of this run started at the topics' end, with a watcher on `billing.bills` from now on.
+ */
+export async function startBillingAndOrchestration(prefix: string): Promise<BillingAndOrchestration> {
+  const [billingDb, paymentsDb]: TestDatabase[] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+  // On a fresh broker (CI) no service has created the shared topics yet; watching needs them now.
+  await ensureTopics(
+    testKafka(),
+    (['billing.bills', 'payments.payments'] as const).map((name) => ({ topic: name, numPartitions: topics[name].partitions })),
+  );
+  const bills = await watchTopic('billing.bills');
+  const settlementGroup = uniqueName(`${prefix}-settlement`);
+  const readModelGroup = uniqueName(`${prefix}-read-model`);
+  await groupsAtTopicEnds([[settlementGroup, 'payments.payments'], [readModelGroup, 'billing.bills']]);
+  const [billing, orchestration] = await Promise.all([
+    startServiceProcess(
+      new URL('../../../billing/src/main.ts', import.meta.url),
+      serviceEnv({ DATABASE_URL: billingDb!.url, SETTLEMENT_GROUP_ID: settlementGroup, LATE_FEE_RUN_ENABLED: 'false' }),
+    ),
+    startServiceProcess(
+      new URL('../../src/main.ts', import.meta.url),
+      serviceEnv({
+        DATABASE_URL: paymentsDb!.url,
+        BILL_READ_MODEL_GROUP_ID: readModelGroup,
+        CHANNEL_HEALTH_GROUP_ID: uniqueName(`${prefix}-health`),
+        CHANNEL_RESULTS_GROUP_ID: uniqueName(`${prefix}-results`),
+      }),
+    ),
+  ]);
+  return {
+    billing,
+    orchestration,
+    bills,
+    async stop() {
+      await Promise.all([billing.stop(), orchestration.stop(), bills.stop()]);
+      await Promise.all([billingDb!.drop(), paymentsDb!.drop()]);
+    },
+  };
 }
