@@ -37,51 +37,39 @@ const paymentOfChannelTxnStatement: ServerStatement = {
   parameterTypes: ['text', 'text'],
   sql: 'SELECT payment_id, request_hash FROM payments WHERE channel_id = $1 AND channel_txn_id = $2',
 };
-const lockBillsStatement: ServerStatement = {
-  name: 'orchestration_lock_account_bills',
-  parameterTypes: ['text', 'text'],
-  sql: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
+/**
+ * The three reads a payment locks and allocates by, over the payable bills of one account or, for a
+ * public entity's one transfer (issue 16), of the entity across all its lines (the snapshot's
+ * holder.entityId; its rows also name their line). Parameters: biller id, then account no or entity id.
+ */
+function targetStatements(scope: 'account' | 'entity'): { lock: ServerStatement; allocated: ServerStatement; held: ServerStatement } {
+  const bills = `FROM payable_bills WHERE biller_id = $1 AND ${scope === 'account' ? 'account_no' : 'holder_entity_id'} = $2`;
+  const parameterTypes = ['text', 'text'];
+  return {
+    lock: {
+      name: `orchestration_lock_${scope}_bills`,
+      parameterTypes,
+      sql: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
                closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date,
-               to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at
-        FROM payable_bills WHERE biller_id = $1 AND account_no = $2 ORDER BY bill_id FOR UPDATE`,
-};
-const allocatedStatement: ServerStatement = {
-  name: 'orchestration_allocated_to_account',
-  parameterTypes: ['text', 'text'],
-  sql: `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
-        WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND account_no = $2) AND reversed_at IS NULL
+               to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at${scope === 'entity' ? ', account_no' : ''}
+        ${bills} ORDER BY bill_id FOR UPDATE`,
+    },
+    allocated: {
+      name: `orchestration_allocated_to_${scope}`,
+      parameterTypes,
+      sql: `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
+        WHERE bill_id IN (SELECT bill_id ${bills}) AND reversed_at IS NULL
         GROUP BY bill_id`,
-};
-const heldStatement: ServerStatement = {
-  name: 'orchestration_held_account_bills',
-  parameterTypes: ['text', 'text'],
-  sql: `SELECT DISTINCT bill_id FROM intent_bills
-        WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND account_no = $2)`,
-};
-
-// A public entity's one transfer (issue 16): the same three reads over the entity's bills of the biller,
-// across all its lines (the snapshot's holder.entityId), each bill with its line.
-const lockEntityBillsStatement: ServerStatement = {
-  name: 'orchestration_lock_entity_bills',
-  parameterTypes: ['text', 'text'],
-  sql: `SELECT bill_id, external_bill_id, currency, amount, late_fee, allow_partial, min_amount, max_amount, essential,
-               closed_externally, status, to_char(period_from, 'YYYY-MM-DD') AS period_from, to_char(due_date, 'YYYY-MM-DD') AS due_date,
-               to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at, account_no
-        FROM payable_bills WHERE biller_id = $1 AND holder_entity_id = $2 ORDER BY bill_id FOR UPDATE`,
-};
-const allocatedToEntityStatement: ServerStatement = {
-  name: 'orchestration_allocated_to_entity',
-  parameterTypes: ['text', 'text'],
-  sql: `SELECT bill_id, sum(amount + waived) AS allocated FROM payment_allocations
-        WHERE bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND holder_entity_id = $2) AND reversed_at IS NULL
-        GROUP BY bill_id`,
-};
-const heldEntityStatement: ServerStatement = {
-  name: 'orchestration_held_entity_bills',
-  parameterTypes: ['text', 'text'],
-  sql: `SELECT DISTINCT bill_id FROM intent_bills
-        WHERE held AND bill_id IN (SELECT bill_id FROM payable_bills WHERE biller_id = $1 AND holder_entity_id = $2)`,
-};
+    },
+    held: {
+      name: `orchestration_held_${scope}_bills`,
+      parameterTypes,
+      sql: `SELECT DISTINCT bill_id FROM intent_bills WHERE held AND bill_id IN (SELECT bill_id ${bills})`,
+    },
+  };
+}
+const accountStatements = targetStatements('account');
+const entityStatements = targetStatements('entity');
 
 /**
  * The bills of one account, each row locked FOR UPDATE in bill_id order: two payments touching the
@@ -96,7 +84,7 @@ const heldEntityStatement: ServerStatement = {
 export async function lockAccountBills(client: PoolClient, billerId: string, accountNo: string): Promise<PayableBill[]> {
   const [locked, summed] = await statements(
     client,
-    [await executeStatement(client, lockBillsStatement, [billerId, accountNo]), await executeStatement(client, allocatedStatement, [billerId, accountNo])].join(';'),
+    [await executeStatement(client, accountStatements.lock, [billerId, accountNo]), await executeStatement(client, accountStatements.allocated, [billerId, accountNo])].join(';'),
   );
   return accountBills(locked, summed);
 }
@@ -139,15 +127,16 @@ export async function lockPaymentTargets(
   // A public entity's payment locks all the entity's bills of the biller, in the same bill_id order.
   const entityId = p.entityId ?? null;
   const entity = entityId !== null;
+  const reads = entity ? entityStatements : accountStatements;
   const target = [p.billerId, entityId ?? p.accountNo];
   const [, found, locked, summed, held] = await statements(
     client,
     [
       await executeStatement(client, lockChannelTxnStatement, [`txn:${p.channelId}:${p.channelTxnId}`]),
       await executeStatement(client, paymentOfChannelTxnStatement, [p.channelId, p.channelTxnId]),
-      await executeStatement(client, entity ? lockEntityBillsStatement : lockBillsStatement, target),
-      await executeStatement(client, entity ? allocatedToEntityStatement : allocatedStatement, target),
-      await executeStatement(client, entity ? heldEntityStatement : heldStatement, target),
+      await executeStatement(client, reads.lock, target),
+      await executeStatement(client, reads.allocated, target),
+      await executeStatement(client, reads.held, target),
     ].join(';'),
   );
   const row = (found?.rows ?? [])[0] as { payment_id: string; request_hash: string } | undefined;
